@@ -1,0 +1,225 @@
+//! Configuration of SPEC §6, read from the environment once at start-up.
+//! Every value is validated here, so a typo stops the server with one line
+//! naming the variable instead of failing later.
+
+use std::net::SocketAddr;
+
+/// Which database `DATABASE_URL` points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+/// Where outgoing mail goes (`PORTICO_MAIL`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailTransport {
+    /// One `.eml` file per mail in this directory.
+    File(String),
+    /// An SMTP URL, `smtp://host:port` or `smtps://user:pass@host:port`.
+    Smtp(String),
+    /// Write mails to the log only.
+    Log,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub db_kind: DbKind,
+    pub addr: SocketAddr,
+    /// Public origin used in links, without a trailing slash.
+    pub base_url: String,
+    /// Extra origins allowed in invite `url` / `redirect_url`.
+    pub allowed_origins: Vec<String>,
+    pub mail: MailTransport,
+    pub invite_ttl_hours: i64,
+    /// `None`: generate one and keep it in the database on first start.
+    pub secret: Option<String>,
+    pub secure_cookies: bool,
+}
+
+/// A configuration value that cannot be used, with the variable it came from.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {var}={value:?}: {problem}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub value: String,
+    pub problem: String,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests need not touch the
+    /// process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |var: &'static str, default: &str| {
+            let value = lookup(var).unwrap_or_else(|| default.to_owned());
+            (var, value)
+        };
+        let err = |var: &'static str, value: &str, problem: &str| ConfigError {
+            var,
+            value: value.to_owned(),
+            problem: problem.to_owned(),
+        };
+
+        let (var, database_url) = get("DATABASE_URL", "sqlite://data/portico.db?mode=rwc");
+        let db_kind = if database_url.starts_with("sqlite:") {
+            DbKind::Sqlite
+        } else if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")
+        {
+            DbKind::Postgres
+        } else {
+            return Err(err(
+                var,
+                &database_url,
+                "expected a sqlite://… or postgres://… URL",
+            ));
+        };
+
+        let (var, addr) = get("PORTICO_ADDR", "127.0.0.1:3000");
+        let addr: SocketAddr = addr
+            .parse()
+            .map_err(|_| err(var, &addr, "expected an IP address and port such as 127.0.0.1:3000"))?;
+
+        let (var, base_url) = get("PORTICO_BASE_URL", "http://127.0.0.1:3000");
+        let base_url = parse_origin(&base_url)
+            .ok_or_else(|| err(var, &base_url, "expected an http:// or https:// origin"))?;
+
+        let (var, origins) = get("PORTICO_ALLOWED_ORIGINS", "");
+        let allowed_origins = origins
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(|o| {
+                parse_origin(o).ok_or_else(|| {
+                    err(var, &origins, "expected comma-separated http(s):// origins")
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let (var, mail) = get("PORTICO_MAIL", "file:./data/mail");
+        let mail = if let Some(dir) = mail.strip_prefix("file:") {
+            if dir.is_empty() {
+                return Err(err(var, &mail, "file: needs a directory, e.g. file:./data/mail"));
+            }
+            MailTransport::File(dir.to_owned())
+        } else if mail.starts_with("smtp://") || mail.starts_with("smtps://") {
+            MailTransport::Smtp(mail)
+        } else if mail == "log" {
+            MailTransport::Log
+        } else {
+            return Err(err(var, &mail, "expected file:<dir>, smtp://host:port, smtps://user:pass@host:port or log"));
+        };
+
+        let (var, ttl) = get("PORTICO_INVITE_TTL_HOURS", "168");
+        let invite_ttl_hours = ttl
+            .parse::<i64>()
+            .ok()
+            .filter(|h| (1..=24 * 365).contains(h))
+            .ok_or_else(|| err(var, &ttl, "expected a whole number of hours between 1 and 8760"))?;
+
+        let secret = match lookup("PORTICO_SECRET") {
+            Some(s) if s.len() < 32 => {
+                return Err(err("PORTICO_SECRET", "<hidden>", "must be at least 32 characters"));
+            }
+            other => other,
+        };
+
+        let default_secure = base_url.starts_with("https://");
+        let secure_cookies = match lookup("PORTICO_SECURE_COOKIES") {
+            None => default_secure,
+            Some(v) => match v.as_str() {
+                "true" | "1" | "yes" => true,
+                "false" | "0" | "no" => false,
+                _ => return Err(err("PORTICO_SECURE_COOKIES", &v, "expected true or false")),
+            },
+        };
+
+        Ok(Config {
+            database_url,
+            db_kind,
+            addr,
+            base_url,
+            allowed_origins,
+            mail,
+            invite_ttl_hours,
+            secret,
+            secure_cookies,
+        })
+    }
+}
+
+/// `scheme://host[:port]` of an http(s) URL, lower-cased and without a path
+/// or trailing slash; `None` when `url` is not http(s) or has no host.
+pub fn parse_origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    if authority.is_empty() || authority.contains('@') || authority.contains(char::is_whitespace) {
+        return None;
+    }
+    Some(format!("{scheme}://{}", authority.to_ascii_lowercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_match_the_spec() {
+        let c = config(&[]).expect("defaults are valid");
+        assert_eq!(c.db_kind, DbKind::Sqlite);
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.base_url, "http://127.0.0.1:3000");
+        assert_eq!(c.mail, MailTransport::File("./data/mail".into()));
+        assert_eq!(c.invite_ttl_hours, 168);
+        assert!(!c.secure_cookies);
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_names_the_variable() {
+        let e = config(&[("DATABASE_URL", "foo://x")]).unwrap_err();
+        assert_eq!(e.var, "DATABASE_URL");
+        assert!(e.to_string().starts_with("invalid DATABASE_URL=\"foo://x\""));
+    }
+
+    #[test]
+    fn a_nonsense_address_is_refused() {
+        let e = config(&[("PORTICO_ADDR", "nonsense")]).unwrap_err();
+        assert_eq!(e.var, "PORTICO_ADDR");
+    }
+
+    #[test]
+    fn https_base_url_turns_on_secure_cookies() {
+        let c = config(&[("PORTICO_BASE_URL", "https://portico.example.com/")]).unwrap();
+        assert!(c.secure_cookies);
+        assert_eq!(c.base_url, "https://portico.example.com");
+    }
+
+    #[test]
+    fn bad_ttl_and_mail_values_are_refused() {
+        assert_eq!(config(&[("PORTICO_INVITE_TTL_HOURS", "0")]).unwrap_err().var, "PORTICO_INVITE_TTL_HOURS");
+        assert_eq!(config(&[("PORTICO_MAIL", "carrier-pigeon")]).unwrap_err().var, "PORTICO_MAIL");
+    }
+
+    #[test]
+    fn origins_drop_paths_and_refuse_other_schemes() {
+        assert_eq!(parse_origin("HTTPS://Example.com:8443/a/b?c").as_deref(), Some("https://example.com:8443"));
+        assert_eq!(parse_origin("javascript://x"), None);
+        assert_eq!(parse_origin("https://user@evil.com"), None);
+    }
+}

@@ -1,0 +1,36 @@
+//! `AppState`: what every request handler, server function and background
+//! task shares. Server functions reach it through Leptos context; axum
+//! handlers through `State`.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use super::config::Config;
+use super::db::Db;
+use crate::error::AppError;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    /// Signs JWTs and cookies (`PORTICO_SECRET` or the stored one).
+    pub secret: Arc<str>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state inside a server function. Missing context is a wiring bug, so
+/// it is logged and reported as an internal error rather than a panic.
+pub fn app_state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from Leptos context");
+        AppError::Internal
+    })
+}

@@ -1,0 +1,177 @@
+//! `AppError`: the one error type of Portico, shared by services, server
+//! functions and REST handlers. It crosses the server-function boundary as
+//! JSON, so forms can show field errors, and it maps to the HTTP status and
+//! error body of SPEC §4 in one place ([`AppError::status`], [`ErrorBody`]).
+
+use std::collections::BTreeMap;
+
+use http::StatusCode;
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// Field name → what is wrong with it, in words a person can act on.
+pub type FieldErrors = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", content = "detail")]
+pub enum AppError {
+    /// Input failed validation; every failing field is named.
+    #[error("Some fields are invalid.")]
+    Validation(FieldErrors),
+    #[error("Sign in to continue.")]
+    Unauthorized,
+    #[error("You are not allowed to do that.")]
+    Forbidden,
+    #[error("Not found.")]
+    NotFound,
+    /// The request conflicts with what is stored (duplicate, already used, …).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Too many attempts. Wait a minute and try again.")]
+    RateLimited,
+    /// Something broke on our side. The cause is logged where it happened;
+    /// the person only ever sees this fixed sentence.
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The browser could not reach the server or read its answer.
+    #[error("Could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// A validation error for a single field.
+    pub fn field(field: &str, problem: impl Into<String>) -> Self {
+        AppError::Validation(BTreeMap::from([(field.to_owned(), problem.into())]))
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Validation(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Transport(_) => StatusCode::BAD_GATEWAY,
+        }
+    }
+
+    /// The machine-readable `code` of the error body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "validation_failed",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::RateLimited => "rate_limited",
+            AppError::Internal => "internal",
+            AppError::Transport(_) => "transport",
+        }
+    }
+
+    /// The problem with `field`, if this is a validation error naming it.
+    pub fn field_error(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Validation(fields) => fields.get(field).cloned(),
+            _ => None,
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: self.to_string(),
+            code: self.code().to_owned(),
+            fields: match self {
+                AppError::Validation(fields) => fields.clone(),
+                _ => FieldErrors::new(),
+            },
+        }
+    }
+}
+
+/// The JSON error body of SPEC §4.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub code: String,
+    pub fields: FieldErrors,
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Arguments that fail to deserialize are bad input, not a crash.
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
+                AppError::field("request", msg)
+            }
+            ServerFnErrorErr::Request(msg) => AppError::Transport(msg),
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failed");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::RowNotFound => AppError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                AppError::Conflict("That already exists.".into())
+            }
+            _ => {
+                tracing::error!(error = ?err, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        (self.status(), axum::Json(self.body())).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_errors_name_every_field_in_the_body() {
+        let mut fields = FieldErrors::new();
+        fields.insert("email".into(), "is not an email address".into());
+        fields.insert("roles".into(), "must not be empty".into());
+        let body = AppError::Validation(fields).body();
+        assert_eq!(body.code, "validation_failed");
+        assert_eq!(body.fields.len(), 2);
+        assert_eq!(body.fields["roles"], "must not be empty");
+    }
+
+    #[test]
+    fn internal_errors_show_a_fixed_sentence() {
+        assert_eq!(
+            AppError::Internal.body().error,
+            "Something went wrong on our side. Please try again."
+        );
+        assert_eq!(AppError::Internal.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn errors_survive_the_server_function_round_trip() {
+        let err = AppError::field("email", "is taken");
+        let bytes = err.ser();
+        assert_eq!(AppError::de(bytes), err);
+    }
+}

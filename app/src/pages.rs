@@ -1,0 +1,4 @@
+//! One module per page, named after its component.
+
+pub mod home_page;
+pub mod not_found_page;

@@ -1,0 +1,121 @@
+//! The home page: what Portico is, live numbers fetched through a server
+//! function, and a status check that runs another server function on click.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::components::error_template::ErrorTemplate;
+use crate::error::AppError;
+
+/// How much this Portico instance hosts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeStats {
+    pub tenants: i64,
+    pub accounts: i64,
+    pub pending_invites: i64,
+}
+
+/// The answer of the status check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerStatus {
+    pub database_ready: bool,
+    pub version: String,
+}
+
+#[server(prefix = "/rpc", endpoint = "get_home_stats")]
+pub async fn get_home_stats() -> Result<HomeStats, AppError> {
+    let state = crate::backend::app_state()?;
+    let count = |sql: &'static str| {
+        let pool = state.db.pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await }
+    };
+    Ok(HomeStats {
+        tenants: count("SELECT COUNT(*) FROM tenants").await?,
+        accounts: count("SELECT COUNT(*) FROM accounts").await?,
+        pending_invites: count("SELECT COUNT(*) FROM invites WHERE status = 'pending'").await?,
+    })
+}
+
+#[server(prefix = "/rpc", endpoint = "check_server_status")]
+pub async fn check_server_status() -> Result<ServerStatus, AppError> {
+    let state = crate::backend::app_state()?;
+    Ok(ServerStatus {
+        database_ready: state.db.is_ready().await,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    })
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let stats = Resource::new(|| (), |_| get_home_stats());
+    let check = ServerAction::<CheckServerStatus>::new();
+    let checks_run = RwSignal::new(0u32);
+
+    view! {
+        <Title text="" />
+        <section class="hero">
+            <h1>"Bring people into your product"</h1>
+            <p class="lede">
+                "Portico lets people register and create a tenant, invite others by email with roles, and run members, organisations, projects and an audit log — in the browser or through a REST API."
+            </p>
+        </section>
+        <section class="panel" aria-labelledby="stats-heading">
+            <h2 id="stats-heading">"This instance"</h2>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
+                    {move || Suspend::new(async move {
+                        stats
+                            .await
+                            .map(|s| {
+                                view! {
+                                    <dl class="stats" data-testid="home-stats">
+                                        <div>
+                                            <dt>"Tenants"</dt>
+                                            <dd>{s.tenants}</dd>
+                                        </div>
+                                        <div>
+                                            <dt>"People"</dt>
+                                            <dd>{s.accounts}</dd>
+                                        </div>
+                                        <div>
+                                            <dt>"Pending invitations"</dt>
+                                            <dd>{s.pending_invites}</dd>
+                                        </div>
+                                    </dl>
+                                }
+                            })
+                    })}
+                </ErrorBoundary>
+            </Suspense>
+        </section>
+        <section class="panel" aria-labelledby="status-heading">
+            <h2 id="status-heading">"Server status"</h2>
+            <button
+                type="button"
+                class="button"
+                on:click=move |_| {
+                    checks_run.update(|n| *n += 1);
+                    check.dispatch(CheckServerStatus {});
+                }
+            >
+                "Check server status"
+            </button>
+            <p role="status" aria-live="polite">
+                {move || match check.value().get() {
+                    None if check.pending().get() => "Checking…".to_owned(),
+                    None => "Not checked yet.".to_owned(),
+                    Some(Ok(s)) => {
+                        format!(
+                            "Server {} is up; database {}. Checks run: {}.",
+                            s.version,
+                            if s.database_ready { "reachable" } else { "unreachable" },
+                            checks_run.get(),
+                        )
+                    }
+                    Some(Err(e)) => e.to_string(),
+                }}
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs the build tools Portico needs, each only when missing, so a second
+# run costs seconds. Called by `make run` and `make test`.
+#   - the wasm32 target (rustup)
+#   - cargo-leptos 0.3.11, built from its crates.io source with one dependency
+#     pinned back so it compiles on Rust 1.95
+#   - wasm-bindgen-cli at exactly the version of the wasm-bindgen crate
+#   - wasm-opt (npm binaryen@132; Debian's 108 emits WASM that fails to hydrate)
+# Everything comes from crates.io or npm: nothing downloads binaries from GitHub.
+set -euo pipefail
+
+CARGO_LEPTOS_VERSION=0.3.11
+WASM_BINDGEN_VERSION=0.2.130
+BINARYEN_VERSION=132
+TOOLS_DIR="${PORTICO_TOOLS_DIR:-$HOME/.cache/portico-tools}"
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+export PATH="$CARGO_BIN:$PATH"
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding rustup target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  log "building cargo-leptos $CARGO_LEPTOS_VERSION from source (one-time, ~20 min)"
+  src=$(mktemp -d)
+  curl -sSfL "https://static.crates.io/crates/cargo-leptos/cargo-leptos-$CARGO_LEPTOS_VERSION.crate" \
+    | tar xz -C "$src"
+  (
+    cd "$src/cargo-leptos-$CARGO_LEPTOS_VERSION"
+    rm -f rust-toolchain.toml
+    # cargo-util-schemas 0.14.2 needs Rust 1.96; 0.14.1 is API-compatible.
+    cargo update -p cargo-util-schemas --precise 0.14.1
+    cargo install --path . --locked
+  )
+  rm -rf "$src"
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if [ ! -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ]; then
+  log "installing wasm-opt (npm binaryen@$BINARYEN_VERSION) into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  npm install --prefix "$TOOLS_DIR" --no-save --no-audit --no-fund "binaryen@$BINARYEN_VERSION" >&2
+fi

@@ -1,0 +1,9 @@
+//! Portico's server: configuration, telemetry, router assembly, operational
+//! endpoints and the process lifecycle. Pages and server functions come from
+//! the `app` crate; this crate wires them into axum.
+
+pub mod metrics;
+pub mod ops;
+pub mod startup;
+
+pub use startup::{Application, StartError, run};

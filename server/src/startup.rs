@@ -1,0 +1,159 @@
+//! Building and running the application: read configuration, open the
+//! database (migrations included), assemble the router, serve until SIGTERM
+//! or Ctrl-C, then drain in-flight requests.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+
+use app::backend::{AppState, Config, ConfigError, Db, DbError, settings};
+use app::{App, shell};
+
+use crate::metrics::{self, HttpMetrics};
+use crate::ops;
+
+/// Why Portico could not start; printed as one line before exiting.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("cannot read or store the secret: {0}")]
+    Secret(app::AppError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// A built application bound to its port, ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub state: AppState,
+}
+
+impl Application {
+    /// Connects to the database, runs migrations and binds the address.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let db = Db::connect(&config.database_url, config.db_kind).await?;
+        let secret = settings::load_or_create_secret(&db, config.secret.as_deref())
+            .await
+            .map_err(StartError::Secret)?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| StartError::Bind { addr: config.addr, source })?;
+        let addr = listener.local_addr().map_err(StartError::Serve)?;
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+            secret: secret.into(),
+            leptos_options: leptos_options(addr),
+        };
+        let router = router(state.clone());
+        Ok(Application { listener, router, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish.
+    pub async fn serve_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartError> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(StartError::Serve)
+    }
+}
+
+/// Where cargo-leptos put the WASM, JS and CSS (`LEPTOS_SITE_ROOT`, default
+/// `target/site`), and the address actually bound.
+fn leptos_options(addr: std::net::SocketAddr) -> LeptosOptions {
+    let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+    LeptosOptions::builder()
+        .output_name("portico")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+/// The whole HTTP surface: pages, server functions, operational endpoints.
+pub fn router(state: AppState) -> Router {
+    let http_metrics = HttpMetrics::default();
+    let routes = generate_route_list(App);
+    let leptos_routes = Router::<AppState>::new()
+        .leptos_routes_with_context(&state, routes, || {}, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+
+    let ops = Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz));
+    let metrics_route = Router::new()
+        .route("/metrics", get(metrics::render))
+        .with_state(http_metrics.clone());
+
+    Router::new()
+        .merge(ops)
+        .merge(leptos_routes)
+        .with_state(state)
+        .merge(metrics_route)
+        .layer(axum::middleware::from_fn_with_state(http_metrics, metrics::track))
+        .layer(CompressionLayer::new())
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// Logs as plain text; `RUST_LOG` filters (default: info).
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received, draining requests");
+}
+
+/// The `portico` binary: configure, build, serve.
+pub async fn run() -> Result<(), StartError> {
+    let config = Config::from_env()?;
+    init_tracing();
+    let app = Application::build(config).await?;
+    tracing::info!(addr = %app.state.leptos_options.site_addr, "Portico listening");
+    app.serve_until(shutdown_signal()).await
+}
