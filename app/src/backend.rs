@@ -5,6 +5,8 @@ pub mod config;
 pub mod db;
 pub mod settings;
 pub mod state;
+#[doc(hidden)]
+pub mod testing;
 
 pub use config::{Config, ConfigError, DbKind, MailTransport};
 pub use db::{Db, DbError, now_ms};

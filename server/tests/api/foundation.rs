@@ -1,0 +1,102 @@
+//! The foundation: operational endpoints, SSR pages, server functions,
+//! start-up validation of the binary.
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let app = spawn_app().await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn readyz_answers_ready_when_the_database_is_reachable() {
+    let app = spawn_app().await;
+    let res = app.get("/readyz").await;
+    assert_eq!(res.status(), 200);
+    app.state.db.pool.close().await;
+    let res = app.get("/readyz").await;
+    assert_eq!(res.status(), 503);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route() {
+    let app = spawn_app().await;
+    app.get("/healthz").await;
+    app.get("/healthz").await;
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        text.contains(r#"http_requests_total{method="GET",route="/healthz",status="200"} 2"#),
+        "{text}"
+    );
+    assert!(text.contains("http_request_duration_seconds_bucket{"), "{text}");
+}
+
+#[tokio::test]
+async fn the_home_page_is_rendered_on_the_server_with_its_data() {
+    let app = spawn_app().await;
+    sqlx::query("INSERT INTO tenants (name, created_at, updated_at) VALUES ('Acme', 1, 1)")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let res = app.get("/").await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Bring people into your product"), "{html}");
+    assert!(html.contains(r#"data-testid="home-stats""#), "stats missing from the first HTML");
+    assert!(html.contains("<dt>Tenants</dt><dd>1<"), "{html}");
+    assert!(html.contains("/pkg/portico.js"), "hydration script missing");
+}
+
+#[tokio::test]
+async fn an_unknown_page_answers_404_with_the_not_found_page() {
+    let app = spawn_app().await;
+    let res = app.get("/no/such/page").await;
+    assert_eq!(res.status(), 404);
+    assert!(res.text().await.unwrap().contains("Page not found"));
+}
+
+#[tokio::test]
+async fn server_functions_answer_under_rpc() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/rpc/check_server_status"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["database_ready"], true);
+}
+
+/// Runs the real binary with one bad variable.
+fn run_binary_with(var: &str, value: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+        .env(var, value)
+        .env("DATABASE_URL", if var == "DATABASE_URL" { value } else { "sqlite::memory:" })
+        .output()
+        .expect("run portico")
+}
+
+#[test]
+fn a_bad_database_url_exits_non_zero_with_one_clear_line() {
+    let out = run_binary_with("DATABASE_URL", "foo://x");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("DATABASE_URL") && stderr.contains("foo://x"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_bad_listen_address_exits_non_zero_with_one_clear_line() {
+    let out = run_binary_with("PORTICO_ADDR", "nonsense");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("PORTICO_ADDR"), "{stderr}");
+}

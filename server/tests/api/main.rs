@@ -1,0 +1,7 @@
+//! HTTP tests: one binary, one module per area. Each test spawns Portico on
+//! port 0 with a fresh database (SQLite, or PostgreSQL when
+//! `PORTICO_TEST_POSTGRES` is set).
+
+mod foundation;
+mod helpers;
+mod schema;
