@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use http::StatusCode;
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 /// Field name → what is wrong with it, in words a person can act on.
 pub type FieldErrors = BTreeMap<String, String>;
@@ -165,7 +165,10 @@ mod tests {
             AppError::Internal.body().error,
             "Something went wrong on our side. Please try again."
         );
-        assert_eq!(AppError::Internal.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            AppError::Internal.status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 
     #[test]

@@ -13,7 +13,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// Upper bounds of the latency buckets, in seconds.
-const BUCKETS: [f64; 11] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
+const BUCKETS: [f64; 11] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
 
 #[derive(Default)]
 struct Series {
@@ -30,18 +32,27 @@ pub struct HttpMetrics {
 
 impl HttpMetrics {
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        let Ok(mut series) = self.series.lock() else { return };
-        let s = series.entry((method.to_owned(), route.to_owned(), status)).or_default();
+        let Ok(mut series) = self.series.lock() else {
+            return;
+        };
+        let s = series
+            .entry((method.to_owned(), route.to_owned(), status))
+            .or_default();
         s.count += 1;
         s.sum_seconds += seconds;
-        let slot = BUCKETS.iter().position(|b| seconds <= *b).unwrap_or(BUCKETS.len());
+        let slot = BUCKETS
+            .iter()
+            .position(|b| seconds <= *b)
+            .unwrap_or(BUCKETS.len());
         s.buckets[slot] += 1;
     }
 
     /// The Prometheus text exposition format.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let Ok(series) = self.series.lock() else { return out };
+        let Ok(series) = self.series.lock() else {
+            return out;
+        };
         out.push_str("# HELP http_requests_total HTTP requests answered.\n");
         out.push_str("# TYPE http_requests_total counter\n");
         for ((method, route, status), s) in series.iter() {
@@ -55,15 +66,33 @@ impl HttpMetrics {
         out.push_str("# HELP http_request_duration_seconds Time to answer HTTP requests.\n");
         out.push_str("# TYPE http_request_duration_seconds histogram\n");
         for ((method, route, status), s) in series.iter() {
-            let labels = format!("method=\"{method}\",route=\"{}\",status=\"{status}\"", escape(route));
+            let labels = format!(
+                "method=\"{method}\",route=\"{}\",status=\"{status}\"",
+                escape(route)
+            );
             let mut cumulative = 0;
             for (bound, n) in BUCKETS.iter().zip(s.buckets.iter()) {
                 cumulative += n;
-                let _ = writeln!(out, "http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {cumulative}");
+                let _ = writeln!(
+                    out,
+                    "http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {cumulative}"
+                );
             }
-            let _ = writeln!(out, "http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
-            let _ = writeln!(out, "http_request_duration_seconds_sum{{{labels}}} {}", s.sum_seconds);
-            let _ = writeln!(out, "http_request_duration_seconds_count{{{labels}}} {}", s.count);
+            let _ = writeln!(
+                out,
+                "http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                s.count
+            );
+            let _ = writeln!(
+                out,
+                "http_request_duration_seconds_sum{{{labels}}} {}",
+                s.sum_seconds
+            );
+            let _ = writeln!(
+                out,
+                "http_request_duration_seconds_count{{{labels}}} {}",
+                s.count
+            );
         }
         out
     }
@@ -84,12 +113,20 @@ pub async fn track(State(metrics): State<HttpMetrics>, req: Request, next: Next)
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".to_owned());
     let response = next.run(req).await;
-    metrics.observe(&method, &route, response.status().as_u16(), start.elapsed().as_secs_f64());
+    metrics.observe(
+        &method,
+        &route,
+        response.status().as_u16(),
+        start.elapsed().as_secs_f64(),
+    );
     response
 }
 
 pub async fn render(State(metrics): State<HttpMetrics>) -> impl IntoResponse {
-    ([(http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], metrics.render())
+    (
+        [(http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        metrics.render(),
+    )
 }
 
 #[cfg(test)]
@@ -103,9 +140,15 @@ mod tests {
         m.observe("GET", "/healthz", 200, 0.3);
         m.observe("POST", "/rpc/x", 400, 0.002);
         let text = m.render();
-        assert!(text.contains("http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2"));
+        assert!(
+            text.contains(
+                "http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2"
+            )
+        );
         assert!(text.contains("http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",status=\"200\",le=\"0.001\"} 1"));
         assert!(text.contains("http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",status=\"200\",le=\"0.5\"} 2"));
-        assert!(text.contains("http_requests_total{method=\"POST\",route=\"/rpc/x\",status=\"400\"} 1"));
+        assert!(
+            text.contains("http_requests_total{method=\"POST\",route=\"/rpc/x\",status=\"400\"} 1")
+        );
     }
 }

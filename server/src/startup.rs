@@ -51,7 +51,10 @@ impl Application {
             .map_err(StartError::Secret)?;
         let listener = TcpListener::bind(config.addr)
             .await
-            .map_err(|source| StartError::Bind { addr: config.addr, source })?;
+            .map_err(|source| StartError::Bind {
+                addr: config.addr,
+                source,
+            })?;
         let addr = listener.local_addr().map_err(StartError::Serve)?;
         let state = AppState {
             db,
@@ -60,11 +63,18 @@ impl Application {
             leptos_options: leptos_options(addr),
         };
         let router = router(state.clone());
-        Ok(Application { listener, router, state })
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {
-        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+        self.listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
     }
 
     /// Serves until `shutdown` resolves, then lets in-flight requests finish.
@@ -114,7 +124,10 @@ pub fn router(state: AppState) -> Router {
         .merge(leptos_routes)
         .with_state(state)
         .merge(metrics_route)
-        .layer(axum::middleware::from_fn_with_state(http_metrics, metrics::track))
+        .layer(axum::middleware::from_fn_with_state(
+            http_metrics,
+            metrics::track,
+        ))
         .layer(CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }

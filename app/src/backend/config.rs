@@ -69,7 +69,8 @@ impl Config {
         let (var, database_url) = get("DATABASE_URL", "sqlite://data/portico.db?mode=rwc");
         let db_kind = if database_url.starts_with("sqlite:") {
             DbKind::Sqlite
-        } else if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")
+        } else if database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://")
         {
             DbKind::Postgres
         } else {
@@ -81,9 +82,13 @@ impl Config {
         };
 
         let (var, addr) = get("PORTICO_ADDR", "127.0.0.1:3000");
-        let addr: SocketAddr = addr
-            .parse()
-            .map_err(|_| err(var, &addr, "expected an IP address and port such as 127.0.0.1:3000"))?;
+        let addr: SocketAddr = addr.parse().map_err(|_| {
+            err(
+                var,
+                &addr,
+                "expected an IP address and port such as 127.0.0.1:3000",
+            )
+        })?;
 
         let (var, base_url) = get("PORTICO_BASE_URL", "http://127.0.0.1:3000");
         let base_url = parse_origin(&base_url)
@@ -104,7 +109,11 @@ impl Config {
         let (var, mail) = get("PORTICO_MAIL", "file:./data/mail");
         let mail = if let Some(dir) = mail.strip_prefix("file:") {
             if dir.is_empty() {
-                return Err(err(var, &mail, "file: needs a directory, e.g. file:./data/mail"));
+                return Err(err(
+                    var,
+                    &mail,
+                    "file: needs a directory, e.g. file:./data/mail",
+                ));
             }
             MailTransport::File(dir.to_owned())
         } else if mail.starts_with("smtp://") || mail.starts_with("smtps://") {
@@ -112,7 +121,11 @@ impl Config {
         } else if mail == "log" {
             MailTransport::Log
         } else {
-            return Err(err(var, &mail, "expected file:<dir>, smtp://host:port, smtps://user:pass@host:port or log"));
+            return Err(err(
+                var,
+                &mail,
+                "expected file:<dir>, smtp://host:port, smtps://user:pass@host:port or log",
+            ));
         };
 
         let (var, ttl) = get("PORTICO_INVITE_TTL_HOURS", "168");
@@ -120,11 +133,21 @@ impl Config {
             .parse::<i64>()
             .ok()
             .filter(|h| (1..=24 * 365).contains(h))
-            .ok_or_else(|| err(var, &ttl, "expected a whole number of hours between 1 and 8760"))?;
+            .ok_or_else(|| {
+                err(
+                    var,
+                    &ttl,
+                    "expected a whole number of hours between 1 and 8760",
+                )
+            })?;
 
         let secret = match lookup("PORTICO_SECRET") {
             Some(s) if s.len() < 32 => {
-                return Err(err("PORTICO_SECRET", "<hidden>", "must be at least 32 characters"));
+                return Err(err(
+                    "PORTICO_SECRET",
+                    "<hidden>",
+                    "must be at least 32 characters",
+                ));
             }
             other => other,
         };
@@ -174,8 +197,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
     }
 
@@ -194,7 +219,10 @@ mod tests {
     fn an_unknown_database_scheme_names_the_variable() {
         let e = config(&[("DATABASE_URL", "foo://x")]).unwrap_err();
         assert_eq!(e.var, "DATABASE_URL");
-        assert!(e.to_string().starts_with("invalid DATABASE_URL=\"foo://x\""));
+        assert!(
+            e.to_string()
+                .starts_with("invalid DATABASE_URL=\"foo://x\"")
+        );
     }
 
     #[test]
@@ -212,13 +240,26 @@ mod tests {
 
     #[test]
     fn bad_ttl_and_mail_values_are_refused() {
-        assert_eq!(config(&[("PORTICO_INVITE_TTL_HOURS", "0")]).unwrap_err().var, "PORTICO_INVITE_TTL_HOURS");
-        assert_eq!(config(&[("PORTICO_MAIL", "carrier-pigeon")]).unwrap_err().var, "PORTICO_MAIL");
+        assert_eq!(
+            config(&[("PORTICO_INVITE_TTL_HOURS", "0")])
+                .unwrap_err()
+                .var,
+            "PORTICO_INVITE_TTL_HOURS"
+        );
+        assert_eq!(
+            config(&[("PORTICO_MAIL", "carrier-pigeon")])
+                .unwrap_err()
+                .var,
+            "PORTICO_MAIL"
+        );
     }
 
     #[test]
     fn origins_drop_paths_and_refuse_other_schemes() {
-        assert_eq!(parse_origin("HTTPS://Example.com:8443/a/b?c").as_deref(), Some("https://example.com:8443"));
+        assert_eq!(
+            parse_origin("HTTPS://Example.com:8443/a/b?c").as_deref(),
+            Some("https://example.com:8443")
+        );
         assert_eq!(parse_origin("javascript://x"), None);
         assert_eq!(parse_origin("https://user@evil.com"), None);
     }

@@ -50,7 +50,10 @@ pub async fn fresh_database_url() -> (String, DbKind) {
             let dir = std::env::temp_dir().join("portico-tests");
             std::fs::create_dir_all(&dir).expect("create temp dir for test databases");
             let path = dir.join(format!("{name}.db"));
-            (format!("sqlite://{}?mode=rwc", path.display()), DbKind::Sqlite)
+            (
+                format!("sqlite://{}?mode=rwc", path.display()),
+                DbKind::Sqlite,
+            )
         }
     }
 }
@@ -58,5 +61,7 @@ pub async fn fresh_database_url() -> (String, DbKind) {
 /// A new, migrated database.
 pub async fn fresh_db() -> Db {
     let (url, kind) = fresh_database_url().await;
-    Db::connect(&url, kind).await.expect("connect and migrate test database")
+    Db::connect(&url, kind)
+        .await
+        .expect("connect and migrate test database")
 }

@@ -9,7 +9,11 @@ use crate::error::AppError;
 fn app_errors(errors: &Errors) -> Vec<AppError> {
     errors
         .iter()
-        .map(|(_, e)| e.downcast_ref::<AppError>().cloned().unwrap_or(AppError::Internal))
+        .map(|(_, e)| {
+            e.downcast_ref::<AppError>()
+                .cloned()
+                .unwrap_or(AppError::Internal)
+        })
         .collect()
 }
 

@@ -31,7 +31,10 @@ async fn metrics_count_requests_by_route() {
         text.contains(r#"http_requests_total{method="GET",route="/healthz",status="200"} 2"#),
         "{text}"
     );
-    assert!(text.contains("http_request_duration_seconds_bucket{"), "{text}");
+    assert!(
+        text.contains("http_request_duration_seconds_bucket{"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -45,7 +48,10 @@ async fn the_home_page_is_rendered_on_the_server_with_its_data() {
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(html.contains("Bring people into your product"), "{html}");
-    assert!(html.contains(r#"data-testid="home-stats""#), "stats missing from the first HTML");
+    assert!(
+        html.contains(r#"data-testid="home-stats""#),
+        "stats missing from the first HTML"
+    );
     assert!(html.contains("<dt>Tenants</dt><dd>1<"), "{html}");
     assert!(html.contains("/pkg/portico.js"), "hydration script missing");
 }
@@ -77,7 +83,14 @@ async fn server_functions_answer_under_rpc() {
 fn run_binary_with(var: &str, value: &str) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
         .env(var, value)
-        .env("DATABASE_URL", if var == "DATABASE_URL" { value } else { "sqlite::memory:" })
+        .env(
+            "DATABASE_URL",
+            if var == "DATABASE_URL" {
+                value
+            } else {
+                "sqlite::memory:"
+            },
+        )
         .output()
         .expect("run portico")
 }
@@ -88,7 +101,10 @@ fn a_bad_database_url_exits_non_zero_with_one_clear_line() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("DATABASE_URL") && stderr.contains("foo://x"), "{stderr}");
+    assert!(
+        stderr.contains("DATABASE_URL") && stderr.contains("foo://x"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 

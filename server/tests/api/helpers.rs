@@ -25,7 +25,10 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let mut vars: HashMap<String, String> = HashMap::from([
         ("DATABASE_URL".into(), database_url),
         ("PORTICO_ADDR".into(), "127.0.0.1:0".into()),
-        ("PORTICO_MAIL".into(), format!("file:{}", mail_dir.display())),
+        (
+            "PORTICO_MAIL".into(),
+            format!("file:{}", mail_dir.display()),
+        ),
     ]);
     for (k, v) in extra {
         vars.insert((*k).into(), (*v).into());
@@ -43,7 +46,12 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("build client");
-    TestApp { address, state, client, _shutdown: tx }
+    TestApp {
+        address,
+        state,
+        client,
+        _shutdown: tx,
+    }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -56,6 +64,10 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("GET request")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET request")
     }
 }

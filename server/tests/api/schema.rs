@@ -14,7 +14,10 @@ async fn insert(db: &app::backend::Db, sql: &str, binds: Vec<Bind>) -> i64 {
             Bind::N => q.bind(Option::<i64>::None),
         };
     }
-    q.fetch_one(&db.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}")).get::<i64, _>(0)
+    q.fetch_one(&db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .get::<i64, _>(0)
 }
 
 enum Bind {
@@ -32,8 +35,12 @@ async fn every_table_accepts_and_returns_a_row() {
         "INSERT INTO accounts (email, password_hash, first_name, last_name, email_verified_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
         vec![S("ada@example.com"), S("$argon2id$x"), S("Ada"), S("Lovelace"), N, I(1_700_000_000_000)]).await;
-    let tenant = insert(&db, "INSERT INTO tenants (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id",
-        vec![S("Acme"), I(1)]).await;
+    let tenant = insert(
+        &db,
+        "INSERT INTO tenants (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id",
+        vec![S("Acme"), I(1)],
+    )
+    .await;
     let project = insert(&db, "INSERT INTO projects (tenant_id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
         vec![I(tenant), S("Launch"), I(1)]).await;
     let org = insert(&db, "INSERT INTO organisations (tenant_id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
@@ -59,40 +66,109 @@ async fn every_table_accepts_and_returns_a_row() {
         "INSERT INTO api_tokens (account_id, name, prefix, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         vec![I(account), S("CI"), S("pt_abcd"), S("ghi789"), I(1)]).await;
     sqlx::query("INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3)")
-        .bind("sess-1").bind("{}").bind(5_i64).execute(&db.pool).await.unwrap();
+        .bind("sess-1")
+        .bind("{}")
+        .bind(5_i64)
+        .execute(&db.pool)
+        .await
+        .unwrap();
     sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
-        .bind("k").bind("v").execute(&db.pool).await.unwrap();
+        .bind("k")
+        .bind("v")
+        .execute(&db.pool)
+        .await
+        .unwrap();
 
     let one = |sql: &'static str, id: i64| {
         let pool = db.pool.clone();
-        async move { sqlx::query(sql).bind(id).fetch_one(&pool).await.unwrap_or_else(|e| panic!("{sql}: {e}")) }
+        async move {
+            sqlx::query(sql)
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        }
     };
-    let row = one("SELECT email, first_name, email_verified_at FROM accounts WHERE id = $1", account).await;
+    let row = one(
+        "SELECT email, first_name, email_verified_at FROM accounts WHERE id = $1",
+        account,
+    )
+    .await;
     assert_eq!(row.get::<String, _>(0), "ada@example.com");
     assert_eq!(row.get::<String, _>(1), "Ada");
     assert_eq!(row.get::<Option<i64>, _>(2), None);
-    assert_eq!(one("SELECT name FROM tenants WHERE id = $1", tenant).await.get::<String, _>(0), "Acme");
-    assert_eq!(one("SELECT tenant_id FROM projects WHERE id = $1", project).await.get::<i64, _>(0), tenant);
-    assert_eq!(one("SELECT name FROM organisations WHERE id = $1", org).await.get::<String, _>(0), "Sales");
-    let row = one("SELECT roles, organisation_id, status FROM members WHERE id = $1", member).await;
+    assert_eq!(
+        one("SELECT name FROM tenants WHERE id = $1", tenant)
+            .await
+            .get::<String, _>(0),
+        "Acme"
+    );
+    assert_eq!(
+        one("SELECT tenant_id FROM projects WHERE id = $1", project)
+            .await
+            .get::<i64, _>(0),
+        tenant
+    );
+    assert_eq!(
+        one("SELECT name FROM organisations WHERE id = $1", org)
+            .await
+            .get::<String, _>(0),
+        "Sales"
+    );
+    let row = one(
+        "SELECT roles, organisation_id, status FROM members WHERE id = $1",
+        member,
+    )
+    .await;
     assert_eq!(row.get::<String, _>(0), r#"["extractor-manager"]"#);
     assert_eq!(row.get::<Option<i64>, _>(1), Some(org));
     assert_eq!(row.get::<String, _>(2), "ACTIVE");
-    let row = one("SELECT email, status, send_email, expired_at FROM invites WHERE id = $1", invite).await;
+    let row = one(
+        "SELECT email, status, send_email, expired_at FROM invites WHERE id = $1",
+        invite,
+    )
+    .await;
     assert_eq!(row.get::<String, _>(0), "bob@example.com");
     assert_eq!(row.get::<String, _>(1), "pending");
     assert_eq!(row.get::<i64, _>(2), 1);
     assert_eq!(row.get::<i64, _>(3), 2_000_000_000_000);
-    assert_eq!(one("SELECT purpose FROM account_tokens WHERE id = $1", token).await.get::<String, _>(0), "verify_email");
-    let row = one("SELECT attempts, sent_at, subject FROM outbox_mail WHERE id = $1", mail).await;
+    assert_eq!(
+        one("SELECT purpose FROM account_tokens WHERE id = $1", token)
+            .await
+            .get::<String, _>(0),
+        "verify_email"
+    );
+    let row = one(
+        "SELECT attempts, sent_at, subject FROM outbox_mail WHERE id = $1",
+        mail,
+    )
+    .await;
     assert_eq!(row.get::<i64, _>(0), 0);
     assert_eq!(row.get::<Option<i64>, _>(1), None);
     assert_eq!(row.get::<String, _>(2), "Join Acme");
-    assert_eq!(one("SELECT action FROM audit_events WHERE id = $1", event).await.get::<String, _>(0), "invite.created");
-    assert_eq!(one("SELECT prefix FROM api_tokens WHERE id = $1", api_token).await.get::<String, _>(0), "pt_abcd");
-    let data: String = sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1").bind("sess-1").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(
+        one("SELECT action FROM audit_events WHERE id = $1", event)
+            .await
+            .get::<String, _>(0),
+        "invite.created"
+    );
+    assert_eq!(
+        one("SELECT prefix FROM api_tokens WHERE id = $1", api_token)
+            .await
+            .get::<String, _>(0),
+        "pt_abcd"
+    );
+    let data: String = sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1")
+        .bind("sess-1")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
     assert_eq!(data, "{}");
-    let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind("k").fetch_one(&db.pool).await.unwrap();
+    let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+        .bind("k")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
     assert_eq!(value, "v");
 }
 
@@ -104,30 +180,49 @@ async fn one_member_per_tenant_and_account_and_one_account_per_email() {
     ).fetch_one(&db.pool).await.unwrap();
     let dup = sqlx::query("INSERT INTO accounts (email, password_hash, first_name, last_name, created_at, updated_at) VALUES ('a@x.io', 'h', 'A', 'B', 1, 1)")
         .execute(&db.pool).await;
-    assert!(matches!(dup, Err(sqlx::Error::Database(ref e)) if e.is_unique_violation()), "{dup:?}");
+    assert!(
+        matches!(dup, Err(sqlx::Error::Database(ref e)) if e.is_unique_violation()),
+        "{dup:?}"
+    );
 
-    let tenant: i64 = sqlx::query_scalar("INSERT INTO tenants (name, created_at, updated_at) VALUES ('T', 1, 1) RETURNING id")
-        .fetch_one(&db.pool).await.unwrap();
-    let add = || sqlx::query("INSERT INTO members (tenant_id, account_id, status, roles, external_id, created_at, updated_at) VALUES ($1, $2, 'ACTIVE', '[]', '1', 1, 1)")
-        .bind(tenant).bind(account).execute(&db.pool);
+    let tenant: i64 = sqlx::query_scalar(
+        "INSERT INTO tenants (name, created_at, updated_at) VALUES ('T', 1, 1) RETURNING id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let add = || {
+        sqlx::query("INSERT INTO members (tenant_id, account_id, status, roles, external_id, created_at, updated_at) VALUES ($1, $2, 'ACTIVE', '[]', '1', 1, 1)")
+        .bind(tenant).bind(account).execute(&db.pool)
+    };
     add().await.unwrap();
     let second = add().await;
-    assert!(matches!(second, Err(sqlx::Error::Database(ref e)) if e.is_unique_violation()), "{second:?}");
+    assert!(
+        matches!(second, Err(sqlx::Error::Database(ref e)) if e.is_unique_violation()),
+        "{second:?}"
+    );
 }
 
 #[tokio::test]
 async fn foreign_keys_are_enforced() {
     let db = fresh_db().await;
-    let orphan = sqlx::query("INSERT INTO projects (tenant_id, name, created_at, updated_at) VALUES (999, 'P', 1, 1)")
-        .execute(&db.pool).await;
+    let orphan = sqlx::query(
+        "INSERT INTO projects (tenant_id, name, created_at, updated_at) VALUES (999, 'P', 1, 1)",
+    )
+    .execute(&db.pool)
+    .await;
     assert!(orphan.is_err(), "a project without its tenant was stored");
 }
 
 #[tokio::test]
 async fn the_generated_secret_is_kept_across_restarts() {
     let db = fresh_db().await;
-    let first = app::backend::settings::load_or_create_secret(&db, None).await.unwrap();
-    let second = app::backend::settings::load_or_create_secret(&db, None).await.unwrap();
+    let first = app::backend::settings::load_or_create_secret(&db, None)
+        .await
+        .unwrap();
+    let second = app::backend::settings::load_or_create_secret(&db, None)
+        .await
+        .unwrap();
     assert_eq!(first, second);
     assert!(first.len() >= 32);
 }

@@ -1,0 +1,57 @@
+# Portico's two commands: `make run` and `make test`. Both install what is
+# missing first (see .ci/ensure-tools.sh), so they work on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(HOME)/.cache/portico-tools/node_modules/.bin:$(PATH)
+# The same flags for every debug build and test run, so nothing recompiles.
+export RUSTFLAGS := --cfg erase_components
+RELEASE_ENV := env -u RUSTFLAGS
+PG_DIR := /tmp/portico-test-pg-$(shell id -u)
+RUST_TEST := cargo test -p app -p server --features app/ssr
+
+.PHONY: run test tools test-deps build fmt-check lint test-rust test-rust-sqlite test-rust-postgres test-e2e bench-size
+
+## run: build a release and serve http://127.0.0.1:3000 (SQLite in ./data, mail in ./data/mail)
+run: tools build
+	mkdir -p data
+	LEPTOS_SITE_ROOT=target/site ./target/release/portico
+
+## test: formatting, clippy, Rust tests on SQLite and PostgreSQL, Playwright in Chromium
+test: tools test-deps fmt-check lint test-rust test-e2e
+
+tools:
+	bash .ci/ensure-tools.sh
+
+test-deps:
+	bash .ci/apt-install.sh /usr/bin/chromium chromium /usr/lib/postgresql/15/bin/initdb postgresql
+	cd end2end && npm ci --no-audit --no-fund
+
+build:
+	$(RELEASE_ENV) cargo leptos build --release
+
+fmt-check:
+	cargo fmt --all --check
+
+lint:
+	cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+test-rust: test-rust-sqlite test-rust-postgres
+
+test-rust-sqlite:
+	@echo "==> Rust tests on SQLite"
+	env -u PORTICO_TEST_POSTGRES $(RUST_TEST)
+
+test-rust-postgres:
+	@echo "==> Rust tests on PostgreSQL"
+	url=$$(bash .ci/postgres.sh start $(PG_DIR)); \
+	trap 'bash .ci/postgres.sh stop $(PG_DIR)' EXIT; \
+	PORTICO_TEST_POSTGRES=$$url $(RUST_TEST)
+
+test-e2e: build
+	@echo "==> Playwright in Chromium, JavaScript on and off"
+	cd end2end && npx playwright test
+
+## bench-size: gzip size of the release WASM + JS + CSS
+bench-size: build
+	bash bench/wasm-size.sh

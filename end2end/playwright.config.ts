@@ -1,0 +1,60 @@
+import { defineConfig } from "@playwright/test";
+import * as path from "node:path";
+
+// Every run starts the release binary on a fresh SQLite database with mail
+// written to a directory the specs read. Each spec runs twice: with
+// JavaScript (hydrated app) and without (server-rendered HTML and forms).
+const port = Number(process.env.PORTICO_E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const runDir = path.join(__dirname, ".tmp", `run-${process.pid}`);
+export const mailDir = path.join(runDir, "mail");
+
+process.env.PORTICO_E2E_MAIL_DIR = mailDir;
+
+const chromium = {
+  browserName: "chromium" as const,
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+      "--disable-quic",
+    ],
+  },
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : undefined,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [["list"]],
+  timeout: 30_000,
+  use: { baseURL, trace: "retain-on-failure" },
+  projects: [
+    { name: "js-on", use: { ...chromium, javaScriptEnabled: true } },
+    { name: "js-off", use: { ...chromium, javaScriptEnabled: false } },
+  ],
+  webServer: {
+    command: `rm -rf "${runDir}" && mkdir -p "${runDir}" && ../target/release/portico`,
+    cwd: __dirname,
+    url: `${baseURL}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      DATABASE_URL: `sqlite://${runDir}/portico.db?mode=rwc`,
+      PORTICO_ADDR: `127.0.0.1:${port}`,
+      PORTICO_BASE_URL: baseURL,
+      PORTICO_MAIL: `file:${mailDir}`,
+      LEPTOS_SITE_ROOT: path.join(__dirname, "..", "target", "site"),
+      RUST_LOG: "warn",
+    },
+  },
+});
