@@ -25,9 +25,12 @@ struct Series {
     buckets: [u64; BUCKETS.len() + 1],
 }
 
+/// Method, matched route, status code.
+type SeriesKey = (String, String, u16);
+
 #[derive(Clone, Default)]
 pub struct HttpMetrics {
-    series: Arc<Mutex<BTreeMap<(String, String, u16), Series>>>,
+    series: Arc<Mutex<BTreeMap<SeriesKey, Series>>>,
 }
 
 impl HttpMetrics {
