@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod components;
+pub mod domain;
 pub mod error;
 pub mod pages;
 

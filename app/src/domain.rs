@@ -1,0 +1,45 @@
+//! Parse, don't validate: the values Portico accepts from people, each a
+//! newtype whose only constructor is `parse`. The browser runs the same
+//! `parse` before submitting a form, and the server runs it again, so a bad
+//! value never reaches a service. Errors are sentences for a form field.
+
+mod email;
+mod names;
+mod password;
+mod role;
+
+pub use email::Email;
+pub use names::{PersonName, ProjectName, TenantName};
+pub use password::Password;
+pub use role::{Role, RoleScope};
+
+use crate::error::{AppError, FieldErrors};
+
+/// Collects field errors while parsing a form, so that every failing field
+/// is reported at once.
+#[derive(Default)]
+pub struct FormParser {
+    errors: FieldErrors,
+}
+
+impl FormParser {
+    /// Parses one field, remembering its error under `field`.
+    pub fn field<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(problem) => {
+                self.errors.insert(field.to_owned(), problem);
+                None
+            }
+        }
+    }
+
+    /// `Ok(value)` when no field failed, else every failure.
+    pub fn finish<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, AppError> {
+        if self.errors.is_empty() {
+            value().ok_or(AppError::Internal)
+        } else {
+            Err(AppError::Validation(self.errors))
+        }
+    }
+}

@@ -1,0 +1,106 @@
+use serde::{Deserialize, Serialize};
+
+/// Where a role applies: the whole tenant or the member's organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleScope {
+    Tenant,
+    Organisation,
+}
+
+/// The fixed role catalogue of SPEC §2; the strings are part of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Role {
+    ExtractorViewer,
+    ExtractorUser,
+    ExtractorManager,
+    OrganisationViewer,
+    OrganisationUser,
+    OrganisationManager,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::ExtractorViewer,
+        Role::ExtractorUser,
+        Role::ExtractorManager,
+        Role::OrganisationViewer,
+        Role::OrganisationUser,
+        Role::OrganisationManager,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::ExtractorViewer => "extractor-viewer",
+            Role::ExtractorUser => "extractor-user",
+            Role::ExtractorManager => "extractor-manager",
+            Role::OrganisationViewer => "organisation-viewer",
+            Role::OrganisationUser => "organisation-user",
+            Role::OrganisationManager => "organisation-manager",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == raw.trim())
+            .ok_or_else(|| format!("Unknown role {raw:?}."))
+    }
+
+    pub fn scope(self) -> RoleScope {
+        match self {
+            Role::ExtractorViewer | Role::ExtractorUser | Role::ExtractorManager => {
+                RoleScope::Tenant
+            }
+            _ => RoleScope::Organisation,
+        }
+    }
+
+    /// viewer 1 < user 2 < manager 3, within a scope.
+    pub fn level(self) -> u8 {
+        match self {
+            Role::ExtractorViewer | Role::OrganisationViewer => 1,
+            Role::ExtractorUser | Role::OrganisationUser => 2,
+            Role::ExtractorManager | Role::OrganisationManager => 3,
+        }
+    }
+}
+
+impl TryFrom<String> for Role {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Role::parse(&value)
+    }
+}
+
+impl From<Role> for String {
+    fn from(r: Role) -> Self {
+        r.as_str().to_owned()
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_round_trips_through_its_string() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Ok(r));
+        }
+        assert!(Role::parse("admin").is_err());
+    }
+
+    #[test]
+    fn levels_order_viewer_user_manager() {
+        assert!(Role::ExtractorViewer.level() < Role::ExtractorUser.level());
+        assert!(Role::OrganisationUser.level() < Role::OrganisationManager.level());
+        assert_eq!(Role::OrganisationManager.scope(), RoleScope::Organisation);
+    }
+}
