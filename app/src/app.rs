@@ -3,11 +3,17 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use crate::components::layout::Layout;
+use crate::pages::account_page::AccountPage;
 use crate::pages::home_page::HomePage;
+use crate::pages::login_page::{LoginPage, LogoutPage};
 use crate::pages::not_found_page::NotFoundPage;
+use crate::pages::password_reset_pages::{ForgotPasswordPage, ResetPasswordPage};
+use crate::pages::register_page::RegisterPage;
+use crate::pages::tenant_home_page::TenantHomePage;
+use crate::pages::verify_email_page::VerifyEmailPage;
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -42,6 +48,26 @@ pub fn App() -> impl IntoView {
                 // work without JavaScript.
                 <Routes fallback=NotFoundPage>
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("logout") view=LogoutPage ssr=SsrMode::Async />
+                    <Route
+                        path=StaticSegment("forgot-password")
+                        view=ForgotPasswordPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("reset-password")
+                        view=ResetPasswordPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("verify-email") view=VerifyEmailPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("t"), ParamSegment("tenant_id"))
+                        view=TenantHomePage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>

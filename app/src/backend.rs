@@ -1,8 +1,17 @@
 //! Server-only code (the `ssr` feature): configuration, the database,
 //! shared state. Nothing here is compiled into the browser's WASM.
 
+pub mod accounts;
+pub mod api_tokens;
+pub mod audit;
 pub mod config;
+pub mod crypto;
 pub mod db;
+pub mod mail;
+pub mod members;
+pub mod rate_limit;
+pub mod session;
+pub mod session_store;
 pub mod settings;
 pub mod state;
 #[doc(hidden)]

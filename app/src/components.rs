@@ -1,4 +1,5 @@
 //! Components used by several pages.
 
 pub mod error_template;
+pub mod form_field;
 pub mod layout;

@@ -21,6 +21,10 @@ pub enum AppError {
     Validation(FieldErrors),
     #[error("Sign in to continue.")]
     Unauthorized,
+    /// A sign-in or token request whose credentials do not match; the same
+    /// answer whether the email exists or not.
+    #[error("The email or password is incorrect.")]
+    InvalidCredentials,
     #[error("You are not allowed to do that.")]
     Forbidden,
     #[error("Not found.")]
@@ -48,7 +52,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Validation(_) => StatusCode::BAD_REQUEST,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -63,6 +67,7 @@ impl AppError {
         match self {
             AppError::Validation(_) => "validation_failed",
             AppError::Unauthorized => "unauthorized",
+            AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
@@ -94,9 +99,15 @@ impl AppError {
 
 /// The JSON error body of SPEC §4.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
+    /// A sentence for people.
+    #[cfg_attr(feature = "ssr", schema(example = "Some fields are invalid."))]
     pub error: String,
+    /// A stable code for programs, e.g. `validation_failed`.
+    #[cfg_attr(feature = "ssr", schema(example = "validation_failed"))]
     pub code: String,
+    /// Field name → what is wrong with it (validation errors only).
     pub fields: FieldErrors,
 }
 

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod components;
 pub mod domain;
+pub mod dto;
 pub mod error;
 pub mod pages;
 

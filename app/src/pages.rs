@@ -1,4 +1,11 @@
-//! One module per page, named after its component.
+//! One module per page, named after its component; each page's server
+//! functions live beside it.
 
+pub mod account_page;
 pub mod home_page;
+pub mod login_page;
 pub mod not_found_page;
+pub mod password_reset_pages;
+pub mod register_page;
+pub mod tenant_home_page;
+pub mod verify_email_page;

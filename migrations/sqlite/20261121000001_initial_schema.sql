@@ -142,10 +142,13 @@ CREATE TABLE api_tokens (
 CREATE UNIQUE INDEX api_tokens_token_hash_key ON api_tokens (token_hash);
 CREATE INDEX api_tokens_account_idx ON api_tokens (account_id);
 
--- tower-sessions records, serialised as JSON.
+-- tower-sessions records, serialised as JSON. account_id copies the signed-in
+-- account out of the record so that "sign out everywhere" is one DELETE.
 CREATE TABLE sessions (
     id          TEXT PRIMARY KEY NOT NULL,
     data        TEXT   NOT NULL,
-    expiry_date BIGINT NOT NULL
+    expiry_date BIGINT NOT NULL,
+    account_id  BIGINT
 );
 CREATE INDEX sessions_expiry_idx ON sessions (expiry_date);
+CREATE INDEX sessions_account_idx ON sessions (account_id);

@@ -2,8 +2,11 @@
 //! endpoints and the process lifecycle. Pages and server functions come from
 //! the `app` crate; this crate wires them into axum.
 
+pub mod csrf;
+pub mod mail_worker;
 pub mod metrics;
 pub mod ops;
+pub mod rest;
 pub mod startup;
 
 pub use startup::{Application, StartError, run};

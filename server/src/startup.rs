@@ -2,20 +2,31 @@
 //! database (migrations included), assemble the router, serve until SIGTERM
 //! or Ctrl-C, then drain in-flight requests.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tower_http::compression::CompressionLayer;
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+use utoipa_swagger_ui::SwaggerUi;
 
+use app::backend::session_store::DbSessionStore;
 use app::backend::{AppState, Config, ConfigError, Db, DbError, settings};
-use app::{App, shell};
+use app::{App, AppError, shell};
 
+use crate::csrf::{self, AllowedOrigins};
+use crate::mail_worker::{MailWorker, TransportError};
 use crate::metrics::{self, HttpMetrics};
-use crate::ops;
+use crate::{ops, rest};
+
+/// Sessions end after this long without a request.
+const SESSION_INACTIVITY: time::Duration = time::Duration::days(7);
 
 /// Why Portico could not start; printed as one line before exiting.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +35,8 @@ pub enum StartError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Db(#[from] DbError),
+    #[error(transparent)]
+    Mail(#[from] TransportError),
     #[error("cannot read or store the secret: {0}")]
     Secret(app::AppError),
     #[error("cannot listen on {addr}: {source}")]
@@ -39,6 +52,7 @@ pub enum StartError {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    mail_worker: MailWorker,
     pub state: AppState,
 }
 
@@ -61,11 +75,15 @@ impl Application {
             config: Arc::new(config),
             secret: secret.into(),
             leptos_options: leptos_options(addr),
+            limiter: Default::default(),
         };
+        let mail_worker =
+            MailWorker::new(state.db.clone(), &state.config.mail, &state.config.base_url)?;
         let router = router(state.clone());
         Ok(Application {
             listener,
             router,
+            mail_worker,
             state,
         })
     }
@@ -77,15 +95,31 @@ impl Application {
             .unwrap_or_default()
     }
 
-    /// Serves until `shutdown` resolves, then lets in-flight requests finish.
+    /// Serves until `shutdown` resolves, then lets in-flight requests and
+    /// the mail in hand finish. Background work (mail delivery, expired
+    /// session clean-up) runs alongside.
     pub async fn serve_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(StartError::Serve)
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let mail = tokio::spawn(self.mail_worker.run(stop_rx.clone()));
+        let sweeper = tokio::spawn(sweep_sessions(
+            DbSessionStore::new(self.state.db.clone()),
+            stop_rx,
+        ));
+        let served = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(StartError::Serve);
+        let _ = stop_tx.send(true);
+        let _ = mail.await;
+        let _ = sweeper.await;
+        served
     }
 }
 
@@ -101,7 +135,21 @@ fn leptos_options(addr: std::net::SocketAddr) -> LeptosOptions {
         .build()
 }
 
-/// The whole HTTP surface: pages, server functions, operational endpoints.
+/// Deletes expired sessions every ten minutes.
+async fn sweep_sessions(store: DbSessionStore, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = store.delete_expired().await {
+            tracing::warn!(error = %e, "expired session clean-up failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// The whole HTTP surface: pages, server functions, REST, operational
+/// endpoints, with sessions, CSRF protection, metrics and compression.
 pub fn router(state: AppState) -> Router {
     let http_metrics = HttpMetrics::default();
     let routes = generate_route_list(App);
@@ -118,18 +166,42 @@ pub fn router(state: AppState) -> Router {
     let metrics_route = Router::new()
         .route("/metrics", get(metrics::render))
         .with_state(http_metrics.clone());
+    let (api, openapi) = rest::router().split_for_parts();
+    let api = api
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+        .route("/api", axum::routing::any(api_not_found))
+        .route("/api/{*rest}", axum::routing::any(api_not_found));
+
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("portico_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(SESSION_INACTIVITY));
+    let own_origins = AllowedOrigins(Arc::new(vec![state.config.base_url.clone()]));
 
     Router::new()
         .merge(ops)
+        .merge(api)
         .merge(leptos_routes)
         .with_state(state)
         .merge(metrics_route)
+        .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            own_origins,
+            csrf::protect,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             http_metrics,
             metrics::track,
         ))
         .layer(CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// Unknown REST paths answer with the JSON error body, not the HTML 404.
+async fn api_not_found() -> AppError {
+    AppError::NotFound
 }
 
 /// Logs as plain text; `RUST_LOG` filters (default: info).

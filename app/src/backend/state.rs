@@ -9,6 +9,7 @@ use leptos::config::LeptosOptions;
 
 use super::config::Config;
 use super::db::Db;
+use super::rate_limit::RateLimiter;
 use crate::error::AppError;
 
 #[derive(Clone, Debug)]
@@ -18,6 +19,7 @@ pub struct AppState {
     /// Signs JWTs and cookies (`PORTICO_SECRET` or the stored one).
     pub secret: Arc<str>,
     pub leptos_options: LeptosOptions,
+    pub limiter: RateLimiter,
 }
 
 impl FromRef<AppState> for LeptosOptions {

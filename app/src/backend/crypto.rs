@@ -1,0 +1,126 @@
+//! Passwords and tokens. Passwords are hashed with argon2id (OWASP
+//! parameters: 19 MiB, 2 passes, 1 lane) on a blocking thread, never on the
+//! async runtime. Tokens are 32 random bytes in base64url; only their
+//! SHA-256 is stored, so a database leak does not leak usable links.
+
+use std::sync::OnceLock;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::domain::Password;
+use crate::error::AppError;
+
+/// A stored argon2id hash. Holds a secret, so it is neither `Serialize` nor
+/// printed.
+#[derive(Clone)]
+pub struct PasswordHash(pub String);
+
+impl std::fmt::Debug for PasswordHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordHash(***)")
+    }
+}
+
+pub async fn hash_password(password: &Password) -> Result<PasswordHash, AppError> {
+    let password = password.expose().to_owned();
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| PasswordHash(h.to_string()))
+            .map_err(|e| {
+                tracing::error!(error = %e, "password hashing failed");
+                AppError::Internal
+            })
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "password hashing task failed");
+        AppError::Internal
+    })?
+}
+
+/// A hash of a random password, verified against when the email is unknown
+/// so that unknown and known emails take the same time.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let (random, _) = new_token();
+        Argon2::default()
+            .hash_password(random.as_bytes())
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// Checks `password` against `hash`, or against a dummy hash when there is
+/// no account, always doing the same work.
+pub async fn verify_password(password: &str, hash: Option<&PasswordHash>) -> bool {
+    let password = password.to_owned();
+    let (hash, real) = match hash {
+        Some(h) => (h.0.clone(), true),
+        None => (String::new(), false),
+    };
+    tokio::task::spawn_blocking(move || {
+        let hash = if real { hash.as_str() } else { dummy_hash() };
+        let ok = Argon2::default()
+            .verify_password(password.as_bytes(), hash)
+            .is_ok();
+        ok && real
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A new random token (32 bytes, base64url) and the hash to store.
+pub fn new_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let hash = hash_token(&token);
+    (token, hash)
+}
+
+/// Hex SHA-256 of a token: what is stored and looked up.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.trim().as_bytes()))
+}
+
+/// Constant-time equality of two stored hashes.
+pub fn hashes_equal(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_password_verifies_against_its_own_hash_only() {
+        let p = Password::parse("correct horse battery").unwrap();
+        let h = hash_password(&p).await.unwrap();
+        assert!(
+            h.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{}",
+            h.0
+        );
+        assert!(verify_password("correct horse battery", Some(&h)).await);
+        assert!(!verify_password("wrong horse battery", Some(&h)).await);
+        assert!(!verify_password("correct horse battery", None).await);
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_as_their_hash() {
+        let (a, ha) = new_token();
+        let (b, _) = new_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_eq!(hash_token(&a), ha);
+        assert!(hashes_equal(&ha, &hash_token(&a)));
+        assert!(!hashes_equal(&ha, &hash_token(&b)));
+    }
+}

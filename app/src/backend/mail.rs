@@ -1,0 +1,138 @@
+//! Outgoing mail: the outbox (SPEC §5) and the messages Portico sends. A
+//! service queues a mail with [`enqueue`] inside its own transaction, so the
+//! mail exists exactly when the change does; the server's mail worker
+//! delivers it. Every mail has a text and an HTML part, and user text is
+//! escaped in the HTML.
+
+use sqlx::AnyConnection;
+
+use super::db::now_ms;
+use crate::error::AppError;
+
+/// A mail ready to queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Queues `mail` on the caller's connection or transaction.
+pub async fn enqueue(conn: &mut AnyConnection, mail: &OutgoingMail) -> Result<(), AppError> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO outbox_mail (to_address, subject, text_body, html_body, attempts, next_attempt_at, created_at) \
+         VALUES ($1, $2, $3, $4, 0, $5, $5)",
+    )
+    .bind(&mail.to)
+    .bind(&mail.subject)
+    .bind(&mail.text)
+    .bind(&mail.html)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Wraps already-escaped HTML body content in a minimal document.
+fn html_document(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
+         <body style=\"font-family: system-ui, sans-serif; line-height: 1.5; color: #1b1f24\">{body}\
+         <p style=\"color: #57606a; font-size: 0.875rem\">Sent by Portico.</p></body></html>",
+        escape_html(title)
+    )
+}
+
+/// A mail with one call to action: greeting, paragraphs, a link.
+fn action_mail(
+    to: &str,
+    subject: &str,
+    first_name: &str,
+    paragraphs: &[&str],
+    action: &str,
+    link: &str,
+) -> OutgoingMail {
+    let text = format!(
+        "Hello {first_name},\n\n{}\n\n{action}: {link}\n\nSent by Portico.\n",
+        paragraphs.join("\n\n")
+    );
+    let mut body = format!("<p>Hello {},</p>", escape_html(first_name));
+    for p in paragraphs {
+        body.push_str(&format!("<p>{}</p>", escape_html(p)));
+    }
+    body.push_str(&format!(
+        "<p><a href=\"{0}\">{1}</a></p><p style=\"font-size: 0.875rem\">Or paste this address into your browser: {0}</p>",
+        escape_html(link),
+        escape_html(action)
+    ));
+    OutgoingMail {
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        text,
+        html: html_document(subject, &body),
+    }
+}
+
+pub fn verification_mail(to: &str, first_name: &str, link: &str) -> OutgoingMail {
+    action_mail(
+        to,
+        "Confirm your email address for Portico",
+        first_name,
+        &["Please confirm that this is your email address. The link works for 48 hours."],
+        "Confirm email address",
+        link,
+    )
+}
+
+pub fn password_reset_mail(to: &str, first_name: &str, link: &str) -> OutgoingMail {
+    action_mail(
+        to,
+        "Reset your Portico password",
+        first_name,
+        &[
+            "Someone asked to reset the password of your Portico account. If it was you, choose a new password with the link below; it works for one hour.",
+            "If it was not you, ignore this mail: your password stays as it is.",
+        ],
+        "Choose a new password",
+        link,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_text_is_escaped_in_html_but_kept_in_text() {
+        let m = verification_mail(
+            "a@x.io",
+            "<script>alert(1)</script>",
+            "http://h/verify-email?token=a&b",
+        );
+        assert!(m.text.contains("Hello <script>alert(1)</script>,"));
+        assert!(!m.html.contains("<script>"));
+        assert!(m.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(
+            m.html
+                .contains("href=\"http://h/verify-email?token=a&amp;b\"")
+        );
+    }
+}

@@ -1,0 +1,46 @@
+//! Data both sides share: what server functions return to pages. Database
+//! rows are separate structs in `backend`, converted explicitly.
+
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person, as pages see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email_verified: bool,
+}
+
+/// A tenant the signed-in person belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantSummary {
+    pub id: i64,
+    pub name: String,
+    pub roles: Vec<String>,
+}
+
+/// What the header and pages need about the visitor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Viewer {
+    pub account: Option<AccountInfo>,
+    pub tenants: Vec<TenantSummary>,
+}
+
+/// An API token as listed on `/account` (the secret is never listed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// A freshly created API token: the only time its secret is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiToken {
+    pub info: ApiTokenInfo,
+    pub token: String,
+}

@@ -1,0 +1,111 @@
+//! `/login` and `/logout`.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::form_field::{FormError, FormField, field_error};
+use crate::error::AppError;
+
+/// Where to go after signing in: only paths on this site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/account".to_owned(),
+    }
+}
+
+#[server(prefix = "/rpc", endpoint = "sign_in")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend::{accounts, session};
+    let state = crate::backend::app_state()?;
+    let ip = session::client_ip().await;
+    let account = accounts::authenticate(&state, &email, &password, ip).await?;
+    session::sign_in(account.id).await?;
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    crate::backend::session::sign_out().await?;
+    leptos_axum::redirect("/login?signed_out=1");
+    Ok(())
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let value = action.value();
+    let query = use_query_map();
+    let next = move || query.read().get("next");
+    let signed_out = move || query.read().get("signed_out").is_some();
+    let reset = move || query.read().get("reset").is_some();
+    view! {
+        <Title text="Sign in" />
+        <section class="panel">
+            <h1>"Sign in"</h1>
+            <Show when=signed_out>
+                <p class="notice" role="status">"You are signed out."</p>
+            </Show>
+            <Show when=reset>
+                <p class="notice" role="status">"Your password is changed. Sign in with the new one."</p>
+            </Show>
+            <ActionForm action attr:class="stacked">
+                <FormField
+                    label="Email"
+                    name="email"
+                    input_type="email"
+                    autocomplete="email"
+                    server_error=field_error(value, "email")
+                />
+                <FormField
+                    label="Password"
+                    name="password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    server_error=field_error(value, "password")
+                />
+                <input type="hidden" name="next" value=next />
+                <FormError value />
+                <button type="submit" disabled=move || action.pending().get()>
+                    "Sign in"
+                </button>
+            </ActionForm>
+            <p>
+                <a href="/forgot-password">"Forgot your password?"</a>
+                " · "
+                <a href="/register">"Create an account"</a>
+            </p>
+        </section>
+    }
+}
+
+/// A button that signs out; used in the header and on `/logout`.
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    let action = ServerAction::<SignOut>::new();
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <button type="submit" class="secondary">
+                "Sign out"
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn LogoutPage() -> impl IntoView {
+    view! {
+        <Title text="Sign out" />
+        <section class="panel">
+            <h1>"Sign out"</h1>
+            <p>"Sign out of Portico on this browser?"</p>
+            <SignOutButton />
+        </section>
+    }
+}

@@ -1,0 +1,109 @@
+//! `/register`: create an account, a tenant and its first project, then
+//! land signed in on the tenant's home.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::form_field::{FormError, FormField, field_error};
+use crate::domain::{Email, Password, PersonName, ProjectName, TenantName};
+use crate::error::AppError;
+
+#[server(prefix = "/rpc", endpoint = "register")]
+pub async fn register(
+    email: String,
+    password: String,
+    first_name: String,
+    last_name: String,
+    tenant_name: String,
+    project_name: String,
+) -> Result<(), AppError> {
+    use crate::backend::accounts::{self, NewAccount, NewRegistration};
+    use crate::domain::FormParser;
+    let state = crate::backend::app_state()?;
+    let mut form = FormParser::default();
+    let email = form.field("email", Email::parse(&email));
+    let password = form.field("password", Password::parse(&password));
+    let first_name = form.field("firstName", PersonName::parse(&first_name));
+    let last_name = form.field("lastName", PersonName::parse(&last_name));
+    let tenant_name = form.field("tenantName", TenantName::parse(&tenant_name));
+    let project_name = form.field("projectName", ProjectName::parse(&project_name));
+    let registration = form.finish(|| {
+        Some(NewRegistration {
+            account: NewAccount {
+                email: email?,
+                password: password?,
+                first_name: first_name?,
+                last_name: last_name?,
+            },
+            tenant_name: tenant_name?,
+            project_name: project_name?,
+        })
+    })?;
+    let registered = accounts::register(&state, registration).await?;
+    crate::backend::session::sign_in(registered.account_id).await?;
+    leptos_axum::redirect(&format!("/t/{}", registered.tenant_id));
+    Ok(())
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let action = ServerAction::<Register>::new();
+    let value = action.value();
+    view! {
+        <Title text="Create your account" />
+        <section class="panel">
+            <h1>"Create your account"</h1>
+            <p>"You get a tenant of your own, with a first project, and you manage it."</p>
+            <ActionForm action attr:class="stacked">
+                <FormField
+                    label="Email"
+                    name="email"
+                    input_type="email"
+                    autocomplete="email"
+                    server_error=field_error(value, "email")
+                    validate=|v| Email::parse(v).map(|_| ())
+                />
+                <FormField
+                    label="Password"
+                    name="password"
+                    input_type="password"
+                    autocomplete="new-password"
+                    server_error=field_error(value, "password")
+                    validate=|v| Password::parse(v).map(|_| ())
+                />
+                <FormField
+                    label="First name"
+                    name="first_name"
+                    autocomplete="given-name"
+                    server_error=field_error(value, "firstName")
+                    validate=|v| PersonName::parse(v).map(|_| ())
+                />
+                <FormField
+                    label="Last name"
+                    name="last_name"
+                    autocomplete="family-name"
+                    server_error=field_error(value, "lastName")
+                    validate=|v| PersonName::parse(v).map(|_| ())
+                />
+                <FormField
+                    label="Tenant name"
+                    name="tenant_name"
+                    autocomplete="organization"
+                    server_error=field_error(value, "tenantName")
+                    validate=|v| TenantName::parse(v).map(|_| ())
+                />
+                <FormField
+                    label="Project name"
+                    name="project_name"
+                    server_error=field_error(value, "projectName")
+                    validate=|v| ProjectName::parse(v).map(|_| ())
+                />
+                <FormError value />
+                <button type="submit" disabled=move || action.pending().get()>
+                    "Create account"
+                </button>
+            </ActionForm>
+            <p>"Already have an account? " <a href="/login">"Sign in"</a></p>
+        </section>
+    }
+}

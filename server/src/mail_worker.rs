@@ -1,0 +1,227 @@
+//! Delivers the outbox (SPEC §5). The worker claims due mails with a lease
+//! (an UPDATE that only succeeds on rows nobody else holds), sends them
+//! through lettre, then marks them sent, or schedules a retry with
+//! exponential backoff and records the error. Because the claim is one
+//! conditional UPDATE, several instances on one PostgreSQL never claim the
+//! same mail, and a crashed instance's lease simply runs out.
+
+use std::time::Duration;
+
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sqlx::Row;
+use tokio::sync::watch;
+
+use app::backend::{Db, MailTransport, now_ms};
+
+/// How long a claimed mail stays reserved for the claiming instance.
+const LEASE_MS: i64 = 120_000;
+/// Mails claimed per round.
+const BATCH: i64 = 20;
+/// Retry delays double from here, up to [`MAX_BACKOFF_MS`].
+const BASE_BACKOFF_MS: i64 = 1_000;
+const MAX_BACKOFF_MS: i64 = 3_600_000;
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    File(AsyncFileTransport<Tokio1Executor>),
+    Log,
+}
+
+/// A claimed mail.
+struct Claimed {
+    id: i64,
+    to: String,
+    subject: String,
+    text: String,
+    html: String,
+    attempts: i64,
+}
+
+pub struct MailWorker {
+    db: Db,
+    transport: Transport,
+    from: Mailbox,
+    poll: Duration,
+}
+
+/// Why the configured transport cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid PORTICO_MAIL: {0}")]
+pub struct TransportError(String);
+
+impl MailWorker {
+    pub fn new(db: Db, mail: &MailTransport, base_url: &str) -> Result<Self, TransportError> {
+        let transport = match mail {
+            MailTransport::Smtp(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| TransportError(e.to_string()))?
+                    .timeout(Some(Duration::from_secs(30)))
+                    .build(),
+            ),
+            MailTransport::File(dir) => {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| TransportError(format!("cannot create {dir}: {e}")))?;
+                Transport::File(AsyncFileTransport::new(dir))
+            }
+            MailTransport::Log => Transport::Log,
+        };
+        let host = app::backend::config::parse_origin(base_url)
+            .and_then(|o| {
+                o.split("://")
+                    .nth(1)
+                    .map(|h| h.split(':').next().unwrap_or("localhost").to_owned())
+            })
+            .unwrap_or_else(|| "localhost".into());
+        let domain = if host.contains('.') {
+            host
+        } else {
+            format!("{host}.localdomain")
+        };
+        let from = format!("Portico <no-reply@{domain}>")
+            .parse()
+            .map_err(|e: lettre::address::AddressError| TransportError(e.to_string()))?;
+        Ok(MailWorker {
+            db,
+            transport,
+            from,
+            poll: Duration::from_millis(500),
+        })
+    }
+
+    /// Runs until `stop` turns true; finishes the mail in hand first.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            match self.deliver_due().await {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = ?e, "mail outbox query failed"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(self.poll) => {}
+                _ = stop.changed() => {}
+            }
+            if *stop.borrow() {
+                return;
+            }
+        }
+    }
+
+    /// Claims and sends one batch; returns how many were claimed.
+    pub async fn deliver_due(&self) -> Result<usize, sqlx::Error> {
+        let claimed = self.claim().await?;
+        for mail in &claimed {
+            let result = self.send(mail).await;
+            self.finish(mail, result).await?;
+        }
+        Ok(claimed.len())
+    }
+
+    async fn claim(&self) -> Result<Vec<Claimed>, sqlx::Error> {
+        let now = now_ms();
+        // The outer WHERE repeats the conditions so that, under concurrency,
+        // PostgreSQL re-checks them on the locked row: a row another
+        // instance has just leased no longer matches and is skipped.
+        let rows = sqlx::query(
+            "UPDATE outbox_mail SET locked_until = $1 \
+             WHERE id IN (SELECT id FROM outbox_mail \
+                          WHERE sent_at IS NULL AND next_attempt_at <= $2 \
+                            AND (locked_until IS NULL OR locked_until < $2) \
+                          ORDER BY id LIMIT $3) \
+               AND sent_at IS NULL AND (locked_until IS NULL OR locked_until < $2) \
+             RETURNING id, to_address, subject, text_body, html_body, attempts",
+        )
+        .bind(now + LEASE_MS)
+        .bind(now)
+        .bind(BATCH)
+        .fetch_all(&self.db.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Claimed {
+                id: r.get(0),
+                to: r.get(1),
+                subject: r.get(2),
+                text: r.get(3),
+                html: r.get(4),
+                attempts: r.get(5),
+            })
+            .collect())
+    }
+
+    async fn send(&self, mail: &Claimed) -> Result<(), String> {
+        let to: Mailbox = mail
+            .to
+            .parse()
+            .map_err(|e: lettre::address::AddressError| format!("bad recipient: {e}"))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&mail.subject)
+            .multipart(MultiPart::alternative_plain_html(
+                mail.text.clone(),
+                mail.html.clone(),
+            ))
+            .map_err(|e| e.to_string())?;
+        match &self.transport {
+            Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::File(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::Log => {
+                tracing::info!(to = %mail.to, subject = %mail.subject, body = %mail.text, "mail (log transport)");
+                Ok(())
+            }
+        }
+    }
+
+    async fn finish(&self, mail: &Claimed, result: Result<(), String>) -> Result<(), sqlx::Error> {
+        let now = now_ms();
+        match result {
+            Ok(()) => {
+                sqlx::query(
+                    "UPDATE outbox_mail SET sent_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = NULL \
+                     WHERE id = $2",
+                )
+                .bind(now)
+                .bind(mail.id)
+                .execute(&self.db.pool)
+                .await?;
+                tracing::info!(mail_id = mail.id, "mail sent");
+            }
+            Err(error) => {
+                let delay = backoff_ms(mail.attempts + 1);
+                tracing::warn!(mail_id = mail.id, attempts = mail.attempts + 1, retry_in_ms = delay, %error, "mail not sent");
+                sqlx::query(
+                    "UPDATE outbox_mail SET attempts = attempts + 1, locked_until = NULL, last_error = $1, \
+                     next_attempt_at = $2 WHERE id = $3",
+                )
+                .bind(error)
+                .bind(now + delay)
+                .bind(mail.id)
+                .execute(&self.db.pool)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The wait after the `attempts`-th failure: 1 s, 2 s, 4 s, … up to an hour.
+pub fn backoff_ms(attempts: i64) -> i64 {
+    let exp = attempts.clamp(1, 32) - 1;
+    BASE_BACKOFF_MS
+        .saturating_mul(1_i64 << exp)
+        .min(MAX_BACKOFF_MS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_ms;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff_ms(1), 1_000);
+        assert_eq!(backoff_ms(2), 2_000);
+        assert_eq!(backoff_ms(5), 16_000);
+        assert_eq!(backoff_ms(40), 3_600_000);
+    }
+}

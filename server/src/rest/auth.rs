@@ -1,0 +1,128 @@
+//! `POST /api/v1/auth/signup` and `POST /api/v1/auth/token`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use app::backend::AppState;
+use app::backend::accounts::{self, NewAccount};
+use app::domain::{Email, FormParser, Password, PersonName};
+use app::{AppError, ErrorBody};
+
+use super::extract::ApiJson;
+use super::jwt;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SignupRequest {
+    email: Option<String>,
+    password: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountDto {
+    id: i64,
+    email: String,
+    first_name: String,
+    last_name: String,
+    email_verified: bool,
+}
+
+fn required<T>(
+    value: Option<String>,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, String> {
+    match value {
+        Some(v) => parse(&v),
+        None => Err("This field is required.".into()),
+    }
+}
+
+/// Creates an account (unverified) and mails the verification link.
+#[utoipa::path(
+    post, path = "/api/v1/auth/signup", tag = "auth",
+    request_body = SignupRequest,
+    responses(
+        (status = 201, description = "Account created", body = AccountDto),
+        (status = 400, description = "Invalid fields", body = ErrorBody),
+        (status = 409, description = "Email already registered", body = ErrorBody),
+    )
+)]
+pub async fn sign_up(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SignupRequest>,
+) -> Result<(StatusCode, Json<AccountDto>), AppError> {
+    let mut form = FormParser::default();
+    let email = form.field("email", required(body.email, Email::parse));
+    let password = form.field("password", required(body.password, Password::parse));
+    let first_name = form.field("firstName", required(body.first_name, PersonName::parse));
+    let last_name = form.field("lastName", required(body.last_name, PersonName::parse));
+    let account = form.finish(|| {
+        Some(NewAccount {
+            email: email?,
+            password: password?,
+            first_name: first_name?,
+            last_name: last_name?,
+        })
+    })?;
+    let info = accounts::sign_up(&state, account).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AccountDto {
+            id: info.id,
+            email: info.email,
+            first_name: info.first_name,
+            last_name: info.last_name,
+            email_verified: info.email_verified,
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TokenRequest {
+    email: Option<String>,
+    password: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenResponse {
+    access_token: String,
+    #[schema(example = "Bearer")]
+    token_type: String,
+    /// Seconds until the token expires.
+    expires_in: i64,
+}
+
+/// Exchanges email and password for a short-lived access token.
+#[utoipa::path(
+    post, path = "/api/v1/auth/token", tag = "auth",
+    request_body = TokenRequest,
+    responses(
+        (status = 200, description = "Access token", body = TokenResponse),
+        (status = 400, description = "Missing fields", body = ErrorBody),
+        (status = 401, description = "Email or password incorrect", body = ErrorBody),
+        (status = 429, description = "Too many attempts", body = ErrorBody),
+    )
+)]
+pub async fn issue_token(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    ApiJson(body): ApiJson<TokenRequest>,
+) -> Result<Json<TokenResponse>, AppError> {
+    let mut form = FormParser::default();
+    let email = form.field("email", required(body.email, |s| Ok(s.to_owned())));
+    let password = form.field("password", required(body.password, |s| Ok(s.to_owned())));
+    let (email, password) = form.finish(|| Some((email?, password?)))?;
+    let account = accounts::authenticate(&state, &email, &password, Some(peer.ip())).await?;
+    Ok(Json(TokenResponse {
+        access_token: jwt::issue(&state.secret, account.id)?,
+        token_type: "Bearer".into(),
+        expires_in: jwt::ACCESS_TOKEN_SECONDS,
+    }))
+}

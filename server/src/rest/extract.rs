@@ -1,0 +1,78 @@
+//! Extractors for REST handlers: JSON bodies whose rejections become the
+//! error body of SPEC §4, and the bearer caller (API token or JWT).
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use app::AppError;
+use app::backend::accounts::{self, AccountRow};
+use app::backend::{AppState, api_tokens};
+
+use super::jwt;
+
+/// `Json<T>` that answers malformed bodies with a 400 naming the problem.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> AppError {
+    let problem = match &rejection {
+        JsonRejection::MissingJsonContentType(_) => {
+            "Send the body as JSON with Content-Type: application/json.".to_owned()
+        }
+        JsonRejection::JsonSyntaxError(_) => "The body is not valid JSON.".to_owned(),
+        // serde's message names the field and the expected type, without
+        // echoing anything but the field name.
+        JsonRejection::JsonDataError(e) => e.body_text().replace(
+            "Failed to deserialize the JSON body into the target type: ",
+            "",
+        ),
+        _ => "The body could not be read.".to_owned(),
+    };
+    AppError::field("body", problem)
+}
+
+/// The account calling the API, from `Authorization: Bearer <token>`.
+pub struct ApiCaller(pub AccountRow);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(AppError::Unauthorized)?;
+        let account_id = if token.starts_with(api_tokens::TOKEN_PREFIX) {
+            api_tokens::authenticate(&state.db, token).await?
+        } else {
+            jwt::verify(&state.secret, token)?
+        };
+        let mut conn = state.db.pool.acquire().await?;
+        let account = accounts::find_by_id(&mut conn, account_id)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        Ok(ApiCaller(account))
+    }
+}

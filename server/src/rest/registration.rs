@@ -1,0 +1,123 @@
+//! `POST /api/v1/registration`, modelled on the Extractor registration API.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use app::backend::config::parse_origin;
+use app::backend::{AppState, accounts, members};
+use app::domain::{FormParser, ProjectName, TenantName};
+use app::{AppError, ErrorBody};
+
+use super::extract::{ApiCaller, ApiJson};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationRequest {
+    tenant_name: Option<String>,
+    project_name: Option<String>,
+    /// The caller's application URL; its origin must be Portico's own or
+    /// listed in `PORTICO_ALLOWED_ORIGINS`.
+    url: Option<String>,
+}
+
+/// A member ("user") of a tenant.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserDto {
+    id: i64,
+    created_at: i64,
+    updated_at: i64,
+    #[schema(example = "ACTIVE")]
+    status: String,
+    tenant_id: i64,
+    organisation_id: Option<i64>,
+    first_name: String,
+    last_name: String,
+    email: String,
+    external_id: String,
+    #[schema(value_type = Object)]
+    meta: serde_json::Value,
+    roles: Vec<String>,
+}
+
+impl From<members::MemberRow> for UserDto {
+    fn from(m: members::MemberRow) -> Self {
+        UserDto {
+            id: m.id,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            status: m.status,
+            tenant_id: m.tenant_id,
+            organisation_id: m.organisation_id,
+            first_name: m.first_name,
+            last_name: m.last_name,
+            email: m.email,
+            external_id: m.external_id,
+            meta: m.meta,
+            roles: m.roles,
+        }
+    }
+}
+
+/// Checks an http(s) URL whose origin Portico may send people to.
+pub fn check_url(state: &AppState, url: &str) -> Result<(), String> {
+    let origin = parse_origin(url).ok_or("Use an http:// or https:// URL.")?;
+    if origin == state.config.base_url || state.config.allowed_origins.contains(&origin) {
+        Ok(())
+    } else {
+        Err(format!(
+            "The origin {origin} is not allowed. Add it to PORTICO_ALLOWED_ORIGINS."
+        ))
+    }
+}
+
+/// With both names: creates a tenant with its first project and makes the
+/// caller its `extractor-manager` (register flow). Without: accepts the
+/// caller's pending invitation (invite flow).
+#[utoipa::path(
+    post, path = "/api/v1/registration", tag = "registration",
+    request_body = RegistrationRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's member record", body = UserDto),
+        (status = 400, description = "Invalid fields", body = ErrorBody),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 404, description = "No pending invitation for the caller", body = ErrorBody),
+        (status = 409, description = "Already a member", body = ErrorBody),
+    )
+)]
+pub async fn register(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(body): ApiJson<RegistrationRequest>,
+) -> Result<Json<UserDto>, AppError> {
+    let mut form = FormParser::default();
+    if let Some(url) = &body.url {
+        form.field("url", check_url(&state, url));
+    }
+    let names = (
+        body.tenant_name.filter(|s| !s.trim().is_empty()),
+        body.project_name.filter(|s| !s.trim().is_empty()),
+    );
+    match names {
+        (Some(tenant_name), Some(project_name)) => {
+            let tenant_name = form.field("tenantName", TenantName::parse(&tenant_name));
+            let project_name = form.field("projectName", ProjectName::parse(&project_name));
+            let (tenant_name, project_name) =
+                form.finish(|| Some((tenant_name?, project_name?)))?;
+            let mut tx = state.db.pool.begin().await?;
+            let (_, member_id) =
+                accounts::create_tenant(&mut tx, &caller, &tenant_name, &project_name).await?;
+            let member = members::find(&mut tx, member_id).await?;
+            tx.commit().await?;
+            Ok(Json(member.into()))
+        }
+        _ => {
+            form.finish(|| Some(()))?;
+            // The invite flow arrives with the invitations service.
+            Err(AppError::NotFound)
+        }
+    }
+}
