@@ -7,6 +7,7 @@ pub mod mail_worker;
 pub mod metrics;
 pub mod ops;
 pub mod rest;
+pub mod rpc_status;
 pub mod startup;
 
 pub use startup::{Application, StartError, run};

@@ -13,7 +13,8 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::compression::CompressionLayer;
-use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+use tower_sessions::cookie::{Key, SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer};
 use utoipa_swagger_ui::SwaggerUi;
 
 use app::backend::session_store::DbSessionStore;
@@ -23,7 +24,7 @@ use app::{App, AppError, shell};
 use crate::csrf::{self, AllowedOrigins};
 use crate::mail_worker::{MailWorker, TransportError};
 use crate::metrics::{self, HttpMetrics};
-use crate::{ops, rest};
+use crate::{ops, rest, rpc_status};
 
 /// Sessions end after this long without a request.
 const SESSION_INACTIVITY: time::Duration = time::Duration::days(7);
@@ -177,7 +178,8 @@ pub fn router(state: AppState) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies)
-        .with_expiry(Expiry::OnInactivity(SESSION_INACTIVITY));
+        .with_expiry(Expiry::OnInactivity(SESSION_INACTIVITY))
+        .with_signed(cookie_key(&state.secret));
     let own_origins = AllowedOrigins(Arc::new(vec![state.config.base_url.clone()]));
 
     Router::new()
@@ -186,6 +188,7 @@ pub fn router(state: AppState) -> Router {
         .merge(leptos_routes)
         .with_state(state)
         .merge(metrics_route)
+        .layer(axum::middleware::from_fn(rpc_status::set_error_status))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             own_origins,
@@ -197,6 +200,13 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// The key that signs session cookies, derived from Portico's secret.
+fn cookie_key(secret: &str) -> Key {
+    use sha2::{Digest, Sha512};
+    let digest = Sha512::digest(format!("portico session cookie\n{secret}"));
+    Key::from(digest.as_slice())
 }
 
 /// Unknown REST paths answer with the JSON error body, not the HTML 404.

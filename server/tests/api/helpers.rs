@@ -7,28 +7,29 @@ use app::backend::{AppState, Config};
 use server::Application;
 use tokio::sync::oneshot;
 
+use crate::smtp_sink::SmtpSink;
+
+pub const PASSWORD: &str = "correct horse battery";
+
 pub struct TestApp {
     pub address: String,
     pub state: AppState,
     pub client: reqwest::Client,
-    _shutdown: oneshot::Sender<()>,
+    pub smtp: SmtpSink,
+    pub database_url: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    served: Option<tokio::task::JoinHandle<()>>,
 }
 
-/// Settings every test server gets; `extra` overrides them.
+/// A test server on port 0 with a fresh database and mail going over SMTP
+/// to a sink the test reads; `extra` overrides any variable.
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let (database_url, _) = fresh_database_url().await;
-    let mail_dir = std::env::temp_dir().join(format!(
-        "portico-test-mail-{}-{}",
-        std::process::id(),
-        app::backend::now_ms()
-    ));
+    let smtp = SmtpSink::start().await;
     let mut vars: HashMap<String, String> = HashMap::from([
         ("DATABASE_URL".into(), database_url),
         ("PORTICO_ADDR".into(), "127.0.0.1:0".into()),
-        (
-            "PORTICO_MAIL".into(),
-            format!("file:{}", mail_dir.display()),
-        ),
+        ("PORTICO_MAIL".into(), smtp.url()),
     ]);
     for (k, v) in extra {
         vars.insert((*k).into(), (*v).into());
@@ -38,24 +39,35 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state.clone();
     let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(app.serve_until(async {
-        let _ = rx.await;
-    }));
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("build client");
+    let served = tokio::spawn(async move {
+        let _ = app
+            .serve_until(async {
+                let _ = rx.await;
+            })
+            .await;
+    });
     TestApp {
         address,
+        database_url: vars["DATABASE_URL"].clone(),
         state,
-        client,
-        _shutdown: tx,
+        client: new_client(),
+        smtp,
+        shutdown: Some(tx),
+        served: Some(served),
     }
 }
 
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
+}
+
+/// A cookie-aware client that does not follow redirects.
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("build client")
 }
 
 impl TestApp {
@@ -64,10 +76,64 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET request")
+    }
+
+    /// Posts a form from the page `from` the way a browser without
+    /// JavaScript does.
+    pub async fn post_form(&self, path: &str, from: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client
-            .get(self.url(path))
+            .post(self.url(path))
+            .header("accept", "text/html")
+            .header("origin", &self.state.config.base_url)
+            .header("referer", self.url(from))
+            .form(form)
             .send()
             .await
-            .expect("GET request")
+            .expect("POST form")
+    }
+
+    /// Calls a server function the way the hydrated app does; JSON answer.
+    pub async fn rpc(&self, name: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/rpc/{name}")))
+            .form(form)
+            .send()
+            .await
+            .expect("server function call")
+    }
+
+    /// Registers through the `/register` form; returns the response.
+    pub async fn register(&self, email: &str, tenant: &str) -> reqwest::Response {
+        self.rpc(
+            "register",
+            &[
+                ("email", email),
+                ("password", PASSWORD),
+                ("first_name", "Ada"),
+                ("last_name", "Lovelace"),
+                ("tenant_name", tenant),
+                ("project_name", "Launch"),
+            ],
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.rpc("sign_in", &[("email", email), ("password", password)]).await
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.state.db.pool).await.expect(sql)
+    }
+
+    /// Stops serving and waits until the server and its mail worker end.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(served) = self.served.take() {
+            let _ = served.await;
+        }
     }
 }

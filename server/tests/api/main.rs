@@ -2,6 +2,12 @@
 //! port 0 with a fresh database (SQLite, or PostgreSQL when
 //! `PORTICO_TEST_POSTGRES` is set).
 
+mod accounts;
+mod api_auth;
 mod foundation;
 mod helpers;
+mod mail;
+mod openapi;
 mod schema;
+mod sessions;
+mod smtp_sink;

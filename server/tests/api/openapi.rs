@@ -1,0 +1,56 @@
+//! The OpenAPI document: valid OpenAPI 3, lists every REST endpoint with
+//! its responses, and matches the committed snapshot so it cannot drift.
+
+use crate::helpers::spawn_app;
+
+const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/snapshots/openapi.json");
+
+/// Every REST endpoint built so far, with the statuses it documents.
+const ENDPOINTS: &[(&str, &str, &[&str])] = &[
+    ("/api/v1/auth/signup", "post", &["201", "400", "409"]),
+    ("/api/v1/auth/token", "post", &["200", "400", "401", "429"]),
+    ("/api/v1/registration", "post", &["200", "400", "401", "404", "409"]),
+];
+
+#[tokio::test]
+async fn the_served_document_is_openapi_3_and_lists_every_endpoint() {
+    let app = spawn_app().await;
+    let res = app.get("/api/openapi.json").await;
+    assert_eq!(res.status(), 200);
+    let doc: serde_json::Value = res.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{}", doc["openapi"]);
+    assert!(doc["info"]["title"].is_string());
+    for (path, method, statuses) in ENDPOINTS {
+        let op = &doc["paths"][path][method];
+        assert!(op.is_object(), "{method} {path} missing");
+        for status in *statuses {
+            assert!(op["responses"][status].is_object(), "{method} {path} lacks {status}");
+        }
+    }
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    let paths = doc["paths"].as_object().unwrap().len();
+    assert_eq!(paths, ENDPOINTS.len(), "an endpoint is undocumented here or in ENDPOINTS");
+}
+
+#[tokio::test]
+async fn the_docs_viewer_is_served() {
+    let app = spawn_app().await;
+    let res = app.get("/api/docs/").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("swagger"));
+}
+
+/// Set `UPDATE_SNAPSHOTS=1` to accept an intended change.
+#[test]
+fn the_document_matches_the_snapshot() {
+    let current = serde_json::to_value(server::rest::openapi()).unwrap();
+    let pretty = serde_json::to_string_pretty(&current).unwrap() + "\n";
+    if std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") {
+        std::fs::create_dir_all(std::path::Path::new(SNAPSHOT).parent().unwrap()).unwrap();
+        std::fs::write(SNAPSHOT, &pretty).unwrap();
+    }
+    let stored = std::fs::read_to_string(SNAPSHOT).expect("snapshot missing: run with UPDATE_SNAPSHOTS=1");
+    let stored: serde_json::Value = serde_json::from_str(&stored).unwrap();
+    assert_eq!(current, stored, "OpenAPI document changed; review and run with UPDATE_SNAPSHOTS=1");
+}

@@ -1,0 +1,131 @@
+//! A real SMTP server on loopback for the tests: it speaks enough SMTP for
+//! lettre (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) and keeps every
+//! message it receives, so tests read delivered mail and follow its links.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+pub struct SmtpSink {
+    pub port: u16,
+    messages: Arc<Mutex<Vec<String>>>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl SmtpSink {
+    pub async fn start() -> Self {
+        Self::start_on(0).await
+    }
+
+    /// Listens on `port` (0: any free port).
+    pub async fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.expect("bind SMTP sink");
+        let port = listener.local_addr().unwrap().port();
+        let messages = Arc::new(Mutex::new(Vec::new()));
+        let store = messages.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(serve(stream, store.clone()));
+            }
+        });
+        SmtpSink { port, messages, task }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn messages(&self) -> Vec<String> {
+        self.messages.lock().unwrap().clone()
+    }
+
+    /// Waits up to 20 s until at least `n` messages have arrived.
+    pub async fn wait_for(&self, n: usize) -> Vec<String> {
+        for _ in 0..200 {
+            let messages = self.messages();
+            if messages.len() >= n {
+                return messages;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("expected {n} mails, got {}", self.messages().len());
+    }
+
+    /// The last message to `to` whose subject contains `subject`, waiting
+    /// up to 20 s for it to arrive.
+    pub async fn mail_to(&self, to: &str, subject: &str) -> String {
+        for _ in 0..200 {
+            let found = self.messages().into_iter().rev().find(|m| {
+                m.contains(&format!("To: {to}"))
+                    && m.lines().any(|l| l.starts_with("Subject: ") && l.contains(subject))
+            });
+            if let Some(m) = found {
+                return decode_quoted_printable(&m);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no mail to {to} about {subject:?}");
+    }
+}
+
+async fn serve(stream: TcpStream, store: Arc<Mutex<Vec<String>>>) {
+    let (read, mut write) = stream.into_split();
+    let mut lines = BufReader::new(read).lines();
+    if write.write_all(b"220 sink.test ESMTP ready\r\n").await.is_err() {
+        return;
+    }
+    while let Ok(Some(line)) = lines.next_line().await {
+        let verb = line.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+        let reply: &[u8] = match verb.as_str() {
+            "EHLO" => b"250-sink.test\r\n250 8BITMIME\r\n",
+            "HELO" | "MAIL" | "RCPT" | "RSET" | "NOOP" => b"250 OK\r\n",
+            "DATA" => {
+                if write.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await.is_err() {
+                    return;
+                }
+                let mut data = String::new();
+                while let Ok(Some(l)) = lines.next_line().await {
+                    if l == "." {
+                        break;
+                    }
+                    data.push_str(l.strip_prefix('.').filter(|_| l.starts_with("..")).unwrap_or(&l));
+                    data.push_str("\r\n");
+                }
+                store.lock().unwrap().push(data);
+                b"250 OK queued\r\n"
+            }
+            "QUIT" => {
+                let _ = write.write_all(b"221 Bye\r\n").await;
+                return;
+            }
+            _ => b"502 Command not implemented\r\n",
+        };
+        if write.write_all(reply).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Undoes quoted-printable soft breaks and `=3D`, enough to read links.
+pub fn decode_quoted_printable(raw: &str) -> String {
+    raw.replace("=\r\n", "").replace("=3D", "=")
+}
+
+/// The first link in `mail` that starts with `prefix`, e.g. a base URL.
+pub fn link_in(mail: &str, prefix: &str) -> String {
+    let start = mail.find(prefix).unwrap_or_else(|| panic!("no link {prefix} in:\n{mail}"));
+    mail[start..]
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '<')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+}
