@@ -6,7 +6,7 @@ set -euo pipefail
 pkg="${1:-target/site/pkg}"
 total=0
 printf '%-22s %10s %10s\n' file bytes gzip-9
-for f in portico_bg.wasm portico.js portico.css; do
+for f in portico.wasm portico.js portico.css; do
   [ -f "$pkg/$f" ] || { echo "missing $pkg/$f: run 'make build' first" >&2; exit 1; }
   raw=$(stat -c %s "$pkg/$f")
   gz=$(gzip -9 -c "$pkg/$f" | wc -c)

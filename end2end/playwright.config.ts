@@ -6,9 +6,10 @@ import * as path from "node:path";
 // JavaScript (hydrated app) and without (server-rendered HTML and forms).
 const port = Number(process.env.PORTICO_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
-const runDir = path.join(__dirname, ".tmp", `run-${process.pid}`);
-export const mailDir = path.join(runDir, "mail");
-
+// Set once by the runner; workers inherit it, so all agree on the paths.
+process.env.PORTICO_E2E_RUN_DIR ??= path.join(__dirname, ".tmp", `run-${Date.now()}`);
+const runDir = process.env.PORTICO_E2E_RUN_DIR;
+const mailDir = path.join(runDir, "mail");
 process.env.PORTICO_E2E_MAIL_DIR = mailDir;
 
 const chromium = {

@@ -76,12 +76,21 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("GET request")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET request")
     }
 
     /// Posts a form from the page `from` the way a browser without
     /// JavaScript does.
-    pub async fn post_form(&self, path: &str, from: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn post_form(
+        &self,
+        path: &str,
+        from: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
         self.client
             .post(self.url(path))
             .header("accept", "text/html")
@@ -120,11 +129,15 @@ impl TestApp {
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
-        self.rpc("sign_in", &[("email", email), ("password", password)]).await
+        self.rpc("sign_in", &[("email", email), ("password", password)])
+            .await
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.state.db.pool).await.expect(sql)
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&self.state.db.pool)
+            .await
+            .expect(sql)
     }
 
     /// Stops serving and waits until the server and its mail worker end.

@@ -35,10 +35,15 @@ async fn mail_queued_while_smtp_is_down_is_delivered_exactly_once_after_a_restar
 
     // SMTP comes back; so does Portico, on the same database.
     let sink = SmtpSink::start_on(port).await;
-    let again = spawn_app_with(&[("DATABASE_URL", &database_url), ("PORTICO_MAIL", &smtp_url)]).await;
+    let again =
+        spawn_app_with(&[("DATABASE_URL", &database_url), ("PORTICO_MAIL", &smtp_url)]).await;
     let mails = sink.wait_for(1).await;
     assert!(mails[0].contains("To: ada@example.com"));
-    wait_until(&again, "SELECT COUNT(*) FROM outbox_mail WHERE sent_at IS NOT NULL").await;
+    wait_until(
+        &again,
+        "SELECT COUNT(*) FROM outbox_mail WHERE sent_at IS NOT NULL",
+    )
+    .await;
 
     // Give a duplicate every chance to happen.
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -49,7 +54,11 @@ async fn mail_queued_while_smtp_is_down_is_delivered_exactly_once_after_a_restar
 async fn two_workers_on_one_database_send_each_mail_once() {
     let sink = SmtpSink::start().await;
     let first = spawn_app_with(&[("PORTICO_MAIL", &sink.url())]).await;
-    let second = spawn_app_with(&[("DATABASE_URL", &first.database_url.clone()), ("PORTICO_MAIL", &sink.url())]).await;
+    let second = spawn_app_with(&[
+        ("DATABASE_URL", &first.database_url.clone()),
+        ("PORTICO_MAIL", &sink.url()),
+    ])
+    .await;
     for i in 0..10 {
         let email = format!("person{i}@example.com");
         let app = if i % 2 == 0 { &first } else { &second };
@@ -75,7 +84,10 @@ async fn names_are_escaped_in_the_html_part() {
         ],
     )
     .await;
-    let mail = app.smtp.mail_to("eve@example.com", "Confirm your email").await;
+    let mail = app
+        .smtp
+        .mail_to("eve@example.com", "Confirm your email")
+        .await;
     let html = &mail[mail.find("Content-Type: text/html").unwrap()..];
     assert!(!html.contains("<script>alert(1)</script>"), "{html}");
     assert!(html.contains("&lt;script&gt;"), "{html}");

@@ -3,13 +3,20 @@
 
 use crate::helpers::spawn_app;
 
-const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/snapshots/openapi.json");
+const SNAPSHOT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/api/snapshots/openapi.json"
+);
 
 /// Every REST endpoint built so far, with the statuses it documents.
 const ENDPOINTS: &[(&str, &str, &[&str])] = &[
     ("/api/v1/auth/signup", "post", &["201", "400", "409"]),
     ("/api/v1/auth/token", "post", &["200", "400", "401", "429"]),
-    ("/api/v1/registration", "post", &["200", "400", "401", "404", "409"]),
+    (
+        "/api/v1/registration",
+        "post",
+        &["200", "400", "401", "404", "409"],
+    ),
 ];
 
 #[tokio::test]
@@ -18,19 +25,30 @@ async fn the_served_document_is_openapi_3_and_lists_every_endpoint() {
     let res = app.get("/api/openapi.json").await;
     assert_eq!(res.status(), 200);
     let doc: serde_json::Value = res.json().await.unwrap();
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{}", doc["openapi"]);
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3."),
+        "{}",
+        doc["openapi"]
+    );
     assert!(doc["info"]["title"].is_string());
     for (path, method, statuses) in ENDPOINTS {
         let op = &doc["paths"][path][method];
         assert!(op.is_object(), "{method} {path} missing");
         for status in *statuses {
-            assert!(op["responses"][status].is_object(), "{method} {path} lacks {status}");
+            assert!(
+                op["responses"][status].is_object(),
+                "{method} {path} lacks {status}"
+            );
         }
     }
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     let paths = doc["paths"].as_object().unwrap().len();
-    assert_eq!(paths, ENDPOINTS.len(), "an endpoint is undocumented here or in ENDPOINTS");
+    assert_eq!(
+        paths,
+        ENDPOINTS.len(),
+        "an endpoint is undocumented here or in ENDPOINTS"
+    );
 }
 
 #[tokio::test]
@@ -50,7 +68,11 @@ fn the_document_matches_the_snapshot() {
         std::fs::create_dir_all(std::path::Path::new(SNAPSHOT).parent().unwrap()).unwrap();
         std::fs::write(SNAPSHOT, &pretty).unwrap();
     }
-    let stored = std::fs::read_to_string(SNAPSHOT).expect("snapshot missing: run with UPDATE_SNAPSHOTS=1");
+    let stored =
+        std::fs::read_to_string(SNAPSHOT).expect("snapshot missing: run with UPDATE_SNAPSHOTS=1");
     let stored: serde_json::Value = serde_json::from_str(&stored).unwrap();
-    assert_eq!(current, stored, "OpenAPI document changed; review and run with UPDATE_SNAPSHOTS=1");
+    assert_eq!(
+        current, stored,
+        "OpenAPI document changed; review and run with UPDATE_SNAPSHOTS=1"
+    );
 }

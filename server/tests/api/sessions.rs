@@ -14,7 +14,11 @@ fn session_cookie(res: &reqwest::Response) -> String {
 /// The session id inside a signed cookie value (signature, then the
 /// 22-character id).
 fn cookie_id(cookie: &str) -> String {
-    let value = cookie.split(';').next().unwrap().trim_start_matches("portico_session=");
+    let value = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("portico_session=");
     value[value.len() - 22..].to_owned()
 }
 
@@ -25,7 +29,10 @@ async fn the_session_cookie_is_http_only_and_same_site_lax() {
     let cookie = session_cookie(&res);
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http must not set Secure: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http must not set Secure: {cookie}"
+    );
 }
 
 #[tokio::test]
@@ -78,7 +85,13 @@ async fn a_cross_origin_post_to_a_server_function_is_refused() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["code"], "forbidden");
 
-    let same = app.client.post(app.url("/rpc/check_server_status")).header("origin", &app.state.config.base_url).send().await.unwrap();
+    let same = app
+        .client
+        .post(app.url("/rpc/check_server_status"))
+        .header("origin", &app.state.config.base_url)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(same.status(), 200);
 }
 

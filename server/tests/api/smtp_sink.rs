@@ -28,7 +28,9 @@ impl SmtpSink {
 
     /// Listens on `port` (0: any free port).
     pub async fn start_on(port: u16) -> Self {
-        let listener = TcpListener::bind(("127.0.0.1", port)).await.expect("bind SMTP sink");
+        let listener = TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("bind SMTP sink");
         let port = listener.local_addr().unwrap().port();
         let messages = Arc::new(Mutex::new(Vec::new()));
         let store = messages.clone();
@@ -37,7 +39,11 @@ impl SmtpSink {
                 tokio::spawn(serve(stream, store.clone()));
             }
         });
-        SmtpSink { port, messages, task }
+        SmtpSink {
+            port,
+            messages,
+            task,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -66,7 +72,8 @@ impl SmtpSink {
         for _ in 0..200 {
             let found = self.messages().into_iter().rev().find(|m| {
                 m.contains(&format!("To: {to}"))
-                    && m.lines().any(|l| l.starts_with("Subject: ") && l.contains(subject))
+                    && m.lines()
+                        .any(|l| l.starts_with("Subject: ") && l.contains(subject))
             });
             if let Some(m) = found {
                 return decode_quoted_printable(&m);
@@ -80,16 +87,28 @@ impl SmtpSink {
 async fn serve(stream: TcpStream, store: Arc<Mutex<Vec<String>>>) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
-    if write.write_all(b"220 sink.test ESMTP ready\r\n").await.is_err() {
+    if write
+        .write_all(b"220 sink.test ESMTP ready\r\n")
+        .await
+        .is_err()
+    {
         return;
     }
     while let Ok(Some(line)) = lines.next_line().await {
-        let verb = line.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+        let verb = line
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
         let reply: &[u8] = match verb.as_str() {
             "EHLO" => b"250-sink.test\r\n250 8BITMIME\r\n",
             "HELO" | "MAIL" | "RCPT" | "RSET" | "NOOP" => b"250 OK\r\n",
             "DATA" => {
-                if write.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await.is_err() {
+                if write
+                    .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                    .await
+                    .is_err()
+                {
                     return;
                 }
                 let mut data = String::new();
@@ -97,7 +116,11 @@ async fn serve(stream: TcpStream, store: Arc<Mutex<Vec<String>>>) {
                     if l == "." {
                         break;
                     }
-                    data.push_str(l.strip_prefix('.').filter(|_| l.starts_with("..")).unwrap_or(&l));
+                    data.push_str(
+                        l.strip_prefix('.')
+                            .filter(|_| l.starts_with(".."))
+                            .unwrap_or(&l),
+                    );
                     data.push_str("\r\n");
                 }
                 store.lock().unwrap().push(data);
@@ -122,7 +145,9 @@ pub fn decode_quoted_printable(raw: &str) -> String {
 
 /// The first link in `mail` that starts with `prefix`, e.g. a base URL.
 pub fn link_in(mail: &str, prefix: &str) -> String {
-    let start = mail.find(prefix).unwrap_or_else(|| panic!("no link {prefix} in:\n{mail}"));
+    let start = mail
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no link {prefix} in:\n{mail}"));
     mail[start..]
         .split(|c: char| c.is_whitespace() || c == '"' || c == '<')
         .next()

@@ -1,0 +1,59 @@
+import { expect, type Page } from "@playwright/test";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export const PASSWORD = "correct horse battery";
+
+/** An email no other test (or run) uses. */
+export function uniqueEmail(label: string): string {
+  return `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+}
+
+/** Undoes quoted-printable soft breaks and `=3D`, enough to read links. */
+function decode(raw: string): string {
+  return raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+}
+
+/**
+ * Waits for the server's mail worker to write a mail to `to` whose subject
+ * contains `subject`, and returns the first link in it that contains `linkPart`.
+ */
+export async function mailedLink(to: string, subject: string, linkPart: string): Promise<string> {
+  const dir = process.env.PORTICO_E2E_MAIL_DIR!;
+  let link: string | undefined;
+  await expect
+    .poll(
+      () => {
+        if (!fs.existsSync(dir)) return undefined;
+        for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".eml"))) {
+          const mail = decode(fs.readFileSync(path.join(dir, file), "utf8"));
+          if (!mail.includes(`To: ${to}`) || !mail.includes(subject)) continue;
+          const match = mail.match(new RegExp(`https?://[^\\s"<]*${linkPart.replace(/[?]/g, "\\?")}[^\\s"<]*`));
+          if (match) link = match[0].replace(/&amp;/g, "&");
+        }
+        return link;
+      },
+      { message: `mail to ${to} about "${subject}"`, timeout: 15_000 },
+    )
+    .toBeTruthy();
+  return link!;
+}
+
+/** Fills and submits the registration form; lands on the new tenant. */
+export async function register(page: Page, email: string, tenant: string) {
+  await page.goto("/register");
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByLabel("First name").fill("Ada");
+  await page.getByLabel("Last name").fill("Lovelace");
+  await page.getByLabel("Tenant name").fill(tenant);
+  await page.getByLabel("Project name").fill("Launch");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/t\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1, name: tenant })).toBeVisible();
+}
+
+/** Waits for hydration when JavaScript is on, so clicks reach the app. */
+export async function ready(page: Page, javaScriptEnabled: boolean) {
+  if (javaScriptEnabled) await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+}
