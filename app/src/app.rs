@@ -6,8 +6,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use crate::components::layout::Layout;
+use crate::pages::accept_invite_page::AcceptInvitePage;
 use crate::pages::account_page::AccountPage;
 use crate::pages::home_page::HomePage;
+use crate::pages::invites_page::InvitesPage;
 use crate::pages::login_page::{LoginPage, LogoutPage};
 use crate::pages::not_found_page::NotFoundPage;
 use crate::pages::password_reset_pages::{ForgotPasswordPage, ResetPasswordPage};
@@ -68,6 +70,12 @@ pub fn App() -> impl IntoView {
                         view=TenantHomePage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("invites"))
+                        view=InvitesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("invite") view=AcceptInvitePage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -3,3 +3,4 @@
 pub mod error_template;
 pub mod form_field;
 pub mod layout;
+pub mod tenant_nav;

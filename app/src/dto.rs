@@ -44,3 +44,37 @@ pub struct NewApiToken {
     pub info: ApiTokenInfo,
     pub token: String,
 }
+
+/// An invitation as managers see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteInfo {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub email: String,
+    pub roles: Vec<String>,
+    pub organisation_id: Option<i64>,
+    pub status: String,
+    pub expired_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub send_email: bool,
+}
+
+/// What the acceptance page shows about an invitation, before anything is
+/// changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitePreview {
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub inviter: String,
+    pub email: String,
+    pub roles: Vec<String>,
+    pub expired_at: i64,
+    /// pending, accepted, declined, revoked or expired.
+    pub status: String,
+    /// Whether an account exists for the invited email.
+    pub account_exists: bool,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub message: Option<String>,
+}

@@ -7,6 +7,7 @@ pub mod components;
 pub mod domain;
 pub mod dto;
 pub mod error;
+pub mod format;
 pub mod pages;
 
 #[cfg(feature = "ssr")]

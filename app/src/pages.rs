@@ -1,8 +1,10 @@
 //! One module per page, named after its component; each page's server
 //! functions live beside it.
 
+pub mod accept_invite_page;
 pub mod account_page;
 pub mod home_page;
+pub mod invites_page;
 pub mod login_page;
 pub mod not_found_page;
 pub mod password_reset_pages;

@@ -3,7 +3,9 @@
 //! are thin: parse, call the service in `app::backend`, shape the answer.
 
 pub mod auth;
+pub mod compat;
 pub mod extract;
+pub mod invites;
 pub mod jwt;
 pub mod registration;
 
@@ -22,6 +24,8 @@ use app::backend::AppState;
     tags(
         (name = "auth", description = "Accounts and access tokens"),
         (name = "registration", description = "Tenants and invitations, Extractor style"),
+        (name = "invitations", description = "Invitations: list, resend, revoke, preview, accept"),
+        (name = "compatibility", description = "Drop-in endpoints of other invitation APIs"),
     )
 )]
 struct ApiDoc;
@@ -51,6 +55,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::sign_up))
         .routes(routes!(auth::issue_token))
         .routes(routes!(registration::register))
+        .routes(routes!(invites::create_invite))
+        .routes(routes!(invites::list_invites))
+        .routes(routes!(invites::resend_invite))
+        .routes(routes!(invites::revoke_invite))
+        .routes(routes!(invites::preview_invite))
+        .routes(routes!(invites::accept_invite))
+        .routes(routes!(compat::royalti_invite))
+        .routes(routes!(compat::doit_invite))
 }
 
 /// The OpenAPI document alone (for the snapshot test and tools).

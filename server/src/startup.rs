@@ -105,10 +105,7 @@ impl Application {
     ) -> Result<(), StartError> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let mail = tokio::spawn(self.mail_worker.run(stop_rx.clone()));
-        let sweeper = tokio::spawn(sweep_sessions(
-            DbSessionStore::new(self.state.db.clone()),
-            stop_rx,
-        ));
+        let sweeper = tokio::spawn(housekeeping(self.state.db.clone(), stop_rx));
         let served = axum::serve(
             self.listener,
             self.router
@@ -136,14 +133,19 @@ fn leptos_options(addr: std::net::SocketAddr) -> LeptosOptions {
         .build()
 }
 
-/// Deletes expired sessions every ten minutes.
-async fn sweep_sessions(store: DbSessionStore, mut stop: watch::Receiver<bool>) {
+/// Every minute: deletes expired sessions and marks invitations past
+/// their expiry as expired (reads also do it lazily).
+async fn housekeeping(db: Db, mut stop: watch::Receiver<bool>) {
+    let sessions = DbSessionStore::new(db.clone());
     loop {
-        if let Err(e) = store.delete_expired().await {
+        if let Err(e) = sessions.delete_expired().await {
             tracing::warn!(error = %e, "expired session clean-up failed");
         }
+        if let Err(e) = app::backend::invites::sweep(&db).await {
+            tracing::warn!(error = ?e, "invitation expiry sweep failed");
+        }
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
             _ = stop.changed() => return,
         }
     }

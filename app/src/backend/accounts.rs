@@ -111,7 +111,7 @@ fn email_taken() -> AppError {
 }
 
 /// Inserts the account; a duplicate email is a field error on `email`.
-async fn insert_account(
+pub(crate) async fn insert_account(
     conn: &mut AnyConnection,
     account: &NewAccount,
     hash: &PasswordHash,

@@ -116,9 +116,82 @@ pub fn password_reset_mail(to: &str, first_name: &str, link: &str) -> OutgoingMa
     )
 }
 
+/// What the invitation mail says.
+pub struct InviteMail<'a> {
+    pub to: &'a str,
+    pub tenant: &'a str,
+    pub inviter: &'a str,
+    pub roles: &'a [String],
+    pub message: Option<&'a str>,
+    pub link: &'a str,
+    pub expires: &'a str,
+}
+
+pub fn invite_mail(m: &InviteMail<'_>) -> OutgoingMail {
+    let subject = format!("{} invited you to {} on Portico", m.inviter, m.tenant);
+    let roles = m.roles.join(", ");
+    let mut text = format!(
+        "Hello,\n\n{} invited you to join {} on Portico as {roles}.\n",
+        m.inviter, m.tenant
+    );
+    let mut body = format!(
+        "<p>Hello,</p><p>{} invited you to join <strong>{}</strong> on Portico as {}.</p>",
+        escape_html(m.inviter),
+        escape_html(m.tenant),
+        escape_html(&roles)
+    );
+    if let Some(message) = m.message.filter(|s| !s.trim().is_empty()) {
+        text.push_str(&format!("\nTheir message:\n{message}\n"));
+        body.push_str(&format!(
+            "<p>Their message:</p><blockquote style=\"white-space: pre-wrap\">{}</blockquote>",
+            escape_html(message)
+        ));
+    }
+    text.push_str(&format!(
+        "\nAccept the invitation: {}\n\nThe invitation expires on {}.\n\nSent by Portico.\n",
+        m.link, m.expires
+    ));
+    body.push_str(&format!(
+        "<p><a href=\"{0}\">Accept the invitation</a></p><p style=\"font-size: 0.875rem\">Or paste this address into your browser: {0}</p><p>The invitation expires on {1}.</p>",
+        escape_html(m.link),
+        escape_html(m.expires)
+    ));
+    OutgoingMail {
+        to: m.to.to_owned(),
+        subject: subject.clone(),
+        text,
+        html: html_document(&subject, &body),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invite_mail_names_tenant_and_inviter_and_escapes_the_message() {
+        let roles = vec!["extractor-user".to_owned()];
+        let m = invite_mail(&InviteMail {
+            to: "bob@x.io",
+            tenant: "Acme & Co",
+            inviter: "Ada Lovelace",
+            roles: &roles,
+            message: Some("<script>alert(1)</script>"),
+            link: "http://h/invite?token=abc",
+            expires: "2026-11-28 10:00 UTC",
+        });
+        assert_eq!(
+            m.subject,
+            "Ada Lovelace invited you to Acme & Co on Portico"
+        );
+        assert!(
+            m.text.contains("<script>alert(1)</script>")
+                && m.text.contains("http://h/invite?token=abc")
+        );
+        assert!(m.text.contains("2026-11-28 10:00 UTC"));
+        assert!(!m.html.contains("<script>"));
+        assert!(m.html.contains("Acme &amp; Co") && m.html.contains("&lt;script&gt;"));
+    }
 
     #[test]
     fn user_text_is_escaped_in_html_but_kept_in_text() {

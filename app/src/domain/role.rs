@@ -66,6 +66,25 @@ impl Role {
     }
 }
 
+impl Role {
+    /// Parses a list of role names: one or more, each from the catalogue,
+    /// no duplicates.
+    pub fn parse_list<S: AsRef<str>>(raw: &[S]) -> Result<Vec<Role>, String> {
+        if raw.is_empty() {
+            return Err("Choose at least one role.".into());
+        }
+        let mut roles = Vec::with_capacity(raw.len());
+        for r in raw {
+            let role = Role::parse(r.as_ref())?;
+            if roles.contains(&role) {
+                return Err(format!("The role {role} is listed twice."));
+            }
+            roles.push(role);
+        }
+        Ok(roles)
+    }
+}
+
 impl TryFrom<String> for Role {
     type Error = String;
     fn try_from(value: String) -> Result<Self, Self::Error> {
@@ -95,6 +114,17 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Ok(r));
         }
         assert!(Role::parse("admin").is_err());
+    }
+
+    #[test]
+    fn role_lists_are_non_empty_known_and_unique() {
+        assert_eq!(
+            Role::parse_list(&["extractor-user"]),
+            Ok(vec![Role::ExtractorUser])
+        );
+        assert!(Role::parse_list::<&str>(&[]).is_err());
+        assert!(Role::parse_list(&["extractor-user", "extractor-user"]).is_err());
+        assert!(Role::parse_list(&["owner"]).is_err());
     }
 
     #[test]

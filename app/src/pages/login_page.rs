@@ -31,9 +31,12 @@ pub async fn sign_in(
 }
 
 #[server(prefix = "/rpc", endpoint = "sign_out")]
-pub async fn sign_out() -> Result<(), AppError> {
+pub async fn sign_out(next: Option<String>) -> Result<(), AppError> {
     crate::backend::session::sign_out().await?;
-    leptos_axum::redirect("/login?signed_out=1");
+    match next.filter(|n| !n.is_empty()) {
+        Some(n) => leptos_axum::redirect(&safe_next(Some(&n))),
+        None => leptos_axum::redirect("/login?signed_out=1"),
+    }
     Ok(())
 }
 
@@ -85,12 +88,14 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// A button that signs out; used in the header and on `/logout`.
+/// A button that signs out; used in the header and on `/logout`. `next`:
+/// where to go afterwards (default: the sign-in page).
 #[component]
-pub fn SignOutButton() -> impl IntoView {
+pub fn SignOutButton(#[prop(optional, into)] next: Option<String>) -> impl IntoView {
     let action = ServerAction::<SignOut>::new();
     view! {
         <ActionForm action attr:class="inline-form">
+            <input type="hidden" name="next" value=next />
             <button type="submit" class="secondary">
                 "Sign out"
             </button>

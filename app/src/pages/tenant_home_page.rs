@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::error_template::ErrorTemplate;
+use crate::components::tenant_nav::TenantNav;
 use crate::dto::TenantSummary;
 use crate::error::AppError;
 
@@ -45,6 +46,7 @@ pub fn TenantHomePage() -> impl IntoView {
                         .map(|t| {
                             view! {
                                 <Title text=t.name.clone() />
+                                <TenantNav tenant_id=t.id tenant_name=t.name.clone() />
                                 <section class="panel">
                                     <h1>{t.name.clone()}</h1>
                                     <p>"Your roles: " {t.roles.join(", ")}</p>

@@ -76,3 +76,22 @@ impl FromRequestParts<AppState> for ApiCaller {
         Ok(ApiCaller(account))
     }
 }
+
+/// Like [`ApiCaller`], for endpoints that also serve anonymous callers: no
+/// `Authorization` header gives `None`; a bad one is still a 401.
+pub struct OptionalApiCaller(pub Option<AccountRow>);
+
+impl FromRequestParts<AppState> for OptionalApiCaller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if !parts.headers.contains_key(http::header::AUTHORIZATION) {
+            return Ok(OptionalApiCaller(None));
+        }
+        let ApiCaller(account) = ApiCaller::from_request_parts(parts, state).await?;
+        Ok(OptionalApiCaller(Some(account)))
+    }
+}

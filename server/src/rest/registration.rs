@@ -5,8 +5,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use app::backend::config::parse_origin;
-use app::backend::{AppState, accounts, members};
+use app::backend::{AppState, accounts, invites, members};
 use app::domain::{FormParser, ProjectName, TenantName};
 use app::{AppError, ErrorBody};
 
@@ -61,18 +60,6 @@ impl From<members::MemberRow> for UserDto {
     }
 }
 
-/// Checks an http(s) URL whose origin Portico may send people to.
-pub fn check_url(state: &AppState, url: &str) -> Result<(), String> {
-    let origin = parse_origin(url).ok_or("Use an http:// or https:// URL.")?;
-    if origin == state.config.base_url || state.config.allowed_origins.contains(&origin) {
-        Ok(())
-    } else {
-        Err(format!(
-            "The origin {origin} is not allowed. Add it to PORTICO_ALLOWED_ORIGINS."
-        ))
-    }
-}
-
 /// With both names: creates a tenant with its first project and makes the
 /// caller its `extractor-manager` (register flow). Without: accepts the
 /// caller's pending invitation (invite flow).
@@ -95,7 +82,7 @@ pub async fn register(
 ) -> Result<Json<UserDto>, AppError> {
     let mut form = FormParser::default();
     if let Some(url) = &body.url {
-        form.field("url", check_url(&state, url));
+        form.field("url", invites::check_url(&state, url));
     }
     let names = (
         body.tenant_name.filter(|s| !s.trim().is_empty()),
@@ -116,8 +103,14 @@ pub async fn register(
         }
         _ => {
             form.finish(|| Some(()))?;
-            // The invite flow arrives with the invitations service.
-            Err(AppError::NotFound)
+            let invite_id = invites::pending_for_email(&state, &caller.email)
+                .await?
+                .ok_or_else(|| AppError::NotFound)?;
+            let accepted = invites::accept_by_id(&state, invite_id, caller).await?;
+            let mut conn = state.db.pool.acquire().await?;
+            Ok(Json(
+                members::find(&mut conn, accepted.member_id).await?.into(),
+            ))
         }
     }
 }

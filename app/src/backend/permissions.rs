@@ -1,0 +1,122 @@
+//! Who may do what inside a tenant (SPEC §2). Every service that touches
+//! tenant data starts by loading the caller's [`Actor`] for that tenant:
+//! no membership answers 404 (another tenant's data is never visible), a
+//! DISABLED or DELETED membership answers 403.
+
+use sqlx::{AnyConnection, Row};
+
+use super::accounts::AccountRow;
+use super::audit::AuditActor;
+use crate::domain::{Role, RoleScope};
+use crate::error::AppError;
+
+/// A signed-in account acting inside one tenant, as an ACTIVE member.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub account: AccountRow,
+    pub tenant_id: i64,
+    pub member_id: i64,
+    pub roles: Vec<Role>,
+    pub organisation_id: Option<i64>,
+}
+
+impl Actor {
+    /// Loads `account`'s membership of `tenant_id`.
+    pub async fn load(
+        conn: &mut AnyConnection,
+        account: AccountRow,
+        tenant_id: i64,
+    ) -> Result<Actor, AppError> {
+        let row = sqlx::query("SELECT id, status, roles, organisation_id FROM members WHERE tenant_id = $1 AND account_id = $2")
+            .bind(tenant_id)
+            .bind(account.id)
+            .fetch_optional(conn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let status: String = row.get(1);
+        if status != "ACTIVE" {
+            return Err(AppError::ForbiddenBecause(
+                "Your membership of this tenant is not active.".into(),
+            ));
+        }
+        let roles: Vec<String> = serde_json::from_str(&row.get::<String, _>(2)).unwrap_or_default();
+        Ok(Actor {
+            account,
+            tenant_id,
+            member_id: row.get(0),
+            roles: roles.iter().filter_map(|r| Role::parse(r).ok()).collect(),
+            organisation_id: row.get(3),
+        })
+    }
+
+    pub fn audit(&self) -> AuditActor {
+        AuditActor {
+            account_id: Some(self.account.id),
+            label: self.account.email.clone(),
+        }
+    }
+
+    /// The highest level the actor holds in `scope` (0: none).
+    fn level(&self, scope: RoleScope) -> u8 {
+        self.roles
+            .iter()
+            .filter(|r| r.scope() == scope)
+            .map(|r| r.level())
+            .max()
+            .unwrap_or(0)
+    }
+
+    pub fn is_tenant_manager(&self) -> bool {
+        self.level(RoleScope::Tenant) >= Role::ExtractorManager.level()
+    }
+
+    pub fn is_organisation_manager(&self) -> bool {
+        self.organisation_id.is_some()
+            && self.level(RoleScope::Organisation) >= Role::OrganisationManager.level()
+    }
+
+    /// Whether the actor manages people in `organisation_id` holding
+    /// `roles`: tenant managers everywhere; organisation managers only in
+    /// their own organisation, only for `organisation-*` roles, never
+    /// above their own level.
+    pub fn ensure_can_manage(
+        &self,
+        organisation_id: Option<i64>,
+        roles: &[Role],
+    ) -> Result<(), AppError> {
+        if self.is_tenant_manager() {
+            return Ok(());
+        }
+        if !self.is_organisation_manager() {
+            return Err(AppError::ForbiddenBecause(
+                "Only managers can do that.".into(),
+            ));
+        }
+        if organisation_id.is_none() || organisation_id != self.organisation_id {
+            return Err(AppError::ForbiddenBecause(
+                "Organisation managers act only inside their own organisation.".into(),
+            ));
+        }
+        let own = self.level(RoleScope::Organisation);
+        if roles
+            .iter()
+            .any(|r| r.scope() != RoleScope::Organisation || r.level() > own)
+        {
+            return Err(AppError::ForbiddenBecause(
+                "You cannot grant a role above your own.".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Tenant-wide management: organisations, projects, the audit log.
+    pub fn ensure_tenant_manager(&self) -> Result<(), AppError> {
+        if self.is_tenant_manager() {
+            Ok(())
+        } else {
+            Err(AppError::ForbiddenBecause(
+                "Only tenant managers can do that.".into(),
+            ))
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! `/invite?token=…`: the invitation as the invited person sees it. Opening
+//! the page changes nothing (mail scanners prefetch links); each way of
+//! accepting is a form that posts.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use crate::components::error_template::ErrorTemplate;
+use crate::components::form_field::{FormError, FormField, field_error};
+use crate::domain::{Password, PersonName};
+use crate::dto::InvitePreview;
+use crate::error::AppError;
+use crate::format::format_ms;
+use crate::pages::login_page::SignOutButton;
+
+/// The invitation (if the token is known) and who is looking at it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteView {
+    pub invite: Option<InvitePreview>,
+    pub viewer_email: Option<String>,
+}
+
+#[server(prefix = "/rpc", endpoint = "get_invite_view")]
+pub async fn get_invite_view(token: String) -> Result<InviteView, AppError> {
+    let state = crate::backend::app_state()?;
+    let viewer_email = crate::backend::session::current_account(&state)
+        .await?
+        .map(|a| a.email);
+    let invite = match crate::backend::invites::preview(&state, &token).await {
+        Ok(p) => Some(p),
+        Err(AppError::NotFound) => None,
+        Err(e) => return Err(e),
+    };
+    Ok(InviteView {
+        invite,
+        viewer_email,
+    })
+}
+
+/// Where to go after accepting: the invitation's redirect URL if its origin
+/// is still allowed, else the tenant's home.
+#[cfg(feature = "ssr")]
+fn after_accepting(state: &crate::backend::AppState, accepted: &crate::backend::invites::Accepted) {
+    let target = accepted
+        .redirect_url
+        .clone()
+        .filter(|u| crate::backend::invites::check_url(state, u).is_ok())
+        .unwrap_or_else(|| format!("/t/{}", accepted.tenant_id));
+    leptos_axum::redirect(&target);
+}
+
+#[server(prefix = "/rpc", endpoint = "accept_invite")]
+pub async fn accept_invite(token: String) -> Result<(), AppError> {
+    use crate::backend::{invites, session};
+    let state = crate::backend::app_state()?;
+    let account = session::require_account(&state).await?;
+    let accepted = invites::accept(&state, &token, invites::Acceptor::Account(account)).await?;
+    after_accepting(&state, &accepted);
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "decline_invite")]
+pub async fn decline_invite(token: String) -> Result<(), AppError> {
+    use crate::backend::{invites, session};
+    let state = crate::backend::app_state()?;
+    let account = session::require_account(&state).await?;
+    invites::decline(&state, &token, &account).await?;
+    leptos_axum::redirect(&format!("/invite?token={token}"));
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "accept_invite_new_account")]
+pub async fn accept_invite_new_account(
+    token: String,
+    first_name: String,
+    last_name: String,
+    password: String,
+) -> Result<(), AppError> {
+    use crate::backend::{invites, session};
+    let state = crate::backend::app_state()?;
+    let mut form = crate::domain::FormParser::default();
+    let first = form.field("firstName", PersonName::parse(&first_name));
+    let last = form.field("lastName", PersonName::parse(&last_name));
+    let password = form.field("password", Password::parse(&password));
+    let acceptor = form.finish(|| {
+        Some(invites::Acceptor::NewAccount {
+            first_name: first?,
+            last_name: last?,
+            password: password?,
+        })
+    })?;
+    let accepted = invites::accept(&state, &token, acceptor).await?;
+    session::sign_in(accepted.account_id).await?;
+    after_accepting(&state, &accepted);
+    Ok(())
+}
+
+/// Signs in as the invited email and accepts in one step.
+#[server(prefix = "/rpc", endpoint = "sign_in_and_accept")]
+pub async fn sign_in_and_accept(token: String, password: String) -> Result<(), AppError> {
+    use crate::backend::{accounts, invites, session};
+    let state = crate::backend::app_state()?;
+    let preview = invites::preview(&state, &token).await?;
+    let account = accounts::authenticate(
+        &state,
+        &preview.email,
+        &password,
+        session::client_ip().await,
+    )
+    .await?;
+    session::sign_in(account.id).await?;
+    let accepted = invites::accept(&state, &token, invites::Acceptor::Account(account)).await?;
+    after_accepting(&state, &accepted);
+    Ok(())
+}
+
+#[component]
+pub fn AcceptInvitePage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let view_data = Resource::new(token, get_invite_view);
+    view! {
+        <Title text="Invitation" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
+                {move || Suspend::new(async move {
+                    let token = token();
+                    view_data.await.map(|v| view! { <InviteDetails view=v token /> })
+                })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+fn InviteDetails(view: InviteView, token: String) -> impl IntoView {
+    let Some(invite) = view.invite else {
+        return view! {
+            <section class="panel" role="alert">
+                <h1>"Invitation not found"</h1>
+                <p>"This invitation link is not valid. It may be mistyped, or a newer invitation replaced it. Ask the person who invited you for a new one."</p>
+            </section>
+        }
+        .into_any();
+    };
+    let ended = match invite.status.as_str() {
+        "pending" => None,
+        "accepted" => Some((
+            "Invitation already used",
+            "This invitation has already been used. If it was you, sign in to continue.",
+        )),
+        "declined" => Some(("Invitation declined", "This invitation was declined.")),
+        "revoked" => Some((
+            "Invitation revoked",
+            "This invitation was revoked by the tenant. Ask for a new one if you still need access.",
+        )),
+        _ => Some((
+            "Invitation expired",
+            "This invitation has expired. Ask the person who invited you to send a new one.",
+        )),
+    };
+    if let Some((title, text)) = ended {
+        return view! {
+            <section class="panel" role="alert">
+                <h1>{title}</h1>
+                <p>{text}</p>
+                <p><a href="/login">"Sign in"</a></p>
+            </section>
+        }
+        .into_any();
+    }
+    let action = match (&view.viewer_email, invite.account_exists) {
+        (Some(me), _) if *me == invite.email => {
+            view! { <AcceptOrDecline token=token.clone() /> }.into_any()
+        }
+        (Some(me), _) => {
+            let next = format!("/invite?token={token}");
+            view! {
+                <div class="notice" role="alert">
+                    <p>{format!("This invitation is for {}, but you are signed in as {me}.", invite.email)}</p>
+                    <p>"Sign out, then open the link again to accept it as the invited person."</p>
+                    <SignOutButton next />
+                </div>
+            }
+            .into_any()
+        }
+        (None, true) => {
+            view! { <SignInToAccept token=token.clone() email=invite.email.clone() /> }.into_any()
+        }
+        (None, false) => view! {
+            <NewAccountForm
+                token=token.clone()
+                first_name=invite.first_name.clone().unwrap_or_default()
+                last_name=invite.last_name.clone().unwrap_or_default()
+            />
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="panel">
+            <h1>{format!("Join {}", invite.tenant_name)}</h1>
+            <dl class="invite-facts">
+                <dt>"Tenant"</dt>
+                <dd>{invite.tenant_name.clone()}</dd>
+                <dt>"Invited by"</dt>
+                <dd>{invite.inviter.clone()}</dd>
+                <dt>"For"</dt>
+                <dd>{invite.email.clone()}</dd>
+                <dt>"Roles"</dt>
+                <dd>{invite.roles.join(", ")}</dd>
+                <dt>"Expires"</dt>
+                <dd>{format_ms(invite.expired_at)}</dd>
+            </dl>
+            {invite.message.clone().map(|m| view! {
+                <figure class="invite-message">
+                    <figcaption>"Their message"</figcaption>
+                    <blockquote data-testid="invite-message">{m}</blockquote>
+                </figure>
+            })}
+            {action}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn AcceptOrDecline(token: String) -> impl IntoView {
+    let accept = ServerAction::<AcceptInvite>::new();
+    let decline = ServerAction::<DeclineInvite>::new();
+    let accept_value = accept.value();
+    let decline_value = decline.value();
+    let decline_token = token.clone();
+    view! {
+        <div class="button-row">
+            <ActionForm action=accept>
+                <input type="hidden" name="token" value=token />
+                <button type="submit">"Accept invitation"</button>
+            </ActionForm>
+            <ActionForm action=decline>
+                <input type="hidden" name="token" value=decline_token />
+                <button type="submit" class="secondary">"Decline"</button>
+            </ActionForm>
+        </div>
+        <FormError value=accept_value />
+        <FormError value=decline_value />
+    }
+}
+
+#[component]
+fn SignInToAccept(token: String, email: String) -> impl IntoView {
+    let action = ServerAction::<SignInAndAccept>::new();
+    let value = action.value();
+    view! {
+        <h2>"Sign in to accept"</h2>
+        <p>{format!("You already have an account as {email}. Sign in to accept the invitation.")}</p>
+        <ActionForm action attr:class="stacked">
+            <input type="hidden" name="token" value=token />
+            <div class="field">
+                <label for="accept-email">"Email"</label>
+                <input id="accept-email" type="email" value=email readonly autocomplete="username" />
+            </div>
+            <FormField label="Password" name="password" input_type="password" autocomplete="current-password"
+                server_error=field_error(value, "password") />
+            <FormError value />
+            <button type="submit">"Sign in and accept"</button>
+        </ActionForm>
+        <p><a href="/forgot-password">"Forgot your password?"</a></p>
+    }
+}
+
+#[component]
+fn NewAccountForm(token: String, first_name: String, last_name: String) -> impl IntoView {
+    let action = ServerAction::<AcceptInviteNewAccount>::new();
+    let value = action.value();
+    view! {
+        <h2>"Create your account"</h2>
+        <ActionForm action attr:class="stacked">
+            <input type="hidden" name="token" value=token />
+            <FormField label="First name" name="first_name" autocomplete="given-name" value=first_name
+                server_error=field_error(value, "firstName") validate=|v| PersonName::parse(v).map(|_| ()) />
+            <FormField label="Last name" name="last_name" autocomplete="family-name" value=last_name
+                server_error=field_error(value, "lastName") validate=|v| PersonName::parse(v).map(|_| ()) />
+            <FormField label="Password" name="password" input_type="password" autocomplete="new-password"
+                server_error=field_error(value, "password") validate=|v| Password::parse(v).map(|_| ()) />
+            <FormError value />
+            <button type="submit">"Accept invitation"</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,507 @@
+//! `/t/{tenantId}/invites`: invite one person or many at once, and manage
+//! the invitations by status (resend, revoke, copy a fresh link).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{Deserialize, Serialize};
+
+use crate::components::error_template::ErrorTemplate;
+use crate::components::form_field::{FormError, FormField, field_error};
+use crate::components::tenant_nav::TenantNav;
+use crate::domain::{Email, Role};
+use crate::dto::InviteInfo;
+use crate::error::AppError;
+use crate::format::format_ms;
+
+/// Everything the invitations page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitesPageData {
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub can_invite: bool,
+    /// Roles the viewer may grant.
+    pub grantable_roles: Vec<String>,
+    pub organisations: Vec<(i64, String)>,
+    pub invites: Vec<InviteInfo>,
+}
+
+/// The outcome of one row of a bulk invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkRow {
+    pub email: String,
+    pub outcome: String,
+}
+
+#[cfg(feature = "ssr")]
+async fn actor(
+    tenant_id: i64,
+) -> Result<(crate::backend::AppState, crate::backend::permissions::Actor), AppError> {
+    let state = crate::backend::app_state()?;
+    let account = crate::backend::session::require_account(&state).await?;
+    let actor = crate::backend::invites::actor_for(&state, account, tenant_id).await?;
+    Ok((state, actor))
+}
+
+#[server(prefix = "/rpc", endpoint = "get_invites_page")]
+pub async fn get_invites_page(
+    tenant_id: i64,
+    status: Option<String>,
+) -> Result<InvitesPageData, AppError> {
+    use crate::backend::invites;
+    use sqlx::Row;
+    let (state, actor) = actor(tenant_id).await?;
+    let status = status.filter(|s| !s.is_empty());
+    let list = invites::list_invites(&state, &actor, status.as_deref()).await?;
+    let tenant_name: String = sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1")
+        .bind(tenant_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    let organisations =
+        sqlx::query("SELECT id, name FROM organisations WHERE tenant_id = $1 ORDER BY name")
+            .bind(tenant_id)
+            .fetch_all(&state.db.pool)
+            .await?
+            .iter()
+            .map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1)))
+            .filter(|(id, _)| actor.is_tenant_manager() || Some(*id) == actor.organisation_id)
+            .collect();
+    let grantable_roles = Role::ALL
+        .into_iter()
+        .filter(|r| {
+            actor
+                .ensure_can_manage(actor.organisation_id, &[*r])
+                .is_ok()
+        })
+        .map(|r| r.as_str().to_owned())
+        .collect::<Vec<_>>();
+    Ok(InvitesPageData {
+        tenant_id,
+        tenant_name,
+        can_invite: !grantable_roles.is_empty(),
+        grantable_roles,
+        organisations,
+        invites: list,
+    })
+}
+
+/// Parses the invite form's shared fields.
+#[cfg(feature = "ssr")]
+fn parse_common(
+    form: &mut crate::domain::FormParser,
+    roles: &[String],
+    organisation_id: &str,
+    message: &str,
+) -> (Option<Vec<Role>>, Option<Option<i64>>, Option<String>) {
+    let roles = form.field("roles", Role::parse_list(roles));
+    let org = form.field(
+        "organisationId",
+        match organisation_id.trim() {
+            "" => Ok(None),
+            s => s
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| "Choose an organisation from the list.".to_owned()),
+        },
+    );
+    let message = message.trim();
+    form.field("message", crate::backend::invites::check_message(message));
+    (
+        roles,
+        org,
+        (!message.is_empty()).then(|| message.to_owned()),
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "send_invite")]
+pub async fn send_invite(
+    tenant_id: i64,
+    email: String,
+    #[server(default)] roles: Vec<String>,
+    #[server(default)] organisation_id: String,
+    #[server(default)] message: String,
+) -> Result<(), AppError> {
+    use crate::backend::invites::{self, NewInvite};
+    let (state, actor) = actor(tenant_id).await?;
+    let mut form = crate::domain::FormParser::default();
+    let email = form.field("email", Email::parse(&email));
+    let (roles, org, message) = parse_common(&mut form, &roles, &organisation_id, &message);
+    let (email, roles, org) = form.finish(|| Some((email?, roles?, org?)))?;
+    invites::create_invite(
+        &state,
+        &actor,
+        NewInvite {
+            email: email.clone(),
+            roles,
+            organisation_id: org,
+            message,
+            first_name: None,
+            last_name: None,
+            redirect_url: None,
+            url: None,
+            send_email: true,
+        },
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/t/{tenant_id}/invites?sent={}", email.as_str()));
+    Ok(())
+}
+
+/// Many emails at once, one per line (or separated by commas): every row
+/// is checked first, and nothing is sent unless all rows are valid.
+#[server(prefix = "/rpc", endpoint = "send_bulk_invites")]
+pub async fn send_bulk_invites(
+    tenant_id: i64,
+    emails: String,
+    #[server(default)] roles: Vec<String>,
+    #[server(default)] organisation_id: String,
+    #[server(default)] message: String,
+) -> Result<Vec<BulkRow>, AppError> {
+    use crate::backend::invites::{self, NewInvite};
+    let (state, actor) = actor(tenant_id).await?;
+    let mut form = crate::domain::FormParser::default();
+    let (roles, org, message) = parse_common(&mut form, &roles, &organisation_id, &message);
+    let rows = split_emails(&emails);
+    if rows.is_empty() {
+        form.field::<()>("emails", Err("Paste at least one email address.".into()));
+    }
+    let mut parsed = Vec::new();
+    let mut problems = Vec::new();
+    for (n, raw) in rows.iter().enumerate() {
+        match Email::parse(raw) {
+            Ok(e) if parsed.contains(&e) => {
+                problems.push(format!("Row {} ({raw}): listed twice.", n + 1))
+            }
+            Ok(e) => parsed.push(e),
+            Err(p) => problems.push(format!("Row {} ({raw}): {p}", n + 1)),
+        }
+    }
+    if !problems.is_empty() {
+        form.field::<()>("emails", Err(problems.join("\n")));
+    }
+    let (roles, org) = form.finish(|| Some((roles?, org?)))?;
+    let mut results = Vec::new();
+    for email in parsed {
+        let outcome = match invites::create_invite(
+            &state,
+            &actor,
+            NewInvite {
+                email: email.clone(),
+                roles: roles.clone(),
+                organisation_id: org,
+                message: message.clone(),
+                first_name: None,
+                last_name: None,
+                redirect_url: None,
+                url: None,
+                send_email: true,
+            },
+        )
+        .await
+        {
+            Ok(_) => "Invitation sent.".to_owned(),
+            Err(
+                e @ (AppError::Conflict(_) | AppError::ForbiddenBecause(_) | AppError::RateLimited),
+            ) => e.to_string(),
+            Err(e) => return Err(e),
+        };
+        results.push(BulkRow {
+            email: email.to_string(),
+            outcome,
+        });
+    }
+    Ok(results)
+}
+
+/// The rows of a pasted list: one address per line, comma or semicolon.
+pub fn split_emails(raw: &str) -> Vec<String> {
+    raw.split(['\n', ',', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[server(prefix = "/rpc", endpoint = "resend_invite")]
+pub async fn resend_invite(tenant_id: i64, invite_id: i64) -> Result<(), AppError> {
+    let (state, actor) = actor(tenant_id).await?;
+    crate::backend::invites::reissue_invite(&state, &actor, invite_id, true).await?;
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "revoke_invite")]
+pub async fn revoke_invite(tenant_id: i64, invite_id: i64) -> Result<(), AppError> {
+    let (state, actor) = actor(tenant_id).await?;
+    crate::backend::invites::revoke_invite(&state, &actor, invite_id).await?;
+    Ok(())
+}
+
+/// A fresh link for an invitation, without mail. Only hashes are stored, so
+/// the old link cannot be shown again: this one replaces it.
+#[server(prefix = "/rpc", endpoint = "copy_invite_link")]
+pub async fn copy_invite_link(tenant_id: i64, invite_id: i64) -> Result<String, AppError> {
+    let (state, actor) = actor(tenant_id).await?;
+    Ok(
+        crate::backend::invites::reissue_invite(&state, &actor, invite_id, false)
+            .await?
+            .link,
+    )
+}
+
+#[component]
+pub fn InvitesPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let tenant_id = move || {
+        params
+            .read()
+            .get("tenant_id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let status = move || query.read().get("status");
+    let send = ServerAction::<SendInvite>::new();
+    let bulk = ServerAction::<SendBulkInvites>::new();
+    let resend = ServerAction::<ResendInvite>::new();
+    let revoke = ServerAction::<RevokeInvite>::new();
+    let copy = ServerAction::<CopyInviteLink>::new();
+    let data = Resource::new(
+        move || {
+            (
+                tenant_id(),
+                status(),
+                send.version().get(),
+                bulk.version().get(),
+                resend.version().get(),
+                revoke.version().get(),
+                copy.version().get(),
+            )
+        },
+        |(t, s, ..)| get_invites_page(t, s),
+    );
+    view! {
+        <Title text="Invitations" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
+                {move || Suspend::new(async move {
+                    data.await.map(|d| view! { <InvitesView data=d send bulk resend revoke copy /> })
+                })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+fn InvitesView(
+    data: InvitesPageData,
+    send: ServerAction<SendInvite>,
+    bulk: ServerAction<SendBulkInvites>,
+    resend: ServerAction<ResendInvite>,
+    revoke: ServerAction<RevokeInvite>,
+    copy: ServerAction<CopyInviteLink>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let sent = move || query.read().get("sent");
+    let tenant_id = data.tenant_id;
+    let sent_value = send.value();
+    let bulk_value = bulk.value();
+    let copied = copy.value();
+    let statuses = ["", "pending", "accepted", "declined", "revoked", "expired"];
+    let (roles_single, roles_bulk) = (data.grantable_roles.clone(), data.grantable_roles.clone());
+    let (orgs_single, orgs_bulk) = (data.organisations.clone(), data.organisations.clone());
+    view! {
+        <TenantNav tenant_id tenant_name=data.tenant_name.clone() />
+        <h1>"Invitations"</h1>
+        <Show when=move || sent().is_some()>
+            <p class="notice" role="status">{move || format!("Invitation sent to {}.", sent().unwrap_or_default())}</p>
+        </Show>
+        {if data.can_invite {
+            view! {
+            <section class="panel" aria-labelledby="invite-heading">
+                <h2 id="invite-heading">"Invite someone"</h2>
+                <ActionForm action=send attr:class="stacked">
+                    <input type="hidden" name="tenant_id" value=tenant_id />
+                    <FormField label="Email" name="email" input_type="email" server_error=field_error(sent_value, "email")
+                        validate=|v| Email::parse(v).map(|_| ()) />
+                    <fieldset class="field">
+                        <legend>"Roles"</legend>
+                        <RoleCheckboxes roles=roles_single />
+                        <p class="field-error">{field_error(sent_value, "roles")}</p>
+                    </fieldset>
+                    <OrganisationSelect id="invite-organisation" organisations=orgs_single />
+                    <div class="field">
+                        <label for="invite-message">"Message"</label>
+                        <textarea id="invite-message" name="message" rows="3" maxlength="2000"></textarea>
+                        <p class="field-error">{field_error(sent_value, "message")}</p>
+                    </div>
+                    <FormError value=sent_value />
+                    <button type="submit">"Send invitation"</button>
+                </ActionForm>
+            </section>
+            <section class="panel" aria-labelledby="bulk-heading">
+                <h2 id="bulk-heading">"Invite many people"</h2>
+                <p>"Paste one email address per line. Every row is checked before anything is sent."</p>
+                <ActionForm action=bulk attr:class="stacked">
+                    <input type="hidden" name="tenant_id" value=tenant_id />
+                    <div class="field">
+                        <label for="bulk-emails">"Email addresses"</label>
+                        <textarea id="bulk-emails" name="emails" rows="6"></textarea>
+                        <p class="field-error" style="white-space: pre-line" id="bulk-emails-error">
+                            {field_error(bulk_value, "emails")}
+                        </p>
+                    </div>
+                    <fieldset class="field">
+                        <legend>"Roles for everyone"</legend>
+                        <RoleCheckboxes roles=roles_bulk />
+                        <p class="field-error">{field_error(bulk_value, "roles")}</p>
+                    </fieldset>
+                    <OrganisationSelect id="bulk-organisation" organisations=orgs_bulk />
+                    <input type="hidden" name="message" value="" />
+                    <FormError value=bulk_value />
+                    <button type="submit">"Send invitations"</button>
+                </ActionForm>
+                {move || bulk_value.get().and_then(Result::ok).map(|rows| view! {
+                    <ul class="bulk-results" aria-label="Bulk results">
+                        {rows.into_iter().map(|r| view! { <li>{r.email} ": " {r.outcome}</li> }).collect_view()}
+                    </ul>
+                })}
+            </section>
+            }.into_any()
+        } else {
+            view! { <p>"Only managers can invite people."</p> }.into_any()
+        }}
+        <section class="panel" aria-labelledby="list-heading">
+            <h2 id="list-heading">"All invitations"</h2>
+            <nav aria-label="Filter by status" class="filters">
+                {statuses.into_iter().map(|s| {
+                    let label = if s.is_empty() { "All".to_owned() } else { capitalise(s) };
+                    let href = if s.is_empty() { format!("/t/{tenant_id}/invites") } else { format!("/t/{tenant_id}/invites?status={s}") };
+                    view! { <a href=href>{label}</a> }
+                }).collect_view()}
+            </nav>
+            {move || copied.get().map(|r| match r {
+                Ok(link) => view! {
+                    <div class="notice" role="status">
+                        <p>"New link (earlier links for this invitation no longer work):"</p>
+                        <p><code data-testid="invite-link">{link.clone()}</code></p>
+                        <CopyButton text=link />
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+            <div class="table-scroll">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Email"</th>
+                            <th scope="col">"Roles"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Expires"</th>
+                            <th scope="col">"Actions"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {data.invites.into_iter().map(|i| {
+                            let pending = i.status == "pending";
+                            let resend_label = format!("Resend to {}", i.email);
+                            let copy_label = format!("Copy link for {}", i.email);
+                            let revoke_label = format!("Revoke invitation of {}", i.email);
+                            view! {
+                                <tr>
+                                    <td>{i.email.clone()}</td>
+                                    <td>{i.roles.join(", ")}</td>
+                                    <td>{i.status.clone()}</td>
+                                    <td>{format_ms(i.expired_at)}</td>
+                                    <td class="actions">
+                                        {(pending && data.can_invite).then(|| view! {
+                                            <ActionForm action=resend>
+                                                <input type="hidden" name="tenant_id" value=tenant_id />
+                                                <input type="hidden" name="invite_id" value=i.id />
+                                                <button type="submit" class="secondary" aria-label=resend_label>"Resend"</button>
+                                            </ActionForm>
+                                            <ActionForm action=copy>
+                                                <input type="hidden" name="tenant_id" value=tenant_id />
+                                                <input type="hidden" name="invite_id" value=i.id />
+                                                <button type="submit" class="secondary" aria-label=copy_label>"Copy link"</button>
+                                            </ActionForm>
+                                            <ActionForm action=revoke>
+                                                <input type="hidden" name="tenant_id" value=tenant_id />
+                                                <input type="hidden" name="invite_id" value=i.id />
+                                                <button type="submit" class="danger" aria-label=revoke_label>"Revoke"</button>
+                                            </ActionForm>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// One checkbox per role the viewer may grant; `extractor-user` preselected.
+#[component]
+fn RoleCheckboxes(roles: Vec<String>) -> impl IntoView {
+    roles
+        .into_iter()
+        .map(|r| {
+            let checked = r == "extractor-user";
+            view! {
+                <label class="checkbox">
+                    <input type="checkbox" name="roles[]" value=r.clone() checked=checked />
+                    {r.clone()}
+                </label>
+            }
+        })
+        .collect_view()
+}
+
+#[component]
+fn OrganisationSelect(id: &'static str, organisations: Vec<(i64, String)>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>"Organisation"</label>
+            <select id=id name="organisation_id">
+                <option value="">"None (whole tenant)"</option>
+                {organisations
+                    .into_iter()
+                    .map(|(oid, name)| view! { <option value=oid.to_string()>{name}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// Copies `text` to the clipboard (with JavaScript; without, the link is
+/// shown above to copy by hand).
+#[component]
+fn CopyButton(text: String) -> impl IntoView {
+    let done = RwSignal::new(false);
+    view! {
+        <button
+            type="button"
+            class="secondary"
+            on:click=move |_| {
+                #[cfg(feature = "hydrate")]
+                {
+                    let clipboard = window().navigator().clipboard();
+                    let _ = clipboard.write_text(&text);
+                }
+                #[cfg(not(feature = "hydrate"))]
+                let _ = &text;
+                done.set(true);
+            }
+        >
+            {move || if done.get() { "Copied" } else { "Copy to clipboard" }}
+        </button>
+    }
+}

@@ -1,0 +1,296 @@
+//! Compatibility endpoints for two existing invitation APIs, as thin
+//! adapters over the same invitation service: the request is translated to
+//! a `NewInvite`, the answer to the shape those APIs' clients expect.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use app::backend::AppState;
+use app::backend::invites::{self, NewInvite};
+use app::domain::{Email, FormParser, PersonName, Role};
+use app::{AppError, ErrorBody};
+
+use super::extract::{ApiCaller, ApiJson};
+use super::invites::actor_in;
+
+/// The role given when a compatibility request names none.
+const DEFAULT_ROLE: Role = Role::ExtractorUser;
+
+fn parse_role(raw: Option<&str>) -> Result<Role, String> {
+    raw.map(Role::parse).unwrap_or(Ok(DEFAULT_ROLE))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceQuery {
+    /// The tenant to invite into.
+    workspace_id: Option<String>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RoyaltiInviteRequest {
+    email: Option<String>,
+    #[serde(default = "default_true")]
+    send_email: bool,
+    message: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    #[serde(rename = "redirect_url")]
+    redirect_url: Option<String>,
+    /// One role of the catalogue; default `extractor-user`.
+    role: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RoyaltiInviteResponse {
+    message: String,
+    invite_id: i64,
+    /// Only when `sendEmail` is false: the link to hand to the person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invite_url: Option<String>,
+}
+
+/// Royalti style: invite into workspace `workspaceId`.
+#[utoipa::path(
+    post, path = "/auth/invite", tag = "compatibility", params(WorkspaceQuery), request_body = RoyaltiInviteRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Invitation created", body = RoyaltiInviteResponse),
+        (status = 400, description = "Missing or invalid fields", body = ErrorBody),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 404, description = "Unknown workspace", body = ErrorBody),
+        (status = 409, description = "Already an active member", body = ErrorBody),
+    )
+)]
+pub async fn royalti_invite(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(query): Query<WorkspaceQuery>,
+    ApiJson(body): ApiJson<RoyaltiInviteRequest>,
+) -> Result<(StatusCode, Json<RoyaltiInviteResponse>), AppError> {
+    let mut form = FormParser::default();
+    let workspace = form.field(
+        "workspaceId",
+        query
+            .workspace_id
+            .ok_or_else(|| "This query parameter is required.".to_owned())
+            .and_then(|w| {
+                w.trim()
+                    .parse::<i64>()
+                    .map_err(|_| "Use the numeric id of a workspace.".to_owned())
+            }),
+    );
+    let email = form.field(
+        "email",
+        body.email
+            .as_deref()
+            .map(Email::parse)
+            .unwrap_or(Err("This field is required.".into())),
+    );
+    let role = form.field("role", parse_role(body.role.as_deref()));
+    let first_name = form.field(
+        "firstName",
+        body.first_name
+            .as_deref()
+            .map(PersonName::parse)
+            .transpose(),
+    );
+    let last_name = form.field(
+        "lastName",
+        body.last_name.as_deref().map(PersonName::parse).transpose(),
+    );
+    if let Some(m) = &body.message {
+        form.field("message", invites::check_message(m));
+    }
+    if let Some(url) = &body.redirect_url {
+        form.field("redirect_url", invites::check_url(&state, url));
+    }
+    let (workspace, email, role, first_name, last_name) =
+        form.finish(|| Some((workspace?, email?, role?, first_name?, last_name?)))?;
+    let actor = actor_in(&state, caller, Some(workspace)).await?;
+    let issued = invites::create_invite(
+        &state,
+        &actor,
+        NewInvite {
+            email,
+            roles: vec![role],
+            organisation_id: None,
+            message: body.message,
+            first_name,
+            last_name,
+            redirect_url: body.redirect_url,
+            url: None,
+            send_email: body.send_email,
+        },
+    )
+    .await?;
+    let message = if body.send_email {
+        "Invitation sent."
+    } else {
+        "Invitation created."
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(RoyaltiInviteResponse {
+            message: message.into(),
+            invite_id: issued.invite.id,
+            invite_url: (!body.send_email).then_some(issued.link),
+        }),
+    ))
+}
+
+/// DoiT style errors: `{"error": "..."}`.
+pub struct DoitError(AppError);
+
+#[derive(Serialize, ToSchema)]
+pub struct DoitErrorBody {
+    error: String,
+}
+
+impl IntoResponse for DoitError {
+    fn into_response(self) -> Response {
+        let (status, error) = match &self.0 {
+            AppError::Unauthorized | AppError::InvalidCredentials => {
+                (StatusCode::UNAUTHORIZED, "Invalid API key.".to_owned())
+            }
+            AppError::Validation(fields) => (
+                StatusCode::BAD_REQUEST,
+                fields
+                    .iter()
+                    .map(|(f, p)| format!("{f}: {p}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            // DoiT's clients know 400, 401, 403 and 500.
+            AppError::Conflict(msg) => (StatusCode::BAD_REQUEST, msg.clone()),
+            AppError::NotFound | AppError::Forbidden | AppError::ForbiddenBecause(_) => {
+                (StatusCode::FORBIDDEN, self.0.to_string())
+            }
+            other => (other.status(), other.to_string()),
+        };
+        (status, Json(DoitErrorBody { error })).into_response()
+    }
+}
+
+impl From<AppError> for DoitError {
+    fn from(e: AppError) -> Self {
+        DoitError(e)
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DoitInviteRequest {
+    email: Option<String>,
+    /// One role of the catalogue; default `extractor-user`.
+    role_id: Option<String>,
+    /// An organisation id (number or numeric string).
+    #[schema(value_type = Option<String>)]
+    organization_id: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DoitUser {
+    id: String,
+    email: String,
+    role_id: String,
+    organization_id: Option<String>,
+    #[schema(example = "invited")]
+    status: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DoitInviteResponse {
+    message: String,
+    user: DoitUser,
+}
+
+fn parse_org(raw: Option<&serde_json::Value>) -> Result<Option<i64>, String> {
+    match raw {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Number(n)) => n
+            .as_i64()
+            .map(Some)
+            .ok_or_else(|| "Use a whole number.".into()),
+        Some(serde_json::Value::String(s)) if s.is_empty() => Ok(None),
+        Some(serde_json::Value::String(s)) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| "Use the numeric id of an organisation.".into()),
+        Some(_) => Err("Use the numeric id of an organisation.".into()),
+    }
+}
+
+/// DoiT style: invite a user into the caller's tenant.
+#[utoipa::path(
+    post, path = "/api/v1/users/invite", tag = "compatibility", request_body = DoitInviteRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Invitation created", body = DoitInviteResponse),
+        (status = 400, description = "Invalid fields or already a member", body = DoitErrorBody),
+        (status = 401, description = "Invalid API key", body = DoitErrorBody),
+        (status = 403, description = "Not allowed", body = DoitErrorBody),
+        (status = 500, description = "Server error", body = DoitErrorBody),
+    )
+)]
+pub async fn doit_invite(
+    State(state): State<AppState>,
+    caller: Result<ApiCaller, AppError>,
+    body: Result<ApiJson<DoitInviteRequest>, AppError>,
+) -> Result<(StatusCode, Json<DoitInviteResponse>), DoitError> {
+    let ApiCaller(caller) = caller?;
+    let ApiJson(body) = body?;
+    let mut form = FormParser::default();
+    let email = form.field(
+        "email",
+        body.email
+            .as_deref()
+            .map(Email::parse)
+            .unwrap_or(Err("This field is required.".into())),
+    );
+    let role = form.field("roleId", parse_role(body.role_id.as_deref()));
+    let org = form.field("organizationId", parse_org(body.organization_id.as_ref()));
+    let (email, role, org) = form.finish(|| Some((email?, role?, org?)))?;
+    let actor = actor_in(&state, caller, None).await?;
+    let issued = invites::create_invite(
+        &state,
+        &actor,
+        NewInvite {
+            email,
+            roles: vec![role],
+            organisation_id: org,
+            message: None,
+            first_name: None,
+            last_name: None,
+            redirect_url: None,
+            url: None,
+            send_email: true,
+        },
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(DoitInviteResponse {
+            message: "User invited.".into(),
+            user: DoitUser {
+                id: issued.invite.id.to_string(),
+                email: issued.invite.email,
+                role_id: role.as_str().to_owned(),
+                organization_id: issued.invite.organisation_id.map(|o| o.to_string()),
+                status: "invited".into(),
+            },
+        }),
+    ))
+}

@@ -1,0 +1,379 @@
+//! Invitation endpoints: `POST /api/v1/registration/invite`, the
+//! `/api/v1/invites` family, and the account-less preview and accept.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use app::backend::accounts::AccountRow;
+use app::backend::invites::{self, Acceptor, NewInvite};
+use app::backend::permissions::Actor;
+use app::backend::{AppState, members};
+use app::domain::{Email, FormParser, Password, PersonName, Role};
+use app::dto::InviteInfo;
+use app::{AppError, ErrorBody};
+
+use super::extract::{ApiCaller, ApiJson, OptionalApiCaller};
+use super::registration::UserDto;
+
+/// An invitation, Extractor style.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InviteDto {
+    id: i64,
+    created_at: i64,
+    updated_at: i64,
+    tenant_id: i64,
+    organisation_id: Option<i64>,
+    expired_at: i64,
+    email: String,
+    roles: Vec<String>,
+    #[schema(example = "pending")]
+    status: String,
+}
+
+impl From<InviteInfo> for InviteDto {
+    fn from(i: InviteInfo) -> Self {
+        InviteDto {
+            id: i.id,
+            created_at: i.created_at,
+            updated_at: i.updated_at,
+            tenant_id: i.tenant_id,
+            organisation_id: i.organisation_id,
+            expired_at: i.expired_at,
+            email: i.email,
+            roles: i.roles,
+            status: i.status,
+        }
+    }
+}
+
+/// The tenant a call acts in: `tenant_id` when given, else the caller's
+/// only tenant (several tenants: the caller must say which).
+pub async fn actor_in(
+    state: &AppState,
+    caller: AccountRow,
+    tenant_id: Option<i64>,
+) -> Result<Actor, AppError> {
+    let tenant_id = match tenant_id {
+        Some(id) => id,
+        None => {
+            let tenants = app::backend::accounts::tenants_of(state, caller.id).await?;
+            match tenants.as_slice() {
+                [only] => only.id,
+                [] => {
+                    return Err(AppError::ForbiddenBecause(
+                        "You are not a member of any tenant.".into(),
+                    ));
+                }
+                _ => {
+                    return Err(AppError::field(
+                        "tenantId",
+                        "You belong to several tenants: say which one.",
+                    ));
+                }
+            }
+        }
+    };
+    invites::actor_for(state, caller, tenant_id).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InviteRequest {
+    tenant_id: Option<i64>,
+    organisation_id: Option<i64>,
+    email: Option<String>,
+    roles: Option<Vec<String>>,
+    /// The acceptance page the mailed link points at (`{url}?token=…`).
+    url: Option<String>,
+}
+
+/// Invites an email with roles (refreshes a pending invitation to the same
+/// email instead of duplicating it) and mails the link.
+#[utoipa::path(
+    post, path = "/api/v1/registration/invite", tag = "invitations",
+    request_body = InviteRequest, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The invitation", body = InviteDto),
+        (status = 400, description = "Invalid fields", body = ErrorBody),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed to grant these roles here", body = ErrorBody),
+        (status = 404, description = "Unknown tenant", body = ErrorBody),
+        (status = 409, description = "Already an active member", body = ErrorBody),
+        (status = 429, description = "Too many invitations", body = ErrorBody),
+    )
+)]
+pub async fn create_invite(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(body): ApiJson<InviteRequest>,
+) -> Result<Json<InviteDto>, AppError> {
+    let mut form = FormParser::default();
+    let email = form.field(
+        "email",
+        body.email
+            .as_deref()
+            .map(Email::parse)
+            .unwrap_or(Err("This field is required.".into())),
+    );
+    let roles = form.field(
+        "roles",
+        body.roles
+            .as_deref()
+            .map(Role::parse_list)
+            .unwrap_or(Err("This field is required.".into())),
+    );
+    match body.url.as_deref() {
+        Some(url) => {
+            form.field("url", invites::check_url(&state, url));
+        }
+        None => {
+            form.field::<()>("url", Err("This field is required.".into()));
+        }
+    }
+    let (email, roles) = form.finish(|| Some((email?, roles?)))?;
+    let actor = actor_in(&state, caller, body.tenant_id).await?;
+    let issued = invites::create_invite(
+        &state,
+        &actor,
+        NewInvite {
+            email,
+            roles,
+            organisation_id: body.organisation_id,
+            message: None,
+            first_name: None,
+            last_name: None,
+            redirect_url: None,
+            url: body.url,
+            send_email: true,
+        },
+    )
+    .await?;
+    Ok(Json(issued.invite.into()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+pub struct ListQuery {
+    /// pending, accepted, declined, revoked or expired.
+    status: Option<String>,
+    tenant_id: Option<i64>,
+}
+
+/// The tenant's invitations, newest first.
+#[utoipa::path(
+    get, path = "/api/v1/invites", tag = "invitations", params(ListQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Invitations", body = Vec<InviteDto>),
+        (status = 400, description = "Unknown status", body = ErrorBody),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "Membership not active", body = ErrorBody),
+        (status = 404, description = "Unknown tenant", body = ErrorBody),
+    )
+)]
+pub async fn list_invites(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Vec<InviteDto>>, AppError> {
+    let actor = actor_in(&state, caller, query.tenant_id).await?;
+    let list = invites::list_invites(&state, &actor, query.status.as_deref()).await?;
+    Ok(Json(list.into_iter().map(InviteDto::from).collect()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantQuery {
+    tenant_id: Option<i64>,
+}
+
+/// Issues a new link (the old one stops working) with a new expiry, and
+/// mails it.
+#[utoipa::path(
+    post, path = "/api/v1/invites/{id}/resend", tag = "invitations", params(("id" = i64, Path), TenantQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The invitation", body = InviteDto),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 404, description = "Unknown invitation", body = ErrorBody),
+        (status = 409, description = "Not pending", body = ErrorBody),
+    )
+)]
+pub async fn resend_invite(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Query(query): Query<TenantQuery>,
+) -> Result<Json<InviteDto>, AppError> {
+    let actor = actor_for_invite(&state, caller, id, query.tenant_id).await?;
+    Ok(Json(
+        invites::reissue_invite(&state, &actor, id, true)
+            .await?
+            .invite
+            .into(),
+    ))
+}
+
+/// Ends a pending invitation.
+#[utoipa::path(
+    post, path = "/api/v1/invites/{id}/revoke", tag = "invitations", params(("id" = i64, Path), TenantQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The invitation", body = InviteDto),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 404, description = "Unknown invitation", body = ErrorBody),
+        (status = 409, description = "Not pending", body = ErrorBody),
+    )
+)]
+pub async fn revoke_invite(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    Query(query): Query<TenantQuery>,
+) -> Result<Json<InviteDto>, AppError> {
+    let actor = actor_for_invite(&state, caller, id, query.tenant_id).await?;
+    Ok(Json(
+        invites::revoke_invite(&state, &actor, id).await?.into(),
+    ))
+}
+
+/// The actor in the invitation's tenant. An invitation of a tenant the
+/// caller is not in is simply not found.
+async fn actor_for_invite(
+    state: &AppState,
+    caller: AccountRow,
+    id: i64,
+    tenant_id: Option<i64>,
+) -> Result<Actor, AppError> {
+    let invite_tenant: Option<i64> =
+        sqlx::query_scalar("SELECT tenant_id FROM invites WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    let invite_tenant = invite_tenant.ok_or(AppError::NotFound)?;
+    if tenant_id.is_some_and(|t| t != invite_tenant) {
+        return Err(AppError::NotFound);
+    }
+    invites::actor_for(state, caller, invite_tenant).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PreviewQuery {
+    token: String,
+}
+
+/// What an invitation offers (public: the token is the credential).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitePreviewDto {
+    tenant_id: i64,
+    tenant_name: String,
+    inviter: String,
+    email: String,
+    roles: Vec<String>,
+    expired_at: i64,
+    status: String,
+    account_exists: bool,
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/invites/preview", tag = "invitations", params(PreviewQuery),
+    responses(
+        (status = 200, description = "The invitation", body = InvitePreviewDto),
+        (status = 404, description = "Unknown token", body = ErrorBody),
+    )
+)]
+pub async fn preview_invite(
+    State(state): State<AppState>,
+    Query(q): Query<PreviewQuery>,
+) -> Result<Json<InvitePreviewDto>, AppError> {
+    let p = invites::preview(&state, &q.token).await?;
+    Ok(Json(InvitePreviewDto {
+        tenant_id: p.tenant_id,
+        tenant_name: p.tenant_name,
+        inviter: p.inviter,
+        email: p.email,
+        roles: p.roles,
+        expired_at: p.expired_at,
+        status: p.status,
+        account_exists: p.account_exists,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AcceptRequest {
+    token: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    password: Option<String>,
+}
+
+/// Accepts an invitation: as the bearer's account, or — without a bearer —
+/// creating a verified account from firstName, lastName and password.
+#[utoipa::path(
+    post, path = "/api/v1/invites/accept", tag = "invitations", request_body = AcceptRequest,
+    responses(
+        (status = 200, description = "The new member", body = UserDto),
+        (status = 400, description = "Invalid fields", body = ErrorBody),
+        (status = 401, description = "Bad token", body = ErrorBody),
+        (status = 403, description = "The invitation is for another email", body = ErrorBody),
+        (status = 404, description = "Unknown invitation token", body = ErrorBody),
+        (status = 409, description = "Already used, revoked, expired, or already a member", body = ErrorBody),
+    )
+)]
+pub async fn accept_invite(
+    State(state): State<AppState>,
+    OptionalApiCaller(caller): OptionalApiCaller,
+    ApiJson(body): ApiJson<AcceptRequest>,
+) -> Result<Json<UserDto>, AppError> {
+    let mut form = FormParser::default();
+    let token = form.field(
+        "token",
+        body.token
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| "This field is required.".to_owned()),
+    );
+    let acceptor = match caller {
+        Some(account) => {
+            let token = form.finish(|| token)?;
+            (token, Acceptor::Account(account))
+        }
+        None => {
+            let required = |v: Option<String>| {
+                v.ok_or_else(|| "This field is required to create your account.".to_owned())
+            };
+            let first = form.field(
+                "firstName",
+                required(body.first_name).and_then(|v| PersonName::parse(&v)),
+            );
+            let last = form.field(
+                "lastName",
+                required(body.last_name).and_then(|v| PersonName::parse(&v)),
+            );
+            let password = form.field(
+                "password",
+                required(body.password).and_then(|v| Password::parse(&v)),
+            );
+            form.finish(|| {
+                Some((
+                    token?,
+                    Acceptor::NewAccount {
+                        first_name: first?,
+                        last_name: last?,
+                        password: password?,
+                    },
+                ))
+            })?
+        }
+    };
+    let accepted = invites::accept(&state, &acceptor.0, acceptor.1).await?;
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(Json(
+        members::find(&mut conn, accepted.member_id).await?.into(),
+    ))
+}
