@@ -150,3 +150,120 @@ impl TestApp {
         }
     }
 }
+
+/// Someone using Portico in a test: their own cookie jar and an API token.
+pub struct Person {
+    pub client: reqwest::Client,
+    pub jwt: String,
+}
+
+impl TestApp {
+    /// Confirms `email` through the link in its verification mail.
+    pub async fn verify_email_of(&self, email: &str) {
+        let mail = self.smtp.mail_to(email, "Confirm your email").await;
+        let link = crate::smtp_sink::link_in(&mail, "/verify-email?token=");
+        let token = link.split("token=").nth(1).unwrap();
+        let res = self.rpc("verify_email", &[("token", token)]).await;
+        assert_eq!(res.status(), 200, "verifying {email}");
+    }
+
+    pub async fn jwt(&self, email: &str) -> String {
+        let res = self
+            .client
+            .post(self.url("/api/v1/auth/token"))
+            .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "token for {email}");
+        res.json::<serde_json::Value>().await.unwrap()["accessToken"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Registers `email` with a new tenant through the register form,
+    /// confirms the email, and returns the person and the tenant id.
+    pub async fn manager(&self, email: &str, tenant: &str) -> (Person, i64) {
+        let client = new_client();
+        let res = client
+            .post(self.url("/rpc/register"))
+            .form(&[
+                ("email", email),
+                ("password", PASSWORD),
+                ("first_name", "Ada"),
+                ("last_name", "Manager"),
+                ("tenant_name", tenant),
+                ("project_name", "Launch"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "register {email}");
+        let tenant_id: i64 = res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("/t/")
+            .parse()
+            .unwrap();
+        self.verify_email_of(email).await;
+        let jwt = self.jwt(email).await;
+        (Person { client, jwt }, tenant_id)
+    }
+
+    /// An account (no tenant) with a confirmed email.
+    pub async fn account(&self, email: &str) -> Person {
+        let res = self
+            .client
+            .post(self.url("/api/v1/auth/signup"))
+            .json(&serde_json::json!({"email": email, "password": PASSWORD, "firstName": "Bob", "lastName": "Invitee"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "signup {email}");
+        self.verify_email_of(email).await;
+        let client = new_client();
+        let res = client
+            .post(self.url("/rpc/sign_in"))
+            .form(&[("email", email), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        Person {
+            client,
+            jwt: self.jwt(email).await,
+        }
+    }
+
+    /// A JSON API call; returns status and body (Null when empty).
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        bearer: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(token) = bearer {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let res = req.send().await.expect("API call");
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// The token from the newest invitation mail to `email`.
+    pub async fn invite_token(&self, email: &str) -> String {
+        let mail = self.smtp.mail_to(email, "invited you to").await;
+        let link = crate::smtp_sink::link_in(&mail, "/invite?token=");
+        link.split("token=").nth(1).unwrap().to_owned()
+    }
+}

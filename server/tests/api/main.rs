@@ -4,8 +4,10 @@
 
 mod accounts;
 mod api_auth;
+mod compat;
 mod foundation;
 mod helpers;
+mod invites;
 mod mail;
 mod openapi;
 mod schema;
