@@ -1,11 +1,14 @@
 import { defineConfig } from "@playwright/test";
 import * as path from "node:path";
 
-// Every run starts the release binary on a fresh SQLite database with mail
-// written to a directory the specs read. Each spec runs twice: with
-// JavaScript (hydrated app) and without (server-rendered HTML and forms).
+// Every run starts the release binary on a fresh SQLite database, and a
+// real SMTP server (smtp-sink.js) that receives Portico's mail over SMTP and
+// writes each message to a directory the specs read. Each spec runs twice:
+// with JavaScript (hydrated app) and without (server-rendered HTML, forms).
 const port = Number(process.env.PORTICO_E2E_PORT ?? 3100);
+const smtpPort = Number(process.env.PORTICO_E2E_SMTP_PORT ?? 3125);
 const baseURL = `http://127.0.0.1:${port}`;
+
 // Set once by the runner; workers inherit it, so all agree on the paths.
 process.env.PORTICO_E2E_RUN_DIR ??= path.join(__dirname, ".tmp", `run-${Date.now()}`);
 const runDir = process.env.PORTICO_E2E_RUN_DIR;
@@ -41,21 +44,30 @@ export default defineConfig({
     { name: "js-on", use: { ...chromium, javaScriptEnabled: true } },
     { name: "js-off", use: { ...chromium, javaScriptEnabled: false } },
   ],
-  webServer: {
-    command: `rm -rf "${runDir}" && mkdir -p "${runDir}" && ../target/release/portico`,
-    cwd: __dirname,
-    url: `${baseURL}/readyz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      DATABASE_URL: `sqlite://${runDir}/portico.db?mode=rwc`,
-      PORTICO_ADDR: `127.0.0.1:${port}`,
-      PORTICO_BASE_URL: baseURL,
-      PORTICO_MAIL: `file:${mailDir}`,
-      LEPTOS_SITE_ROOT: path.join(__dirname, "..", "target", "site"),
-      RUST_LOG: "warn",
+  webServer: [
+    {
+      command: `node smtp-sink.js ${smtpPort} "${mailDir}"`,
+      cwd: __dirname,
+      port: smtpPort,
+      reuseExistingServer: false,
+      stdout: "pipe",
     },
-  },
+    {
+      command: `mkdir -p "${runDir}" && ../target/release/portico`,
+      cwd: __dirname,
+      url: `${baseURL}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        DATABASE_URL: `sqlite://${runDir}/portico.db?mode=rwc`,
+        PORTICO_ADDR: `127.0.0.1:${port}`,
+        PORTICO_BASE_URL: baseURL,
+        PORTICO_MAIL: `smtp://127.0.0.1:${smtpPort}`,
+        LEPTOS_SITE_ROOT: path.join(__dirname, "..", "target", "site"),
+        RUST_LOG: "warn",
+      },
+    },
+  ],
 });

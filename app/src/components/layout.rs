@@ -26,7 +26,10 @@ pub async fn get_viewer() -> Result<Viewer, AppError> {
 pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
     // Fetched again on every navigation, so that signing in or out shows.
-    let viewer = Resource::new(move || location.pathname.get(), |_| get_viewer());
+    let viewer = Resource::new(
+        move || (location.pathname.get(), location.search.get()),
+        |_| get_viewer(),
+    );
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">

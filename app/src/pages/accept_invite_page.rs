@@ -120,7 +120,12 @@ pub async fn sign_in_and_accept(token: String, password: String) -> Result<(), A
 pub fn AcceptInvitePage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
-    let view_data = Resource::new(token, get_invite_view);
+    // Keyed on the whole query: signing out comes back with a marker, and
+    // the page must be fetched again for the signed-out visitor.
+    let view_data = Resource::new(
+        move || (token(), query.read().get("signed_out")),
+        |(t, _)| get_invite_view(t),
+    );
     view! {
         <Title text="Invitation" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::{FormError, FormField, field_error};
 use crate::components::tenant_nav::TenantNav;
-use crate::domain::{Email, Role};
+use crate::domain::Email;
 use crate::dto::InviteInfo;
 use crate::error::AppError;
 use crate::format::format_ms;
@@ -66,7 +66,7 @@ pub async fn get_invites_page(
             .map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1)))
             .filter(|(id, _)| actor.is_tenant_manager() || Some(*id) == actor.organisation_id)
             .collect();
-    let grantable_roles = Role::ALL
+    let grantable_roles = crate::domain::Role::ALL
         .into_iter()
         .filter(|r| {
             actor
@@ -92,8 +92,12 @@ fn parse_common(
     roles: &[String],
     organisation_id: &str,
     message: &str,
-) -> (Option<Vec<Role>>, Option<Option<i64>>, Option<String>) {
-    let roles = form.field("roles", Role::parse_list(roles));
+) -> (
+    Option<Vec<crate::domain::Role>>,
+    Option<Option<i64>>,
+    Option<String>,
+) {
+    let roles = form.field("roles", crate::domain::Role::parse_list(roles));
     let org = form.field(
         "organisationId",
         match organisation_id.trim() {

@@ -33,10 +33,14 @@ pub async fn sign_in(
 #[server(prefix = "/rpc", endpoint = "sign_out")]
 pub async fn sign_out(next: Option<String>) -> Result<(), AppError> {
     crate::backend::session::sign_out().await?;
-    match next.filter(|n| !n.is_empty()) {
-        Some(n) => leptos_axum::redirect(&safe_next(Some(&n))),
-        None => leptos_axum::redirect("/login?signed_out=1"),
-    }
+    // The marker makes the target a new URL, so the hydrated app fetches
+    // the page again as the signed-out visitor.
+    let target = match next.filter(|n| !n.is_empty()) {
+        Some(n) => safe_next(Some(&n)),
+        None => "/login".to_owned(),
+    };
+    let sep = if target.contains('?') { '&' } else { '?' };
+    leptos_axum::redirect(&format!("{target}{sep}signed_out=1"));
     Ok(())
 }
 

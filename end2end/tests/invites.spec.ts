@@ -1,0 +1,111 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { PASSWORD, mailedLink, ready, register, uniqueEmail } from "./support";
+
+/** A manager with a confirmed email, signed in on `page`; returns the tenant path. */
+async function confirmedManager(page: Page, js: boolean, tenant: string): Promise<string> {
+  const email = uniqueEmail(js ? "mgr-js" : "mgr-nojs");
+  await register(page, email, tenant);
+  const tenantPath = new URL(page.url()).pathname;
+  const link = await mailedLink(email, "Confirm your email address", "/verify-email?token=");
+  await page.goto(link);
+  await ready(page, js);
+  await page.getByRole("button", { name: "Confirm email address" }).click();
+  await expect(page.getByText("Your email address is confirmed.")).toBeVisible();
+  return tenantPath;
+}
+
+async function sendInvite(page: Page, js: boolean, tenantPath: string, email: string, message = "") {
+  await page.goto(`${tenantPath}/invites`);
+  await ready(page, js);
+  const form = page.getByRole("region", { name: "Invite someone" });
+  await form.getByLabel("Email").fill(email);
+  await form.getByRole("checkbox", { name: "extractor-viewer" }).check();
+  if (message) await form.getByLabel("Message").fill(message);
+  await form.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(`Invitation sent to ${email}.`)).toBeVisible();
+}
+
+async function newPage(browser: Browser, js: boolean) {
+  const context = await browser.newContext({ javaScriptEnabled: js });
+  return context.newPage();
+}
+
+test("a manager invites; the invitee follows the mailed link, creates an account and lands in the tenant", async ({
+  page,
+  browser,
+  javaScriptEnabled: js,
+}) => {
+  const tenant = `Invite Co ${Date.now()} ${js}`;
+  const tenantPath = await confirmedManager(page, js, tenant);
+  const invitee = uniqueEmail(js ? "bob-js" : "bob-nojs");
+  await sendInvite(page, js, tenantPath, invitee, "<script>alert(1)</script> Welcome aboard!");
+  await expect(page.getByRole("cell", { name: invitee, exact: true })).toBeVisible();
+
+  const link = await mailedLink(invitee, "invited you to", "/invite?token=");
+  const bob = await newPage(browser, js);
+  let alerted = false;
+  bob.on("dialog", async (d) => {
+    alerted = true;
+    await d.dismiss();
+  });
+  await bob.goto(link);
+  await ready(bob, js);
+  await expect(bob.getByRole("heading", { name: `Join ${tenant}` })).toBeVisible();
+  await expect(bob.getByTestId("invite-message")).toHaveText("<script>alert(1)</script> Welcome aboard!");
+  await bob.getByLabel("First name").fill("Bob");
+  await bob.getByLabel("Last name").fill("Builder");
+  await bob.getByLabel("Password").fill(PASSWORD);
+  await bob.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(bob).toHaveURL(new RegExp(`${tenantPath}$`));
+  await expect(bob.getByText(/Your roles: .*extractor-viewer/)).toBeVisible();
+  await expect(bob.getByText(/Your roles: .*extractor-user/)).toBeVisible();
+  expect(alerted).toBe(false);
+
+  // The manager sees the invitation as accepted.
+  await page.goto(`${tenantPath}/invites?status=accepted`);
+  await expect(page.getByRole("cell", { name: invitee, exact: true })).toBeVisible();
+  await bob.context().close();
+});
+
+test("a signed-in wrong account sees the mismatch and the invitation stays usable", async ({
+  page,
+  browser,
+  javaScriptEnabled: js,
+}) => {
+  const tenantPath = await confirmedManager(page, js, `Mismatch ${Date.now()} ${js}`);
+  const invitee = uniqueEmail("carol");
+  await sendInvite(page, js, tenantPath, invitee);
+  const link = await mailedLink(invitee, "invited you to", "/invite?token=");
+
+  // The manager (signed in as someone else) opens the link.
+  await page.goto(link);
+  await expect(page.getByText(`This invitation is for ${invitee}, but you are signed in as`)).toBeVisible();
+  await ready(page, js);
+  await page.getByRole("main").getByRole("button", { name: "Sign out" }).click();
+  // Back on the invitation, signed out: it is still pending.
+  await expect(page.getByRole("button", { name: "Accept invitation" })).toBeVisible();
+  const carol = await newPage(browser, js);
+  await carol.goto(link);
+  await expect(carol.getByRole("button", { name: "Accept invitation" })).toBeVisible();
+  await carol.context().close();
+});
+
+test("bulk invitations are checked row by row before anything is sent", async ({ page, javaScriptEnabled: js }) => {
+  const tenantPath = await confirmedManager(page, js, `Bulk ${Date.now()} ${js}`);
+  await page.goto(`${tenantPath}/invites`);
+  await ready(page, js);
+  const bulk = page.getByRole("region", { name: "Invite many people" });
+  const good = uniqueEmail("bulk1");
+  const good2 = uniqueEmail("bulk2");
+  await bulk.getByLabel("Email addresses").fill(`${good}\nnot-an-email\n${good2}`);
+  await bulk.getByRole("button", { name: "Send invitations" }).click();
+  await expect(page.locator("#bulk-emails-error")).toContainText("Row 2 (not-an-email)");
+  await page.goto(`${tenantPath}/invites`);
+  await expect(page.getByRole("cell", { name: good, exact: true })).toHaveCount(0);
+  await ready(page, js);
+  await bulk.getByLabel("Email addresses").fill(`${good}\n${good2}`);
+  await bulk.getByRole("button", { name: "Send invitations" }).click();
+  await page.goto(`${tenantPath}/invites`);
+  await expect(page.getByRole("cell", { name: good, exact: true })).toBeVisible();
+  await expect(page.getByRole("cell", { name: good2, exact: true })).toBeVisible();
+});
