@@ -3,7 +3,7 @@
 //! a `NewInvite`, the answer to the shape those APIs' clients expect.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,7 @@ use app::backend::invites::{self, NewInvite};
 use app::domain::{Email, FormParser, PersonName, Role};
 use app::{AppError, ErrorBody};
 
-use super::extract::{ApiCaller, ApiJson};
+use super::extract::{ApiCaller, ApiJson, ApiQuery};
 use super::invites::actor_in;
 
 /// The role given when a compatibility request names none.
@@ -76,7 +76,7 @@ pub struct RoyaltiInviteResponse {
 pub async fn royalti_invite(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Query(query): Query<WorkspaceQuery>,
+    ApiQuery(query): ApiQuery<WorkspaceQuery>,
     ApiJson(body): ApiJson<RoyaltiInviteRequest>,
 ) -> Result<(StatusCode, Json<RoyaltiInviteResponse>), AppError> {
     let mut form = FormParser::default();

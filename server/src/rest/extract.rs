@@ -95,3 +95,45 @@ impl FromRequestParts<AppState> for OptionalApiCaller {
         Ok(OptionalApiCaller(Some(account)))
     }
 }
+
+/// `Path<T>` whose rejections are a 400 with the error body.
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| ApiPath(v))
+            .map_err(|_| AppError::field("path", "Use a numeric id in the path."))
+    }
+}
+
+/// `Query<T>` whose rejections are a 400 naming the problem.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(v)| ApiQuery(v))
+            .map_err(|e| {
+                AppError::field(
+                    "query",
+                    e.body_text()
+                        .replace("Failed to deserialize query string: ", ""),
+                )
+            })
+    }
+}

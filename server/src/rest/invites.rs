@@ -2,7 +2,7 @@
 //! `/api/v1/invites` family, and the account-less preview and accept.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -14,7 +14,7 @@ use app::domain::{Email, FormParser, Password, PersonName, Role};
 use app::dto::InviteInfo;
 use app::{AppError, ErrorBody};
 
-use super::extract::{ApiCaller, ApiJson, OptionalApiCaller};
+use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery, OptionalApiCaller};
 use super::registration::UserDto;
 
 /// An invitation, Extractor style.
@@ -176,7 +176,7 @@ pub struct ListQuery {
 pub async fn list_invites(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<InviteDto>>, AppError> {
     let actor = actor_in(&state, caller, query.tenant_id).await?;
     let list = invites::list_invites(&state, &actor, query.status.as_deref()).await?;
@@ -205,8 +205,8 @@ pub struct TenantQuery {
 pub async fn resend_invite(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
-    Query(query): Query<TenantQuery>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(query): ApiQuery<TenantQuery>,
 ) -> Result<Json<InviteDto>, AppError> {
     let actor = actor_for_invite(&state, caller, id, query.tenant_id).await?;
     Ok(Json(
@@ -232,8 +232,8 @@ pub async fn resend_invite(
 pub async fn revoke_invite(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
-    Query(query): Query<TenantQuery>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(query): ApiQuery<TenantQuery>,
 ) -> Result<Json<InviteDto>, AppError> {
     let actor = actor_for_invite(&state, caller, id, query.tenant_id).await?;
     Ok(Json(
@@ -289,7 +289,7 @@ pub struct InvitePreviewDto {
 )]
 pub async fn preview_invite(
     State(state): State<AppState>,
-    Query(q): Query<PreviewQuery>,
+    ApiQuery(q): ApiQuery<PreviewQuery>,
 ) -> Result<Json<InvitePreviewDto>, AppError> {
     let p = invites::preview(&state, &q.token).await?;
     Ok(Json(InvitePreviewDto {

@@ -761,3 +761,65 @@ async fn a_personal_message_is_inert_in_the_page_and_both_mail_parts() {
     assert!(!html.contains("<script>alert(1)</script>"), "{html}");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
 }
+
+#[tokio::test]
+async fn invitation_endpoints_answer_bad_paths_queries_and_missing_tokens_with_the_error_body() {
+    let app = spawn_app().await;
+    let (manager, _, id) = manager_and_invite(&app).await;
+    let (other, other_tenant) = app.manager("eve@example.com", "Evil").await;
+    for action in ["resend", "revoke"] {
+        let (status, body) = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/invites/abc/{action}"),
+                Some(&manager.jwt),
+                None,
+            )
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["code"], "validation_failed");
+        let (status, body) = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/invites/{id}/{action}"),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(status, 401, "{body}");
+    }
+    let (status, body) = app
+        .api(
+            Method::GET,
+            "/api/v1/invites?tenantId=abc",
+            Some(&manager.jwt),
+            None,
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["fields"]["query"].is_string());
+    let (status, _) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/invites?tenantId={other_tenant}"),
+            Some(&manager.jwt),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404, "another tenant's list");
+    let (status, body) = app
+        .api(Method::GET, "/api/v1/invites/preview", None, None)
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = invite(&app, &manager, json!({"tenantId": other_tenant, "email": "x@example.com", "roles": ["extractor-user"], "url": accept_url(&app)})).await;
+    assert_eq!(status, 404, "inviting into another tenant: {body}");
+    let (status, _) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/invites/{id}/revoke?tenantId={other_tenant}"),
+            Some(&other.jwt),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+}
