@@ -25,6 +25,7 @@ fn parse_role(raw: Option<&str>) -> Result<Role, String> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceQuery {
     /// The tenant to invite into.

@@ -155,6 +155,7 @@ pub async fn create_invite(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct ListQuery {
     /// pending, accepted, declined, revoked or expired.
@@ -184,6 +185,7 @@ pub async fn list_invites(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct TenantQuery {
     tenant_id: Option<i64>,
@@ -262,6 +264,7 @@ async fn actor_for_invite(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PreviewQuery {
     token: String,
 }

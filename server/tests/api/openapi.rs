@@ -78,6 +78,14 @@ async fn the_served_document_is_openapi_3_and_lists_every_endpoint() {
         }
     }
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    for (path, name) in [
+        ("/api/v1/invites", "status"),
+        ("/api/v1/invites/preview", "token"),
+    ] {
+        let params = doc["paths"][path]["get"]["parameters"].as_array().unwrap();
+        let param = params.iter().find(|p| p["name"] == name).unwrap();
+        assert_eq!(param["in"], "query", "{path} {name}");
+    }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     let paths = doc["paths"].as_object().unwrap().len();
     assert_eq!(
@@ -106,9 +114,21 @@ fn the_document_matches_the_snapshot() {
     }
     let stored =
         std::fs::read_to_string(SNAPSHOT).expect("snapshot missing: run with UPDATE_SNAPSHOTS=1");
-    let stored: serde_json::Value = serde_json::from_str(&stored).unwrap();
+    // Report the first differing line, not two whole documents.
+    let mismatch = pretty
+        .lines()
+        .zip(stored.lines())
+        .enumerate()
+        .find(|(_, (now, was))| now != was);
+    if let Some((n, (now, was))) = mismatch {
+        panic!(
+            "OpenAPI document changed at line {}:\n  now: {now}\n  was: {was}\nreview, then run with UPDATE_SNAPSHOTS=1",
+            n + 1
+        );
+    }
     assert_eq!(
-        current, stored,
-        "OpenAPI document changed; review and run with UPDATE_SNAPSHOTS=1"
+        pretty.lines().count(),
+        stored.lines().count(),
+        "OpenAPI document changed length; run with UPDATE_SNAPSHOTS=1"
     );
 }
