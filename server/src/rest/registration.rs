@@ -105,7 +105,7 @@ pub async fn register(
             form.finish(|| Some(()))?;
             let invite_id = invites::pending_for_email(&state, &caller.email)
                 .await?
-                .ok_or_else(|| AppError::NotFound)?;
+                .ok_or(AppError::NotFound)?;
             let accepted = invites::accept_by_id(&state, invite_id, caller).await?;
             let mut conn = state.db.pool.acquire().await?;
             Ok(Json(
