@@ -16,6 +16,7 @@ pub mod session;
 pub mod session_store;
 pub mod settings;
 pub mod state;
+pub mod tenant_admin;
 #[doc(hidden)]
 pub mod testing;
 

@@ -78,3 +78,75 @@ pub struct InvitePreview {
     pub last_name: Option<String>,
     pub message: Option<String>,
 }
+
+/// A member as the members page and the API list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberInfo {
+    pub id: i64,
+    pub account_id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub roles: Vec<String>,
+    pub organisation_id: Option<i64>,
+    pub organisation_name: Option<String>,
+    pub status: String,
+    pub created_at: i64,
+}
+
+/// One page of a longer list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+/// An organisation or a project: a named thing inside a tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedItem {
+    pub id: i64,
+    pub name: String,
+    /// Members in it (organisations only).
+    pub members: i64,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub details: String,
+    pub at: i64,
+}
+
+/// Invitations created in one week, by what became of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunnelWeek {
+    /// Start of the week, ms since the epoch.
+    pub week_start: i64,
+    pub sent: i64,
+    pub accepted: i64,
+    pub pending: i64,
+    pub expired: i64,
+}
+
+/// The tenant overview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub my_roles: Vec<String>,
+    pub members_by_status: Vec<(String, i64)>,
+    pub members_by_role: Vec<(String, i64)>,
+    pub funnel: Vec<FunnelWeek>,
+}

@@ -7,6 +7,7 @@ pub mod compat;
 pub mod extract;
 pub mod invites;
 pub mod jwt;
+pub mod members;
 pub mod registration;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -25,6 +26,7 @@ use app::backend::AppState;
         (name = "auth", description = "Accounts and access tokens"),
         (name = "registration", description = "Tenants and invitations, Extractor style"),
         (name = "invitations", description = "Invitations: list, resend, revoke, preview, accept"),
+        (name = "members", description = "Members of a tenant and its audit log"),
         (name = "compatibility", description = "Drop-in endpoints of other invitation APIs"),
     )
 )]
@@ -61,6 +63,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(invites::revoke_invite))
         .routes(routes!(invites::preview_invite))
         .routes(routes!(invites::accept_invite))
+        .routes(routes!(members::list_members))
+        .routes(routes!(members::update_member, members::remove_member))
+        .routes(routes!(members::list_audit))
         .routes(routes!(compat::royalti_invite))
         .routes(routes!(compat::doit_invite))
 }

@@ -111,6 +111,7 @@ pub async fn sign_in_and_accept(token: String, password: String) -> Result<(), A
     )
     .await?;
     session::sign_in(account.id).await?;
+    crate::backend::tenant_admin::record_sign_in(&state, &account, "browser").await?;
     let accepted = invites::accept(&state, &token, invites::Acceptor::Account(account)).await?;
     after_accepting(&state, &accepted);
     Ok(())

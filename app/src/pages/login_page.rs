@@ -26,6 +26,7 @@ pub async fn sign_in(
     let ip = session::client_ip().await;
     let account = accounts::authenticate(&state, &email, &password, ip).await?;
     session::sign_in(account.id).await?;
+    crate::backend::tenant_admin::record_sign_in(&state, &account, "browser").await?;
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }

@@ -120,6 +120,7 @@ pub async fn issue_token(
     let password = form.field("password", required(body.password, |s| Ok(s.to_owned())));
     let (email, password) = form.finish(|| Some((email?, password?)))?;
     let account = accounts::authenticate(&state, &email, &password, Some(peer.ip())).await?;
+    app::backend::tenant_admin::record_sign_in(&state, &account, "api").await?;
     Ok(Json(TokenResponse {
         access_token: jwt::issue(&state.secret, account.id)?,
         token_type: "Bearer".into(),
