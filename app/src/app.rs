@@ -8,9 +8,12 @@ use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 use crate::components::layout::Layout;
 use crate::pages::accept_invite_page::AcceptInvitePage;
 use crate::pages::account_page::AccountPage;
+use crate::pages::audit_page::AuditPage;
+use crate::pages::collection_page::{OrganisationsPage, ProjectsPage};
 use crate::pages::home_page::HomePage;
 use crate::pages::invites_page::InvitesPage;
 use crate::pages::login_page::{LoginPage, LogoutPage};
+use crate::pages::members_page::MembersPage;
 use crate::pages::not_found_page::NotFoundPage;
 use crate::pages::password_reset_pages::{ForgotPasswordPage, ResetPasswordPage};
 use crate::pages::register_page::RegisterPage;
@@ -76,6 +79,26 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("invite") view=AcceptInvitePage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("members"))
+                        view=MembersPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("organisations"))
+                        view=OrganisationsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("projects"))
+                        view=ProjectsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("audit"))
+                        view=AuditPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>

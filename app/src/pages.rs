@@ -3,9 +3,12 @@
 
 pub mod accept_invite_page;
 pub mod account_page;
+pub mod audit_page;
+pub mod collection_page;
 pub mod home_page;
 pub mod invites_page;
 pub mod login_page;
+pub mod members_page;
 pub mod not_found_page;
 pub mod password_reset_pages;
 pub mod register_page;

@@ -66,3 +66,15 @@ pub async fn client_ip() -> Option<IpAddr> {
         .ok()
         .map(|c| c.0.ip())
 }
+
+/// The signed-in account acting in `tenant_id`: 401 when signed out, 404
+/// when not a member, 403 when the membership is not active. Every tenant
+/// page's server functions start here.
+pub async fn require_actor(
+    tenant_id: i64,
+) -> Result<(AppState, super::permissions::Actor), AppError> {
+    let state = super::state::app_state()?;
+    let account = require_account(&state).await?;
+    let actor = super::invites::actor_for(&state, account, tenant_id).await?;
+    Ok((state, actor))
+}

@@ -4,18 +4,36 @@ use leptos::prelude::*;
 
 #[component]
 pub fn TenantNav(tenant_id: i64, tenant_name: String) -> impl IntoView {
-    let link = move |path: &str| format!("/t/{tenant_id}{path}");
+    let links = [
+        ("", "Overview"),
+        ("/members", "Members"),
+        ("/invites", "Invitations"),
+        ("/organisations", "Organisations"),
+        ("/projects", "Projects"),
+        ("/audit", "Audit log"),
+    ];
     view! {
         <nav class="tenant-nav" aria-label="Tenant">
             <p class="tenant-name">{tenant_name}</p>
             <ul>
-                <li>
-                    <a href=link("")>"Overview"</a>
-                </li>
-                <li>
-                    <a href=link("/invites")>"Invitations"</a>
-                </li>
+                {links
+                    .into_iter()
+                    .map(|(path, label)| view! { <li><a href=format!("/t/{tenant_id}{path}")>{label}</a></li> })
+                    .collect_view()}
             </ul>
         </nav>
+    }
+}
+
+/// The tenant id from the route (`/t/{tenant_id}/…`), 0 when malformed (and
+/// then not found by the server).
+pub fn use_tenant_id() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("tenant_id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
     }
 }

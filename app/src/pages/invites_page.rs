@@ -33,16 +33,6 @@ pub struct BulkRow {
     pub outcome: String,
 }
 
-#[cfg(feature = "ssr")]
-async fn actor(
-    tenant_id: i64,
-) -> Result<(crate::backend::AppState, crate::backend::permissions::Actor), AppError> {
-    let state = crate::backend::app_state()?;
-    let account = crate::backend::session::require_account(&state).await?;
-    let actor = crate::backend::invites::actor_for(&state, account, tenant_id).await?;
-    Ok((state, actor))
-}
-
 #[server(prefix = "/rpc", endpoint = "get_invites_page")]
 pub async fn get_invites_page(
     tenant_id: i64,
@@ -50,7 +40,7 @@ pub async fn get_invites_page(
 ) -> Result<InvitesPageData, AppError> {
     use crate::backend::invites;
     use sqlx::Row;
-    let (state, actor) = actor(tenant_id).await?;
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
     let status = status.filter(|s| !s.is_empty());
     let list = invites::list_invites(&state, &actor, status.as_deref()).await?;
     let tenant_name: String = sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1")
@@ -126,7 +116,7 @@ pub async fn send_invite(
     #[server(default)] message: String,
 ) -> Result<(), AppError> {
     use crate::backend::invites::{self, NewInvite};
-    let (state, actor) = actor(tenant_id).await?;
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
     let mut form = crate::domain::FormParser::default();
     let email = form.field("email", Email::parse(&email));
     let (roles, org, message) = parse_common(&mut form, &roles, &organisation_id, &message);
@@ -162,7 +152,7 @@ pub async fn send_bulk_invites(
     #[server(default)] message: String,
 ) -> Result<Vec<BulkRow>, AppError> {
     use crate::backend::invites::{self, NewInvite};
-    let (state, actor) = actor(tenant_id).await?;
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
     let mut form = crate::domain::FormParser::default();
     let (roles, org, message) = parse_common(&mut form, &roles, &organisation_id, &message);
     let rows = split_emails(&emails);
@@ -228,14 +218,14 @@ pub fn split_emails(raw: &str) -> Vec<String> {
 
 #[server(prefix = "/rpc", endpoint = "resend_invite")]
 pub async fn resend_invite(tenant_id: i64, invite_id: i64) -> Result<(), AppError> {
-    let (state, actor) = actor(tenant_id).await?;
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
     crate::backend::invites::reissue_invite(&state, &actor, invite_id, true).await?;
     Ok(())
 }
 
 #[server(prefix = "/rpc", endpoint = "revoke_invite")]
 pub async fn revoke_invite(tenant_id: i64, invite_id: i64) -> Result<(), AppError> {
-    let (state, actor) = actor(tenant_id).await?;
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
     crate::backend::invites::revoke_invite(&state, &actor, invite_id).await?;
     Ok(())
 }
@@ -244,7 +234,7 @@ pub async fn revoke_invite(tenant_id: i64, invite_id: i64) -> Result<(), AppErro
 /// the old link cannot be shown again: this one replaces it.
 #[server(prefix = "/rpc", endpoint = "copy_invite_link")]
 pub async fn copy_invite_link(tenant_id: i64, invite_id: i64) -> Result<String, AppError> {
-    let (state, actor) = actor(tenant_id).await?;
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
     Ok(
         crate::backend::invites::reissue_invite(&state, &actor, invite_id, false)
             .await?

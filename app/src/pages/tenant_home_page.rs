@@ -1,60 +1,121 @@
-//! `/t/{tenantId}`: a tenant's home for its ACTIVE members. Anyone else,
-//! including members of other tenants, gets "not found".
+//! `/t/{tenantId}`: the overview. Member counts by status and role, and
+//! the invitation funnel of the last weeks as a server-rendered SVG chart
+//! (readable without JavaScript, with a table for screen readers).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::components::error_template::ErrorTemplate;
-use crate::components::tenant_nav::TenantNav;
-use crate::dto::TenantSummary;
+use crate::components::tenant_nav::{TenantNav, use_tenant_id};
+use crate::dto::{FunnelWeek, Overview};
 use crate::error::AppError;
+use crate::format::format_ms;
 
-#[server(prefix = "/rpc", endpoint = "get_tenant_home")]
-pub async fn get_tenant_home(tenant_id: i64) -> Result<TenantSummary, AppError> {
-    use crate::backend::{accounts, session};
-    let state = crate::backend::app_state()?;
-    let account = session::require_account(&state).await?;
-    accounts::tenants_of(&state, account.id)
-        .await?
-        .into_iter()
-        .find(|t| t.id == tenant_id)
-        .ok_or(AppError::NotFound)
+#[server(prefix = "/rpc", endpoint = "get_overview")]
+pub async fn get_overview(tenant_id: i64) -> Result<Overview, AppError> {
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    crate::backend::tenant_admin::overview(&state, &actor).await
 }
 
 #[component]
 pub fn TenantHomePage() -> impl IntoView {
-    let params = use_params_map();
-    let tenant_id = move || {
-        params
-            .read()
-            .get("tenant_id")
-            .and_then(|s| s.parse::<i64>().ok())
-    };
-    let tenant = Resource::new(tenant_id, |id| async move {
-        match id {
-            Some(id) => get_tenant_home(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let tenant_id = use_tenant_id();
+    let overview = Resource::new(tenant_id, get_overview);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
-                    tenant
-                        .await
-                        .map(|t| {
-                            view! {
-                                <Title text=t.name.clone() />
-                                <TenantNav tenant_id=t.id tenant_name=t.name.clone() />
-                                <section class="panel">
-                                    <h1>{t.name.clone()}</h1>
-                                    <p>"Your roles: " {t.roles.join(", ")}</p>
-                                </section>
-                            }
-                        })
+                    overview.await.map(|o| view! { <OverviewView o /> })
                 })}
             </ErrorBoundary>
         </Suspense>
+    }
+}
+
+#[component]
+fn OverviewView(o: Overview) -> impl IntoView {
+    let funnel_total: i64 = o.funnel.iter().map(|w| w.sent).sum();
+    view! {
+        <Title text=o.tenant_name.clone() />
+        <TenantNav tenant_id=o.tenant_id tenant_name=o.tenant_name.clone() />
+        <h1>{o.tenant_name.clone()}</h1>
+        <p>"Your roles: " {o.my_roles.join(", ")}</p>
+        <div class="grid-2">
+            <section class="panel" aria-labelledby="status-counts">
+                <h2 id="status-counts">"Members by status"</h2>
+                <dl class="stats" data-testid="members-by-status">
+                    {o.members_by_status.into_iter().map(|(s, n)| view! { <div><dt>{s}</dt><dd>{n}</dd></div> }).collect_view()}
+                </dl>
+            </section>
+            <section class="panel" aria-labelledby="role-counts">
+                <h2 id="role-counts">"Members by role"</h2>
+                <dl class="stats small" data-testid="members-by-role">
+                    {o.members_by_role.into_iter().map(|(r, n)| view! { <div><dt>{r}</dt><dd>{n}</dd></div> }).collect_view()}
+                </dl>
+            </section>
+        </div>
+        <section class="panel" aria-labelledby="funnel-heading">
+            <h2 id="funnel-heading">"Invitation funnel"</h2>
+            <p>{format!("{funnel_total} invitations sent in the last {} weeks.", o.funnel.len())}</p>
+            <FunnelChart weeks=o.funnel.clone() />
+            <table class="funnel-table" data-testid="funnel-table">
+                <caption>"Invitations by week sent"</caption>
+                <thead>
+                    <tr><th scope="col">"Week of"</th><th scope="col">"Sent"</th><th scope="col">"Accepted"</th><th scope="col">"Pending"</th><th scope="col">"Expired"</th></tr>
+                </thead>
+                <tbody>
+                    {o.funnel.into_iter().map(|w| view! {
+                        <tr>
+                            <th scope="row">{format_ms(w.week_start)[..10].to_owned()}</th>
+                            <td>{w.sent}</td><td>{w.accepted}</td><td>{w.pending}</td><td>{w.expired}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// Grouped bars per week: sent, accepted, pending, expired.
+#[component]
+fn FunnelChart(weeks: Vec<FunnelWeek>) -> impl IntoView {
+    const W: f64 = 640.0;
+    const H: f64 = 200.0;
+    const PAD: f64 = 24.0;
+    let max = weeks.iter().map(|w| w.sent).max().unwrap_or(0).max(1) as f64;
+    let group = (W - PAD) / weeks.len().max(1) as f64;
+    let bar = group / 5.0;
+    let series = [
+        ("sent", "#0b5cad"),
+        ("accepted", "#1a7f37"),
+        ("pending", "#9a6700"),
+        ("expired", "#b42318"),
+    ];
+    let bars = weeks
+        .iter()
+        .enumerate()
+        .flat_map(|(i, w)| {
+            let values = [w.sent, w.accepted, w.pending, w.expired];
+            series.iter().zip(values).enumerate().map(move |(j, ((name, colour), v))| {
+                let h = (v as f64 / max) * (H - PAD);
+                let x = PAD + i as f64 * group + j as f64 * bar;
+                view! {
+                    <rect x=format!("{x:.1}") y=format!("{:.1}", H - PAD - h) width=format!("{:.1}", bar * 0.9) height=format!("{h:.1}") fill=*colour>
+                        <title>{format!("{name}: {v}")}</title>
+                    </rect>
+                }
+            })
+        })
+        .collect_view();
+    view! {
+        <svg class="funnel-chart" viewBox=format!("0 0 {W} {H}") role="img" aria-label="Invitations per week: sent, accepted, pending, expired">
+            <line x1=PAD y1=H - PAD x2=W y2=H - PAD stroke="#57606a" />
+            {bars}
+        </svg>
+        <ul class="legend">
+            {series.into_iter().map(|(name, colour)| view! {
+                <li><span class="swatch" style=format!("background:{colour}")></span>{name}</li>
+            }).collect_view()}
+        </ul>
     }
 }

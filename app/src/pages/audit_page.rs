@@ -1,0 +1,142 @@
+//! `/t/{tenantId}/audit`: who did what and when, filterable by actor and
+//! action, paginated. Tenant managers only.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use crate::components::error_template::ErrorTemplate;
+use crate::components::tenant_nav::{TenantNav, use_tenant_id};
+use crate::dto::{AuditEntry, Page};
+use crate::error::AppError;
+use crate::format::format_ms;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPageData {
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub events: Page<AuditEntry>,
+}
+
+#[server(prefix = "/rpc", endpoint = "get_audit_page")]
+pub async fn get_audit_page(
+    tenant_id: i64,
+    actor: Option<String>,
+    action: Option<String>,
+    page: Option<i64>,
+) -> Result<AuditPageData, AppError> {
+    use crate::backend::tenant_admin;
+    let (state, me) = crate::backend::session::require_actor(tenant_id).await?;
+    let events = tenant_admin::list_audit(
+        &state,
+        &me,
+        actor.as_deref(),
+        action.as_deref().filter(|a| !a.is_empty()),
+        tenant_admin::paging(page, Some(50)),
+    )
+    .await?;
+    let tenant_name: String = sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1")
+        .bind(tenant_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    Ok(AuditPageData {
+        tenant_id,
+        tenant_name,
+        events,
+    })
+}
+
+/// The actions the log records, for the filter.
+const ACTIONS: [&str; 17] = [
+    "tenant.created",
+    "invite.created",
+    "invite.refreshed",
+    "invite.resent",
+    "invite.link_copied",
+    "invite.revoked",
+    "invite.accepted",
+    "invite.declined",
+    "member.roles_changed",
+    "member.disabled",
+    "member.enabled",
+    "member.removed",
+    "member.left",
+    "member.signed_in",
+    "organisation.created",
+    "organisation.deleted",
+    "project.created",
+];
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let tenant_id = use_tenant_id();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                tenant_id(),
+                q.get("actor"),
+                q.get("action"),
+                q.get("page").and_then(|p| p.parse().ok()),
+            )
+        },
+        |(t, a, act, p)| get_audit_page(t, a, act, p),
+    );
+    view! {
+        <Title text="Audit log" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
+                {move || Suspend::new(async move { data.await.map(|d| view! { <AuditView d /> }) })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+fn AuditView(d: AuditPageData) -> impl IntoView {
+    let query = use_query_map();
+    let actor = query.read_untracked().get("actor").unwrap_or_default();
+    let action = query.read_untracked().get("action").unwrap_or_default();
+    let tenant_id = d.tenant_id;
+    let (page, pages) = (d.events.page, d.events.pages());
+    let link = {
+        let (actor, action) = (actor.clone(), action.clone());
+        move |p: i64| format!("/t/{tenant_id}/audit?actor={actor}&action={action}&page={p}")
+    };
+    let prev = (page > 1).then(|| link(page - 1));
+    let next = (page < pages).then(|| link(page + 1));
+    view! {
+        <TenantNav tenant_id tenant_name=d.tenant_name.clone() />
+        <h1>"Audit log"</h1>
+        <form method="get" class="search" role="search">
+            <label for="audit-actor">"Actor"</label>
+            <input id="audit-actor" type="search" name="actor" value=actor />
+            <label for="audit-action">"Action"</label>
+            <select id="audit-action" name="action">
+                <option value="">"Any action"</option>
+                {ACTIONS.into_iter().map(|a| view! { <option value=a selected=a == action>{a}</option> }).collect_view()}
+            </select>
+            <button type="submit" class="secondary">"Filter"</button>
+        </form>
+        <div class="table-scroll">
+            <table data-testid="audit-table">
+                <caption>{format!("{} events", d.events.total)}</caption>
+                <thead>
+                    <tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Target"</th></tr>
+                </thead>
+                <tbody>
+                    {d.events.items.into_iter().map(|e| view! {
+                        <tr><td>{format_ms(e.at)}</td><td>{e.actor}</td><td>{e.action}</td><td>{e.target}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <nav aria-label="Pages" class="pager">
+            {prev.map(|href| view! { <a href=href rel="prev">"Previous"</a> })}
+            <span>{format!("Page {page} of {pages}")}</span>
+            {next.map(|href| view! { <a href=href rel="next">"Next"</a> })}
+        </nav>
+    }
+}

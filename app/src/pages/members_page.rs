@@ -1,0 +1,347 @@
+//! `/t/{tenantId}/members`: search and page through members; managers
+//! change roles, disable, re-enable and remove (each with a confirmation
+//! step, working with or without JavaScript).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use crate::components::error_template::ErrorTemplate;
+use crate::components::form_field::FormError;
+use crate::components::tenant_nav::{TenantNav, use_tenant_id};
+use crate::dto::{MemberInfo, Page};
+use crate::error::AppError;
+use crate::format::format_ms;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembersPageData {
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub members: Page<MemberInfo>,
+    /// Roles the viewer may grant; empty for people who manage no one.
+    pub grantable_roles: Vec<String>,
+    /// The only ACTIVE extractor-manager, whom the last-manager rule protects.
+    pub last_manager: Option<i64>,
+}
+
+#[server(prefix = "/rpc", endpoint = "get_members_page")]
+pub async fn get_members_page(
+    tenant_id: i64,
+    q: Option<String>,
+    status: Option<String>,
+    page: Option<i64>,
+) -> Result<MembersPageData, AppError> {
+    use crate::backend::tenant_admin;
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let status = status.filter(|s| !s.is_empty());
+    let members = tenant_admin::list_members(
+        &state,
+        &actor,
+        q.as_deref(),
+        status.as_deref(),
+        tenant_admin::paging(page, Some(20)),
+    )
+    .await?;
+    let tenant_name: String = sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1")
+        .bind(tenant_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    let managers: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM members WHERE tenant_id = $1 AND status = 'ACTIVE' AND roles LIKE '%\"extractor-manager\"%'",
+    )
+    .bind(tenant_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let grantable_roles = crate::domain::Role::ALL
+        .into_iter()
+        .filter(|r| {
+            actor
+                .ensure_can_manage(actor.organisation_id, &[*r])
+                .is_ok()
+        })
+        .map(|r| r.as_str().to_owned())
+        .collect();
+    Ok(MembersPageData {
+        tenant_id,
+        tenant_name,
+        members,
+        grantable_roles,
+        last_manager: (managers.len() == 1).then(|| managers[0]),
+    })
+}
+
+#[server(prefix = "/rpc", endpoint = "update_member_roles")]
+pub async fn update_member_roles(
+    tenant_id: i64,
+    member_id: i64,
+    #[server(default)] roles: Vec<String>,
+) -> Result<(), AppError> {
+    use crate::backend::tenant_admin::{self, MemberChange};
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let roles = crate::domain::Role::parse_list(&roles).map_err(|e| AppError::field("roles", e))?;
+    tenant_admin::update_member(
+        &state,
+        &actor,
+        member_id,
+        MemberChange {
+            roles: Some(roles),
+            status: None,
+        },
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/t/{tenant_id}/members?done=roles"));
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "set_member_status")]
+pub async fn set_member_status(
+    tenant_id: i64,
+    member_id: i64,
+    status: String,
+) -> Result<(), AppError> {
+    use crate::backend::tenant_admin::{self, MemberChange};
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    tenant_admin::update_member(
+        &state,
+        &actor,
+        member_id,
+        MemberChange {
+            roles: None,
+            status: Some(status.clone()),
+        },
+    )
+    .await?;
+    let done = if status == "DISABLED" {
+        "disabled"
+    } else {
+        "enabled"
+    };
+    leptos_axum::redirect(&format!("/t/{tenant_id}/members?done={done}"));
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "remove_member")]
+pub async fn remove_member(tenant_id: i64, member_id: i64) -> Result<(), AppError> {
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    crate::backend::tenant_admin::remove_member(&state, &actor, member_id).await?;
+    leptos_axum::redirect(&format!("/t/{tenant_id}/members?done=removed"));
+    Ok(())
+}
+
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let tenant_id = use_tenant_id();
+    let query = use_query_map();
+    let roles = ServerAction::<UpdateMemberRoles>::new();
+    let status = ServerAction::<SetMemberStatus>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                tenant_id(),
+                q.get("q"),
+                q.get("status"),
+                q.get("page").and_then(|p| p.parse().ok()),
+                q.get("done"),
+                roles.version().get(),
+                status.version().get(),
+                remove.version().get(),
+            )
+        },
+        |(t, q, s, p, ..)| get_members_page(t, q, s, p),
+    );
+    view! {
+        <Title text="Members" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
+                {move || Suspend::new(async move {
+                    data.await.map(|d| view! { <MembersView d roles status remove /> })
+                })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+fn MembersView(
+    d: MembersPageData,
+    roles: ServerAction<UpdateMemberRoles>,
+    status: ServerAction<SetMemberStatus>,
+    remove: ServerAction<RemoveMember>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let tenant_id = d.tenant_id;
+    let q = query.read_untracked().get("q").unwrap_or_default();
+    let status_filter = query.read_untracked().get("status").unwrap_or_default();
+    let manage: Option<i64> = query
+        .read_untracked()
+        .get("manage")
+        .and_then(|m| m.parse().ok());
+    let confirm = query.read_untracked().get("confirm");
+    let done = query.read_untracked().get("done");
+    let managed = manage.and_then(|id| d.members.items.iter().find(|m| m.id == id).cloned());
+    let can_manage = !d.grantable_roles.is_empty();
+    let (page, pages) = (d.members.page, d.members.pages());
+    let page_link = move |p: i64| {
+        format!(
+            "/t/{tenant_id}/members?q={}&status={}&page={p}",
+            urlencode(&q),
+            urlencode(&status_filter)
+        )
+    };
+    let prev = (page > 1).then(|| page_link(page - 1));
+    let next = (page < pages).then(|| page_link(page + 1));
+    view! {
+        <TenantNav tenant_id tenant_name=d.tenant_name.clone() />
+        <h1>"Members"</h1>
+        {done.map(|what| view! { <p class="notice" role="status">{match what.as_str() {
+            "roles" => "Roles saved.", "disabled" => "Member disabled.", "enabled" => "Member re-enabled.", _ => "Member removed.",
+        }}</p> })}
+        <FormError value=roles.value() />
+        <FormError value=status.value() />
+        <FormError value=remove.value() />
+        <form method="get" class="search" role="search">
+            <label for="member-search">"Search members"</label>
+            <input id="member-search" type="search" name="q" value=query.read_untracked().get("q").unwrap_or_default() />
+            <label for="member-status">"Status"</label>
+            <select id="member-status" name="status">
+                {["", "ACTIVE", "DISABLED", "DELETED"].into_iter().map(|s| {
+                    let selected = query.read_untracked().get("status").unwrap_or_default() == s;
+                    view! { <option value=s selected=selected>{if s.is_empty() { "Active and disabled" } else { s }}</option> }
+                }).collect_view()}
+            </select>
+            <button type="submit" class="secondary">"Search"</button>
+        </form>
+        {managed.map(|m| view! { <ManagePanel m d=d.clone() confirm=confirm.clone() roles status remove /> })}
+        <div class="table-scroll">
+            <table>
+                <caption>{format!("{} members", d.members.total)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Roles"</th>
+                        <th scope="col">"Organisation"</th><th scope="col">"Status"</th><th scope="col">"Joined"</th>
+                        {can_manage.then(|| view! { <th scope="col">"Actions"</th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {d.members.items.iter().cloned().map(|m| {
+                        let manage_link = format!("/t/{tenant_id}/members?manage={}", m.id);
+                        let label = format!("Manage {} {}", m.first_name, m.last_name);
+                        view! {
+                            <tr>
+                                <td>{format!("{} {}", m.first_name, m.last_name)}</td>
+                                <td>{m.email.clone()}</td>
+                                <td>{m.roles.join(", ")}</td>
+                                <td>{m.organisation_name.clone().unwrap_or_else(|| "—".into())}</td>
+                                <td>{m.status.clone()}</td>
+                                <td>{format_ms(m.created_at)[..10].to_owned()}</td>
+                                {can_manage.then(|| view! { <td><a href=manage_link aria-label=label>"Manage"</a></td> })}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <nav aria-label="Pages" class="pager">
+            {prev.map(|href| view! { <a href=href rel="prev">"Previous"</a> })}
+            <span>{format!("Page {page} of {pages}")}</span>
+            {next.map(|href| view! { <a href=href rel="next">"Next"</a> })}
+        </nav>
+    }
+}
+
+/// Changing one member: roles, disable/enable, remove, with confirmation
+/// for the last two and the last-manager rule spelled out.
+#[component]
+fn ManagePanel(
+    m: MemberInfo,
+    d: MembersPageData,
+    confirm: Option<String>,
+    roles: ServerAction<UpdateMemberRoles>,
+    status: ServerAction<SetMemberStatus>,
+    remove: ServerAction<RemoveMember>,
+) -> impl IntoView {
+    let tenant_id = d.tenant_id;
+    let name = format!("{} {}", m.first_name, m.last_name);
+    let is_last_manager = d.last_manager == Some(m.id);
+    let base = format!("/t/{tenant_id}/members?manage={}", m.id);
+    let next_status = if m.status == "DISABLED" {
+        "ACTIVE"
+    } else {
+        "DISABLED"
+    };
+    let status_label = if m.status == "DISABLED" {
+        "Re-enable"
+    } else {
+        "Disable"
+    };
+    let member_roles = m.roles.clone();
+    let confirm_view = match confirm.as_deref() {
+        Some("remove") => Some(view! {
+            <div class="notice" role="alertdialog" aria-label="Confirm removal">
+                <p>{format!("Remove {name} from this tenant? Their access ends at once.")}</p>
+                <ActionForm action=remove>
+                    <input type="hidden" name="tenant_id" value=tenant_id />
+                    <input type="hidden" name="member_id" value=m.id />
+                    <button type="submit" class="danger">"Yes, remove"</button>
+                </ActionForm>
+                <a href=base.clone()>"Cancel"</a>
+            </div>
+        }.into_any()),
+        Some("status") => Some(view! {
+            <div class="notice" role="alertdialog" aria-label="Confirm status change">
+                <p>{format!("{status_label} {name}?")}</p>
+                <ActionForm action=status>
+                    <input type="hidden" name="tenant_id" value=tenant_id />
+                    <input type="hidden" name="member_id" value=m.id />
+                    <input type="hidden" name="status" value=next_status />
+                    <button type="submit" class="danger">{format!("Yes, {}", status_label.to_lowercase())}</button>
+                </ActionForm>
+                <a href=base.clone()>"Cancel"</a>
+            </div>
+        }.into_any()),
+        _ => None,
+    };
+    view! {
+        <section class="panel" aria-labelledby="manage-heading">
+            <h2 id="manage-heading">{format!("Manage {name}")}</h2>
+            {is_last_manager.then(|| view! {
+                <p class="notice" data-testid="last-manager-note">
+                    {format!("{name} is the last active extractor-manager. A tenant always keeps one: make someone else an extractor-manager before demoting, disabling or removing {name}.")}
+                </p>
+            })}
+            <ActionForm action=roles attr:class="stacked">
+                <input type="hidden" name="tenant_id" value=tenant_id />
+                <input type="hidden" name="member_id" value=m.id />
+                <fieldset class="field">
+                    <legend>"Roles"</legend>
+                    {d.grantable_roles.iter().cloned().map(|r| {
+                        let checked = member_roles.contains(&r);
+                        view! { <label class="checkbox"><input type="checkbox" name="roles[]" value=r.clone() checked=checked />{r.clone()}</label> }
+                    }).collect_view()}
+                </fieldset>
+                <button type="submit">"Save roles"</button>
+            </ActionForm>
+            <p class="button-row">
+                <a class="button secondary" href=format!("{base}&confirm=status")>{status_label}</a>
+                <a class="button danger" href=format!("{base}&confirm=remove")>"Remove"</a>
+                <a href=format!("/t/{tenant_id}/members")>"Close"</a>
+            </p>
+            {confirm_view}
+        </section>
+    }
+}
+
+/// Percent-encodes a query value.
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
