@@ -481,3 +481,54 @@ pub async fn tenants_of(state: &AppState, account_id: i64) -> Result<Vec<TenantS
         })
         .collect())
 }
+
+/// Changes the names of an account.
+pub async fn update_profile(
+    state: &AppState,
+    account_id: i64,
+    first: &PersonName,
+    last: &PersonName,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE accounts SET first_name = $1, last_name = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(first.as_str())
+    .bind(last.as_str())
+    .bind(now_ms())
+    .bind(account_id)
+    .execute(&state.db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Changes the password after checking the current one, and signs the
+/// account out of every other session (`keep_session`).
+pub async fn change_password(
+    state: &AppState,
+    account: &AccountRow,
+    current: &str,
+    new: &Password,
+    keep_session: Option<&str>,
+) -> Result<(), AppError> {
+    if !crypto::verify_password(current, Some(&account.password_hash)).await {
+        return Err(AppError::field(
+            "currentPassword",
+            "This is not your current password.",
+        ));
+    }
+    let hash = crypto::hash_password(new).await?;
+    let mut tx = state.db.pool.begin().await?;
+    sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(&hash.0)
+        .bind(now_ms())
+        .bind(account.id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
+        .bind(account.id)
+        .bind(keep_session.unwrap_or(""))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -78,3 +78,8 @@ pub async fn require_actor(
     let actor = super::invites::actor_for(&state, account, tenant_id).await?;
     Ok((state, actor))
 }
+
+/// The id of the current session, if it has been stored.
+pub async fn current_session_id() -> Result<Option<String>, AppError> {
+    Ok(current_session().await?.id().map(|id| id.to_string()))
+}

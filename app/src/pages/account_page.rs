@@ -44,22 +44,88 @@ pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
     crate::backend::api_tokens::revoke(&state.db, account.id, id).await
 }
 
+#[server(prefix = "/rpc", endpoint = "update_profile")]
+pub async fn update_profile(first_name: String, last_name: String) -> Result<(), AppError> {
+    use crate::domain::{FormParser, PersonName};
+    let state = crate::backend::app_state()?;
+    let account = crate::backend::session::require_account(&state).await?;
+    let mut form = FormParser::default();
+    let first = form.field("firstName", PersonName::parse(&first_name));
+    let last = form.field("lastName", PersonName::parse(&last_name));
+    let (first, last) = form.finish(|| Some((first?, last?)))?;
+    crate::backend::accounts::update_profile(&state, account.id, &first, &last).await?;
+    leptos_axum::redirect("/account?saved=profile");
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use crate::backend::session;
+    let state = crate::backend::app_state()?;
+    let account = session::require_account(&state).await?;
+    let new = crate::domain::Password::parse(&new_password)
+        .map_err(|e| AppError::field("newPassword", e))?;
+    let keep = session::current_session_id().await?;
+    crate::backend::accounts::change_password(
+        &state,
+        &account,
+        &current_password,
+        &new,
+        keep.as_deref(),
+    )
+    .await?;
+    leptos_axum::redirect("/account?saved=password");
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "leave_tenant")]
+pub async fn leave_tenant(tenant_id: i64) -> Result<(), AppError> {
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    crate::backend::tenant_admin::leave_tenant(&state, &actor).await?;
+    leptos_axum::redirect("/account?saved=left");
+    Ok(())
+}
+
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
+    let profile = ServerAction::<UpdateProfile>::new();
+    let password = ServerAction::<ChangePassword>::new();
+    let leave = ServerAction::<LeaveTenant>::new();
+    let query = use_query_map();
     let overview = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
+        move || {
+            (
+                create.version().get(),
+                revoke.version().get(),
+                query.read().get("saved"),
+            )
+        },
         |_| get_account_overview(),
     );
+    let saved = move || query.read().get("saved");
+    let profile_value = profile.value();
+    let password_value = password.value();
+    let leave_value = leave.value();
     let created = create.value();
-    let query = use_query_map();
     let verification_sent = move || query.read().get("verification_sent").is_some();
     view! {
         <Title text="Your account" />
         <Show when=verification_sent>
             <p class="notice" role="status">"We sent a new confirmation link. Check your inbox."</p>
         </Show>
+        {move || saved().map(|what| view! {
+            <p class="notice" role="status">{match what.as_str() {
+                "profile" => "Your name is saved.",
+                "password" => "Your password is changed. Other sessions are signed out.",
+                _ => "You left the tenant.",
+            }}</p>
+        })}
+        <FormError value=leave_value />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
@@ -79,6 +145,27 @@ pub fn AccountPage() -> impl IntoView {
                                         </dd>
                                     </dl>
                                 </section>
+                                <section class="panel" aria-labelledby="profile-heading">
+                                    <h2 id="profile-heading">"Profile"</h2>
+                                    <ActionForm action=profile attr:class="stacked">
+                                        <FormField label="First name" name="first_name" value=o.account.first_name.clone()
+                                            server_error=field_error(profile_value, "firstName") />
+                                        <FormField label="Last name" name="last_name" value=o.account.last_name.clone()
+                                            server_error=field_error(profile_value, "lastName") />
+                                        <button type="submit">"Save profile"</button>
+                                    </ActionForm>
+                                </section>
+                                <section class="panel" aria-labelledby="password-heading">
+                                    <h2 id="password-heading">"Change password"</h2>
+                                    <ActionForm action=password attr:class="stacked">
+                                        <FormField label="Current password" name="current_password" input_type="password"
+                                            autocomplete="current-password" server_error=field_error(password_value, "currentPassword") />
+                                        <FormField label="New password" name="new_password" input_type="password"
+                                            autocomplete="new-password" server_error=field_error(password_value, "newPassword") />
+                                        <FormError value=password_value />
+                                        <button type="submit">"Change password"</button>
+                                    </ActionForm>
+                                </section>
                                 <section class="panel" aria-labelledby="tenants-heading">
                                     <h2 id="tenants-heading">"My tenants"</h2>
                                     <ul>
@@ -86,11 +173,17 @@ pub fn AccountPage() -> impl IntoView {
                                             .tenants
                                             .into_iter()
                                             .map(|t| {
+                                                let leave_label = format!("Leave {}", t.name);
                                                 view! {
                                                     <li>
-                                                        <a href=format!("/t/{}", t.id)>{t.name}</a>
+                                                        <a href=format!("/t/{}", t.id)>{t.name.clone()}</a>
                                                         " — "
                                                         {t.roles.join(", ")}
+                                                        " "
+                                                        <ActionForm action=leave attr:class="inline-form">
+                                                            <input type="hidden" name="tenant_id" value=t.id />
+                                                            <button type="submit" class="secondary" aria-label=leave_label>"Leave"</button>
+                                                        </ActionForm>
                                                     </li>
                                                 }
                                             })

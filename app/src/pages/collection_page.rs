@@ -44,6 +44,7 @@ impl Kind {
             Kind::Projects => crate::backend::tenant_admin::Collection::Projects,
         }
     }
+    #[cfg(feature = "ssr")]
     fn parse(s: &str) -> Result<Kind, AppError> {
         match s {
             "organisations" => Ok(Kind::Organisations),

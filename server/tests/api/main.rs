@@ -13,3 +13,4 @@ mod openapi;
 mod schema;
 mod sessions;
 mod smtp_sink;
+mod tenant_admin;
