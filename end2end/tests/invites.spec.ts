@@ -1,34 +1,5 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { PASSWORD, mailedLink, ready, register, uniqueEmail } from "./support";
-
-/** A manager with a confirmed email, signed in on `page`; returns the tenant path. */
-async function confirmedManager(page: Page, js: boolean, tenant: string): Promise<string> {
-  const email = uniqueEmail(js ? "mgr-js" : "mgr-nojs");
-  await register(page, email, tenant);
-  const tenantPath = new URL(page.url()).pathname;
-  const link = await mailedLink(email, "Confirm your email address", "/verify-email?token=");
-  await page.goto(link);
-  await ready(page, js);
-  await page.getByRole("button", { name: "Confirm email address" }).click();
-  await expect(page.getByText("Your email address is confirmed.")).toBeVisible();
-  return tenantPath;
-}
-
-async function sendInvite(page: Page, js: boolean, tenantPath: string, email: string, message = "") {
-  await page.goto(`${tenantPath}/invites`);
-  await ready(page, js);
-  const form = page.getByRole("region", { name: "Invite someone" });
-  await form.getByLabel("Email").fill(email);
-  await form.getByRole("checkbox", { name: "extractor-viewer" }).check();
-  if (message) await form.getByLabel("Message").fill(message);
-  await form.getByRole("button", { name: "Send invitation" }).click();
-  await expect(page.getByText(`Invitation sent to ${email}.`)).toBeVisible();
-}
-
-async function newPage(browser: Browser, js: boolean) {
-  const context = await browser.newContext({ javaScriptEnabled: js });
-  return context.newPage();
-}
+import { expect, test } from "@playwright/test";
+import { PASSWORD, confirmedManager, mailedLink, newPage, ready, sendInvite, uniqueEmail } from "./support";
 
 test("a manager invites; the invitee follows the mailed link, creates an account and lands in the tenant", async ({
   page,

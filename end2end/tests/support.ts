@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -57,3 +57,37 @@ export async function register(page: Page, email: string, tenant: string) {
 export async function ready(page: Page, javaScriptEnabled: boolean) {
   if (javaScriptEnabled) await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
 }
+
+/** A manager with a confirmed email, signed in on `page`; returns the tenant path. */
+export async function confirmedManager(
+  page: Page,
+  js: boolean,
+  tenant: string,
+  email = uniqueEmail(js ? "mgr-js" : "mgr-nojs"),
+): Promise<string> {
+  await register(page, email, tenant);
+  const tenantPath = new URL(page.url()).pathname;
+  const link = await mailedLink(email, "Confirm your email address", "/verify-email?token=");
+  await page.goto(link);
+  await ready(page, js);
+  await page.getByRole("button", { name: "Confirm email address" }).click();
+  await expect(page.getByText("Your email address is confirmed.")).toBeVisible();
+  return tenantPath;
+}
+
+export async function sendInvite(page: Page, js: boolean, tenantPath: string, email: string, message = "") {
+  await page.goto(`${tenantPath}/invites`);
+  await ready(page, js);
+  const form = page.getByRole("region", { name: "Invite someone" });
+  await form.getByLabel("Email").fill(email);
+  await form.getByRole("checkbox", { name: "extractor-viewer" }).check();
+  if (message) await form.getByLabel("Message").fill(message);
+  await form.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(`Invitation sent to ${email}.`)).toBeVisible();
+}
+
+export async function newPage(browser: Browser, js: boolean) {
+  const context = await browser.newContext({ javaScriptEnabled: js });
+  return context.newPage();
+}
+

@@ -193,7 +193,7 @@ pub fn AccountPage() -> impl IntoView {
                                 <section class="panel" aria-labelledby="tokens-heading">
                                     <h2 id="tokens-heading">"API tokens"</h2>
                                     <p>"Use a token as " <code>"Authorization: Bearer <token>"</code> " with the REST API."</p>
-                                    <div class="table-scroll">
+                                    <div class="table-scroll" tabindex="0">
                                         <table>
                                             <thead>
                                                 <tr>

@@ -120,7 +120,7 @@ fn AuditView(d: AuditPageData) -> impl IntoView {
             </select>
             <button type="submit" class="secondary">"Filter"</button>
         </form>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table data-testid="audit-table">
                 <caption>{format!("{} events", d.events.total)}</caption>
                 <thead>

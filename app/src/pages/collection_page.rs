@@ -176,7 +176,7 @@ fn CollectionView(
                 </ActionForm>
             </section>
         })}
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table>
                 <thead>
                     <tr>

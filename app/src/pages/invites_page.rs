@@ -383,7 +383,7 @@ fn InvitesView(
                 }.into_any(),
                 Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
             })}
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table>
                     <thead>
                         <tr>

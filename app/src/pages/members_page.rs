@@ -145,6 +145,8 @@ pub fn MembersPage() -> impl IntoView {
                 q.get("status"),
                 q.get("page").and_then(|p| p.parse().ok()),
                 q.get("done"),
+                q.get("manage"),
+                q.get("confirm"),
                 roles.version().get(),
                 status.version().get(),
                 remove.version().get(),
@@ -215,7 +217,7 @@ fn MembersView(
             <button type="submit" class="secondary">"Search"</button>
         </form>
         {managed.map(|m| view! { <ManagePanel m d=d.clone() confirm=confirm.clone() roles status remove /> })}
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table>
                 <caption>{format!("{} members", d.members.total)}</caption>
                 <thead>

@@ -58,6 +58,7 @@ fn OverviewView(o: Overview) -> impl IntoView {
             <h2 id="funnel-heading">"Invitation funnel"</h2>
             <p>{format!("{funnel_total} invitations sent in the last {} weeks.", o.funnel.len())}</p>
             <FunnelChart weeks=o.funnel.clone() />
+            <div class="table-scroll" tabindex="0">
             <table class="funnel-table" data-testid="funnel-table">
                 <caption>"Invitations by week sent"</caption>
                 <thead>
@@ -72,6 +73,7 @@ fn OverviewView(o: Overview) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </section>
     }
 }

@@ -1,0 +1,100 @@
+import { expect, test, type Page } from "@playwright/test";
+import {
+  PASSWORD,
+  confirmedManager,
+  mailedLink,
+  newPage,
+  ready,
+  sendInvite,
+  uniqueEmail,
+} from "./support";
+
+/** The invitee follows the mailed link and creates an account. */
+async function acceptAsNewPerson(page: Page, js: boolean, email: string) {
+  const link = await mailedLink(email, "invited you to", "/invite?token=");
+  await page.goto(link);
+  await ready(page, js);
+  await page.getByLabel("First name").fill("Bob");
+  await page.getByLabel("Last name").fill("Builder");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(page.getByText(/Your roles:/)).toBeVisible();
+}
+
+test("a manager invites, the member appears, changes role, disables; audit and funnel show it", async ({
+  page,
+  browser,
+  javaScriptEnabled: js,
+}) => {
+  const tenantPath = await confirmedManager(page, js, `Walk ${Date.now()} ${js}`);
+  await page.goto(tenantPath);
+  await expect(page.getByRole("navigation", { name: "Tenant" }).getByRole("link", { name: "Members" })).toBeVisible();
+  await expect(page.getByText("0 invitations sent in the last 8 weeks.")).toBeVisible();
+
+  const invitee = uniqueEmail("walk");
+  await sendInvite(page, js, tenantPath, invitee);
+  const bob = await newPage(browser, js);
+  await acceptAsNewPerson(bob, js, invitee);
+  await bob.context().close();
+
+  await page.goto(`${tenantPath}/members`);
+  const row = page.getByRole("row").filter({ hasText: invitee });
+  await expect(row).toContainText("ACTIVE");
+  await ready(page, js);
+  await page.getByRole("link", { name: "Manage Bob Builder" }).click();
+  await expect(page.getByRole("heading", { name: "Manage Bob Builder" })).toBeVisible();
+  await ready(page, js);
+  await page.getByRole("checkbox", { name: "extractor-user" }).uncheck();
+  await page.getByRole("checkbox", { name: "extractor-viewer" }).check();
+  await page.getByRole("button", { name: "Save roles" }).click();
+  await expect(page.getByText("Roles saved.")).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: invitee })).toContainText("extractor-viewer");
+  await expect(page.getByRole("row").filter({ hasText: invitee })).not.toContainText("extractor-user");
+
+  await page.getByRole("link", { name: "Manage Bob Builder" }).click();
+  await ready(page, js);
+  await page.getByRole("link", { name: "Disable" }).click();
+  await ready(page, js);
+  await page.getByRole("button", { name: "Yes, disable" }).click();
+  await expect(page.getByText("Member disabled.")).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: invitee })).toContainText("DISABLED");
+
+  await page.goto(`${tenantPath}/audit`);
+  const audit = page.getByTestId("audit-table");
+  await expect(audit.getByRole("row").filter({ hasText: "member.disabled" })).toContainText(invitee);
+  await expect(audit.getByRole("row").filter({ hasText: "member.roles_changed" })).toContainText(invitee);
+  await expect(audit.getByRole("row").filter({ hasText: "invite.accepted" })).toContainText(invitee);
+
+  await page.goto(tenantPath);
+  await expect(page.getByText("1 invitations sent in the last 8 weeks.")).toBeVisible();
+  const thisWeek = page.getByTestId("funnel-table").getByRole("row").last();
+  await expect(thisWeek.getByRole("cell").nth(0)).toHaveText("1");
+  await expect(thisWeek.getByRole("cell").nth(1)).toHaveText("1");
+  await expect(page.getByTestId("members-by-status")).toContainText("DISABLED1");
+});
+
+test("a person in two tenants switches between them", async ({ page, browser, javaScriptEnabled: js }) => {
+  const person = uniqueEmail("two");
+  const first = `First ${Date.now()} ${js}`;
+  const second = `Second ${Date.now()} ${js}`;
+  const firstPath = await confirmedManager(page, js, first, person);
+
+  const other = await newPage(browser, js);
+  const secondPath = await confirmedManager(other, js, second);
+  await sendInvite(other, js, secondPath, person);
+  await other.context().close();
+
+  const link = await mailedLink(person, `to ${second}`, "/invite?token=");
+  await page.goto(link);
+  await ready(page, js);
+  await page.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(page).toHaveURL(new RegExp(`${secondPath}$`));
+
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await nav.getByRole("link", { name: first }).click();
+  await expect(page).toHaveURL(new RegExp(`${firstPath}$`));
+  await expect(page.getByRole("heading", { level: 1, name: first })).toBeVisible();
+  await nav.getByRole("link", { name: second }).click();
+  await expect(page).toHaveURL(new RegExp(`${secondPath}$`));
+  await expect(page.getByRole("heading", { level: 1, name: second })).toBeVisible();
+});
