@@ -50,7 +50,8 @@ test-rust-postgres:
 
 test-e2e: build
 	@echo "==> Playwright in Chromium, JavaScript on and off"
-	cd end2end && npx playwright test
+	free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }; \
+	cd end2end && PORTICO_E2E_PORT=$$(free_port) PORTICO_E2E_SMTP_PORT=$$(free_port) npx playwright test
 
 ## bench-size: gzip size of the release WASM + JS + CSS
 bench-size: build

@@ -38,7 +38,10 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: [["list"]],
-  timeout: 30_000,
+  timeout: 60_000,
+  // CI machines have two cores shared by the server, the SMTP sink and two
+  // browsers: give assertions room.
+  expect: { timeout: 10_000 },
   use: { baseURL, trace: "retain-on-failure" },
   projects: [
     { name: "js-on", use: { ...chromium, javaScriptEnabled: true } },

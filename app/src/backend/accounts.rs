@@ -244,7 +244,7 @@ async fn queue_verification(
 #[tracing::instrument(skip_all)]
 pub async fn register(state: &AppState, reg: NewRegistration) -> Result<Registered, AppError> {
     let hash = crypto::hash_password(&reg.account.password).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     // The tenant comes before the account on purpose: when the account
     // cannot be created (duplicate email), the rollback must take the tenant
     // with it, and the tests check that it does.
@@ -273,7 +273,7 @@ pub async fn register(state: &AppState, reg: NewRegistration) -> Result<Register
 #[tracing::instrument(skip_all)]
 pub async fn sign_up(state: &AppState, account: NewAccount) -> Result<AccountInfo, AppError> {
     let hash = crypto::hash_password(&account.password).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let id = insert_account(&mut tx, &account, &hash, None)
         .await
         .map_err(|e| match e {
@@ -342,7 +342,7 @@ pub async fn request_password_reset(
             .limiter
             .hit(&format!("reset:ip:{ip}"), rate_limit::RESET_PER_IP)?;
     }
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     if let Some(account) = find_by_email(&mut tx, email).await? {
         let (token, hash) = crypto::new_token();
         let now = now_ms();
@@ -403,7 +403,7 @@ pub async fn reset_password(
     password: &Password,
 ) -> Result<AccountRow, AppError> {
     let hash = crypto::hash_password(password).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let account_id = consume_token(&mut tx, "reset_password", token).await?;
     let now = now_ms();
     sqlx::query(
@@ -429,7 +429,7 @@ pub async fn reset_password(
 /// Confirms the email address of the token's account.
 #[tracing::instrument(skip_all)]
 pub async fn verify_email(state: &AppState, token: &str) -> Result<AccountRow, AppError> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let account_id = consume_token(&mut tx, "verify_email", token).await?;
     sqlx::query("UPDATE accounts SET email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 WHERE id = $2")
         .bind(now_ms())
@@ -449,7 +449,7 @@ pub async fn resend_verification(state: &AppState, account_id: i64) -> Result<()
         &format!("verify-mail:{account_id}"),
         rate_limit::VERIFY_MAIL_PER_ACCOUNT,
     )?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let account = find_by_id(&mut tx, account_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
@@ -517,7 +517,7 @@ pub async fn change_password(
         ));
     }
     let hash = crypto::hash_password(new).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(&hash.0)
         .bind(now_ms())

@@ -184,7 +184,7 @@ pub async fn create_invite(
         &format!("invites:tenant:{}", actor.tenant_id),
         INVITES_PER_TENANT,
     )?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     if let Some(org) = new.organisation_id {
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1 AND tenant_id = $2")
@@ -325,7 +325,7 @@ pub async fn reissue_invite(
     id: i64,
     send_mail: bool,
 ) -> Result<IssuedInvite, AppError> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let invite = managed_pending(&mut tx, actor, id).await?;
     let (token, token_hash) = crypto::new_token();
     let now = now_ms();
@@ -368,7 +368,7 @@ pub async fn revoke_invite(
     actor: &Actor,
     id: i64,
 ) -> Result<InviteInfo, AppError> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let invite = managed_pending(&mut tx, actor, id).await?;
     sqlx::query("UPDATE invites SET status = 'revoked', updated_at = $1 WHERE id = $2")
         .bind(now_ms())
@@ -520,7 +520,7 @@ pub async fn accept(
         Acceptor::Account(_) => None,
     };
     let token_hash = crypto::hash_token(token);
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let now = now_ms();
     let claimed = sqlx::query(
         "UPDATE invites SET status = 'accepted', updated_at = $1 \
@@ -652,7 +652,7 @@ pub async fn accept(
 
 /// The invited person declines; the invitation ends.
 pub async fn decline(state: &AppState, token: &str, account: &AccountRow) -> Result<(), AppError> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let row: Option<(i64, i64, String)> = sqlx::query_as(
         "UPDATE invites SET status = 'declined', updated_at = $1 \
          WHERE token_hash = $2 AND status = 'pending' AND expired_at > $1 AND email = $3 RETURNING id, tenant_id, email",

@@ -176,7 +176,7 @@ pub async fn update_member(
             "Use ACTIVE or DISABLED (remove a member to delete it).",
         ));
     }
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let member = member_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
     if member.status == "DELETED" {
         return Err(AppError::NotFound);
@@ -252,7 +252,7 @@ pub async fn remove_member(
     actor: &Actor,
     member_id: i64,
 ) -> Result<(), AppError> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let member = member_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
     if member.status == "DELETED" {
         return Err(AppError::NotFound);
@@ -279,7 +279,7 @@ pub async fn remove_member(
 
 /// The actor leaves the tenant (refused for the last manager).
 pub async fn leave_tenant(state: &AppState, actor: &Actor) -> Result<(), AppError> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let member = member_in_tenant(&mut tx, actor.tenant_id, actor.member_id).await?;
     ensure_not_last_manager(&mut tx, actor.tenant_id, &member).await?;
     sqlx::query("UPDATE members SET status = 'DELETED', updated_at = $1 WHERE id = $2")
@@ -373,7 +373,7 @@ pub async fn create_named(
 ) -> Result<NamedItem, AppError> {
     actor.ensure_tenant_manager()?;
     let name = parse_name(name)?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let id: i64 = sqlx::query_scalar(&format!(
         "INSERT INTO {} (tenant_id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
         what.table()
@@ -409,7 +409,7 @@ pub async fn rename_named(
 ) -> Result<(), AppError> {
     actor.ensure_tenant_manager()?;
     let name = parse_name(name)?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let old: Option<String> = sqlx::query_scalar(&format!(
         "UPDATE {} SET name = $1, updated_at = $2 WHERE id = $3 AND tenant_id = $4 RETURNING name",
         what.table()
@@ -443,7 +443,7 @@ pub async fn delete_named(
     id: i64,
 ) -> Result<(), AppError> {
     actor.ensure_tenant_manager()?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let name: String = sqlx::query_scalar(&format!(
         "SELECT name FROM {} WHERE id = $1 AND tenant_id = $2",
         what.table()
@@ -559,7 +559,7 @@ pub async fn record_sign_in(
     account: &AccountRow,
     how: &str,
 ) -> Result<(), AppError> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let tenants: Vec<i64> = sqlx::query_scalar(
         "SELECT tenant_id FROM members WHERE account_id = $1 AND status = 'ACTIVE'",
     )

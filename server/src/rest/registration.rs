@@ -94,7 +94,7 @@ pub async fn register(
             let project_name = form.field("projectName", ProjectName::parse(&project_name));
             let (tenant_name, project_name) =
                 form.finish(|| Some((tenant_name?, project_name?)))?;
-            let mut tx = state.db.pool.begin().await?;
+            let mut tx = state.db.begin().await?;
             let (_, member_id) =
                 accounts::create_tenant(&mut tx, &caller, &tenant_name, &project_name).await?;
             let member = members::find(&mut tx, member_id).await?;
