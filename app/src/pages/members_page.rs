@@ -228,7 +228,7 @@ fn MembersView(
                     </tr>
                 </thead>
                 <tbody>
-                    {d.members.items.iter().cloned().map(|m| {
+                    {d.members.items.iter().map(|m| {
                         let manage_link = format!("/t/{tenant_id}/members?manage={}", m.id);
                         let label = format!("Manage {} {}", m.first_name, m.last_name);
                         view! {
@@ -319,8 +319,8 @@ fn ManagePanel(
                 <input type="hidden" name="member_id" value=m.id />
                 <fieldset class="field">
                     <legend>"Roles"</legend>
-                    {d.grantable_roles.iter().cloned().map(|r| {
-                        let checked = member_roles.contains(&r);
+                    {d.grantable_roles.iter().map(|r| {
+                        let checked = member_roles.contains(r);
                         view! { <label class="checkbox"><input type="checkbox" name="roles[]" value=r.clone() checked=checked />{r.clone()}</label> }
                     }).collect_view()}
                 </fieldset>

@@ -115,6 +115,8 @@ fn callers(t: Tenant) -> (Vec<Caller>, i64, i64, Person, Vec<i64>) {
 /// Expected status per caller, in `callers` order: the six roles, the
 /// other tenant's manager, the signed-out visitor.
 type Row = [u16; 8];
+/// A server function's form fields.
+type Form = Vec<(&'static str, String)>;
 const READ: Row = [200, 200, 200, 200, 200, 200, 404, 401];
 const TENANT_MANAGER_ONLY: Row = [403, 403, 200, 403, 403, 403, 404, 401];
 
@@ -157,7 +159,7 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
     }
 
     let t = tenant.to_string();
-    let rpcs: Vec<(&str, Vec<(&str, String)>, Row)> = vec![
+    let rpcs: Vec<(&str, Form, Row)> = vec![
         ("get_overview", vec![("tenant_id", t.clone())], READ),
         ("get_members_page", vec![("tenant_id", t.clone())], READ),
         ("get_invites_page", vec![("tenant_id", t.clone())], READ),
