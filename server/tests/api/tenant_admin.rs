@@ -124,7 +124,20 @@ const TENANT_MANAGER_ONLY: Row = [403, 403, 200, 403, 403, 403, 404, 401];
 async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role() {
     let app = spawn_app().await;
     let t = tenant_with_every_role(&app).await;
-    let (callers, tenant, _org, _manager, _ids) = callers(t);
+    let (callers, tenant, _org, manager, ids) = callers(t);
+    // Harmless targets for the mutating calls: each allowed call changes
+    // nothing that a later cell depends on.
+    let target = ids[0]; // the extractor-viewer
+    let project: i64 = sqlx::query_scalar("SELECT id FROM projects WHERE tenant_id = $1")
+        .bind(tenant)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let (_, invite) = app
+        .api(Method::POST, "/api/v1/registration/invite", Some(&manager.jwt),
+            Some(json!({"email": "pending@example.com", "roles": ["extractor-viewer"], "url": format!("{}/invite", app.state.config.base_url)})))
+        .await;
+    let invite = invite["id"].as_i64().unwrap();
     let mut failures = Vec::new();
 
     let pages: [(&str, Row); 6] = [
@@ -182,6 +195,53 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
             ],
             TENANT_MANAGER_ONLY,
         ),
+        (
+            "rename_collection_item",
+            vec![
+                ("tenant_id", t.clone()),
+                ("kind", "projects".into()),
+                ("id", project.to_string()),
+                ("name", "Launch".into()),
+            ],
+            TENANT_MANAGER_ONLY,
+        ),
+        (
+            "update_member_roles",
+            vec![
+                ("tenant_id", t.clone()),
+                ("member_id", target.to_string()),
+                ("roles[]", "extractor-viewer".into()),
+            ],
+            TENANT_MANAGER_ONLY,
+        ),
+        (
+            "set_member_status",
+            vec![
+                ("tenant_id", t.clone()),
+                ("member_id", target.to_string()),
+                ("status", "ACTIVE".into()),
+            ],
+            TENANT_MANAGER_ONLY,
+        ),
+        (
+            "send_invite",
+            vec![
+                ("tenant_id", t.clone()),
+                ("email", "pending@example.com".into()),
+                ("roles[]", "extractor-viewer".into()),
+            ],
+            TENANT_MANAGER_ONLY,
+        ),
+        (
+            "copy_invite_link",
+            vec![("tenant_id", t.clone()), ("invite_id", invite.to_string())],
+            TENANT_MANAGER_ONLY,
+        ),
+        (
+            "resend_invite",
+            vec![("tenant_id", t.clone()), ("invite_id", invite.to_string())],
+            TENANT_MANAGER_ONLY,
+        ),
     ];
     for (name, form, expected) in &rpcs {
         for (caller, want) in callers.iter().zip(expected) {
@@ -207,31 +267,53 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
         }
     }
 
-    let rest: [(Method, String, Row); 3] = [
+    let invite_body = json!({"tenantId": tenant, "email": "pending@example.com", "roles": ["extractor-viewer"], "url": format!("{}/invite", app.state.config.base_url)});
+    let rest: [(Method, String, Option<Value>, Row); 6] = [
         (
             Method::GET,
             format!("/api/v1/members?tenantId={tenant}"),
+            None,
             READ,
         ),
         (
             Method::GET,
             format!("/api/v1/invites?tenantId={tenant}"),
+            None,
             READ,
         ),
         (
             Method::GET,
             format!("/api/v1/audit?tenantId={tenant}"),
+            None,
+            TENANT_MANAGER_ONLY,
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/members/{target}"),
+            Some(json!({"roles": ["extractor-viewer"], "status": "ACTIVE"})),
+            TENANT_MANAGER_ONLY,
+        ),
+        (
+            Method::POST,
+            "/api/v1/registration/invite".into(),
+            Some(invite_body),
+            TENANT_MANAGER_ONLY,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/invites/{invite}/resend"),
+            None,
             TENANT_MANAGER_ONLY,
         ),
     ];
-    for (method, path, expected) in &rest {
+    for (method, path, body, expected) in &rest {
         for (caller, want) in callers.iter().zip(expected) {
             let (got, _) = app
                 .api(
                     method.clone(),
                     path,
                     caller.person.as_ref().map(|p| p.jwt.as_str()),
-                    None,
+                    body.clone(),
                 )
                 .await;
             if got != *want {
