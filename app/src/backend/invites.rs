@@ -284,15 +284,14 @@ pub async fn create_invite(
         queue_invite_mail(&mut tx, actor, invite_id, &link).await?;
     }
     let roles: Vec<&str> = new.roles.iter().map(|r| r.as_str()).collect();
-    audit::record(
-        &mut tx,
-        Some(actor.tenant_id),
-        &actor.audit(),
-        action,
-        new.email.as_str(),
-        json!({ "inviteId": invite_id, "roles": roles }),
-    )
-    .await?;
+    actor
+        .log(
+            &mut tx,
+            action,
+            new.email.as_str(),
+            json!({ "inviteId": invite_id, "roles": roles }),
+        )
+        .await?;
     let invite = find_in_tenant(&mut tx, actor.tenant_id, invite_id).await?;
     tx.commit().await?;
     Ok(IssuedInvite { invite, link })
@@ -348,15 +347,9 @@ pub async fn reissue_invite(
     } else {
         "invite.link_copied"
     };
-    audit::record(
-        &mut tx,
-        Some(actor.tenant_id),
-        &actor.audit(),
-        action,
-        &invite.email,
-        json!({ "inviteId": id }),
-    )
-    .await?;
+    actor
+        .log(&mut tx, action, &invite.email, json!({ "inviteId": id }))
+        .await?;
     let invite = find_in_tenant(&mut tx, actor.tenant_id, id).await?;
     tx.commit().await?;
     Ok(IssuedInvite { invite, link })
@@ -375,15 +368,14 @@ pub async fn revoke_invite(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit::record(
-        &mut tx,
-        Some(actor.tenant_id),
-        &actor.audit(),
-        "invite.revoked",
-        &invite.email,
-        json!({ "inviteId": id }),
-    )
-    .await?;
+    actor
+        .log(
+            &mut tx,
+            "invite.revoked",
+            &invite.email,
+            json!({ "inviteId": id }),
+        )
+        .await?;
     let invite = find_in_tenant(&mut tx, actor.tenant_id, id).await?;
     tx.commit().await?;
     Ok(invite)

@@ -56,6 +56,26 @@ impl Actor {
         }
     }
 
+    /// Records in the tenant's audit log that the actor did `action` to
+    /// `target`, on the caller's transaction.
+    pub async fn log(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        action: &str,
+        target: &str,
+        details: serde_json::Value,
+    ) -> Result<(), AppError> {
+        super::audit::record(
+            conn,
+            Some(self.tenant_id),
+            &self.audit(),
+            action,
+            target,
+            details,
+        )
+        .await
+    }
+
     /// The highest level the actor holds in `scope` (0: none).
     fn level(&self, scope: RoleScope) -> u8 {
         self.roles

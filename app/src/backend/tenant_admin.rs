@@ -203,15 +203,14 @@ pub async fn update_member(
             .bind(member_id)
             .execute(&mut *tx)
             .await?;
-        audit::record(
-            &mut tx,
-            Some(actor.tenant_id),
-            &actor.audit(),
-            "member.roles_changed",
-            &member.email,
-            json!({ "memberId": member_id, "from": member.roles, "to": names }),
-        )
-        .await?;
+        actor
+            .log(
+                &mut tx,
+                "member.roles_changed",
+                &member.email,
+                json!({ "memberId": member_id, "from": member.roles, "to": names }),
+            )
+            .await?;
     }
     if let Some(status) = &change.status
         && *status != member.status
@@ -230,15 +229,14 @@ pub async fn update_member(
         } else {
             "member.enabled"
         };
-        audit::record(
-            &mut tx,
-            Some(actor.tenant_id),
-            &actor.audit(),
-            action,
-            &member.email,
-            json!({ "memberId": member_id }),
-        )
-        .await?;
+        actor
+            .log(
+                &mut tx,
+                action,
+                &member.email,
+                json!({ "memberId": member_id }),
+            )
+            .await?;
     }
     let updated = member_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
     tx.commit().await?;
@@ -264,15 +262,14 @@ pub async fn remove_member(
         .bind(member_id)
         .execute(&mut *tx)
         .await?;
-    audit::record(
-        &mut tx,
-        Some(actor.tenant_id),
-        &actor.audit(),
-        "member.removed",
-        &member.email,
-        json!({ "memberId": member_id }),
-    )
-    .await?;
+    actor
+        .log(
+            &mut tx,
+            "member.removed",
+            &member.email,
+            json!({ "memberId": member_id }),
+        )
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -287,15 +284,14 @@ pub async fn leave_tenant(state: &AppState, actor: &Actor) -> Result<(), AppErro
         .bind(actor.member_id)
         .execute(&mut *tx)
         .await?;
-    audit::record(
-        &mut tx,
-        Some(actor.tenant_id),
-        &actor.audit(),
-        "member.left",
-        &member.email,
-        json!({ "memberId": actor.member_id }),
-    )
-    .await?;
+    actor
+        .log(
+            &mut tx,
+            "member.left",
+            &member.email,
+            json!({ "memberId": actor.member_id }),
+        )
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -383,15 +379,14 @@ pub async fn create_named(
     .bind(now_ms())
     .fetch_one(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
-        Some(actor.tenant_id),
-        &actor.audit(),
-        &format!("{}.created", what.noun()),
-        &name,
-        json!({ "id": id }),
-    )
-    .await?;
+    actor
+        .log(
+            &mut tx,
+            &format!("{}.created", what.noun()),
+            &name,
+            json!({ "id": id }),
+        )
+        .await?;
     tx.commit().await?;
     Ok(NamedItem {
         id,
@@ -421,15 +416,14 @@ pub async fn rename_named(
     .fetch_optional(&mut *tx)
     .await?;
     old.ok_or(AppError::NotFound)?;
-    audit::record(
-        &mut tx,
-        Some(actor.tenant_id),
-        &actor.audit(),
-        &format!("{}.renamed", what.noun()),
-        &name,
-        json!({ "id": id }),
-    )
-    .await?;
+    actor
+        .log(
+            &mut tx,
+            &format!("{}.renamed", what.noun()),
+            &name,
+            json!({ "id": id }),
+        )
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -490,15 +484,14 @@ pub async fn delete_named(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit::record(
-        &mut tx,
-        Some(actor.tenant_id),
-        &actor.audit(),
-        &format!("{}.deleted", what.noun()),
-        &name,
-        json!({ "id": id }),
-    )
-    .await?;
+    actor
+        .log(
+            &mut tx,
+            &format!("{}.deleted", what.noun()),
+            &name,
+            json!({ "id": id }),
+        )
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -663,4 +656,12 @@ pub async fn overview(state: &AppState, actor: &Actor) -> Result<crate::dto::Ove
         members_by_role,
         funnel,
     })
+}
+
+/// The name of a tenant.
+pub async fn tenant_name(state: &AppState, tenant_id: i64) -> Result<String, AppError> {
+    Ok(sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1")
+        .bind(tenant_id)
+        .fetch_one(&state.db.pool)
+        .await?)
 }

@@ -36,10 +36,7 @@ pub async fn get_audit_page(
         tenant_admin::paging(page, Some(50)),
     )
     .await?;
-    let tenant_name: String = sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1")
-        .bind(tenant_id)
-        .fetch_one(&state.db.pool)
-        .await?;
+    let tenant_name = crate::backend::tenant_admin::tenant_name(&state, tenant_id).await?;
     Ok(AuditPageData {
         tenant_id,
         tenant_name,

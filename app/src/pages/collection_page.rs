@@ -67,10 +67,7 @@ pub async fn get_collection(tenant_id: i64, kind: String) -> Result<CollectionDa
     let kind = Kind::parse(&kind)?;
     let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
     let items = crate::backend::tenant_admin::list_named(&state, &actor, kind.collection()).await?;
-    let tenant_name: String = sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1")
-        .bind(tenant_id)
-        .fetch_one(&state.db.pool)
-        .await?;
+    let tenant_name = crate::backend::tenant_admin::tenant_name(&state, tenant_id).await?;
     Ok(CollectionData {
         tenant_id,
         tenant_name,

@@ -43,10 +43,7 @@ pub async fn get_invites_page(
     let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
     let status = status.filter(|s| !s.is_empty());
     let list = invites::list_invites(&state, &actor, status.as_deref()).await?;
-    let tenant_name: String = sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1")
-        .bind(tenant_id)
-        .fetch_one(&state.db.pool)
-        .await?;
+    let tenant_name = crate::backend::tenant_admin::tenant_name(&state, tenant_id).await?;
     let organisations =
         sqlx::query("SELECT id, name FROM organisations WHERE tenant_id = $1 ORDER BY name")
             .bind(tenant_id)

@@ -43,10 +43,7 @@ pub async fn get_members_page(
         tenant_admin::paging(page, Some(20)),
     )
     .await?;
-    let tenant_name: String = sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1")
-        .bind(tenant_id)
-        .fetch_one(&state.db.pool)
-        .await?;
+    let tenant_name = crate::backend::tenant_admin::tenant_name(&state, tenant_id).await?;
     let managers: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM members WHERE tenant_id = $1 AND status = 'ACTIVE' AND roles LIKE '%\"extractor-manager\"%'",
     )
