@@ -116,3 +116,33 @@ fn a_bad_listen_address_exits_non_zero_with_one_clear_line() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("PORTICO_ADDR"), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_failed_migration_stops_start_up_with_one_clear_line() {
+    // A database whose recorded migration does not match the shipped one.
+    let dir = std::env::temp_dir().join(format!("portico-bad-migration-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/bad.db?mode=rwc", dir.display());
+    let db = app::backend::Db::connect(&url, app::backend::DbKind::Sqlite)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE _sqlx_migrations SET checksum = X'00'")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    db.pool.close().await;
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+        .env("DATABASE_URL", &url)
+        .env("PORTICO_ADDR", "127.0.0.1:0")
+        .output()
+        .expect("run portico");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("portico: database migration failed"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
