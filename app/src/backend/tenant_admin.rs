@@ -178,10 +178,12 @@ pub async fn update_member(
     }
     let mut tx = state.db.begin().await?;
     let member = member_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
+    // Permission first: someone who may not manage this member learns
+    // nothing about its state.
+    actor.ensure_can_manage(member.organisation_id, &stored_roles(&member.roles))?;
     if member.status == "DELETED" {
         return Err(AppError::NotFound);
     }
-    actor.ensure_can_manage(member.organisation_id, &stored_roles(&member.roles))?;
     let now = now_ms();
     if let Some(roles) = &change.roles {
         actor.ensure_can_manage(member.organisation_id, roles)?;
@@ -252,10 +254,12 @@ pub async fn remove_member(
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
     let member = member_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
+    // Permission first: someone who may not manage this member learns
+    // nothing about its state.
+    actor.ensure_can_manage(member.organisation_id, &stored_roles(&member.roles))?;
     if member.status == "DELETED" {
         return Err(AppError::NotFound);
     }
-    actor.ensure_can_manage(member.organisation_id, &stored_roles(&member.roles))?;
     ensure_not_last_manager(&mut tx, actor.tenant_id, &member).await?;
     sqlx::query("UPDATE members SET status = 'DELETED', updated_at = $1 WHERE id = $2")
         .bind(now_ms())

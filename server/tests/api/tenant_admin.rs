@@ -242,6 +242,15 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
             vec![("tenant_id", t.clone()), ("invite_id", invite.to_string())],
             TENANT_MANAGER_ONLY,
         ),
+        (
+            "send_bulk_invites",
+            vec![
+                ("tenant_id", t.clone()),
+                ("emails", "pending@example.com".into()),
+                ("roles[]", "extractor-viewer".into()),
+            ],
+            TENANT_MANAGER_ONLY,
+        ),
     ];
     for (name, form, expected) in &rpcs {
         for (caller, want) in callers.iter().zip(expected) {
@@ -317,6 +326,85 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
                 )
                 .await;
             if got != *want {
+                failures.push(format!(
+                    "{method} {path} as {}: {got}, expected {want}",
+                    caller.name
+                ));
+            }
+        }
+    }
+    // Destructive calls run last, callers in reverse order: the one allowed
+    // call (the manager's) comes after everyone who must be refused has tried.
+    let victim_a = ids[1];
+    let (_, second) = app
+        .api(Method::POST, "/api/v1/registration/invite", Some(&manager.jwt),
+            Some(json!({"email": "second@example.com", "roles": ["extractor-viewer"], "url": format!("{}/invite", app.state.config.base_url)})))
+        .await;
+    let second = second["id"].as_i64().unwrap();
+    let destructive_rpcs: Vec<(&str, Form)> = vec![
+        (
+            "revoke_invite",
+            vec![("tenant_id", t.clone()), ("invite_id", invite.to_string())],
+        ),
+        (
+            "delete_collection_item",
+            vec![
+                ("tenant_id", t.clone()),
+                ("kind", "projects".into()),
+                ("id", project.to_string()),
+            ],
+        ),
+        (
+            "remove_member",
+            vec![
+                ("tenant_id", t.clone()),
+                ("member_id", victim_a.to_string()),
+            ],
+        ),
+    ];
+    for (name, form) in &destructive_rpcs {
+        for (caller, want) in callers.iter().zip(TENANT_MANAGER_ONLY).rev() {
+            let client = caller
+                .person
+                .as_ref()
+                .map(|p| p.client.clone())
+                .unwrap_or_else(new_client);
+            let got = client
+                .post(app.url(&format!("/rpc/{name}")))
+                .form(form)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
+            if got != want {
+                failures.push(format!(
+                    "server function {name} as {}: {got}, expected {want}",
+                    caller.name
+                ));
+            }
+        }
+    }
+    let destructive_rest = [
+        (Method::POST, format!("/api/v1/invites/{second}/revoke")),
+        (Method::DELETE, format!("/api/v1/members/{target}")),
+    ];
+    for (method, path) in &destructive_rest {
+        for (caller, want) in callers.iter().zip(TENANT_MANAGER_ONLY).rev() {
+            let want = if *method == Method::DELETE && want == 200 {
+                204
+            } else {
+                want
+            };
+            let (got, _) = app
+                .api(
+                    method.clone(),
+                    path,
+                    caller.person.as_ref().map(|p| p.jwt.as_str()),
+                    None,
+                )
+                .await;
+            if got != want {
                 failures.push(format!(
                     "{method} {path} as {}: {got}, expected {want}",
                     caller.name
