@@ -191,9 +191,9 @@ pub async fn send_bulk_invites(
         .await
         {
             Ok(_) => "Invitation sent.".to_owned(),
-            Err(
-                e @ (AppError::Conflict(_) | AppError::ForbiddenBecause(_) | AppError::RateLimited),
-            ) => e.to_string(),
+            // Permission and verification fail on the first row, before anything
+            // is sent; only per-person outcomes are reported per row.
+            Err(e @ (AppError::Conflict(_) | AppError::RateLimited)) => e.to_string(),
             Err(e) => return Err(e),
         };
         results.push(BulkRow {
