@@ -74,6 +74,7 @@ CREATE TABLE invites (
     redirect_url    TEXT,
     url             TEXT,
     token_hash      TEXT   NOT NULL,      -- hex SHA-256 of the token
+    previous_token_hash TEXT,             -- the link a resend replaced, to say so
     status          TEXT   NOT NULL CHECK (status IN ('pending', 'accepted', 'declined', 'revoked', 'expired')),
     expired_at      BIGINT NOT NULL,
     invited_by      BIGINT REFERENCES accounts (id) ON DELETE SET NULL,
@@ -83,6 +84,7 @@ CREATE TABLE invites (
     updated_at      BIGINT NOT NULL
 );
 CREATE UNIQUE INDEX invites_token_hash_key ON invites (token_hash);
+CREATE INDEX invites_previous_token_hash_idx ON invites (previous_token_hash);
 CREATE INDEX invites_tenant_status_idx ON invites (tenant_id, status);
 CREATE INDEX invites_tenant_email_idx ON invites (tenant_id, email);
 -- At most one pending invite per (tenant, email): re-inviting refreshes it.

@@ -230,7 +230,7 @@ pub async fn create_invite(
             sqlx::query(
                 "UPDATE invites SET roles = $1, organisation_id = COALESCE($2, organisation_id), \
                  message = COALESCE($3, message), first_name = COALESCE($4, first_name), last_name = COALESCE($5, last_name), \
-                 redirect_url = COALESCE($6, redirect_url), url = COALESCE($7, url), token_hash = $8, expired_at = $9, \
+                 redirect_url = COALESCE($6, redirect_url), url = COALESCE($7, url), previous_token_hash = token_hash, token_hash = $8, expired_at = $9, \
                  invited_by = $10, send_email = $11, updated_at = $12 WHERE id = $13",
             )
             .bind(roles_json(&new.roles))
@@ -330,7 +330,8 @@ pub async fn reissue_invite(
     let now = now_ms();
     let expires = now + state.config.invite_ttl_hours * 3600 * 1000;
     let url: Option<String> = sqlx::query_scalar(
-        "UPDATE invites SET token_hash = $1, expired_at = $2, updated_at = $3 WHERE id = $4 RETURNING url",
+        "UPDATE invites SET previous_token_hash = token_hash, token_hash = $1, expired_at = $2, updated_at = $3 \
+         WHERE id = $4 RETURNING url",
     )
     .bind(&token_hash)
     .bind(expires)
@@ -486,6 +487,27 @@ pub struct Accepted {
     pub redirect_url: Option<String>,
 }
 
+/// What a link a resend or refresh replaced says.
+pub const REPLACED: &str =
+    "This link was replaced by a newer invitation email. Use the link in the most recent one.";
+
+/// Whether `token_hash` belongs to a link that a resend or a refresh
+/// replaced (only the last replaced link of each invitation is kept).
+async fn was_replaced(conn: &mut AnyConnection, token_hash: &str) -> Result<bool, AppError> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM invites WHERE previous_token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// For the acceptance page: whether an unknown `token` is a replaced link.
+pub async fn link_replaced(state: &AppState, token: &str) -> Result<bool, AppError> {
+    let mut conn = state.db.pool.acquire().await?;
+    was_replaced(&mut conn, &crypto::hash_token(token)).await
+}
+
 /// Why a token cannot be used, in words for the acceptance page.
 fn unusable(status: &str) -> AppError {
     match status {
@@ -532,7 +554,13 @@ pub async fn accept(
                 .bind(&token_hash)
                 .fetch_optional(&mut *conn)
                 .await?;
-        return Err(status.map(|s| unusable(&s)).unwrap_or(AppError::NotFound));
+        return match status {
+            Some(s) => Err(unusable(&s)),
+            None if was_replaced(&mut conn, &token_hash).await? => {
+                Err(AppError::Conflict(REPLACED.into()))
+            }
+            None => Err(AppError::NotFound),
+        };
     };
     let invite_id: i64 = invite.get(0);
     let tenant_id: i64 = invite.get(1);

@@ -20,6 +20,8 @@ use crate::pages::login_page::SignOutButton;
 pub struct InviteView {
     pub invite: Option<InvitePreview>,
     pub viewer_email: Option<String>,
+    /// The token is a link that a newer invitation email replaced.
+    pub replaced: bool,
 }
 
 #[server(prefix = "/rpc", endpoint = "get_invite_view")]
@@ -33,9 +35,12 @@ pub async fn get_invite_view(token: String) -> Result<InviteView, AppError> {
         Err(AppError::NotFound) => None,
         Err(e) => return Err(e),
     };
+    let replaced =
+        invite.is_none() && crate::backend::invites::link_replaced(&state, &token).await?;
     Ok(InviteView {
         invite,
         viewer_email,
+        replaced,
     })
 }
 
@@ -143,6 +148,15 @@ pub fn AcceptInvitePage() -> impl IntoView {
 #[component]
 fn InviteDetails(view: InviteView, token: String) -> impl IntoView {
     let Some(invite) = view.invite else {
+        if view.replaced {
+            return view! {
+                <section class="panel" role="alert">
+                    <h1>"Invitation link replaced"</h1>
+                    <p>"A newer invitation email replaced this link. Use the link in the most recent email you received."</p>
+                </section>
+            }
+            .into_any();
+        }
         return view! {
             <section class="panel" role="alert">
                 <h1>"Invitation not found"</h1>

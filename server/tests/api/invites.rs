@@ -398,7 +398,7 @@ async fn expired_revoked_replaced_and_unknown_links_each_say_why_and_cannot_be_a
     let cases = [
         (tokens[0].2.clone(), "Invitation expired"),
         (tokens[1].2.clone(), "Invitation revoked"),
-        (tokens[2].2.clone(), "Invitation not found"),
+        (tokens[2].2.clone(), "Invitation link replaced"),
         (tokens[3].2.clone(), "Invitation already used"),
         ("unknown-token".to_owned(), "Invitation not found"),
     ];
