@@ -288,11 +288,6 @@ pub async fn sign_up(state: &AppState, account: NewAccount) -> Result<AccountInf
     Ok(row.info())
 }
 
-/// The answer to every failed sign-in, whatever failed.
-pub fn invalid_credentials() -> AppError {
-    AppError::InvalidCredentials
-}
-
 /// Checks email and password; rate limited per email and per client IP.
 /// Unknown emails cost the same argon2 work as known ones.
 #[tracing::instrument(skip_all)]
@@ -322,7 +317,8 @@ pub async fn authenticate(
     let ok = crypto::verify_password(password, account.as_ref().map(|a| &a.password_hash)).await;
     match account {
         Some(account) if ok => Ok(account),
-        _ => Err(invalid_credentials()),
+        // The same answer whatever failed.
+        _ => Err(AppError::InvalidCredentials),
     }
 }
 

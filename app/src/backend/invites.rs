@@ -400,27 +400,13 @@ pub async fn list_invites(
     }
     let mut conn = state.db.pool.acquire().await?;
     expire_due(&mut conn).await?;
-    let org_filter = if actor.is_tenant_manager() {
-        None
-    } else {
-        actor.organisation_id
-    };
-    if !actor.is_tenant_manager()
-        && org_filter.is_none()
-        && !actor
-            .roles
-            .iter()
-            .any(|r| r.scope() == crate::domain::RoleScope::Tenant)
-    {
-        return Ok(Vec::new());
-    }
     let rows = sqlx::query(&format!(
         "SELECT {INVITE_COLUMNS} FROM invites WHERE tenant_id = $1 AND ($2 = '' OR status = $2) \
          AND ($3 = 0 OR organisation_id = $3) ORDER BY created_at DESC, id DESC"
     ))
     .bind(actor.tenant_id)
     .bind(status.unwrap_or(""))
-    .bind(org_filter.unwrap_or(0))
+    .bind(actor.organisation_filter())
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows.iter().map(invite_from_row).collect())

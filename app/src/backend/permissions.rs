@@ -86,6 +86,17 @@ impl Actor {
             .unwrap_or(0)
     }
 
+    /// Which organisations' data the actor reads, as a SQL filter value: 0
+    /// for all of them (the actor holds a tenant-wide role), else its own
+    /// organisation's id (-1, matching nothing, when it has none).
+    pub fn organisation_filter(&self) -> i64 {
+        if self.roles.iter().any(|r| r.scope() == RoleScope::Tenant) {
+            0
+        } else {
+            self.organisation_id.unwrap_or(-1)
+        }
+    }
+
     pub fn is_tenant_manager(&self) -> bool {
         self.level(RoleScope::Tenant) >= Role::ExtractorManager.level()
     }

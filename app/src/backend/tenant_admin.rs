@@ -329,8 +329,6 @@ pub async fn list_named(
     actor: &Actor,
     what: Collection,
 ) -> Result<Vec<NamedItem>, AppError> {
-    let own_only = what == Collection::Organisations
-        && !actor.roles.iter().any(|r| r.scope() == RoleScope::Tenant);
     let sql = match what {
         Collection::Organisations => {
             "SELECT o.id, o.name, (SELECT COUNT(*) FROM members m WHERE m.organisation_id = o.id AND m.status <> 'DELETED') \
@@ -342,10 +340,9 @@ pub async fn list_named(
     };
     let rows = sqlx::query(sql)
         .bind(actor.tenant_id)
-        .bind(if own_only {
-            actor.organisation_id.unwrap_or(-1)
-        } else {
-            0
+        .bind(match what {
+            Collection::Organisations => actor.organisation_filter(),
+            Collection::Projects => 0,
         })
         .fetch_all(&state.db.pool)
         .await?;
