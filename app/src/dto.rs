@@ -83,6 +83,7 @@ pub struct InvitePreview {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberInfo {
     pub id: i64,
+    pub tenant_id: i64,
     pub account_id: i64,
     pub email: String,
     pub first_name: String,
@@ -91,7 +92,12 @@ pub struct MemberInfo {
     pub organisation_id: Option<i64>,
     pub organisation_name: Option<String>,
     pub status: String,
+    /// The account's id as a string, or an external identity's subject.
+    pub external_id: String,
+    /// Free-form JSON object.
+    pub meta: serde_json::Value,
     pub created_at: i64,
+    pub updated_at: i64,
 }
 
 /// One page of a longer list.

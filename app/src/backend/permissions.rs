@@ -140,6 +140,16 @@ impl Actor {
         Ok(())
     }
 
+    /// The role names the actor may grant (in its own organisation, for an
+    /// organisation manager); empty for people who manage no one.
+    pub fn grantable_roles(&self) -> Vec<String> {
+        Role::ALL
+            .into_iter()
+            .filter(|r| self.ensure_can_manage(self.organisation_id, &[*r]).is_ok())
+            .map(|r| r.as_str().to_owned())
+            .collect()
+    }
+
     /// Tenant-wide management: organisations, projects, the audit log.
     pub fn ensure_tenant_manager(&self) -> Result<(), AppError> {
         if self.is_tenant_manager() {

@@ -9,6 +9,7 @@ use sqlx::{AnyConnection, Row};
 use super::accounts::AccountRow;
 use super::audit;
 use super::db::now_ms;
+use super::members::{MEMBER_SELECT, find_in_tenant, member_from_row};
 use super::permissions::Actor;
 use super::state::AppState;
 use crate::domain::{Role, RoleScope};
@@ -36,25 +37,6 @@ fn like_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-const MEMBER_LIST_SELECT: &str = "SELECT m.id, m.account_id, a.email, a.first_name, a.last_name, m.roles, m.organisation_id, o.name, \
-     m.status, m.created_at FROM members m JOIN accounts a ON a.id = m.account_id \
-     LEFT JOIN organisations o ON o.id = m.organisation_id";
-
-fn member_info(r: &sqlx::any::AnyRow) -> MemberInfo {
-    MemberInfo {
-        id: r.get(0),
-        account_id: r.get(1),
-        email: r.get(2),
-        first_name: r.get(3),
-        last_name: r.get(4),
-        roles: serde_json::from_str(&r.get::<String, _>(5)).unwrap_or_default(),
-        organisation_id: r.get(6),
-        organisation_name: r.get(7),
-        status: r.get(8),
-        created_at: r.get(9),
-    }
-}
-
 /// Members of the tenant, newest first, filtered by a search over name and
 /// email and by status. DELETED members are listed only when asked for.
 pub async fn list_members(
@@ -77,7 +59,7 @@ pub async fn list_members(
          AND (LOWER(a.email) LIKE $3 ESCAPE '\\' OR LOWER(a.first_name || ' ' || a.last_name) LIKE $3 ESCAPE '\\')";
     let (page, per_page) = page;
     let rows = sqlx::query(&format!(
-        "{MEMBER_LIST_SELECT} {filter} ORDER BY m.created_at DESC, m.id DESC LIMIT $4 OFFSET $5"
+        "{MEMBER_SELECT} {filter} ORDER BY m.created_at DESC, m.id DESC LIMIT $4 OFFSET $5"
     ))
     .bind(actor.tenant_id)
     .bind(status.unwrap_or(""))
@@ -95,27 +77,11 @@ pub async fn list_members(
     .fetch_one(&state.db.pool)
     .await?;
     Ok(Page {
-        items: rows.iter().map(member_info).collect(),
+        items: rows.iter().map(member_from_row).collect(),
         page,
         per_page,
         total,
     })
-}
-
-async fn member_in_tenant(
-    conn: &mut AnyConnection,
-    tenant_id: i64,
-    member_id: i64,
-) -> Result<MemberInfo, AppError> {
-    let row = sqlx::query(&format!(
-        "{MEMBER_LIST_SELECT} WHERE m.tenant_id = $1 AND m.id = $2"
-    ))
-    .bind(tenant_id)
-    .bind(member_id)
-    .fetch_optional(conn)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    Ok(member_info(&row))
 }
 
 fn is_manager(roles: &[String]) -> bool {
@@ -177,7 +143,7 @@ pub async fn update_member(
         ));
     }
     let mut tx = state.db.begin().await?;
-    let member = member_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
+    let member = find_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
     // Permission first: someone who may not manage this member learns
     // nothing about its state.
     actor.ensure_can_manage(member.organisation_id, &stored_roles(&member.roles))?;
@@ -240,7 +206,7 @@ pub async fn update_member(
             )
             .await?;
     }
-    let updated = member_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
+    let updated = find_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -253,7 +219,7 @@ pub async fn remove_member(
     member_id: i64,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    let member = member_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
+    let member = find_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
     // Permission first: someone who may not manage this member learns
     // nothing about its state.
     actor.ensure_can_manage(member.organisation_id, &stored_roles(&member.roles))?;
@@ -281,7 +247,7 @@ pub async fn remove_member(
 /// The actor leaves the tenant (refused for the last manager).
 pub async fn leave_tenant(state: &AppState, actor: &Actor) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    let member = member_in_tenant(&mut tx, actor.tenant_id, actor.member_id).await?;
+    let member = find_in_tenant(&mut tx, actor.tenant_id, actor.member_id).await?;
     ensure_not_last_manager(&mut tx, actor.tenant_id, &member).await?;
     sqlx::query("UPDATE members SET status = 'DELETED', updated_at = $1 WHERE id = $2")
         .bind(now_ms())

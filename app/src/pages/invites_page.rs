@@ -53,15 +53,7 @@ pub async fn get_invites_page(
             .map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1)))
             .filter(|(id, _)| actor.is_tenant_manager() || Some(*id) == actor.organisation_id)
             .collect();
-    let grantable_roles = crate::domain::Role::ALL
-        .into_iter()
-        .filter(|r| {
-            actor
-                .ensure_can_manage(actor.organisation_id, &[*r])
-                .is_ok()
-        })
-        .map(|r| r.as_str().to_owned())
-        .collect::<Vec<_>>();
+    let grantable_roles = actor.grantable_roles();
     Ok(InvitesPageData {
         tenant_id,
         tenant_name,

@@ -50,15 +50,7 @@ pub async fn get_members_page(
     .bind(tenant_id)
     .fetch_all(&state.db.pool)
     .await?;
-    let grantable_roles = crate::domain::Role::ALL
-        .into_iter()
-        .filter(|r| {
-            actor
-                .ensure_can_manage(actor.organisation_id, &[*r])
-                .is_ok()
-        })
-        .map(|r| r.as_str().to_owned())
-        .collect();
+    let grantable_roles = actor.grantable_roles();
     Ok(MembersPageData {
         tenant_id,
         tenant_name,

@@ -11,7 +11,7 @@ use app::backend::accounts::{self, NewAccount};
 use app::domain::{Email, FormParser, Password, PersonName};
 use app::{AppError, ErrorBody};
 
-use super::extract::ApiJson;
+use super::extract::{ApiJson, required};
 use super::jwt;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -33,16 +33,6 @@ pub struct AccountDto {
     email_verified: bool,
 }
 
-fn required<T>(
-    value: Option<String>,
-    parse: impl FnOnce(&str) -> Result<T, String>,
-) -> Result<T, String> {
-    match value {
-        Some(v) => parse(&v),
-        None => Err("This field is required.".into()),
-    }
-}
-
 /// Creates an account (unverified) and mails the verification link.
 #[utoipa::path(
     post, path = "/api/v1/auth/signup", tag = "auth",
@@ -58,10 +48,19 @@ pub async fn sign_up(
     ApiJson(body): ApiJson<SignupRequest>,
 ) -> Result<(StatusCode, Json<AccountDto>), AppError> {
     let mut form = FormParser::default();
-    let email = form.field("email", required(body.email, Email::parse));
-    let password = form.field("password", required(body.password, Password::parse));
-    let first_name = form.field("firstName", required(body.first_name, PersonName::parse));
-    let last_name = form.field("lastName", required(body.last_name, PersonName::parse));
+    let email = form.field("email", required(body.email.as_deref(), Email::parse));
+    let password = form.field(
+        "password",
+        required(body.password.as_deref(), Password::parse),
+    );
+    let first_name = form.field(
+        "firstName",
+        required(body.first_name.as_deref(), PersonName::parse),
+    );
+    let last_name = form.field(
+        "lastName",
+        required(body.last_name.as_deref(), PersonName::parse),
+    );
     let account = form.finish(|| {
         Some(NewAccount {
             email: email?,
@@ -116,8 +115,14 @@ pub async fn issue_token(
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> Result<Json<TokenResponse>, AppError> {
     let mut form = FormParser::default();
-    let email = form.field("email", required(body.email, |s| Ok(s.to_owned())));
-    let password = form.field("password", required(body.password, |s| Ok(s.to_owned())));
+    let email = form.field(
+        "email",
+        required(body.email.as_deref(), |s| Ok(s.to_owned())),
+    );
+    let password = form.field(
+        "password",
+        required(body.password.as_deref(), |s| Ok(s.to_owned())),
+    );
     let (email, password) = form.finish(|| Some((email?, password?)))?;
     let account = accounts::authenticate(&state, &email, &password, Some(peer.ip())).await?;
     app::backend::tenant_admin::record_sign_in(&state, &account, "api").await?;

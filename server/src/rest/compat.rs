@@ -14,7 +14,7 @@ use app::backend::invites::{self, NewInvite};
 use app::domain::{Email, FormParser, PersonName, Role};
 use app::{AppError, ErrorBody};
 
-use super::extract::{ApiCaller, ApiJson, ApiQuery};
+use super::extract::{ApiCaller, ApiJson, ApiQuery, required};
 use super::invites::actor_in;
 
 /// The role given when a compatibility request names none.
@@ -92,13 +92,7 @@ pub async fn royalti_invite(
                     .map_err(|_| "Use the numeric id of a workspace.".to_owned())
             }),
     );
-    let email = form.field(
-        "email",
-        body.email
-            .as_deref()
-            .map(Email::parse)
-            .unwrap_or(Err("This field is required.".into())),
-    );
+    let email = form.field("email", required(body.email.as_deref(), Email::parse));
     let role = form.field("role", parse_role(body.role.as_deref()));
     let first_name = form.field(
         "firstName",
@@ -254,13 +248,7 @@ pub async fn doit_invite(
     let ApiCaller(caller) = caller?;
     let ApiJson(body) = body?;
     let mut form = FormParser::default();
-    let email = form.field(
-        "email",
-        body.email
-            .as_deref()
-            .map(Email::parse)
-            .unwrap_or(Err("This field is required.".into())),
-    );
+    let email = form.field("email", required(body.email.as_deref(), Email::parse));
     let role = form.field("roleId", parse_role(body.role_id.as_deref()));
     let org = form.field("organizationId", parse_org(body.organization_id.as_ref()));
     let (email, role, org) = form.finish(|| Some((email?, role?, org?)))?;

@@ -12,6 +12,17 @@ use app::backend::{AppState, api_tokens};
 
 use super::jwt;
 
+/// Parses a required body field; a missing one is "This field is required."
+pub fn required<V: ?Sized, T>(
+    value: Option<&V>,
+    parse: impl FnOnce(&V) -> Result<T, String>,
+) -> Result<T, String> {
+    match value {
+        Some(v) => parse(v),
+        None => Err("This field is required.".into()),
+    }
+}
+
 /// `Json<T>` that answers malformed bodies with a 400 naming the problem.
 pub struct ApiJson<T>(pub T);
 

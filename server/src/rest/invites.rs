@@ -14,7 +14,7 @@ use app::domain::{Email, FormParser, Password, PersonName, Role};
 use app::dto::InviteInfo;
 use app::{AppError, ErrorBody};
 
-use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery, OptionalApiCaller};
+use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery, OptionalApiCaller, required};
 use super::registration::UserDto;
 
 /// An invitation, Extractor style.
@@ -111,20 +111,8 @@ pub async fn create_invite(
     ApiJson(body): ApiJson<InviteRequest>,
 ) -> Result<Json<InviteDto>, AppError> {
     let mut form = FormParser::default();
-    let email = form.field(
-        "email",
-        body.email
-            .as_deref()
-            .map(Email::parse)
-            .unwrap_or(Err("This field is required.".into())),
-    );
-    let roles = form.field(
-        "roles",
-        body.roles
-            .as_deref()
-            .map(Role::parse_list)
-            .unwrap_or(Err("This field is required.".into())),
-    );
+    let email = form.field("email", required(body.email.as_deref(), Email::parse));
+    let roles = form.field("roles", required(body.roles.as_deref(), Role::parse_list));
     match body.url.as_deref() {
         Some(url) => {
             form.field("url", invites::check_url(&state, url));
@@ -210,7 +198,7 @@ pub async fn resend_invite(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<TenantQuery>,
 ) -> Result<Json<InviteDto>, AppError> {
-    let actor = actor_for_invite(&state, caller, id, query.tenant_id).await?;
+    let actor = actor_for_row(&state, caller, "invites", id, query.tenant_id).await?;
     Ok(Json(
         invites::reissue_invite(&state, &actor, id, true)
             .await?
@@ -237,30 +225,32 @@ pub async fn revoke_invite(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<TenantQuery>,
 ) -> Result<Json<InviteDto>, AppError> {
-    let actor = actor_for_invite(&state, caller, id, query.tenant_id).await?;
+    let actor = actor_for_row(&state, caller, "invites", id, query.tenant_id).await?;
     Ok(Json(
         invites::revoke_invite(&state, &actor, id).await?.into(),
     ))
 }
 
-/// The actor in the invitation's tenant. An invitation of a tenant the
-/// caller is not in is simply not found.
-async fn actor_for_invite(
+/// The actor in the tenant that owns row `id` of `table` (`invites` or
+/// `members`), so an id alone finds its tenant. A row of a tenant the
+/// caller is not in, or of another tenant than `tenant_id`, is not found.
+pub async fn actor_for_row(
     state: &AppState,
     caller: AccountRow,
+    table: &'static str,
     id: i64,
     tenant_id: Option<i64>,
 ) -> Result<Actor, AppError> {
-    let invite_tenant: Option<i64> =
-        sqlx::query_scalar("SELECT tenant_id FROM invites WHERE id = $1")
+    let owner: Option<i64> =
+        sqlx::query_scalar(&format!("SELECT tenant_id FROM {table} WHERE id = $1"))
             .bind(id)
             .fetch_optional(&state.db.pool)
             .await?;
-    let invite_tenant = invite_tenant.ok_or(AppError::NotFound)?;
-    if tenant_id.is_some_and(|t| t != invite_tenant) {
+    let owner = owner.ok_or(AppError::NotFound)?;
+    if tenant_id.is_some_and(|t| t != owner) {
         return Err(AppError::NotFound);
     }
-    invites::actor_for(state, caller, invite_tenant).await
+    invites::actor_for(state, caller, owner).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -7,14 +7,14 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use app::backend::AppState;
 use app::backend::tenant_admin::{self, MemberChange};
-use app::backend::{AppState, members};
 use app::domain::{FormParser, Role};
-use app::dto::{AuditEntry, MemberInfo};
+use app::dto::AuditEntry;
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
-use super::invites::actor_in;
+use super::invites::{actor_for_row, actor_in};
 use super::registration::UserDto;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -38,11 +38,6 @@ pub struct MembersPage {
     page: i64,
     per_page: i64,
     total: i64,
-}
-
-async fn user_dto(state: &AppState, m: &MemberInfo) -> Result<UserDto, AppError> {
-    let mut conn = state.db.pool.acquire().await?;
-    Ok(members::find(&mut conn, m.id).await?.into())
 }
 
 /// The tenant's members.
@@ -70,12 +65,8 @@ pub async fn list_members(
         tenant_admin::paging(q.page, q.per_page),
     )
     .await?;
-    let mut items = Vec::with_capacity(page.items.len());
-    for m in &page.items {
-        items.push(user_dto(&state, m).await?);
-    }
     Ok(Json(MembersPage {
-        items,
+        items: page.items.into_iter().map(UserDto::from).collect(),
         page: page.page,
         per_page: page.per_page,
         total: page.total,
@@ -87,20 +78,6 @@ pub struct MemberPatch {
     roles: Option<Vec<String>>,
     /// ACTIVE or DISABLED.
     status: Option<String>,
-}
-
-/// The member's tenant, so that a member id alone finds it; another
-/// tenant's member is not found.
-async fn actor_for_member(
-    state: &AppState,
-    caller: app::backend::accounts::AccountRow,
-    member_id: i64,
-) -> Result<app::backend::permissions::Actor, AppError> {
-    let tenant: Option<i64> = sqlx::query_scalar("SELECT tenant_id FROM members WHERE id = $1")
-        .bind(member_id)
-        .fetch_optional(&state.db.pool)
-        .await?;
-    app::backend::invites::actor_for(state, caller, tenant.ok_or(AppError::NotFound)?).await
 }
 
 /// Changes a member's roles and/or status.
@@ -133,9 +110,9 @@ pub async fn update_member(
             status: body.status.clone(),
         })
     })?;
-    let actor = actor_for_member(&state, caller, id).await?;
+    let actor = actor_for_row(&state, caller, "members", id, None).await?;
     let member = tenant_admin::update_member(&state, &actor, id, change).await?;
-    Ok(Json(user_dto(&state, &member).await?))
+    Ok(Json(member.into()))
 }
 
 /// Removes a member from the tenant.
@@ -155,7 +132,7 @@ pub async fn remove_member(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
-    let actor = actor_for_member(&state, caller, id).await?;
+    let actor = actor_for_row(&state, caller, "members", id, None).await?;
     tenant_admin::remove_member(&state, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use app::backend::{AppState, accounts, invites, members};
 use app::domain::{FormParser, ProjectName, TenantName};
+use app::dto::MemberInfo;
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson};
@@ -41,8 +42,8 @@ pub struct UserDto {
     roles: Vec<String>,
 }
 
-impl From<members::MemberRow> for UserDto {
-    fn from(m: members::MemberRow) -> Self {
+impl From<MemberInfo> for UserDto {
+    fn from(m: MemberInfo) -> Self {
         UserDto {
             id: m.id,
             created_at: m.created_at,
