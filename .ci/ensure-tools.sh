@@ -2,11 +2,11 @@
 # Installs the build tools Portico needs, each only when missing, so a second
 # run costs seconds. Called by `make run` and `make test`.
 #   - the wasm32 target (rustup)
-#   - cargo-leptos 0.3.11, built from its crates.io source with one dependency
+#   - cargo-leptos 0.3.11, built from its source (fetched by cargo) with one dependency
 #     pinned back so it compiles on Rust 1.95
 #   - wasm-bindgen-cli at exactly the version of the wasm-bindgen crate
 #   - wasm-opt (npm binaryen@132; Debian's 108 emits WASM that fails to hydrate)
-# Everything comes from crates.io or npm: nothing downloads binaries from GitHub.
+# Everything comes through cargo or npm: nothing downloads binaries from GitHub.
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.11
@@ -25,11 +25,17 @@ fi
 
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   log "building cargo-leptos $CARGO_LEPTOS_VERSION from source (one-time, ~20 min)"
+  # cargo itself fetches the source: a throwaway manifest that depends on it.
   src=$(mktemp -d)
-  curl -sSfL "https://static.crates.io/crates/cargo-leptos/cargo-leptos-$CARGO_LEPTOS_VERSION.crate" \
-    | tar xz -C "$src"
+  mkdir -p "$src/fetch/src"
+  touch "$src/fetch/src/lib.rs"
+  printf '[package]\nname = "fetch-cargo-leptos"\nversion = "0.0.0"\nedition = "2021"\n\n[dependencies]\ncargo-leptos = "=%s"\n' \
+    "$CARGO_LEPTOS_VERSION" >"$src/fetch/Cargo.toml"
+  (cd "$src/fetch" && cargo fetch -q)
+  crate_dir=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"cargo-leptos-$CARGO_LEPTOS_VERSION" | head -n 1)
+  cp -r "$crate_dir" "$src/cargo-leptos"
   (
-    cd "$src/cargo-leptos-$CARGO_LEPTOS_VERSION"
+    cd "$src/cargo-leptos"
     rm -f rust-toolchain.toml
     # cargo-util-schemas 0.14.2 needs Rust 1.96; 0.14.1 is API-compatible.
     cargo update -p cargo-util-schemas --precise 0.14.1

@@ -12,6 +12,7 @@ pub mod mail;
 pub mod members;
 pub mod permissions;
 pub mod rate_limit;
+pub mod redirect;
 pub mod session;
 pub mod session_store;
 pub mod settings;

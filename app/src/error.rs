@@ -35,8 +35,14 @@ pub enum AppError {
     /// The request conflicts with what is stored (duplicate, already used, …).
     #[error("{0}")]
     Conflict(String),
-    #[error("Too many attempts. Wait a minute and try again.")]
-    RateLimited,
+    #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
+    RateLimited { retry_after_secs: u64 },
+    /// The account must confirm its email address first (SPEC §2).
+    #[error("{0}")]
+    EmailNotVerified(String),
+    /// Expensive work is at its bound (argon2); try again shortly.
+    #[error("The server is busy. Try again in {retry_after_secs} seconds.")]
+    Busy { retry_after_secs: u64 },
     /// Something broke on our side. The cause is logged where it happened;
     /// the person only ever sees this fixed sentence.
     #[error("Something went wrong on our side. Please try again.")]
@@ -56,10 +62,13 @@ impl AppError {
         match self {
             AppError::Validation(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::ForbiddenBecause(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::ForbiddenBecause(_) | AppError::EmailNotVerified(_) => {
+                StatusCode::FORBIDDEN
+            }
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Transport(_) => StatusCode::BAD_GATEWAY,
         }
@@ -72,15 +81,32 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden | AppError::ForbiddenBecause(_) => "forbidden",
+            AppError::EmailNotVerified(_) => "email_not_verified",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
-            AppError::RateLimited => "rate_limited",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::Busy { .. } => "busy",
             AppError::Internal => "internal",
             AppError::Transport(_) => "transport",
         }
     }
 
     /// The problem with `field`, if this is a validation error naming it.
+    /// Seconds a client should wait before trying again (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after_secs } | AppError::Busy { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        }
+    }
+
+    /// The account has not confirmed its email address yet.
+    pub fn email_not_verified(what: &str) -> Self {
+        AppError::EmailNotVerified(format!("Confirm your email address before you {what}."))
+    }
+
     pub fn field_error(&self, field: &str) -> Option<String> {
         match self {
             AppError::Validation(fields) => fields.get(field).cloned(),
@@ -154,7 +180,13 @@ impl From<sqlx::Error> for AppError {
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        (self.status(), axum::Json(self.body())).into_response()
+        let mut response = (self.status(), axum::Json(self.body())).into_response();
+        if let Some(secs) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+        }
+        response
     }
 }
 

@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod mail_worker;
 pub mod metrics;
 pub mod ops;
+pub mod redact;
 pub mod rest;
 pub mod rpc_status;
 pub mod startup;

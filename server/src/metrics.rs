@@ -106,10 +106,11 @@ fn escape(label: &str) -> String {
 }
 
 /// Middleware recording every request. Unmatched paths (static files, 404s)
-/// share one label so that scanners cannot blow up the series count.
+/// and unknown methods share one label each, so that scanners cannot blow
+/// up the series count.
 pub async fn track(State(metrics): State<HttpMetrics>, req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = req.method().as_str().to_owned();
+    let method = method_label(req.method()).to_owned();
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -123,6 +124,22 @@ pub async fn track(State(metrics): State<HttpMetrics>, req: Request, next: Next)
         start.elapsed().as_secs_f64(),
     );
     response
+}
+
+/// The standard methods by name; anything else (a client can send any
+/// token as a method) shares one label, so the series count is bounded.
+fn method_label(method: &http::Method) -> &'static str {
+    use http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "OTHER",
+    }
 }
 
 pub async fn render(State(metrics): State<HttpMetrics>) -> impl IntoResponse {

@@ -1,6 +1,6 @@
 //! Server functions answer every error with status 500 and the error in
 //! the body. This middleware gives each `AppError` its real status (400,
-//! 401, 403, 404, 409, 429) — the one place where `AppError::status`
+//! 401, 403, 404, 409, 429 with `Retry-After`, 503) — the one place where `AppError::status`
 //! applies to server functions, as it does to REST.
 
 use axum::body::{Body, to_bytes};
@@ -26,6 +26,12 @@ pub async fn set_error_status(req: Request, next: Next) -> Response {
     let Ok(bytes) = to_bytes(body, MAX_ERROR_BODY).await else {
         return Response::from_parts(parts, Body::empty());
     };
-    parts.status = AppError::de(bytes.clone()).status();
+    let error = AppError::de(bytes.clone());
+    parts.status = error.status();
+    if let Some(secs) = error.retry_after() {
+        parts
+            .headers
+            .insert(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+    }
     Response::from_parts(parts, Body::from(bytes))
 }

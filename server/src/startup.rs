@@ -17,6 +17,7 @@ use tower_sessions::cookie::{Key, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
 use utoipa_swagger_ui::SwaggerUi;
 
+use app::backend::rate_limit::RateLimiter;
 use app::backend::session_store::DbSessionStore;
 use app::backend::{AppState, Config, ConfigError, Db, DbError, settings};
 use app::{App, AppError, shell};
@@ -72,11 +73,11 @@ impl Application {
             })?;
         let addr = listener.local_addr().map_err(StartError::Serve)?;
         let state = AppState {
+            limiter: RateLimiter::new(db.clone(), config.rate_limits.clone()),
             db,
             config: Arc::new(config),
             secret: secret.into(),
             leptos_options: leptos_options(addr),
-            limiter: Default::default(),
         };
         let mail_worker =
             MailWorker::new(state.db.clone(), &state.config.mail, &state.config.base_url)?;
@@ -105,7 +106,7 @@ impl Application {
     ) -> Result<(), StartError> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let mail = tokio::spawn(self.mail_worker.run(stop_rx.clone()));
-        let sweeper = tokio::spawn(housekeeping(self.state.db.clone(), stop_rx));
+        let sweeper = tokio::spawn(housekeeping(self.state.clone(), stop_rx));
         let served = axum::serve(
             self.listener,
             self.router
@@ -133,11 +134,15 @@ fn leptos_options(addr: std::net::SocketAddr) -> LeptosOptions {
         .build()
 }
 
-/// Every minute: deletes expired sessions and marks invitations past
-/// their expiry as expired (reads also do it lazily).
-async fn housekeeping(db: Db, mut stop: watch::Receiver<bool>) {
+/// Every minute: deletes expired sessions and ended rate-limit windows,
+/// and marks invitations past their expiry as expired.
+async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
+    let db = state.db.clone();
     let sessions = DbSessionStore::new(db.clone());
     loop {
+        if let Err(e) = state.limiter.sweep().await {
+            tracing::warn!(error = ?e, "rate limit clean-up failed");
+        }
         if let Err(e) = sessions.delete_expired().await {
             tracing::warn!(error = %e, "expired session clean-up failed");
         }
@@ -201,7 +206,20 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(CompressionLayer::new())
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                // As tower-http's default span, with tokens in the URL redacted.
+                |req: &http::Request<axum::body::Body>| {
+                    tracing::debug_span!(
+                        target: "tower_http::trace::make_span",
+                        "request",
+                        method = %req.method(),
+                        uri = %crate::redact::redact(&req.uri().to_string()),
+                        version = ?req.version(),
+                    )
+                },
+            ),
+        )
 }
 
 /// The key that signs session cookies, derived from Portico's secret.

@@ -11,7 +11,7 @@ use super::audit::{self, AuditActor};
 use super::crypto::{self, PasswordHash};
 use super::db::now_ms;
 use super::mail;
-use super::rate_limit;
+use super::rate_limit::Bucket;
 use super::state::AppState;
 use crate::domain::{Email, Password, PersonName, ProjectName, Role, TenantName};
 use crate::dto::{AccountInfo, TenantSummary};
@@ -53,6 +53,8 @@ pub struct AccountRow {
     pub last_name: String,
     pub email_verified_at: Option<i64>,
     pub password_hash: PasswordHash,
+    /// Moves on when credentials are revoked; sessions and JWTs carry it.
+    pub credentials_version: i64,
 }
 
 impl AccountRow {
@@ -67,7 +69,8 @@ impl AccountRow {
     }
 }
 
-const ACCOUNT_COLUMNS: &str = "id, email, first_name, last_name, email_verified_at, password_hash";
+const ACCOUNT_COLUMNS: &str =
+    "id, email, first_name, last_name, email_verified_at, password_hash, credentials_version";
 
 fn account_from_row(row: &sqlx::any::AnyRow) -> AccountRow {
     AccountRow {
@@ -77,6 +80,7 @@ fn account_from_row(row: &sqlx::any::AnyRow) -> AccountRow {
         last_name: row.get(3),
         email_verified_at: row.get(4),
         password_hash: PasswordHash(row.get(5)),
+        credentials_version: row.get(6),
     }
 }
 
@@ -214,7 +218,7 @@ pub async fn create_tenant(
 }
 
 /// Queues a verification mail for `account` on the caller's transaction.
-async fn queue_verification(
+pub(crate) async fn queue_verification(
     state: &AppState,
     conn: &mut AnyConnection,
     account: &AccountRow,
@@ -242,7 +246,12 @@ async fn queue_verification(
 /// The register flow: account (unverified), tenant, first project and
 /// manager member, verification mail and audit event — all or nothing.
 #[tracing::instrument(skip_all)]
-pub async fn register(state: &AppState, reg: NewRegistration) -> Result<Registered, AppError> {
+pub async fn register(
+    state: &AppState,
+    reg: NewRegistration,
+    client_ip: Option<IpAddr>,
+) -> Result<Registered, AppError> {
+    limit_sign_up(state, &reg.account.email, client_ip).await?;
     let hash = crypto::hash_password(&reg.account.password).await?;
     let mut tx = state.db.begin().await?;
     // The tenant comes before the account on purpose: when the account
@@ -271,7 +280,12 @@ pub async fn register(state: &AppState, reg: NewRegistration) -> Result<Register
 /// `POST /api/v1/auth/signup`: an account only (no tenant), unverified,
 /// with its verification mail. A duplicate email is a 409.
 #[tracing::instrument(skip_all)]
-pub async fn sign_up(state: &AppState, account: NewAccount) -> Result<AccountInfo, AppError> {
+pub async fn sign_up(
+    state: &AppState,
+    account: NewAccount,
+    client_ip: Option<IpAddr>,
+) -> Result<AccountInfo, AppError> {
+    limit_sign_up(state, &account.email, client_ip).await?;
     let hash = crypto::hash_password(&account.password).await?;
     let mut tx = state.db.begin().await?;
     let id = insert_account(&mut tx, &account, &hash, None)
@@ -288,6 +302,19 @@ pub async fn sign_up(state: &AppState, account: NewAccount) -> Result<AccountInf
     Ok(row.info())
 }
 
+/// Sign-ups cost argon2 work and mail an address the caller names: limited
+/// per client address and per recipient.
+pub(crate) async fn limit_sign_up(
+    state: &AppState,
+    email: &Email,
+    client_ip: Option<IpAddr>,
+) -> Result<(), AppError> {
+    if let Some(ip) = client_ip {
+        state.limiter.hit(Bucket::SignUpIp, &ip.to_string()).await?;
+    }
+    state.limiter.hit(Bucket::SignUpEmail, email.as_str()).await
+}
+
 /// Checks email and password; rate limited per email and per client IP.
 /// Unknown emails cost the same argon2 work as known ones.
 #[tracing::instrument(skip_all)]
@@ -297,16 +324,14 @@ pub async fn authenticate(
     password: &str,
     client_ip: Option<IpAddr>,
 ) -> Result<AccountRow, AppError> {
-    let normalised = email.trim().to_lowercase();
-    state.limiter.hit(
-        &format!("sign-in:email:{normalised}"),
-        rate_limit::SIGN_IN_PER_EMAIL,
-    )?;
     if let Some(ip) = client_ip {
-        state
-            .limiter
-            .hit(&format!("sign-in:ip:{ip}"), rate_limit::SIGN_IN_PER_IP)?;
+        state.limiter.hit(Bucket::SignInIp, &ip.to_string()).await?;
     }
+    // The limiter keys on a hash, so an unbounded email costs nothing there.
+    state
+        .limiter
+        .hit(Bucket::SignInEmail, &email.trim().to_lowercase())
+        .await?;
     let account = match Email::parse(email) {
         Ok(email) => {
             let mut conn = state.db.pool.acquire().await?;
@@ -314,7 +339,7 @@ pub async fn authenticate(
         }
         Err(_) => None,
     };
-    let ok = crypto::verify_password(password, account.as_ref().map(|a| &a.password_hash)).await;
+    let ok = crypto::verify_password(password, account.as_ref().map(|a| &a.password_hash)).await?;
     match account {
         Some(account) if ok => Ok(account),
         // The same answer whatever failed.
@@ -330,14 +355,13 @@ pub async fn request_password_reset(
     email: &Email,
     client_ip: Option<IpAddr>,
 ) -> Result<(), AppError> {
+    if let Some(ip) = client_ip {
+        state.limiter.hit(Bucket::ResetIp, &ip.to_string()).await?;
+    }
     state
         .limiter
-        .hit(&format!("reset:email:{email}"), rate_limit::RESET_PER_EMAIL)?;
-    if let Some(ip) = client_ip {
-        state
-            .limiter
-            .hit(&format!("reset:ip:{ip}"), rate_limit::RESET_PER_IP)?;
-    }
+        .hit(Bucket::ResetEmail, email.as_str())
+        .await?;
     let mut tx = state.db.begin().await?;
     if let Some(account) = find_by_email(&mut tx, email).await? {
         let (token, hash) = crypto::new_token();
@@ -390,8 +414,38 @@ async fn consume_token(
     })
 }
 
-/// Sets a new password from a reset link and signs the account out
-/// everywhere else. A reset link also proves the mailbox.
+/// Revokes every credential of the account issued so far: API tokens,
+/// sessions (but `keep_session`) and JWTs (their version no longer
+/// matches). Password reset, password change and the first verification of
+/// the address call it, so that an account someone prepared before the
+/// owner took it over (pre-hijack) keeps no way in.
+/// Returns the new credentials version.
+async fn revoke_credentials(conn: &mut AnyConnection, account_id: i64) -> Result<i64, AppError> {
+    let now = now_ms();
+    let version: i64 = sqlx::query_scalar(
+        "UPDATE accounts SET credentials_version = credentials_version + 1, updated_at = $1 WHERE id = $2 \
+         RETURNING credentials_version",
+    )
+    .bind(now)
+    .bind(account_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(account_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(version)
+}
+
+/// Sets a new password from a reset link and revokes every credential
+/// issued before. A reset link also proves the mailbox.
 #[tracing::instrument(skip_all)]
 pub async fn reset_password(
     state: &AppState,
@@ -411,10 +465,7 @@ pub async fn reset_password(
     .bind(account_id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?;
+    revoke_credentials(&mut tx, account_id).await?;
     let account = find_by_id(&mut tx, account_id)
         .await?
         .ok_or(AppError::Internal)?;
@@ -422,16 +473,25 @@ pub async fn reset_password(
     Ok(account)
 }
 
-/// Confirms the email address of the token's account.
+/// Confirms the email address of the token's account. The first
+/// confirmation revokes every credential issued before it: whoever made
+/// the account before the mailbox's owner confirmed it loses access.
 #[tracing::instrument(skip_all)]
 pub async fn verify_email(state: &AppState, token: &str) -> Result<AccountRow, AppError> {
     let mut tx = state.db.begin().await?;
     let account_id = consume_token(&mut tx, "verify_email", token).await?;
-    sqlx::query("UPDATE accounts SET email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 WHERE id = $2")
-        .bind(now_ms())
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?;
+    let first = sqlx::query(
+        "UPDATE accounts SET email_verified_at = $1, updated_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(account_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if first {
+        revoke_credentials(&mut tx, account_id).await?;
+    }
     let account = find_by_id(&mut tx, account_id)
         .await?
         .ok_or(AppError::Internal)?;
@@ -441,10 +501,10 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<AccountRow, A
 
 /// Sends a new verification mail to a signed-in, unverified account.
 pub async fn resend_verification(state: &AppState, account_id: i64) -> Result<(), AppError> {
-    state.limiter.hit(
-        &format!("verify-mail:{account_id}"),
-        rate_limit::VERIFY_MAIL_PER_ACCOUNT,
-    )?;
+    state
+        .limiter
+        .hit(Bucket::VerifyMailAccount, &account_id.to_string())
+        .await?;
     let mut tx = state.db.begin().await?;
     let account = find_by_id(&mut tx, account_id)
         .await?
@@ -497,16 +557,16 @@ pub async fn update_profile(
     Ok(())
 }
 
-/// Changes the password after checking the current one, and signs the
-/// account out of every other session (`keep_session`).
+/// Changes the password after checking the current one and revokes every
+/// credential issued before; returns the new credentials version, under
+/// which the caller signs the current browser in again.
 pub async fn change_password(
     state: &AppState,
     account: &AccountRow,
     current: &str,
     new: &Password,
-    keep_session: Option<&str>,
-) -> Result<(), AppError> {
-    if !crypto::verify_password(current, Some(&account.password_hash)).await {
+) -> Result<i64, AppError> {
+    if !crypto::verify_password(current, Some(&account.password_hash)).await? {
         return Err(AppError::field(
             "currentPassword",
             "This is not your current password.",
@@ -520,11 +580,7 @@ pub async fn change_password(
         .bind(account.id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
-        .bind(account.id)
-        .bind(keep_session.unwrap_or(""))
-        .execute(&mut *tx)
-        .await?;
+    let version = revoke_credentials(&mut tx, account.id).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(version)
 }

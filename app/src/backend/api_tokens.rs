@@ -3,6 +3,7 @@
 
 use sqlx::Row;
 
+use super::accounts::AccountRow;
 use super::crypto;
 use super::db::{Db, now_ms};
 use crate::dto::{ApiTokenInfo, NewApiToken};
@@ -12,7 +13,13 @@ use crate::error::AppError;
 /// secret scanners.
 pub const TOKEN_PREFIX: &str = "pt_";
 
-pub async fn create(db: &Db, account_id: i64, name: &str) -> Result<NewApiToken, AppError> {
+/// A new token for `account`. Unverified accounts get none: a token made
+/// before the owner of the address confirmed it would outlive them.
+pub async fn create(db: &Db, account: &AccountRow, name: &str) -> Result<NewApiToken, AppError> {
+    if account.email_verified_at.is_none() {
+        return Err(AppError::email_not_verified("create API tokens"));
+    }
+    let account_id = account.id;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(AppError::field(

@@ -2,7 +2,11 @@
 //! Every value is validated here, so a typo stops the server with one line
 //! naming the variable instead of failing later.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+
+use ipnet::IpNet;
+
+use super::rate_limit::RateLimits;
 
 /// Which database `DATABASE_URL` points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +40,10 @@ pub struct Config {
     /// `None`: generate one and keep it in the database on first start.
     pub secret: Option<String>,
     pub secure_cookies: bool,
+    /// `PORTICO_RATE_LIMITS`: the defaults, overrides, or off.
+    pub rate_limits: RateLimits,
+    /// `PORTICO_TRUSTED_PROXIES`: peers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 /// A configuration value that cannot be used, with the variable it came from.
@@ -162,6 +170,28 @@ impl Config {
             },
         };
 
+        let (var, limits) = get("PORTICO_RATE_LIMITS", "");
+        let rate_limits =
+            RateLimits::parse(&limits).map_err(|problem| err(var, &limits, &problem))?;
+
+        let (var, proxies) = get("PORTICO_TRUSTED_PROXIES", "");
+        let trusted_proxies = proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<IpNet>()
+                    .or_else(|_| p.parse::<IpAddr>().map(IpNet::from))
+                    .map_err(|_| {
+                        err(
+                            var,
+                            &proxies,
+                            "expected comma-separated addresses or CIDRs such as 10.0.0.0/8",
+                        )
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
         Ok(Config {
             database_url,
             db_kind,
@@ -172,23 +202,50 @@ impl Config {
             invite_ttl_hours,
             secret,
             secure_cookies,
+            rate_limits,
+            trusted_proxies,
         })
     }
 }
 
-/// `scheme://host[:port]` of an http(s) URL, lower-cased and without a path
-/// or trailing slash; `None` when `url` is not http(s) or has no host.
+/// `scheme://host[:port]` of an http(s) URL, as a browser would read it
+/// (WHATWG parsing: tabs and newlines dropped, backslashes as slashes),
+/// lower-cased and without a path; `None` when `url` is not http(s), has
+/// no host or carries credentials.
 pub fn parse_origin(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "http" && scheme != "https" {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    if !matches!(parsed.scheme(), "http" | "https")
+        || parsed.host().is_none()
+        || !parsed.username().is_empty()
+        || parsed.password().is_some()
+    {
         return None;
     }
-    let authority = rest.split(['/', '?', '#']).next()?;
-    if authority.is_empty() || authority.contains('@') || authority.contains(char::is_whitespace) {
-        return None;
+    Some(parsed.origin().ascii_serialization())
+}
+
+impl Config {
+    /// The address of the client: the socket peer, or, when the peer is a
+    /// trusted proxy, the last address in `X-Forwarded-For` that is not one
+    /// of the trusted proxies.
+    pub fn client_ip(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
+        let trusted = |ip: &IpAddr| self.trusted_proxies.iter().any(|net| net.contains(ip));
+        if !trusted(&peer) {
+            return peer;
+        }
+        let Some(header) = forwarded_for else {
+            return peer;
+        };
+        let mut client = peer;
+        for hop in header.rsplit(',') {
+            match hop.trim().parse::<IpAddr>() {
+                Ok(ip) if trusted(&ip) => client = ip,
+                Ok(ip) => return ip,
+                Err(_) => break,
+            }
+        }
+        client
     }
-    Some(format!("{scheme}://{}", authority.to_ascii_lowercase()))
 }
 
 #[cfg(test)]
@@ -262,5 +319,38 @@ mod tests {
         );
         assert_eq!(parse_origin("javascript://x"), None);
         assert_eq!(parse_origin("https://user@evil.com"), None);
+        // Read as a browser would: the TAB is dropped, the backslash is a slash.
+        assert_eq!(
+            parse_origin("https://evil.example\t\\@portico.example").as_deref(),
+            Some("https://evil.example")
+        );
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+        let c = config(&[("PORTICO_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.1")]).unwrap();
+        let proxy: IpAddr = "10.1.2.3".parse().unwrap();
+        let stranger: IpAddr = "203.0.113.9".parse().unwrap();
+        // A client behind the proxy; anything it put in front is ignored.
+        assert_eq!(
+            c.client_ip(proxy, Some("1.1.1.1, 198.51.100.7, 10.9.9.9"))
+                .to_string(),
+            "198.51.100.7"
+        );
+        // Not from a proxy: the header is the client's own word.
+        assert_eq!(c.client_ip(stranger, Some("1.1.1.1")), stranger);
+        assert_eq!(c.client_ip(proxy, None), proxy);
+        assert_eq!(
+            config(&[("PORTICO_TRUSTED_PROXIES", "not-a-cidr")])
+                .unwrap_err()
+                .var,
+            "PORTICO_TRUSTED_PROXIES"
+        );
+        assert_eq!(
+            config(&[("PORTICO_RATE_LIMITS", "sign_in_ip=lots")])
+                .unwrap_err()
+                .var,
+            "PORTICO_RATE_LIMITS"
+        );
     }
 }

@@ -1,9 +1,12 @@
 //! Passwords and tokens. Passwords are hashed with argon2id (OWASP
 //! parameters: 19 MiB, 2 passes, 1 lane) on a blocking thread, never on the
-//! async runtime. Tokens are 32 random bytes in base64url; only their
+//! async runtime, and at most one hash per core at a time: a request that
+//! cannot get a turn within [`ARGON2_WAIT`] is answered 503 with
+//! `Retry-After` instead of queueing without bound. Tokens are 32 random bytes in base64url; only their
 //! SHA-256 is stored, so a database leak does not leak usable links.
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -25,9 +28,38 @@ impl std::fmt::Debug for PasswordHash {
     }
 }
 
+/// How long a request waits for a turn at argon2 before giving up.
+pub const ARGON2_WAIT: Duration = Duration::from_secs(5);
+
+/// One permit per core: argon2 is CPU- and memory-bound (19 MiB each).
+fn argon2_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
+/// Runs argon2 work on a blocking thread once a permit is free.
+async fn with_argon2<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let busy = AppError::Busy {
+        retry_after_secs: 2,
+    };
+    let _permit = tokio::time::timeout(ARGON2_WAIT, argon2_permits().acquire())
+        .await
+        .map_err(|_| busy.clone())?
+        .map_err(|_| busy)?;
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        tracing::error!(error = %e, "password hashing task failed");
+        AppError::Internal
+    })
+}
+
 pub async fn hash_password(password: &Password) -> Result<PasswordHash, AppError> {
     let password = password.expose().to_owned();
-    tokio::task::spawn_blocking(move || {
+    with_argon2(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| PasswordHash(h.to_string()))
@@ -36,11 +68,7 @@ pub async fn hash_password(password: &Password) -> Result<PasswordHash, AppError
                 AppError::Internal
             })
     })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "password hashing task failed");
-        AppError::Internal
-    })?
+    .await?
 }
 
 /// A hash of a random password, verified against when the email is unknown
@@ -57,14 +85,18 @@ fn dummy_hash() -> &'static str {
 }
 
 /// Checks `password` against `hash`, or against a dummy hash when there is
-/// no account, always doing the same work.
-pub async fn verify_password(password: &str, hash: Option<&PasswordHash>) -> bool {
+/// no account, always doing the same work. `Busy` when argon2 is at its
+/// bound.
+pub async fn verify_password(
+    password: &str,
+    hash: Option<&PasswordHash>,
+) -> Result<bool, AppError> {
     let password = password.to_owned();
     let (hash, real) = match hash {
         Some(h) => (h.0.clone(), true),
         None => (String::new(), false),
     };
-    tokio::task::spawn_blocking(move || {
+    with_argon2(move || {
         let hash = if real { hash.as_str() } else { dummy_hash() };
         let ok = Argon2::default()
             .verify_password(password.as_bytes(), hash)
@@ -72,7 +104,6 @@ pub async fn verify_password(password: &str, hash: Option<&PasswordHash>) -> boo
         ok && real
     })
     .await
-    .unwrap_or(false)
 }
 
 /// A new random token (32 bytes, base64url) and the hash to store.
@@ -108,9 +139,18 @@ mod tests {
             "{}",
             h.0
         );
-        assert!(verify_password("correct horse battery", Some(&h)).await);
-        assert!(!verify_password("wrong horse battery", Some(&h)).await);
-        assert!(!verify_password("correct horse battery", None).await);
+        assert_eq!(
+            verify_password("correct horse battery", Some(&h)).await,
+            Ok(true)
+        );
+        assert_eq!(
+            verify_password("wrong horse battery", Some(&h)).await,
+            Ok(false)
+        );
+        assert_eq!(
+            verify_password("correct horse battery", None).await,
+            Ok(false)
+        );
     }
 
     #[test]

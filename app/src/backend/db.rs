@@ -10,6 +10,9 @@ use sqlx::{AnyPool, Executor};
 
 use super::config::DbKind;
 
+pub mod rate_limits;
+pub mod tenants;
+
 /// Why the database could not be opened; shown as one line at start-up.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {

@@ -14,18 +14,13 @@ use super::crypto;
 use super::db::now_ms;
 use super::mail;
 use super::permissions::Actor;
-use super::rate_limit::Limit;
+use super::rate_limit::Bucket;
 use super::state::AppState;
 use crate::domain::{Email, PersonName, Role};
 use crate::dto::{InviteInfo, InvitePreview};
 use crate::error::AppError;
 use crate::format::format_ms;
 
-/// Invitations one tenant may create per hour.
-pub const INVITES_PER_TENANT: Limit = Limit {
-    max: 200,
-    window: std::time::Duration::from_secs(3600),
-};
 const MESSAGE_MAX_CHARS: usize = 2000;
 
 /// A parsed invitation request.
@@ -174,16 +169,12 @@ pub async fn create_invite(
     actor: &Actor,
     new: NewInvite,
 ) -> Result<IssuedInvite, AppError> {
-    if actor.account.email_verified_at.is_none() {
-        return Err(AppError::ForbiddenBecause(
-            "Confirm your email address before sending invitations.".into(),
-        ));
-    }
+    actor.ensure_can_invite()?;
     actor.ensure_can_manage(new.organisation_id, &new.roles)?;
-    state.limiter.hit(
-        &format!("invites:tenant:{}", actor.tenant_id),
-        INVITES_PER_TENANT,
-    )?;
+    state
+        .limiter
+        .hit(Bucket::InvitesTenant, &actor.tenant_id.to_string())
+        .await?;
     let mut tx = state.db.begin().await?;
     if let Some(org) = new.organisation_id {
         let exists: Option<i64> =
@@ -213,25 +204,52 @@ pub async fn create_invite(
             new.email
         )));
     }
-    expire_due(&mut tx).await?;
-
     let (token, token_hash) = crypto::new_token();
     let now = now_ms();
     let expires = now + state.config.invite_ttl_hours * 3600 * 1000;
-    let pending: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM invites WHERE tenant_id = $1 AND email = $2 AND status = 'pending'",
+    // The pending invitation of this address, if any (one per tenant and
+    // email, by a unique index). One past its expiry is expired: it ends
+    // here, and a new invitation takes its place.
+    let pending: Option<(i64, i64, Option<i64>, String)> = sqlx::query_as(
+        "SELECT id, expired_at, organisation_id, roles FROM invites \
+         WHERE tenant_id = $1 AND email = $2 AND status = 'pending'",
     )
     .bind(actor.tenant_id)
     .bind(new.email.as_str())
     .fetch_optional(&mut *tx)
     .await?;
+    let pending = match pending {
+        Some((id, expired_at, _, _)) if expired_at <= now => {
+            sqlx::query("UPDATE invites SET status = 'expired', updated_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            None
+        }
+        Some((id, _, organisation_id, roles)) => {
+            // Refreshing rewrites the invitation and kills its link: only
+            // someone who may manage the existing one may do that.
+            let roles: Vec<String> = serde_json::from_str(&roles).unwrap_or_default();
+            actor
+                .ensure_can_manage(organisation_id, &parse_stored_roles(&roles))
+                .map_err(|_| {
+                    AppError::ForbiddenBecause(format!(
+                        "{} already has a pending invitation that you may not change. Ask a tenant manager.",
+                        new.email
+                    ))
+                })?;
+            Some(id)
+        }
+        None => None,
+    };
     let (invite_id, action) = match pending {
         Some(id) => {
             sqlx::query(
                 "UPDATE invites SET roles = $1, organisation_id = COALESCE($2, organisation_id), \
                  message = COALESCE($3, message), first_name = COALESCE($4, first_name), last_name = COALESCE($5, last_name), \
                  redirect_url = COALESCE($6, redirect_url), url = COALESCE($7, url), previous_token_hash = token_hash, token_hash = $8, expired_at = $9, \
-                 invited_by = $10, send_email = $11, updated_at = $12 WHERE id = $13",
+                 invited_by = $10, send_email = $11, token_mailed = $11, updated_at = $12 WHERE id = $13",
             )
             .bind(roles_json(&new.roles))
             .bind(new.organisation_id)
@@ -253,8 +271,8 @@ pub async fn create_invite(
         None => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO invites (tenant_id, email, roles, organisation_id, message, first_name, last_name, redirect_url, url, \
-                 token_hash, status, expired_at, invited_by, send_email, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $14, $14) RETURNING id",
+                 token_hash, status, expired_at, invited_by, send_email, token_mailed, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $13, $14, $14) RETURNING id",
             )
             .bind(actor.tenant_id)
             .bind(new.email.as_str())
@@ -329,13 +347,16 @@ pub async fn reissue_invite(
     let (token, token_hash) = crypto::new_token();
     let now = now_ms();
     let expires = now + state.config.invite_ttl_hours * 3600 * 1000;
+    // A copied link was handed to the manager, not mailed: accepting it
+    // proves nothing about the mailbox.
     let url: Option<String> = sqlx::query_scalar(
-        "UPDATE invites SET previous_token_hash = token_hash, token_hash = $1, expired_at = $2, updated_at = $3 \
-         WHERE id = $4 RETURNING url",
+        "UPDATE invites SET previous_token_hash = token_hash, token_hash = $1, expired_at = $2, updated_at = $3, \
+         token_mailed = $4 WHERE id = $5 RETURNING url",
     )
     .bind(&token_hash)
     .bind(expires)
     .bind(now)
+    .bind(i64::from(send_mail))
     .bind(id)
     .fetch_one(&mut *tx)
     .await?;
@@ -456,7 +477,8 @@ pub enum Acceptor {
     /// A signed-in account (must own the invited email).
     Account(AccountRow),
     /// Nobody signed in and no account for the email yet: create one,
-    /// already verified, because the link proves the mailbox.
+    /// verified when the link was mailed to the address (it proves the
+    /// mailbox), unverified with a verification mail otherwise.
     NewAccount {
         first_name: PersonName,
         last_name: PersonName,
@@ -468,6 +490,8 @@ pub enum Acceptor {
 #[derive(Debug, Clone)]
 pub struct Accepted {
     pub account_id: i64,
+    /// For signing the new member's browser in.
+    pub credentials_version: i64,
     pub tenant_id: i64,
     pub member_id: i64,
     pub redirect_url: Option<String>,
@@ -522,11 +546,10 @@ pub async fn accept(
     let token_hash = crypto::hash_token(token);
     let mut tx = state.db.begin().await?;
     let now = now_ms();
-    let claimed = sqlx::query(
+    let claimed = sqlx::query(&format!(
         "UPDATE invites SET status = 'accepted', updated_at = $1 \
-         WHERE token_hash = $2 AND status = 'pending' AND expired_at > $1 \
-         RETURNING id, tenant_id, email, roles, organisation_id, redirect_url",
-    )
+         WHERE token_hash = $2 AND status = 'pending' AND expired_at > $1 RETURNING {CLAIMED_COLUMNS}"
+    ))
     .bind(now)
     .bind(&token_hash)
     .fetch_optional(&mut *tx)
@@ -534,26 +557,73 @@ pub async fn accept(
     let Some(invite) = claimed else {
         drop(tx);
         let mut conn = state.db.pool.acquire().await?;
-        expire_due(&mut conn).await?;
-        let status: Option<String> =
-            sqlx::query_scalar("SELECT status FROM invites WHERE token_hash = $1")
+        let found: Option<(String, i64)> =
+            sqlx::query_as("SELECT status, expired_at FROM invites WHERE token_hash = $1")
                 .bind(&token_hash)
                 .fetch_optional(&mut *conn)
                 .await?;
-        return match status {
-            Some(s) => Err(unusable(&s)),
+        return match found {
+            // Past its expiry: expired to every reader, swept or not.
+            Some((s, expired_at)) if s == "pending" && expired_at <= now => {
+                Err(unusable("expired"))
+            }
+            Some((s, _)) => Err(unusable(&s)),
             None if was_replaced(&mut conn, &token_hash).await? => {
                 Err(AppError::Conflict(REPLACED.into()))
             }
             None => Err(AppError::NotFound),
         };
     };
-    let invite_id: i64 = invite.get(0);
-    let tenant_id: i64 = invite.get(1);
-    let email: String = invite.get(2);
-    let roles: String = invite.get(3);
-    let organisation_id: Option<i64> = invite.get(4);
-    let redirect_url: Option<String> = invite.get(5);
+    complete_acceptance(state, tx, claimed_invite(&invite), acceptor, new_hash, now).await
+}
+
+/// What the claiming UPDATE returns.
+const CLAIMED_COLUMNS: &str =
+    "id, tenant_id, email, roles, organisation_id, redirect_url, token_mailed";
+
+/// An invitation just claimed for acceptance.
+struct Claimed {
+    id: i64,
+    tenant_id: i64,
+    email: String,
+    roles: String,
+    organisation_id: Option<i64>,
+    redirect_url: Option<String>,
+    /// The token went out in a mail to the invited address.
+    token_mailed: bool,
+}
+
+fn claimed_invite(row: &sqlx::any::AnyRow) -> Claimed {
+    Claimed {
+        id: row.get(0),
+        tenant_id: row.get(1),
+        email: row.get(2),
+        roles: row.get(3),
+        organisation_id: row.get(4),
+        redirect_url: row.get(5),
+        token_mailed: row.get::<i64, _>(6) != 0,
+    }
+}
+
+/// The rest of an acceptance, on the transaction that claimed `invite`:
+/// the account (checked, or created), the member, the audit event.
+async fn complete_acceptance(
+    state: &AppState,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    invite: Claimed,
+    acceptor: Acceptor,
+    new_hash: Option<crypto::PasswordHash>,
+    now: i64,
+) -> Result<Accepted, AppError> {
+    let Claimed {
+        id: invite_id,
+        tenant_id,
+        email,
+        roles,
+        organisation_id,
+        redirect_url,
+        token_mailed,
+    } = invite;
 
     let account = match acceptor {
         Acceptor::Account(account) => {
@@ -577,7 +647,10 @@ pub async fn accept(
                 last_name,
             };
             let hash = new_hash.ok_or(AppError::Internal)?;
-            let id = accounts::insert_account(&mut tx, &new, &hash, Some(now))
+            // Only a link Portico mailed to the address proves the mailbox
+            // (SPEC §2); a link the inviter was handed does not.
+            let verified_at = token_mailed.then_some(now);
+            let id = accounts::insert_account(&mut tx, &new, &hash, verified_at)
                 .await
                 .map_err(|e| match e {
                     AppError::Validation(_) => AppError::Conflict(
@@ -585,9 +658,13 @@ pub async fn accept(
                     ),
                     other => other,
                 })?;
-            accounts::find_by_id(&mut tx, id)
+            let account = accounts::find_by_id(&mut tx, id)
                 .await?
-                .ok_or(AppError::Internal)?
+                .ok_or(AppError::Internal)?;
+            if !token_mailed {
+                accounts::queue_verification(state, &mut tx, &account).await?;
+            }
+            account
         }
     };
 
@@ -650,6 +727,7 @@ pub async fn accept(
     tx.commit().await?;
     Ok(Accepted {
         account_id: account.id,
+        credentials_version: account.credentials_version,
         tenant_id,
         member_id,
         redirect_url,
@@ -690,39 +768,41 @@ pub async fn decline(state: &AppState, token: &str, account: &AccountRow) -> Res
     Ok(())
 }
 
-/// The newest pending, unexpired invitation for `email` (the invite flow of
-/// `POST /api/v1/registration`).
-pub async fn pending_for_email(state: &AppState, email: &str) -> Result<Option<i64>, AppError> {
-    let mut conn = state.db.pool.acquire().await?;
-    expire_due(&mut conn).await?;
-    Ok(sqlx::query_scalar("SELECT id FROM invites WHERE email = $1 AND status = 'pending' ORDER BY created_at DESC, id DESC")
-        .bind(email)
-        .fetch_optional(&mut *conn)
-        .await?)
-}
-
-/// Accepts invitation `id` for `account` without a token: the account's
-/// verified identity matches the invited email (API invite flow).
-pub async fn accept_by_id(
-    state: &AppState,
-    id: i64,
-    account: AccountRow,
-) -> Result<Accepted, AppError> {
-    // Re-key the invitation with a fresh token, then accept through the one
-    // code path that enforces single use.
-    let (token, token_hash) = crypto::new_token();
-    let done = sqlx::query(
-        "UPDATE invites SET token_hash = $1 WHERE id = $2 AND status = 'pending' AND email = $3",
-    )
-    .bind(&token_hash)
-    .bind(id)
-    .bind(&account.email)
-    .execute(&state.db.pool)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::NotFound);
+/// The email-match flow of `POST /api/v1/registration`: accepts the
+/// newest pending, unexpired invitation for the caller's email, without a
+/// token. Only a verified email may join this way (SPEC §2): otherwise
+/// anyone who signs up with an invited address would take the invitation.
+/// The invitation's link is not re-keyed, so the mailed one stays whole
+/// until the claim succeeds.
+#[tracing::instrument(skip_all)]
+pub async fn accept_by_email(state: &AppState, account: AccountRow) -> Result<Accepted, AppError> {
+    if account.email_verified_at.is_none() {
+        return Err(AppError::email_not_verified(
+            "join a tenant by your email address; or open the link in your invitation",
+        ));
     }
-    accept(state, &token, Acceptor::Account(account)).await
+    let mut tx = state.db.begin().await?;
+    let now = now_ms();
+    let claimed = sqlx::query(&format!(
+        "UPDATE invites SET status = 'accepted', updated_at = $1 WHERE id = ( \
+           SELECT id FROM invites WHERE email = $2 AND status = 'pending' AND expired_at > $1 \
+           ORDER BY created_at DESC, id DESC LIMIT 1) \
+         AND status = 'pending' RETURNING {CLAIMED_COLUMNS}"
+    ))
+    .bind(now)
+    .bind(&account.email)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    complete_acceptance(
+        state,
+        tx,
+        claimed_invite(&claimed),
+        Acceptor::Account(account),
+        None,
+        now,
+    )
+    .await
 }
 
 /// For the background sweep.

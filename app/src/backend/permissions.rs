@@ -106,6 +106,22 @@ impl Actor {
             && self.level(RoleScope::Organisation) >= Role::OrganisationManager.level()
     }
 
+    /// Whether the actor may send invitations at all: a manager (of the
+    /// tenant or of an organisation) whose email is verified. Checked
+    /// before any input is parsed, so a bulk request from someone who may
+    /// not invite costs nothing.
+    pub fn ensure_can_invite(&self) -> Result<(), AppError> {
+        if !self.is_tenant_manager() && !self.is_organisation_manager() {
+            return Err(AppError::ForbiddenBecause(
+                "Only managers can do that.".into(),
+            ));
+        }
+        if self.account.email_verified_at.is_none() {
+            return Err(AppError::email_not_verified("send invitations"));
+        }
+        Ok(())
+    }
+
     /// Whether the actor manages people in `organisation_id` holding
     /// `roles`: tenant managers everywhere; organisation managers only in
     /// their own organisation, only for `organisation-*` roles, never

@@ -1,66 +1,206 @@
-//! Fixed-window rate limits kept in memory: sign-in, password reset and
-//! invite creation. Each instance counts on its own; behind a load balancer
-//! the effective limit is the per-instance limit times the instance count.
+//! Fixed-window rate limits kept in the database, so every instance on one
+//! database counts against the same limit. One upsert per hit; the key is a
+//! hash of the bucket and the subject (email, address, tenant), so a row's
+//! size is bounded whatever a client sends. Limits are configurable with
+//! `PORTICO_RATE_LIMITS` (`off`, or `name=N/period,…`), see [`RateLimits`].
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
+use sha2::{Digest, Sha256};
+
+use super::db::{Db, now_ms};
 use crate::error::AppError;
 
 /// A limit: at most `max` hits per `window` for one key.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {
     pub max: u32,
     pub window: Duration,
 }
 
-pub const SIGN_IN_PER_EMAIL: Limit = Limit {
-    max: 10,
-    window: Duration::from_secs(60),
-};
-pub const SIGN_IN_PER_IP: Limit = Limit {
-    max: 50,
-    window: Duration::from_secs(60),
-};
-pub const RESET_PER_EMAIL: Limit = Limit {
-    max: 5,
-    window: Duration::from_secs(60 * 15),
-};
-pub const RESET_PER_IP: Limit = Limit {
-    max: 20,
-    window: Duration::from_secs(60 * 15),
-};
-pub const VERIFY_MAIL_PER_ACCOUNT: Limit = Limit {
-    max: 5,
-    window: Duration::from_secs(60 * 15),
-};
+const fn limit(max: u32, seconds: u64) -> Limit {
+    Limit {
+        max,
+        window: Duration::from_secs(seconds),
+    }
+}
 
-#[derive(Debug, Clone, Default)]
+/// What is limited, each with its configuration name and default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    SignInEmail,
+    SignInIp,
+    ResetEmail,
+    ResetIp,
+    VerifyMailAccount,
+    InvitesTenant,
+    SignUpIp,
+    SignUpEmail,
+}
+
+impl Bucket {
+    pub const ALL: [Bucket; 8] = [
+        Bucket::SignInEmail,
+        Bucket::SignInIp,
+        Bucket::ResetEmail,
+        Bucket::ResetIp,
+        Bucket::VerifyMailAccount,
+        Bucket::InvitesTenant,
+        Bucket::SignUpIp,
+        Bucket::SignUpEmail,
+    ];
+
+    /// The name used in `PORTICO_RATE_LIMITS` and the README.
+    pub fn name(self) -> &'static str {
+        match self {
+            Bucket::SignInEmail => "sign_in_email",
+            Bucket::SignInIp => "sign_in_ip",
+            Bucket::ResetEmail => "reset_email",
+            Bucket::ResetIp => "reset_ip",
+            Bucket::VerifyMailAccount => "verify_mail_account",
+            Bucket::InvitesTenant => "invites_tenant",
+            Bucket::SignUpIp => "sign_up_ip",
+            Bucket::SignUpEmail => "sign_up_email",
+        }
+    }
+
+    pub fn default_limit(self) -> Limit {
+        match self {
+            Bucket::SignInEmail => limit(10, 60),
+            Bucket::SignInIp => limit(50, 60),
+            Bucket::ResetEmail => limit(5, 15 * 60),
+            Bucket::ResetIp => limit(20, 15 * 60),
+            Bucket::VerifyMailAccount => limit(5, 15 * 60),
+            Bucket::InvitesTenant => limit(200, 3600),
+            Bucket::SignUpIp => limit(30, 10 * 60),
+            Bucket::SignUpEmail => limit(3, 3600),
+        }
+    }
+
+    fn index(self) -> usize {
+        Bucket::ALL.iter().position(|b| *b == self).unwrap_or(0)
+    }
+}
+
+/// The limits in force: the defaults, overridden by `PORTICO_RATE_LIMITS`,
+/// or none at all (`off`, for benchmarks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimits {
+    limits: Option<[Limit; Bucket::ALL.len()]>,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            limits: Some(Bucket::ALL.map(Bucket::default_limit)),
+        }
+    }
+}
+
+impl RateLimits {
+    pub fn off() -> Self {
+        RateLimits { limits: None }
+    }
+
+    /// Parses `off` or `name=N/period,…` (period: a number and `s`, `m`,
+    /// `h` or `d`, e.g. `sign_in_ip=50/1m`). Names not given keep their
+    /// defaults.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let spec = spec.trim();
+        if spec.eq_ignore_ascii_case("off") {
+            return Ok(RateLimits::off());
+        }
+        let mut limits = Bucket::ALL.map(Bucket::default_limit);
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, value) = part
+                .split_once('=')
+                .ok_or_else(|| format!("{part:?} is not name=N/period"))?;
+            let bucket = Bucket::ALL
+                .into_iter()
+                .find(|b| b.name() == name.trim())
+                .ok_or_else(|| {
+                    let names: Vec<&str> = Bucket::ALL.iter().map(|b| b.name()).collect();
+                    format!("unknown limit {name:?}; known: {}", names.join(", "))
+                })?;
+            limits[bucket.index()] = parse_limit(value.trim())
+                .ok_or_else(|| format!("{value:?} is not N/period, e.g. 50/1m"))?;
+        }
+        Ok(RateLimits {
+            limits: Some(limits),
+        })
+    }
+
+    pub fn get(&self, bucket: Bucket) -> Option<Limit> {
+        self.limits.map(|l| l[bucket.index()])
+    }
+}
+
+fn parse_limit(value: &str) -> Option<Limit> {
+    let (max, period) = value.split_once('/')?;
+    let max: u32 = max.trim().parse().ok().filter(|m| *m > 0)?;
+    let period = period.trim();
+    let unit = period.chars().last()?;
+    let count: u64 = period[..period.len() - unit.len_utf8()].parse().ok()?;
+    let seconds = match unit {
+        's' => count,
+        'm' => count.checked_mul(60)?,
+        'h' => count.checked_mul(3600)?,
+        'd' => count.checked_mul(86_400)?,
+        _ => return None,
+    };
+    (1..=366 * 86_400)
+        .contains(&seconds)
+        .then(|| limit(max, seconds))
+}
+
+/// Counts hits in the database.
+#[derive(Debug, Clone)]
 pub struct RateLimiter {
-    windows: Arc<Mutex<HashMap<String, (Instant, u32)>>>,
+    db: Db,
+    limits: Arc<RateLimits>,
 }
 
 impl RateLimiter {
-    /// Counts one hit for `key`; `RateLimited` once the limit is exceeded.
-    pub fn hit(&self, key: &str, limit: Limit) -> Result<(), AppError> {
-        let now = Instant::now();
-        let Ok(mut windows) = self.windows.lock() else {
+    pub fn new(db: Db, limits: RateLimits) -> Self {
+        RateLimiter {
+            db,
+            limits: Arc::new(limits),
+        }
+    }
+
+    /// Counts one hit of `subject` in `bucket`; `RateLimited` (with the
+    /// seconds until the window ends) once the limit is exceeded.
+    pub async fn hit(&self, bucket: Bucket, subject: &str) -> Result<(), AppError> {
+        let Some(limit) = self.limits.get(bucket) else {
             return Ok(());
         };
-        if windows.len() > 100_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(3600));
-        }
-        let entry = windows.entry(key.to_owned()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= limit.window {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        if entry.1 > limit.max {
-            Err(AppError::RateLimited)
+        let key = hex::encode(&Sha256::digest(format!("{}\n{subject}", bucket.name()))[..16]);
+        let now = now_ms();
+        let window_ms = limit.window.as_millis() as i64;
+        let mut conn = self.db.pool.acquire().await?;
+        let (hits, window_start) =
+            super::db::rate_limits::hit(&mut conn, &key, now, now - window_ms).await?;
+        if hits > i64::from(limit.max) {
+            let remaining_ms = (window_start + window_ms - now).max(1000);
+            Err(AppError::RateLimited {
+                retry_after_secs: (remaining_ms as u64).div_ceil(1000),
+            })
         } else {
             Ok(())
         }
+    }
+
+    /// Forgets windows that ended; run periodically.
+    pub async fn sweep(&self) -> Result<u64, AppError> {
+        let longest = Bucket::ALL
+            .iter()
+            .filter_map(|b| self.limits.get(*b))
+            .map(|l| l.window.as_millis() as i64)
+            .max()
+            .unwrap_or(0);
+        let mut conn = self.db.pool.acquire().await?;
+        super::db::rate_limits::delete_older_than(&mut conn, now_ms() - longest).await
     }
 }
 
@@ -69,16 +209,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_hit_after_the_limit_is_refused_per_key() {
-        let limiter = RateLimiter::default();
-        let limit = Limit {
-            max: 3,
-            window: Duration::from_secs(60),
-        };
-        for _ in 0..3 {
-            limiter.hit("a", limit).unwrap();
-        }
-        assert_eq!(limiter.hit("a", limit), Err(AppError::RateLimited));
-        assert!(limiter.hit("b", limit).is_ok());
+    fn overrides_change_only_the_named_limits() {
+        let limits = RateLimits::parse("sign_in_ip=5/30s, invites_tenant=1000/1d").unwrap();
+        assert_eq!(limits.get(Bucket::SignInIp), Some(limit(5, 30)));
+        assert_eq!(limits.get(Bucket::InvitesTenant), Some(limit(1000, 86_400)));
+        assert_eq!(
+            limits.get(Bucket::ResetEmail),
+            Some(Bucket::ResetEmail.default_limit())
+        );
+        assert_eq!(
+            RateLimits::parse("off").unwrap().get(Bucket::SignInIp),
+            None
+        );
+    }
+
+    #[test]
+    fn bad_limits_name_the_problem() {
+        assert!(
+            RateLimits::parse("sign_in=5/1m")
+                .unwrap_err()
+                .contains("unknown limit")
+        );
+        assert!(RateLimits::parse("sign_in_ip=5").is_err());
+        assert!(RateLimits::parse("sign_in_ip=0/1m").is_err());
+        assert!(RateLimits::parse("sign_in_ip=5/1y").is_err());
+        assert!(RateLimits::parse("sign_in_ip=5/99999999999999999999d").is_err());
     }
 }

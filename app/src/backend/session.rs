@@ -8,7 +8,7 @@ use axum::extract::ConnectInfo;
 use tower_sessions::Session;
 
 use super::accounts::{self, AccountRow};
-use super::session_store::ACCOUNT_KEY;
+use super::session_store::{ACCOUNT_KEY, CREDENTIALS_VERSION_KEY};
 use super::state::AppState;
 use crate::error::AppError;
 
@@ -23,6 +23,16 @@ pub async fn current_session() -> Result<Session, AppError> {
         .map_err(session_error)
 }
 
+/// The account id the session was signed in as, whether or not its
+/// credentials still hold.
+pub async fn signed_in_account_id() -> Result<Option<i64>, AppError> {
+    current_session()
+        .await?
+        .get::<i64>(ACCOUNT_KEY)
+        .await
+        .map_err(session_error)
+}
+
 /// The signed-in account, if any.
 pub async fn current_account(state: &AppState) -> Result<Option<AccountRow>, AppError> {
     let session = current_session().await?;
@@ -33,8 +43,17 @@ pub async fn current_account(state: &AppState) -> Result<Option<AccountRow>, App
     else {
         return Ok(None);
     };
+    // A session issued before a password reset, a password change or the
+    // first verification of the address is worthless (pre-hijack).
+    let version = session
+        .get::<i64>(CREDENTIALS_VERSION_KEY)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(0);
     let mut conn = state.db.pool.acquire().await?;
-    accounts::find_by_id(&mut conn, id).await
+    Ok(accounts::find_by_id(&mut conn, id)
+        .await?
+        .filter(|a| a.credentials_version == version))
 }
 
 /// The signed-in account, or `Unauthorized`.
@@ -44,9 +63,13 @@ pub async fn require_account(state: &AppState) -> Result<AccountRow, AppError> {
 
 /// Signs `account_id` in under a new session id, so that an id planted
 /// before sign-in (session fixation) is worthless.
-pub async fn sign_in(account_id: i64) -> Result<(), AppError> {
+pub async fn sign_in(account_id: i64, credentials_version: i64) -> Result<(), AppError> {
     let session = current_session().await?;
     session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(CREDENTIALS_VERSION_KEY, credentials_version)
+        .await
+        .map_err(session_error)?;
     session
         .insert(ACCOUNT_KEY, account_id)
         .await
@@ -59,12 +82,17 @@ pub async fn sign_out() -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
 }
 
-/// The peer address of the request, for per-IP rate limits.
-pub async fn client_ip() -> Option<IpAddr> {
-    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+/// The client's address, for per-IP rate limits: the socket peer, or what
+/// a trusted proxy says in `X-Forwarded-For` (see `Config::client_ip`).
+pub async fn client_ip(state: &AppState) -> Option<IpAddr> {
+    let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
         .await
-        .ok()
-        .map(|c| c.0.ip())
+        .ok()?
+        .0
+        .ip();
+    let headers = leptos_axum::extract::<http::HeaderMap>().await.ok()?;
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    Some(state.config.client_ip(peer, forwarded))
 }
 
 /// The signed-in account acting in `tenant_id`: 401 when signed out, 404
@@ -77,9 +105,4 @@ pub async fn require_actor(
     let account = require_account(&state).await?;
     let actor = super::invites::actor_for(&state, account, tenant_id).await?;
     Ok((state, actor))
-}
-
-/// The id of the current session, if it has been stored.
-pub async fn current_session_id() -> Result<Option<String>, AppError> {
-    Ok(current_session().await?.id().map(|id| id.to_string()))
 }

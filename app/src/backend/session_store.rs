@@ -10,6 +10,8 @@ use super::db::{Db, now_ms};
 
 /// The session key holding the signed-in account's id.
 pub const ACCOUNT_KEY: &str = "account_id";
+/// The session key holding the account's credentials version at sign-in.
+pub const CREDENTIALS_VERSION_KEY: &str = "credentials_version";
 
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {
@@ -114,18 +116,4 @@ impl SessionStore for DbSessionStore {
             .map_err(backend)?;
         Ok(())
     }
-}
-
-/// Signs the account out everywhere, except the session `keep` if given.
-pub async fn delete_sessions_of(
-    db: &Db,
-    account_id: i64,
-    keep: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
-        .bind(account_id)
-        .bind(keep.unwrap_or(""))
-        .execute(&db.pool)
-        .await?;
-    Ok(())
 }

@@ -8,7 +8,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::accounts::AccountRow;
 use super::audit;
-use super::db::now_ms;
+use super::db::{self, now_ms};
 use super::members::{MEMBER_SELECT, find_in_tenant, member_from_row};
 use super::permissions::Actor;
 use super::state::AppState;
@@ -18,10 +18,15 @@ use crate::error::AppError;
 
 pub const MAX_PER_PAGE: i64 = 100;
 
-/// Page number and size, clamped to sane values.
+/// The last page number anyone can ask for: its offset fits every
+/// database's integer comfortably.
+pub const MAX_PAGE: i64 = 1_000_000;
+
+/// Page number and size, clamped to sane values (a page past the data is
+/// empty, never an overflow).
 pub fn paging(page: Option<i64>, per_page: Option<i64>) -> (i64, i64) {
     (
-        page.unwrap_or(1).max(1),
+        page.unwrap_or(1).clamp(1, MAX_PAGE),
         per_page.unwrap_or(25).clamp(1, MAX_PER_PAGE),
     )
 }
@@ -143,6 +148,9 @@ pub async fn update_member(
         ));
     }
     let mut tx = state.db.begin().await?;
+    // The last-manager rule counts, then writes: one change at a time per
+    // tenant, or two managers demoting each other could both pass.
+    db::tenants::lock(&mut tx, actor.tenant_id).await?;
     let member = find_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
     // Permission first: someone who may not manage this member learns
     // nothing about its state.
@@ -219,6 +227,9 @@ pub async fn remove_member(
     member_id: i64,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
+    // The last-manager rule counts, then writes: one change at a time per
+    // tenant, or two managers demoting each other could both pass.
+    db::tenants::lock(&mut tx, actor.tenant_id).await?;
     let member = find_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
     // Permission first: someone who may not manage this member learns
     // nothing about its state.
@@ -247,6 +258,7 @@ pub async fn remove_member(
 /// The actor leaves the tenant (refused for the last manager).
 pub async fn leave_tenant(state: &AppState, actor: &Actor) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
+    db::tenants::lock(&mut tx, actor.tenant_id).await?;
     let member = find_in_tenant(&mut tx, actor.tenant_id, actor.member_id).await?;
     ensure_not_last_manager(&mut tx, actor.tenant_id, &member).await?;
     sqlx::query("UPDATE members SET status = 'DELETED', updated_at = $1 WHERE id = $2")

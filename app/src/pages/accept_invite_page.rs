@@ -50,8 +50,8 @@ pub async fn get_invite_view(token: String) -> Result<InviteView, AppError> {
 fn after_accepting(state: &crate::backend::AppState, accepted: &crate::backend::invites::Accepted) {
     let target = accepted
         .redirect_url
-        .clone()
-        .filter(|u| crate::backend::invites::check_url(state, u).is_ok())
+        .as_deref()
+        .and_then(|u| crate::backend::redirect::allowed_absolute(&state.config, u))
         .unwrap_or_else(|| format!("/t/{}", accepted.tenant_id));
     leptos_axum::redirect(&target);
 }
@@ -97,7 +97,7 @@ pub async fn accept_invite_new_account(
         })
     })?;
     let accepted = invites::accept(&state, &token, acceptor).await?;
-    session::sign_in(accepted.account_id).await?;
+    session::sign_in(accepted.account_id, accepted.credentials_version).await?;
     after_accepting(&state, &accepted);
     Ok(())
 }
@@ -112,10 +112,10 @@ pub async fn sign_in_and_accept(token: String, password: String) -> Result<(), A
         &state,
         &preview.email,
         &password,
-        session::client_ip().await,
+        session::client_ip(&state).await,
     )
     .await?;
-    session::sign_in(account.id).await?;
+    session::sign_in(account.id, account.credentials_version).await?;
     crate::backend::tenant_admin::record_sign_in(&state, &account, "browser").await?;
     let accepted = invites::accept(&state, &token, invites::Acceptor::Account(account)).await?;
     after_accepting(&state, &accepted);

@@ -34,7 +34,7 @@ pub async fn get_account_overview() -> Result<AccountOverview, AppError> {
 pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
     let state = crate::backend::app_state()?;
     let account = crate::backend::session::require_account(&state).await?;
-    crate::backend::api_tokens::create(&state.db, account.id, &name).await
+    crate::backend::api_tokens::create(&state.db, &account, &name).await
 }
 
 #[server(prefix = "/rpc", endpoint = "revoke_api_token")]
@@ -68,15 +68,11 @@ pub async fn change_password(
     let account = session::require_account(&state).await?;
     let new = crate::domain::Password::parse(&new_password)
         .map_err(|e| AppError::field("newPassword", e))?;
-    let keep = session::current_session_id().await?;
-    crate::backend::accounts::change_password(
-        &state,
-        &account,
-        &current_password,
-        &new,
-        keep.as_deref(),
-    )
-    .await?;
+    let version =
+        crate::backend::accounts::change_password(&state, &account, &current_password, &new)
+            .await?;
+    // Every session was revoked; this browser continues under a new one.
+    session::sign_in(account.id, version).await?;
     leptos_axum::redirect("/account?saved=password");
     Ok(())
 }

@@ -142,17 +142,26 @@ pub async fn send_bulk_invites(
 ) -> Result<Vec<BulkRow>, AppError> {
     use crate::backend::invites::{self, NewInvite};
     let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    // Permission before parsing: someone who may not invite costs nothing.
+    actor.ensure_can_invite()?;
     let mut form = crate::domain::FormParser::default();
     let (roles, org, message) = parse_common(&mut form, &roles, &organisation_id, &message);
     let rows = split_emails(&emails);
     if rows.is_empty() {
         form.field::<()>("emails", Err("Paste at least one email address.".into()));
     }
+    if rows.len() > MAX_BULK_ROWS {
+        return Err(AppError::field(
+            "emails",
+            format!("Paste at most {MAX_BULK_ROWS} addresses at a time."),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
     let mut parsed = Vec::new();
     let mut problems = Vec::new();
     for (n, raw) in rows.iter().enumerate() {
         match Email::parse(raw) {
-            Ok(e) if parsed.contains(&e) => {
+            Ok(e) if !seen.insert(e.clone()) => {
                 problems.push(format!("Row {} ({raw}): listed twice.", n + 1))
             }
             Ok(e) => parsed.push(e),
@@ -185,7 +194,7 @@ pub async fn send_bulk_invites(
             Ok(_) => "Invitation sent.".to_owned(),
             // Permission and verification fail on the first row, before anything
             // is sent; only per-person outcomes are reported per row.
-            Err(e @ (AppError::Conflict(_) | AppError::RateLimited)) => e.to_string(),
+            Err(e @ (AppError::Conflict(_) | AppError::RateLimited { .. })) => e.to_string(),
             Err(e) => return Err(e),
         };
         results.push(BulkRow {
@@ -196,11 +205,17 @@ pub async fn send_bulk_invites(
     Ok(results)
 }
 
+/// The most addresses one bulk invitation takes (said in the form).
+pub const MAX_BULK_ROWS: usize = 500;
+
 /// The rows of a pasted list: one address per line, comma or semicolon.
+/// Stops one row past [`MAX_BULK_ROWS`], so a huge paste costs no more
+/// than that to refuse.
 pub fn split_emails(raw: &str) -> Vec<String> {
     raw.split(['\n', ',', ';'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
+        .take(MAX_BULK_ROWS + 1)
         .map(str::to_owned)
         .collect()
 }
@@ -323,7 +338,11 @@ fn InvitesView(
             </section>
             <section class="panel" aria-labelledby="bulk-heading">
                 <h2 id="bulk-heading">"Invite many people"</h2>
-                <p>"Paste one email address per line. Every row is checked before anything is sent."</p>
+                <p>
+                    {format!(
+                        "Paste one email address per line, at most {MAX_BULK_ROWS}. Every row is checked before anything is sent.",
+                    )}
+                </p>
                 <ActionForm action=bulk attr:class="stacked">
                     <input type="hidden" name="tenant_id" value=tenant_id />
                     <div class="field">

@@ -7,14 +7,6 @@ use leptos_router::hooks::use_query_map;
 use crate::components::form_field::{FormError, FormField, field_error};
 use crate::error::AppError;
 
-/// Where to go after signing in: only paths on this site.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/account".to_owned(),
-    }
-}
-
 #[server(prefix = "/rpc", endpoint = "sign_in")]
 pub async fn sign_in(
     email: String,
@@ -23,23 +15,25 @@ pub async fn sign_in(
 ) -> Result<(), AppError> {
     use crate::backend::{accounts, session};
     let state = crate::backend::app_state()?;
-    let ip = session::client_ip().await;
+    let ip = session::client_ip(&state).await;
     let account = accounts::authenticate(&state, &email, &password, ip).await?;
-    session::sign_in(account.id).await?;
+    session::sign_in(account.id, account.credentials_version).await?;
     crate::backend::tenant_admin::record_sign_in(&state, &account, "browser").await?;
-    leptos_axum::redirect(&safe_next(next.as_deref()));
+    leptos_axum::redirect(&crate::backend::redirect::local_target(
+        &state.config,
+        next.as_deref(),
+        "/account",
+    ));
     Ok(())
 }
 
 #[server(prefix = "/rpc", endpoint = "sign_out")]
 pub async fn sign_out(next: Option<String>) -> Result<(), AppError> {
+    let state = crate::backend::app_state()?;
     crate::backend::session::sign_out().await?;
     // The marker makes the target a new URL, so the hydrated app fetches
     // the page again as the signed-out visitor.
-    let target = match next.filter(|n| !n.is_empty()) {
-        Some(n) => safe_next(Some(&n)),
-        None => "/login".to_owned(),
-    };
+    let target = crate::backend::redirect::local_target(&state.config, next.as_deref(), "/login");
     let sep = if target.contains('?') { '&' } else { '?' };
     leptos_axum::redirect(&format!("{target}{sep}signed_out=1"));
     Ok(())

@@ -14,7 +14,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::backend::{accounts, session};
     let state = crate::backend::app_state()?;
     let email = Email::parse(&email).map_err(|e| AppError::field("email", e))?;
-    accounts::request_password_reset(&state, &email, session::client_ip().await).await?;
+    accounts::request_password_reset(&state, &email, session::client_ip(&state).await).await?;
     leptos_axum::redirect("/forgot-password?sent=1");
     Ok(())
 }

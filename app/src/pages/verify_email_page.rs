@@ -9,8 +9,15 @@ use crate::error::AppError;
 
 #[server(prefix = "/rpc", endpoint = "verify_email")]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
+    use crate::backend::session;
     let state = crate::backend::app_state()?;
-    crate::backend::accounts::verify_email(&state, &token).await?;
+    let signed_in_as = session::signed_in_account_id().await?;
+    let account = crate::backend::accounts::verify_email(&state, &token).await?;
+    // The first confirmation revokes every session of the account; the
+    // browser that holds the mailed link keeps going under a new one.
+    if signed_in_as == Some(account.id) {
+        session::sign_in(account.id, account.credentials_version).await?;
+    }
     leptos_axum::redirect("/verify-email?done=1");
     Ok(())
 }

@@ -11,7 +11,7 @@ use app::backend::accounts::{self, NewAccount};
 use app::domain::{Email, FormParser, Password, PersonName};
 use app::{AppError, ErrorBody};
 
-use super::extract::{ApiJson, required};
+use super::extract::{ApiJson, ClientIp, required};
 use super::jwt;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -41,10 +41,15 @@ pub struct AccountDto {
         (status = 201, description = "Account created", body = AccountDto),
         (status = 400, description = "Invalid fields", body = ErrorBody),
         (status = 409, description = "Email already registered", body = ErrorBody),
+        (status = 429, description = "Too many sign-ups from this address or to this email", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Password hashing is at capacity", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn sign_up(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<SignupRequest>,
 ) -> Result<(StatusCode, Json<AccountDto>), AppError> {
     let mut form = FormParser::default();
@@ -69,7 +74,7 @@ pub async fn sign_up(
             last_name: last_name?,
         })
     })?;
-    let info = accounts::sign_up(&state, account).await?;
+    let info = accounts::sign_up(&state, account, Some(ip)).await?;
     Ok((
         StatusCode::CREATED,
         Json(AccountDto {
@@ -106,12 +111,15 @@ pub struct TokenResponse {
         (status = 200, description = "Access token", body = TokenResponse),
         (status = 400, description = "Missing fields", body = ErrorBody),
         (status = 401, description = "Email or password incorrect", body = ErrorBody),
-        (status = 429, description = "Too many attempts", body = ErrorBody),
+        (status = 429, description = "Too many attempts", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Password hashing is at capacity", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn issue_token(
     State(state): State<AppState>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> Result<Json<TokenResponse>, AppError> {
     let mut form = FormParser::default();
@@ -124,10 +132,10 @@ pub async fn issue_token(
         required(body.password.as_deref(), |s| Ok(s.to_owned())),
     );
     let (email, password) = form.finish(|| Some((email?, password?)))?;
-    let account = accounts::authenticate(&state, &email, &password, Some(peer.ip())).await?;
+    let account = accounts::authenticate(&state, &email, &password, Some(ip)).await?;
     app::backend::tenant_admin::record_sign_in(&state, &account, "api").await?;
     Ok(Json(TokenResponse {
-        access_token: jwt::issue(&state.secret, account.id)?,
+        access_token: jwt::issue(&state.secret, &account)?,
         token_type: "Bearer".into(),
         expires_in: jwt::ACCESS_TOKEN_SECONDS,
     }))

@@ -72,6 +72,8 @@ pub struct RoyaltiInviteResponse {
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown workspace", body = ErrorBody),
         (status = 409, description = "Already an active member", body = ErrorBody),
+        (status = 429, description = "Too many invitations", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn royalti_invite(
@@ -174,7 +176,13 @@ impl IntoResponse for DoitError {
             }
             other => (other.status(), other.to_string()),
         };
-        (status, Json(DoitErrorBody { error })).into_response()
+        let mut response = (status, Json(DoitErrorBody { error })).into_response();
+        if let Some(secs) = self.0.retry_after() {
+            response
+                .headers_mut()
+                .insert(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+        }
+        response
     }
 }
 
@@ -237,6 +245,8 @@ fn parse_org(raw: Option<&serde_json::Value>) -> Result<Option<i64>, String> {
         (status = 400, description = "Invalid fields or already a member", body = DoitErrorBody),
         (status = 401, description = "Invalid API key", body = DoitErrorBody),
         (status = 403, description = "Not allowed", body = DoitErrorBody),
+        (status = 429, description = "Too many invitations", body = DoitErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 500, description = "Server error", body = DoitErrorBody),
     )
 )]

@@ -75,14 +75,17 @@ impl FromRequestParts<AppState> for ApiCaller {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(AppError::Unauthorized)?;
-        let account_id = if token.starts_with(api_tokens::TOKEN_PREFIX) {
-            api_tokens::authenticate(&state.db, token).await?
+        let (account_id, version) = if token.starts_with(api_tokens::TOKEN_PREFIX) {
+            (api_tokens::authenticate(&state.db, token).await?, None)
         } else {
-            jwt::verify(&state.secret, token)?
+            let (id, version) = jwt::verify(&state.secret, token)?;
+            (id, Some(version))
         };
         let mut conn = state.db.pool.acquire().await?;
         let account = accounts::find_by_id(&mut conn, account_id)
             .await?
+            // A JWT issued before the credentials were revoked is void.
+            .filter(|a| version.is_none_or(|v| v == a.credentials_version))
             .ok_or(AppError::Unauthorized)?;
         Ok(ApiCaller(account))
     }
@@ -104,6 +107,30 @@ impl FromRequestParts<AppState> for OptionalApiCaller {
         }
         let ApiCaller(account) = ApiCaller::from_request_parts(parts, state).await?;
         Ok(OptionalApiCaller(Some(account)))
+    }
+}
+
+/// The client's address: the socket peer, or what a trusted proxy says in
+/// `X-Forwarded-For` (`PORTICO_TRUSTED_PROXIES`).
+pub struct ClientIp(pub std::net::IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+            .ok_or(AppError::Internal)?;
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        Ok(ClientIp(state.config.client_ip(peer, forwarded)))
     }
 }
 

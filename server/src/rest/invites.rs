@@ -102,7 +102,8 @@ pub struct InviteRequest {
         (status = 403, description = "Not allowed to grant these roles here", body = ErrorBody),
         (status = 404, description = "Unknown tenant", body = ErrorBody),
         (status = 409, description = "Already an active member", body = ErrorBody),
-        (status = 429, description = "Too many invitations", body = ErrorBody),
+        (status = 429, description = "Too many invitations", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn create_invite(
@@ -307,7 +308,9 @@ pub struct AcceptRequest {
 }
 
 /// Accepts an invitation: as the bearer's account, or — without a bearer —
-/// creating a verified account from firstName, lastName and password.
+/// creating an account from firstName, lastName and password (verified
+/// when the invitation's link was mailed to the address, else unverified
+/// with a verification mail).
 #[utoipa::path(
     post, path = "/api/v1/invites/accept", tag = "invitations", request_body = AcceptRequest,
     responses(
@@ -317,6 +320,8 @@ pub struct AcceptRequest {
         (status = 403, description = "The invitation is for another email", body = ErrorBody),
         (status = 404, description = "Unknown invitation token", body = ErrorBody),
         (status = 409, description = "Already used, revoked, expired, or already a member", body = ErrorBody),
+        (status = 503, description = "Password hashing is at capacity", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn accept_invite(

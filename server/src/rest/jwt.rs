@@ -4,6 +4,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, deco
 use serde::{Deserialize, Serialize};
 
 use app::AppError;
+use app::backend::accounts::AccountRow;
 use app::backend::now_ms;
 
 /// Lifetime of an access token, in seconds.
@@ -16,15 +17,19 @@ struct Claims {
     aud: String,
     iat: i64,
     exp: i64,
+    /// The account's credentials version when issued: a password reset or
+    /// change, or the first verification, moves it on and voids the token.
+    ver: i64,
 }
 
-pub fn issue(secret: &str, account_id: i64) -> Result<String, AppError> {
+pub fn issue(secret: &str, account: &AccountRow) -> Result<String, AppError> {
     let now = now_ms() / 1000;
     let claims = Claims {
-        sub: account_id.to_string(),
+        sub: account.id.to_string(),
         aud: AUDIENCE.into(),
         iat: now,
         exp: now + ACCESS_TOKEN_SECONDS,
+        ver: account.credentials_version,
     };
     encode(
         &Header::new(Algorithm::HS256),
@@ -37,8 +42,8 @@ pub fn issue(secret: &str, account_id: i64) -> Result<String, AppError> {
     })
 }
 
-/// The account id of a valid, unexpired token.
-pub fn verify(secret: &str, token: &str) -> Result<i64, AppError> {
+/// The account id and credentials version of a valid, unexpired token.
+pub fn verify(secret: &str, token: &str) -> Result<(i64, i64), AppError> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.set_audience(&[AUDIENCE]);
     validation.leeway = 5;
@@ -48,7 +53,12 @@ pub fn verify(secret: &str, token: &str) -> Result<i64, AppError> {
         &validation,
     )
     .map_err(|_| AppError::Unauthorized)?;
-    data.claims.sub.parse().map_err(|_| AppError::Unauthorized)
+    let id = data
+        .claims
+        .sub
+        .parse()
+        .map_err(|_| AppError::Unauthorized)?;
+    Ok((id, data.claims.ver))
 }
 
 #[cfg(test)]
@@ -58,8 +68,17 @@ mod tests {
     #[test]
     fn a_token_verifies_with_its_secret_only() {
         let secret = "0123456789abcdef0123456789abcdef";
-        let token = issue(secret, 42).unwrap();
-        assert_eq!(verify(secret, &token), Ok(42));
+        let account = AccountRow {
+            id: 42,
+            email: "a@example.com".into(),
+            first_name: "A".into(),
+            last_name: "B".into(),
+            email_verified_at: None,
+            password_hash: app::backend::crypto::PasswordHash(String::new()),
+            credentials_version: 3,
+        };
+        let token = issue(secret, &account).unwrap();
+        assert_eq!(verify(secret, &token), Ok((42, 3)));
         assert_eq!(
             verify("another-secret-another-secret-xx", &token),
             Err(AppError::Unauthorized)

@@ -72,6 +72,7 @@ impl From<MemberInfo> for UserDto {
         (status = 200, description = "The caller's member record", body = UserDto),
         (status = 400, description = "Invalid fields", body = ErrorBody),
         (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "The caller's email is not verified (code email_not_verified)", body = ErrorBody),
         (status = 404, description = "No pending invitation for the caller", body = ErrorBody),
         (status = 409, description = "Already a member", body = ErrorBody),
     )
@@ -104,10 +105,7 @@ pub async fn register(
         }
         _ => {
             form.finish(|| Some(()))?;
-            let invite_id = invites::pending_for_email(&state, &caller.email)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let accepted = invites::accept_by_id(&state, invite_id, caller).await?;
+            let accepted = invites::accept_by_email(&state, caller).await?;
             let mut conn = state.db.pool.acquire().await?;
             Ok(Json(
                 members::find(&mut conn, accepted.member_id).await?.into(),

@@ -132,6 +132,9 @@ async fn registration_with_an_api_token_runs_the_register_flow() {
     let app = spawn_app().await;
     app.register("ada@example.com", "Acme").await;
     let res = app.rpc("create_api_token", &[("name", "CI")]).await;
+    assert_eq!(res.status(), 403, "unverified accounts get no API tokens");
+    app.verify_email_of("ada@example.com").await;
+    let res = app.rpc("create_api_token", &[("name", "CI")]).await;
     assert_eq!(res.status(), 200);
     let created: serde_json::Value = res.json().await.unwrap();
     let token = created["token"].as_str().unwrap().to_owned();
@@ -202,6 +205,16 @@ async fn registration_refuses_a_foreign_url_and_answers_404_without_a_pending_in
     let body: serde_json::Value = res.json().await.unwrap();
     assert!(body["fields"]["url"].is_string(), "{body}");
 
+    // The invite flow needs a verified email before it looks for anything.
+    let res = registration(
+        &app,
+        Some(&token),
+        json!({"url": app.state.config.base_url}),
+    )
+    .await;
+    assert_eq!(res.status(), 403);
+    app.verify_email_of("grace@example.com").await;
+    let token = jwt(&app, "grace@example.com").await;
     let res = registration(
         &app,
         Some(&token),

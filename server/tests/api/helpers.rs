@@ -25,6 +25,13 @@ pub struct TestApp {
 /// to a sink the test reads; `extra` overrides any variable.
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let (database_url, _) = fresh_database_url().await;
+    spawn_app_on(&database_url, extra).await
+}
+
+/// A test server on an existing database: a second instance beside one
+/// already running, as a fleet behind a load balancer would be.
+pub async fn spawn_app_on(database_url: &str, extra: &[(&str, &str)]) -> TestApp {
+    let database_url = database_url.to_owned();
     let smtp = SmtpSink::start().await;
     let mut vars: HashMap<String, String> = HashMap::from([
         ("DATABASE_URL".into(), database_url),
@@ -160,11 +167,28 @@ pub struct Person {
 impl TestApp {
     /// Confirms `email` through the link in its verification mail.
     pub async fn verify_email_of(&self, email: &str) {
+        self.verify_email_with(&self.client, email).await;
+    }
+
+    /// Confirms `email` from the browser `client`: the first confirmation
+    /// revokes every session of the account, and the browser that opened
+    /// the link stays signed in under a new one.
+    pub async fn verify_email_with(&self, client: &reqwest::Client, email: &str) {
+        let token = self.verification_token(email).await;
+        let res = client
+            .post(self.url("/rpc/verify_email"))
+            .form(&[("token", token.as_str())])
+            .send()
+            .await
+            .expect("verify_email call");
+        assert_eq!(res.status(), 200, "verifying {email}");
+    }
+
+    /// The token from the newest verification mail to `email`.
+    pub async fn verification_token(&self, email: &str) -> String {
         let mail = self.smtp.mail_to(email, "Confirm your email").await;
         let link = crate::smtp_sink::link_in(&mail, "/verify-email?token=");
-        let token = link.split("token=").nth(1).unwrap();
-        let res = self.rpc("verify_email", &[("token", token)]).await;
-        assert_eq!(res.status(), 200, "verifying {email}");
+        link.split("token=").nth(1).unwrap().to_owned()
     }
 
     pub async fn jwt(&self, email: &str) -> String {
@@ -206,7 +230,7 @@ impl TestApp {
             .trim_start_matches("/t/")
             .parse()
             .unwrap();
-        self.verify_email_of(email).await;
+        self.verify_email_with(&client, email).await;
         let jwt = self.jwt(email).await;
         (Person { client, jwt }, tenant_id)
     }
@@ -258,6 +282,54 @@ impl TestApp {
             status,
             serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
         )
+    }
+
+    /// A verified account that `manager` invited into its tenant with
+    /// `roles` (and `organisation`), joined through the email-match flow.
+    pub async fn member(
+        &self,
+        manager: &Person,
+        email: &str,
+        roles: &[&str],
+        organisation: Option<i64>,
+    ) -> Person {
+        let person = self.account(email).await;
+        let (status, body) = self
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/registration/invite",
+                Some(&manager.jwt),
+                Some(serde_json::json!({
+                    "email": email,
+                    "roles": roles,
+                    "organisationId": organisation,
+                    "url": format!("{}/invite", self.state.config.base_url),
+                })),
+            )
+            .await;
+        assert_eq!(status, 200, "invite {email}: {body}");
+        let (status, body) = self
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/registration",
+                Some(&person.jwt),
+                Some(serde_json::json!({"url": self.state.config.base_url})),
+            )
+            .await;
+        assert_eq!(status, 200, "{email} joins: {body}");
+        person
+    }
+
+    /// An organisation of `tenant`, made directly in the database.
+    pub async fn organisation(&self, tenant: i64, name: &str) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO organisations (tenant_id, name, created_at, updated_at) VALUES ($1, $2, 1, 1) RETURNING id",
+        )
+        .bind(tenant)
+        .bind(name)
+        .fetch_one(&self.state.db.pool)
+        .await
+        .expect("insert organisation")
     }
 
     /// The token from the newest invitation mail to `email`.

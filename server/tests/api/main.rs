@@ -3,6 +3,7 @@
 //! `PORTICO_TEST_POSTGRES` is set).
 
 mod accounts;
+mod adversarial;
 mod api_auth;
 mod compat;
 mod foundation;

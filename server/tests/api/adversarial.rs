@@ -1,0 +1,770 @@
+//! Attacks, each named as the attack it stops (issue 8). They run on
+//! SQLite and, in `make test`, again on PostgreSQL.
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    PASSWORD, Person, TestApp, new_client, spawn_app, spawn_app_on, spawn_app_with,
+};
+
+fn accept_url(app: &TestApp) -> String {
+    format!("{}/invite", app.state.config.base_url)
+}
+
+async fn invite(app: &TestApp, by: &Person, body: Value) -> (u16, Value) {
+    app.api(
+        Method::POST,
+        "/api/v1/registration/invite",
+        Some(&by.jwt),
+        Some(body),
+    )
+    .await
+}
+
+/// Signs up `email` over the API without ever opening its mail, as an
+/// attacker who does not own the mailbox would; returns a JWT.
+async fn sign_up_unverified(app: &TestApp, email: &str) -> String {
+    let (status, body) = app
+        .api(
+            Method::POST,
+            "/api/v1/auth/signup",
+            None,
+            Some(json!({"email": email, "password": PASSWORD, "firstName": "Mal", "lastName": "Lory"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["emailVerified"], false);
+    app.jwt(email).await
+}
+
+/// Accepts `token` as a new account from a fresh browser.
+async fn accept_as_new_account(app: &TestApp, token: &str) -> (reqwest::Client, reqwest::Response) {
+    let browser = new_client();
+    let res = browser
+        .post(app.url("/rpc/accept_invite_new_account"))
+        .form(&[
+            ("token", token),
+            ("first_name", "Mal"),
+            ("last_name", "Lory"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    (browser, res)
+}
+
+fn token_of(link: &str) -> String {
+    link.split("token=")
+        .nth(1)
+        .expect("a token in the link")
+        .to_owned()
+}
+
+/// Whether `credential` still opens the API (401 once it is revoked).
+async fn api_status(app: &TestApp, credential: &str) -> u16 {
+    app.api(Method::GET, "/api/v1/members", Some(credential), None)
+        .await
+        .0
+}
+
+async fn create_api_token(app: &TestApp, browser: &reqwest::Client) -> reqwest::Response {
+    browser
+        .post(app.url("/rpc/create_api_token"))
+        .form(&[("name", "ci")])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn member_id(app: &TestApp, tenant: i64, email: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id WHERE m.tenant_id = $1 AND a.email = $2",
+    )
+    .bind(tenant)
+    .bind(email)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap()
+}
+
+// 1. Joining a tenant without the mailbox.
+#[tokio::test]
+async fn an_unverified_account_cannot_join_by_email_match() {
+    let app = spawn_app().await;
+    let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
+    let (status, _) = invite(
+        &app,
+        &manager,
+        json!({"email": "bob@example.com", "roles": ["extractor-manager"], "url": accept_url(&app)}),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    let attacker = sign_up_unverified(&app, "bob@example.com").await;
+    let (status, body) = app
+        .api(
+            Method::POST,
+            "/api/v1/registration",
+            Some(&attacker),
+            Some(json!({"url": app.state.config.base_url})),
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["code"], "email_not_verified");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM members WHERE tenant_id = {tenant}"
+        ))
+        .await,
+        1,
+        "nobody joined"
+    );
+    // The real person's mailed link still works.
+    let token = app.invite_token("bob@example.com").await;
+    let (status, body) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/invites/preview?token={token}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "pending");
+}
+
+// 2. A link that was never mailed marks the address verified.
+#[tokio::test]
+async fn a_link_handed_to_the_inviter_does_not_prove_the_mailbox() {
+    let app = spawn_app().await;
+    let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
+
+    // Royalti `sendEmail: false`: the inviter gets the link.
+    let (status, body) = app
+        .api(
+            Method::POST,
+            &format!("/auth/invite?workspaceId={tenant}"),
+            Some(&manager.jwt),
+            Some(json!({"email": "victim@example.com", "sendEmail": false, "role": "extractor-manager"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let token = token_of(body["inviteUrl"].as_str().unwrap());
+    let (browser, res) = accept_as_new_account(&app, &token).await;
+    assert_eq!(res.status(), 200, "the link is a valid invitation");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM accounts WHERE email = 'victim@example.com' AND email_verified_at IS NULL")
+            .await,
+        1,
+        "the address is not verified by an unmailed link"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM members WHERE tenant_id = {tenant} AND status = 'ACTIVE'"
+        ))
+        .await,
+        2,
+        "it still joins the tenant"
+    );
+    // The owner of the address gets the verification mail …
+    app.smtp
+        .mail_to("victim@example.com", "Confirm your email")
+        .await;
+    // … and until then the account can neither mint tokens nor invite.
+    let res = create_api_token(&app, &browser).await;
+    assert_eq!(res.status(), 403);
+    let res = browser
+        .post(app.url("/rpc/send_invite"))
+        .form(&[
+            ("tenant_id", tenant.to_string().as_str()),
+            ("email", "friend@example.com"),
+            ("roles[]", "extractor-viewer"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+
+    // "Copy link" replaces a mailed token with one the manager holds.
+    let (status, body) = invite(
+        &app,
+        &manager,
+        json!({"email": "carol@example.com", "roles": ["extractor-user"], "url": accept_url(&app)}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let res = manager
+        .client
+        .post(app.url("/rpc/copy_invite_link"))
+        .form(&[
+            ("tenant_id", tenant.to_string()),
+            ("invite_id", body["id"].to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let link: String = res.json().await.unwrap();
+    let (_, res) = accept_as_new_account(&app, &token_of(&link)).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM accounts WHERE email = 'carol@example.com' AND email_verified_at IS NULL")
+            .await,
+        1
+    );
+}
+
+// 3. Account pre-hijack: credentials outlive a password reset.
+#[tokio::test]
+async fn credentials_issued_before_a_password_reset_stop_working() {
+    let app = spawn_app().await;
+    let bob = app.account("bob@example.com").await;
+    let res = create_api_token(&app, &bob.client).await;
+    assert_eq!(res.status(), 200);
+    let api_token = res.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(api_status(&app, &api_token).await, 401);
+    assert_ne!(api_status(&app, &bob.jwt).await, 401);
+
+    let res = app
+        .rpc("request_password_reset", &[("email", "bob@example.com")])
+        .await;
+    assert_eq!(res.status(), 200);
+    let mail = app.smtp.mail_to("bob@example.com", "Reset your").await;
+    let token = token_of(&crate::smtp_sink::link_in(&mail, "/reset-password?token="));
+    let res = app
+        .rpc(
+            "reset_password",
+            &[
+                ("token", token.as_str()),
+                ("password", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+
+    assert_eq!(api_status(&app, &api_token).await, 401, "API token revoked");
+    assert_eq!(api_status(&app, &bob.jwt).await, 401, "JWT void");
+    assert_eq!(
+        create_api_token(&app, &bob.client).await.status(),
+        401,
+        "session ended"
+    );
+}
+
+#[tokio::test]
+async fn an_account_prepared_before_its_owner_verified_it_loses_every_credential() {
+    let app = spawn_app().await;
+    // The attacker registers the victim's address and keeps a way in.
+    let attacker_jwt = sign_up_unverified(&app, "victim@example.com").await;
+    let attacker = new_client();
+    let res = attacker
+        .post(app.url("/rpc/sign_in"))
+        .form(&[("email", "victim@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = create_api_token(&app, &attacker).await;
+    assert_eq!(res.status(), 403, "unverified accounts get no API tokens");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["kind"],
+        "EmailNotVerified"
+    );
+    assert_ne!(api_status(&app, &attacker_jwt).await, 401);
+
+    // The owner opens the mailed link in their own browser.
+    let owner = new_client();
+    app.verify_email_with(&owner, "victim@example.com").await;
+
+    assert_eq!(api_status(&app, &attacker_jwt).await, 401, "JWT void");
+    let res = attacker.get(app.url("/account")).send().await.unwrap();
+    let html = res.text().await.unwrap();
+    assert!(!html.contains("victim@example.com"), "session ended");
+}
+
+// 4. Open redirect after sign-in and sign-out.
+#[tokio::test]
+async fn a_next_parameter_cannot_send_anyone_off_site() {
+    let app = spawn_app().await;
+    app.account("bob@example.com").await;
+    let attacks = [
+        "/\t/evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example/",
+        "/t/1\nSet-Cookie: x=1",
+        "javascript:alert(1)",
+    ];
+    for next in attacks {
+        let browser = new_client();
+        let res = browser
+            .post(app.url("/rpc/sign_in"))
+            .form(&[
+                ("email", "bob@example.com"),
+                ("password", PASSWORD),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{next:?}");
+        let location = res.headers()["location"].to_str().unwrap().to_owned();
+        assert!(
+            location == "/account" || (location.starts_with("/t/1") && !location.contains('\n')),
+            "{next:?} -> {location:?}"
+        );
+        let res = browser
+            .post(app.url("/rpc/sign_out"))
+            .form(&[("next", next)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{next:?}");
+        let location = res.headers()["location"].to_str().unwrap();
+        assert!(
+            location.starts_with('/') && !location.starts_with("//"),
+            "{location:?}"
+        );
+        assert!(!location.contains("evil"), "{next:?} -> {location:?}");
+    }
+    let res = new_client()
+        .post(app.url("/rpc/sign_in"))
+        .form(&[
+            ("email", "bob@example.com"),
+            ("password", PASSWORD),
+            ("next", "/t/7/members?page=2"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["location"],
+        "/t/7/members?page=2",
+        "a local next is kept"
+    );
+}
+
+#[tokio::test]
+async fn a_redirect_url_with_control_characters_cannot_break_the_redirect() {
+    let app = spawn_app().await;
+    let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
+    let base = app.state.config.base_url.clone();
+    let (status, body) = app
+        .api(
+            Method::POST,
+            &format!("/auth/invite?workspaceId={tenant}"),
+            Some(&manager.jwt),
+            Some(json!({"email": "bob@example.com", "sendEmail": false, "redirect_url": format!("{base}/welcome\r\nSet-Cookie: x=1")})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (_, res) =
+        accept_as_new_account(&app, &token_of(body["inviteUrl"].as_str().unwrap())).await;
+    assert_eq!(res.status(), 200);
+    let location = res.headers()["location"].to_str().unwrap();
+    assert!(
+        location.starts_with(&format!("{base}/welcome")),
+        "{location:?}"
+    );
+    assert!(
+        res.headers()
+            .get("set-cookie")
+            .is_none_or(|c| !c.to_str().unwrap_or("").starts_with("x="))
+    );
+}
+
+// 5. An organisation manager rewrites a tenant manager's invitation.
+#[tokio::test]
+async fn an_organisation_manager_cannot_rewrite_a_tenant_managers_invitation() {
+    let app = spawn_app().await;
+    let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
+    let org = app.organisation(tenant, "Sales").await;
+    let olga = app
+        .member(
+            &manager,
+            "olga@example.com",
+            &["organisation-manager"],
+            Some(org),
+        )
+        .await;
+    let (status, body) = invite(
+        &app,
+        &manager,
+        json!({"email": "bob@example.com", "roles": ["extractor-user"], "url": accept_url(&app)}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let token = app.invite_token("bob@example.com").await;
+
+    let (status, body) = invite(
+        &app,
+        &olga,
+        json!({"email": "bob@example.com", "roles": ["organisation-user"], "organisationId": org, "url": accept_url(&app)}),
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("pending invitation"),
+        "{body}"
+    );
+    let (status, body) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/invites/preview?token={token}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "the tenant manager's link still works: {body}");
+    assert_eq!(body["roles"], json!(["extractor-user"]));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM invites WHERE organisation_id IS NULL AND roles = '[\"extractor-user\"]'")
+            .await,
+        1
+    );
+}
+
+// 6. The last-manager rule under concurrency.
+#[tokio::test]
+async fn managers_disabling_or_demoting_each_other_at_once_always_leave_one() {
+    let app = spawn_app().await;
+    const PAIRS: usize = 8;
+    let mut pairs = Vec::new();
+    for n in 0..PAIRS {
+        let (a, tenant) = app
+            .manager(&format!("a{n}@example.com"), &format!("T{n}"))
+            .await;
+        let b = app
+            .member(
+                &a,
+                &format!("b{n}@example.com"),
+                &["extractor-manager"],
+                None,
+            )
+            .await;
+        let a_id = member_id(&app, tenant, &format!("a{n}@example.com")).await;
+        let b_id = member_id(&app, tenant, &format!("b{n}@example.com")).await;
+        pairs.push((tenant, a, a_id, b, b_id));
+    }
+    // Every pair at the same moment, each manager disabling or demoting
+    // the other.
+    let mut calls = Vec::new();
+    for (n, (tenant, a, a_id, b, b_id)) in pairs.iter().enumerate() {
+        let change = if n % 2 == 0 {
+            json!({"status": "DISABLED"})
+        } else {
+            json!({"roles": ["extractor-viewer"]})
+        };
+        for (jwt, target) in [(&a.jwt, b_id), (&b.jwt, a_id)] {
+            let request = app
+                .client
+                .patch(app.url(&format!("/api/v1/members/{target}?tenantId={tenant}")))
+                .bearer_auth(jwt)
+                .json(&change);
+            calls.push(tokio::spawn(async move {
+                request.send().await.unwrap().status().as_u16()
+            }));
+        }
+    }
+    for call in calls {
+        let status = call.await.unwrap();
+        assert!([200, 403, 409].contains(&status), "{status}");
+    }
+    for (tenant, ..) in &pairs {
+        let managers = app
+            .count(&format!(
+                "SELECT COUNT(*) FROM members WHERE tenant_id = {tenant} AND status = 'ACTIVE' AND roles LIKE '%\"extractor-manager\"%'"
+            ))
+            .await;
+        assert!(managers >= 1, "tenant {tenant} lost its last manager");
+    }
+}
+
+// 7. Bounded expensive work.
+#[tokio::test]
+async fn a_page_number_past_any_data_is_an_empty_page_not_an_error() {
+    let app = spawn_app().await;
+    let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
+    for page in ["9223372036854775807", "-9223372036854775808", "0"] {
+        let (status, body) = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/members?tenantId={tenant}&page={page}&perPage=100"),
+                Some(&manager.jwt),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "page {page}: {body}");
+    }
+    let (status, body) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/audit?tenantId={tenant}&page=9223372036854775807"),
+            Some(&manager.jwt),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["items"], json!([]));
+}
+
+#[tokio::test]
+async fn a_bulk_paste_is_capped_and_checked_for_permission_before_it_is_read() {
+    let app = spawn_app().await;
+    let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
+    let viewer = app
+        .member(&manager, "vic@example.com", &["extractor-viewer"], None)
+        .await;
+    let huge: String = (0..20_000).map(|n| format!("p{n}@example.com\n")).collect();
+    let bulk = |who: &Person, emails: String| {
+        who.client
+            .post(app.url("/rpc/send_bulk_invites"))
+            .form(&[
+                ("tenant_id", tenant.to_string()),
+                ("emails", emails),
+                ("roles[]", "extractor-viewer".into()),
+            ])
+            .send()
+    };
+    let res = bulk(&viewer, huge.clone()).await.unwrap();
+    assert_eq!(res.status(), 403, "refused before any row is read");
+    let res = bulk(&manager, huge).await.unwrap();
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["detail"]["emails"]
+            .as_str()
+            .unwrap()
+            .contains("at most 500"),
+        "{body}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM invites WHERE status = 'pending'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn sign_ups_are_limited_per_client_address_and_per_recipient() {
+    let app =
+        spawn_app_with(&[("PORTICO_RATE_LIMITS", "sign_up_ip=3/1h,sign_up_email=2/1h")]).await;
+    let sign_up = |email: String| {
+        app.api(
+            Method::POST,
+            "/api/v1/auth/signup",
+            None,
+            Some(json!({"email": email, "password": PASSWORD, "firstName": "A", "lastName": "B"})),
+        )
+    };
+    // The same recipient twice (the second is a 409), then refused.
+    assert_eq!(sign_up("r@example.com".into()).await.0, 201);
+    assert_eq!(sign_up("r@example.com".into()).await.0, 409);
+    let (status, body) = sign_up("r@example.com".into()).await;
+    assert_eq!(status, 429, "{body}");
+    // The client address is at its limit too.
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/signup"))
+        .json(&json!({"email": "s@example.com", "password": PASSWORD, "firstName": "A", "lastName": "B"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&wait), "{wait}");
+    // The register form is the same sign-up.
+    let res = app.register("t@example.com", "Acme").await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM accounts").await, 1);
+}
+
+#[tokio::test]
+async fn an_endless_email_costs_the_rate_limiter_one_small_row() {
+    let app = spawn_app().await;
+    let long = format!("{}@example.com", "x".repeat(100_000));
+    for _ in 0..3 {
+        let res = app
+            .client
+            .post(app.url("/api/v1/auth/token"))
+            .json(&json!({"email": long, "password": "nope"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM rate_limits WHERE LENGTH(key) > 64")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn made_up_http_methods_share_one_metrics_label() {
+    let app = spawn_app().await;
+    for n in 0..5 {
+        let method = Method::from_bytes(format!("FOO{n}").as_bytes()).unwrap();
+        app.client
+            .request(method, app.url("/healthz"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(text.contains("method=\"OTHER\""), "{text}");
+    assert!(!text.contains("FOO"), "{text}");
+}
+
+// 8. Rate limits that hold for a fleet and behind a proxy.
+#[tokio::test]
+async fn two_instances_on_one_database_share_one_rate_limit() {
+    let limits = [("PORTICO_RATE_LIMITS", "sign_in_ip=3/1m")];
+    let first = spawn_app_with(&limits).await;
+    let second = spawn_app_on(&first.database_url, &limits).await;
+    let attempt = |app: &TestApp| {
+        app.client
+            .post(app.url("/api/v1/auth/token"))
+            .json(&json!({"email": "nobody@example.com", "password": "guess"}))
+            .send()
+    };
+    assert_eq!(attempt(&first).await.unwrap().status(), 401);
+    assert_eq!(attempt(&second).await.unwrap().status(), 401);
+    assert_eq!(attempt(&first).await.unwrap().status(), 401);
+    let res = attempt(&second).await.unwrap();
+    assert_eq!(res.status(), 429, "the fourth attempt, on either instance");
+    assert!(res.headers().contains_key("retry-after"));
+    second.stop().await;
+    first.stop().await;
+}
+
+#[tokio::test]
+async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
+    let attempt = |app: &TestApp, forwarded: &'static str| {
+        app.client
+            .post(app.url("/api/v1/auth/token"))
+            .header("x-forwarded-for", forwarded)
+            .json(&json!({"email": "nobody@example.com", "password": "guess"}))
+            .send()
+    };
+    // Behind a trusted proxy, each client has its own bucket.
+    let app = spawn_app_with(&[
+        (
+            "PORTICO_RATE_LIMITS",
+            "sign_in_ip=2/1m,sign_in_email=100/1m",
+        ),
+        ("PORTICO_TRUSTED_PROXIES", "127.0.0.0/8"),
+    ])
+    .await;
+    for _ in 0..2 {
+        assert_eq!(attempt(&app, "198.51.100.1").await.unwrap().status(), 401);
+    }
+    assert_eq!(attempt(&app, "198.51.100.1").await.unwrap().status(), 429);
+    assert_eq!(
+        attempt(&app, "198.51.100.2").await.unwrap().status(),
+        401,
+        "another client behind the same proxy"
+    );
+    // Without trust, a forged header does not buy a fresh bucket.
+    let app = spawn_app_with(&[(
+        "PORTICO_RATE_LIMITS",
+        "sign_in_ip=2/1m,sign_in_email=100/1m",
+    )])
+    .await;
+    assert_eq!(attempt(&app, "198.51.100.1").await.unwrap().status(), 401);
+    assert_eq!(attempt(&app, "198.51.100.2").await.unwrap().status(), 401);
+    assert_eq!(attempt(&app, "198.51.100.3").await.unwrap().status(), 429);
+}
+
+// 9. Secrets in logs.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut v) = self.0.lock() {
+            v.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every log line of this test binary from here on, at debug level for
+/// HTTP tracing.
+fn captured_logs() -> &'static Captured {
+    static LOGS: OnceLock<Captured> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Captured::default();
+        let writer = logs.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("warn,server=info,tower_http=debug")
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .try_init();
+        logs
+    })
+}
+
+#[tokio::test]
+async fn tokens_in_urls_and_mails_stay_out_of_the_logs() {
+    let logs = captured_logs();
+    let app = spawn_app_with(&[("PORTICO_MAIL", "log")]).await;
+    // A link opened with a secret in the query string.
+    app.get("/invite?token=leaky-secret-in-url").await;
+    // Mail through the log transport: a verification link.
+    let (status, _) = app
+        .api(
+            Method::POST,
+            "/api/v1/auth/signup",
+            None,
+            Some(json!({"email": "logged@example.com", "password": PASSWORD, "firstName": "A", "lastName": "B"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let text = {
+        let mut text = String::new();
+        for _ in 0..200 {
+            text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+            if text.contains("to=logged@example.com") && text.contains("/invite?token=") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        text
+    };
+    assert!(
+        text.contains("to=logged@example.com"),
+        "the mail was logged: {text}"
+    );
+    assert!(
+        text.contains("/invite?token=[redacted]"),
+        "the request was logged: {text}"
+    );
+    assert!(!text.contains("leaky-secret-in-url"), "{text}");
+    for (n, _) in text.match_indices("token=") {
+        let after = &text[n + "token=".len()..];
+        assert!(
+            after.starts_with("[redacted]") || after.starts_with('"') || after.starts_with('&'),
+            "a token in the logs: {}",
+            &text[n..(n + 60).min(text.len())]
+        );
+    }
+}
