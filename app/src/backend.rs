@@ -9,7 +9,6 @@ pub mod crypto;
 pub mod db;
 pub mod invites;
 pub mod mail;
-pub mod members;
 pub mod permissions;
 pub mod rate_limit;
 pub mod redirect;

@@ -9,9 +9,11 @@ use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sqlx::Row;
+
 use tokio::sync::watch;
 
+use app::AppError;
+use app::backend::db::outbox_mail::{self, ClaimedMail};
 use app::backend::{Db, MailTransport, now_ms};
 
 /// How long a claimed mail stays reserved for the claiming instance.
@@ -26,16 +28,6 @@ enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     File(AsyncFileTransport<Tokio1Executor>),
     Log,
-}
-
-/// A claimed mail.
-struct Claimed {
-    id: i64,
-    to: String,
-    subject: String,
-    text: String,
-    html: String,
-    attempts: i64,
 }
 
 pub struct MailWorker {
@@ -108,8 +100,12 @@ impl MailWorker {
     }
 
     /// Claims and sends one batch; returns how many were claimed.
-    pub async fn deliver_due(&self) -> Result<usize, sqlx::Error> {
-        let claimed = self.claim().await?;
+    pub async fn deliver_due(&self) -> Result<usize, AppError> {
+        let now = now_ms();
+        let claimed = {
+            let mut conn = self.db.write().await?;
+            outbox_mail::claim_due(&mut conn, now, now + LEASE_MS, BATCH).await?
+        };
         for mail in &claimed {
             let result = self.send(mail).await;
             self.finish(mail, result).await?;
@@ -117,41 +113,9 @@ impl MailWorker {
         Ok(claimed.len())
     }
 
-    async fn claim(&self) -> Result<Vec<Claimed>, sqlx::Error> {
-        let now = now_ms();
-        // The outer WHERE repeats the conditions so that, under concurrency,
-        // PostgreSQL re-checks them on the locked row: a row another
-        // instance has just leased no longer matches and is skipped.
-        let rows = sqlx::query(
-            "UPDATE outbox_mail SET locked_until = $1 \
-             WHERE id IN (SELECT id FROM outbox_mail \
-                          WHERE sent_at IS NULL AND next_attempt_at <= $2 \
-                            AND (locked_until IS NULL OR locked_until < $2) \
-                          ORDER BY id LIMIT $3) \
-               AND sent_at IS NULL AND (locked_until IS NULL OR locked_until < $2) \
-             RETURNING id, to_address, subject, text_body, html_body, attempts",
-        )
-        .bind(now + LEASE_MS)
-        .bind(now)
-        .bind(BATCH)
-        .fetch_all(&self.db.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Claimed {
-                id: r.get(0),
-                to: r.get(1),
-                subject: r.get(2),
-                text: r.get(3),
-                html: r.get(4),
-                attempts: r.get(5),
-            })
-            .collect())
-    }
-
-    async fn send(&self, mail: &Claimed) -> Result<(), String> {
+    async fn send(&self, mail: &ClaimedMail) -> Result<(), String> {
         let to: Mailbox = mail
-            .to
+            .to_address
             .parse()
             .map_err(|e: lettre::address::AddressError| format!("bad recipient: {e}"))?;
         let message = Message::builder()
@@ -159,8 +123,8 @@ impl MailWorker {
             .to(to)
             .subject(&mail.subject)
             .multipart(MultiPart::alternative_plain_html(
-                mail.text.clone(),
-                mail.html.clone(),
+                mail.text_body.clone(),
+                mail.html_body.clone(),
             ))
             .map_err(|e| e.to_string())?;
         match &self.transport {
@@ -168,39 +132,25 @@ impl MailWorker {
             Transport::File(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
             Transport::Log => {
                 // Links in mails carry tokens: the log shows them redacted.
-                let body = crate::redact::redact(&mail.text);
-                tracing::info!(to = %mail.to, subject = %mail.subject, %body, "mail (log transport)");
+                let body = crate::redact::redact(&mail.text_body);
+                tracing::info!(to = %mail.to_address, subject = %mail.subject, %body, "mail (log transport)");
                 Ok(())
             }
         }
     }
 
-    async fn finish(&self, mail: &Claimed, result: Result<(), String>) -> Result<(), sqlx::Error> {
+    async fn finish(&self, mail: &ClaimedMail, result: Result<(), String>) -> Result<(), AppError> {
         let now = now_ms();
+        let mut conn = self.db.write().await?;
         match result {
             Ok(()) => {
-                sqlx::query(
-                    "UPDATE outbox_mail SET sent_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = NULL \
-                     WHERE id = $2",
-                )
-                .bind(now)
-                .bind(mail.id)
-                .execute(&self.db.pool)
-                .await?;
+                outbox_mail::mark_sent(&mut conn, mail.id, now).await?;
                 tracing::info!(mail_id = mail.id, "mail sent");
             }
             Err(error) => {
                 let delay = backoff_ms(mail.attempts + 1);
                 tracing::warn!(mail_id = mail.id, attempts = mail.attempts + 1, retry_in_ms = delay, %error, "mail not sent");
-                sqlx::query(
-                    "UPDATE outbox_mail SET attempts = attempts + 1, locked_until = NULL, last_error = $1, \
-                     next_attempt_at = $2 WHERE id = $3",
-                )
-                .bind(error)
-                .bind(now + delay)
-                .bind(mail.id)
-                .execute(&self.db.pool)
-                .await?;
+                outbox_mail::mark_failed(&mut conn, mail.id, &error, now + delay).await?;
             }
         }
         Ok(())

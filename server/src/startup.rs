@@ -61,7 +61,7 @@ pub struct Application {
 impl Application {
     /// Connects to the database, runs migrations and binds the address.
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        let db = Db::connect(&config.database_url, config.db_kind).await?;
+        let db = Db::connect(&config.database_url, config.db_kind, config.db_pool_size).await?;
         let secret = settings::load_or_create_secret(&db, config.secret.as_deref())
             .await
             .map_err(StartError::Secret)?;

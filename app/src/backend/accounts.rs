@@ -5,11 +5,12 @@
 use std::net::IpAddr;
 
 use serde_json::json;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::audit::{self, AuditActor};
 use super::crypto::{self, PasswordHash};
-use super::db::now_ms;
+use super::db::account_tokens::Purpose;
+use super::db::{self, RoleNames, now_ms};
 use super::mail;
 use super::rate_limit::Bucket;
 use super::state::AppState;
@@ -44,67 +45,23 @@ pub struct Registered {
     pub member_id: i64,
 }
 
-/// An account row. Holds the password hash, so it is never serialized.
-#[derive(Debug, Clone)]
-pub struct AccountRow {
-    pub id: i64,
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub email_verified_at: Option<i64>,
-    pub password_hash: PasswordHash,
-    /// Moves on when credentials are revoked; sessions and JWTs carry it.
-    pub credentials_version: i64,
-}
-
-impl AccountRow {
-    pub fn info(&self) -> AccountInfo {
-        AccountInfo {
-            id: self.id,
-            email: self.email.clone(),
-            first_name: self.first_name.clone(),
-            last_name: self.last_name.clone(),
-            email_verified: self.email_verified_at.is_some(),
-        }
-    }
-}
-
-const ACCOUNT_COLUMNS: &str =
-    "id, email, first_name, last_name, email_verified_at, password_hash, credentials_version";
-
-fn account_from_row(row: &sqlx::any::AnyRow) -> AccountRow {
-    AccountRow {
-        id: row.get(0),
-        email: row.get(1),
-        first_name: row.get(2),
-        last_name: row.get(3),
-        email_verified_at: row.get(4),
-        password_hash: PasswordHash(row.get(5)),
-        credentials_version: row.get(6),
-    }
-}
+pub use super::db::accounts::AccountRow;
 
 pub async fn find_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<AccountRow>, AppError> {
-    let row = sqlx::query(&format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.as_ref().map(account_from_row))
+    db::accounts::find_by_id(conn, id).await
+}
+
+/// The account with this id, if any.
+pub async fn get(state: &AppState, id: i64) -> Result<Option<AccountRow>, AppError> {
+    let mut conn = state.db.read().await?;
+    db::accounts::find_by_id(&mut conn, id).await
 }
 
 pub async fn find_by_email(
     conn: &mut AnyConnection,
     email: &Email,
 ) -> Result<Option<AccountRow>, AppError> {
-    let row = sqlx::query(&format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = $1"
-    ))
-    .bind(email.as_str())
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.as_ref().map(account_from_row))
+    db::accounts::find_by_email(conn, email.as_str()).await
 }
 
 fn email_taken() -> AppError {
@@ -121,23 +78,19 @@ pub(crate) async fn insert_account(
     hash: &PasswordHash,
     verified_at: Option<i64>,
 ) -> Result<i64, AppError> {
-    let now = now_ms();
-    sqlx::query_scalar(
-        "INSERT INTO accounts (email, password_hash, first_name, last_name, email_verified_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-    )
-    .bind(account.email.as_str())
-    .bind(&hash.0)
-    .bind(account.first_name.as_str())
-    .bind(account.last_name.as_str())
-    .bind(verified_at)
-    .bind(now)
-    .fetch_one(conn)
-    .await
-    .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => email_taken(),
-        other => other,
-    })
+    let new = db::accounts::NewAccountRow {
+        email: account.email.as_str(),
+        password_hash: &hash.0,
+        first_name: account.first_name.as_str(),
+        last_name: account.last_name.as_str(),
+        email_verified_at: verified_at,
+    };
+    db::accounts::insert(conn, new, now_ms())
+        .await
+        .map_err(|e| match e {
+            AppError::Conflict(_) => email_taken(),
+            other => other,
+        })
 }
 
 /// Inserts a tenant and its first project; returns the tenant id.
@@ -147,21 +100,8 @@ async fn insert_tenant(
     project_name: &ProjectName,
 ) -> Result<i64, AppError> {
     let now = now_ms();
-    let tenant_id: i64 = sqlx::query_scalar(
-        "INSERT INTO tenants (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id",
-    )
-    .bind(tenant_name.as_str())
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO projects (tenant_id, name, created_at, updated_at) VALUES ($1, $2, $3, $3)",
-    )
-    .bind(tenant_id)
-    .bind(project_name.as_str())
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    let tenant_id = db::tenants::insert(conn, tenant_name.as_str(), now).await?;
+    db::collections::insert_project(conn, tenant_id, project_name.as_str(), now).await?;
     Ok(tenant_id)
 }
 
@@ -173,20 +113,14 @@ async fn add_founding_manager(
     account_id: i64,
     tenant_id: i64,
 ) -> Result<i64, AppError> {
-    let now = now_ms();
-    let roles = serde_json::to_string(&[Role::ExtractorManager.as_str()])
-        .map_err(|_| AppError::Internal)?;
-    let member_id: i64 = sqlx::query_scalar(
-        "INSERT INTO members (tenant_id, account_id, status, roles, organisation_id, meta, external_id, created_at, updated_at) \
-         VALUES ($1, $2, 'ACTIVE', $3, NULL, '{}', $4, $5, $5) RETURNING id",
-    )
-    .bind(tenant_id)
-    .bind(account_id)
-    .bind(roles)
-    .bind(account_id.to_string())
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
+    let roles = RoleNames::of(&[Role::ExtractorManager]);
+    let member = db::members::NewMember {
+        tenant_id,
+        account_id,
+        roles: &roles,
+        organisation_id: None,
+    };
+    let member_id = db::members::insert(conn, member, now_ms()).await?;
     audit::record(
         conn,
         Some(tenant_id),
@@ -199,22 +133,24 @@ async fn add_founding_manager(
     Ok(member_id)
 }
 
-/// A new tenant with its first project, `account`'s as its manager, on the
-/// caller's transaction: the register flow of `POST /api/v1/registration`
-/// for an existing account. Returns (tenant, member).
+/// A new tenant with its first project, `account` as its manager: the
+/// register flow of `POST /api/v1/registration` for an existing account.
+/// Returns the new member's id.
 pub async fn create_tenant(
-    conn: &mut AnyConnection,
+    state: &AppState,
     account: &AccountRow,
     tenant_name: &TenantName,
     project_name: &ProjectName,
-) -> Result<(i64, i64), AppError> {
-    let tenant_id = insert_tenant(conn, tenant_name, project_name).await?;
+) -> Result<i64, AppError> {
+    let mut tx = state.db.begin().await?;
+    let tenant_id = insert_tenant(&mut tx, tenant_name, project_name).await?;
     let actor = AuditActor {
         account_id: Some(account.id),
         label: account.email.clone(),
     };
-    let member_id = add_founding_manager(conn, &actor, account.id, tenant_id).await?;
-    Ok((tenant_id, member_id))
+    let member_id = add_founding_manager(&mut tx, &actor, account.id, tenant_id).await?;
+    tx.commit().await?;
+    Ok(member_id)
 }
 
 /// Queues a verification mail for `account` on the caller's transaction.
@@ -225,15 +161,14 @@ pub(crate) async fn queue_verification(
 ) -> Result<(), AppError> {
     let (token, hash) = crypto::new_token();
     let now = now_ms();
-    sqlx::query(
-        "INSERT INTO account_tokens (account_id, purpose, token_hash, expires_at, created_at) \
-         VALUES ($1, 'verify_email', $2, $3, $4)",
+    db::account_tokens::insert(
+        conn,
+        account.id,
+        Purpose::VerifyEmail,
+        &hash,
+        now + VERIFY_TTL_MS,
+        now,
     )
-    .bind(account.id)
-    .bind(hash)
-    .bind(now + VERIFY_TTL_MS)
-    .bind(now)
-    .execute(&mut *conn)
     .await?;
     let link = format!("{}/verify-email?token={token}", state.config.base_url);
     mail::enqueue(
@@ -334,7 +269,7 @@ pub async fn authenticate(
         .await?;
     let account = match Email::parse(email) {
         Ok(email) => {
-            let mut conn = state.db.pool.acquire().await?;
+            let mut conn = state.db.read().await?;
             find_by_email(&mut conn, &email).await?
         }
         Err(_) => None,
@@ -366,15 +301,14 @@ pub async fn request_password_reset(
     if let Some(account) = find_by_email(&mut tx, email).await? {
         let (token, hash) = crypto::new_token();
         let now = now_ms();
-        sqlx::query(
-            "INSERT INTO account_tokens (account_id, purpose, token_hash, expires_at, created_at) \
-             VALUES ($1, 'reset_password', $2, $3, $4)",
+        db::account_tokens::insert(
+            &mut tx,
+            account.id,
+            Purpose::ResetPassword,
+            &hash,
+            now + RESET_TTL_MS,
+            now,
         )
-        .bind(account.id)
-        .bind(hash)
-        .bind(now + RESET_TTL_MS)
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
         let link = format!("{}/reset-password?token={token}", state.config.base_url);
         mail::enqueue(
@@ -391,21 +325,11 @@ pub async fn request_password_reset(
 /// on `token` when it is unknown, used or expired.
 async fn consume_token(
     conn: &mut AnyConnection,
-    purpose: &str,
+    purpose: Purpose,
     token: &str,
 ) -> Result<i64, AppError> {
-    let hash = crypto::hash_token(token);
-    let now = now_ms();
-    let account_id: Option<i64> = sqlx::query_scalar(
-        "UPDATE account_tokens SET used_at = $1 \
-         WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
-         RETURNING account_id",
-    )
-    .bind(now)
-    .bind(&hash)
-    .bind(purpose)
-    .fetch_optional(conn)
-    .await?;
+    let account_id =
+        db::account_tokens::consume(conn, purpose, &crypto::hash_token(token), now_ms()).await?;
     account_id.ok_or_else(|| {
         AppError::field(
             "token",
@@ -422,25 +346,9 @@ async fn consume_token(
 /// Returns the new credentials version.
 async fn revoke_credentials(conn: &mut AnyConnection, account_id: i64) -> Result<i64, AppError> {
     let now = now_ms();
-    let version: i64 = sqlx::query_scalar(
-        "UPDATE accounts SET credentials_version = credentials_version + 1, updated_at = $1 WHERE id = $2 \
-         RETURNING credentials_version",
-    )
-    .bind(now)
-    .bind(account_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    sqlx::query(
-        "UPDATE api_tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
-    )
-    .bind(now)
-    .bind(account_id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-        .bind(account_id)
-        .execute(&mut *conn)
-        .await?;
+    let version = db::accounts::bump_credentials_version(conn, account_id, now).await?;
+    db::api_tokens::revoke_all(conn, account_id, now).await?;
+    db::sessions::delete_for_account(conn, account_id).await?;
     Ok(version)
 }
 
@@ -454,17 +362,10 @@ pub async fn reset_password(
 ) -> Result<AccountRow, AppError> {
     let hash = crypto::hash_password(password).await?;
     let mut tx = state.db.begin().await?;
-    let account_id = consume_token(&mut tx, "reset_password", token).await?;
+    let account_id = consume_token(&mut tx, Purpose::ResetPassword, token).await?;
     let now = now_ms();
-    sqlx::query(
-        "UPDATE accounts SET password_hash = $1, updated_at = $2, email_verified_at = COALESCE(email_verified_at, $2) \
-         WHERE id = $3",
-    )
-    .bind(&hash.0)
-    .bind(now)
-    .bind(account_id)
-    .execute(&mut *tx)
-    .await?;
+    db::accounts::set_password(&mut tx, account_id, &hash, now).await?;
+    db::accounts::mark_verified(&mut tx, account_id, now).await?;
     revoke_credentials(&mut tx, account_id).await?;
     let account = find_by_id(&mut tx, account_id)
         .await?
@@ -479,17 +380,8 @@ pub async fn reset_password(
 #[tracing::instrument(skip_all)]
 pub async fn verify_email(state: &AppState, token: &str) -> Result<AccountRow, AppError> {
     let mut tx = state.db.begin().await?;
-    let account_id = consume_token(&mut tx, "verify_email", token).await?;
-    let first = sqlx::query(
-        "UPDATE accounts SET email_verified_at = $1, updated_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
-    )
-    .bind(now_ms())
-    .bind(account_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if first {
+    let account_id = consume_token(&mut tx, Purpose::VerifyEmail, token).await?;
+    if db::accounts::mark_verified(&mut tx, account_id, now_ms()).await? {
         revoke_credentials(&mut tx, account_id).await?;
     }
     let account = find_by_id(&mut tx, account_id)
@@ -521,19 +413,14 @@ pub async fn resend_verification(state: &AppState, account_id: i64) -> Result<()
 
 /// The tenants where the account is an ACTIVE member.
 pub async fn tenants_of(state: &AppState, account_id: i64) -> Result<Vec<TenantSummary>, AppError> {
-    let rows = sqlx::query(
-        "SELECT t.id, t.name, m.roles FROM members m JOIN tenants t ON t.id = m.tenant_id \
-         WHERE m.account_id = $1 AND m.status = 'ACTIVE' ORDER BY t.name, t.id",
-    )
-    .bind(account_id)
-    .fetch_all(&state.db.pool)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| TenantSummary {
-            id: r.get(0),
-            name: r.get(1),
-            roles: serde_json::from_str(&r.get::<String, _>(2)).unwrap_or_default(),
+    let mut conn = state.db.read().await?;
+    Ok(db::members::tenants_of(&mut conn, account_id)
+        .await?
+        .into_iter()
+        .map(|t| TenantSummary {
+            id: t.id,
+            name: t.name,
+            roles: t.roles.0,
         })
         .collect())
 }
@@ -545,16 +432,15 @@ pub async fn update_profile(
     first: &PersonName,
     last: &PersonName,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE accounts SET first_name = $1, last_name = $2, updated_at = $3 WHERE id = $4",
+    let mut conn = state.db.write().await?;
+    db::accounts::set_names(
+        &mut conn,
+        account_id,
+        first.as_str(),
+        last.as_str(),
+        now_ms(),
     )
-    .bind(first.as_str())
-    .bind(last.as_str())
-    .bind(now_ms())
-    .bind(account_id)
-    .execute(&state.db.pool)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Changes the password after checking the current one and revokes every
@@ -574,12 +460,7 @@ pub async fn change_password(
     }
     let hash = crypto::hash_password(new).await?;
     let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
-        .bind(&hash.0)
-        .bind(now_ms())
-        .bind(account.id)
-        .execute(&mut *tx)
-        .await?;
+    db::accounts::set_password(&mut tx, account.id, &hash, now_ms()).await?;
     let version = revoke_credentials(&mut tx, account.id).await?;
     tx.commit().await?;
     Ok(version)

@@ -1,11 +1,9 @@
 //! Long-lived API tokens of an account: created at `/account`, shown once,
 //! stored as a SHA-256 hash, listed by prefix, revocable.
 
-use sqlx::Row;
-
 use super::accounts::AccountRow;
 use super::crypto;
-use super::db::{Db, now_ms};
+use super::db::{Db, api_tokens, now_ms};
 use crate::dto::{ApiTokenInfo, NewApiToken};
 use crate::error::AppError;
 
@@ -31,15 +29,15 @@ pub async fn create(db: &Db, account: &AccountRow, name: &str) -> Result<NewApiT
     let token = format!("{TOKEN_PREFIX}{secret}");
     let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 8).collect();
     let now = now_ms();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO api_tokens (account_id, name, prefix, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    let mut conn = db.write().await?;
+    let id = api_tokens::insert(
+        &mut conn,
+        account_id,
+        name,
+        &prefix,
+        &crypto::hash_token(&token),
+        now,
     )
-    .bind(account_id)
-    .bind(name)
-    .bind(&prefix)
-    .bind(crypto::hash_token(&token))
-    .bind(now)
-    .fetch_one(&db.pool)
     .await?;
     Ok(NewApiToken {
         info: ApiTokenInfo {
@@ -54,21 +52,16 @@ pub async fn create(db: &Db, account: &AccountRow, name: &str) -> Result<NewApiT
 }
 
 pub async fn list(db: &Db, account_id: i64) -> Result<Vec<ApiTokenInfo>, AppError> {
-    let rows = sqlx::query(
-        "SELECT id, name, prefix, created_at, last_used_at FROM api_tokens \
-         WHERE account_id = $1 AND revoked_at IS NULL ORDER BY id DESC",
-    )
-    .bind(account_id)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .iter()
+    let mut conn = db.read().await?;
+    Ok(api_tokens::list_active(&mut conn, account_id)
+        .await?
+        .into_iter()
         .map(|r| ApiTokenInfo {
-            id: r.get(0),
-            name: r.get(1),
-            prefix: r.get(2),
-            created_at: r.get(3),
-            last_used_at: r.get(4),
+            id: r.id,
+            name: r.name,
+            prefix: r.prefix,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
         })
         .collect())
 }
@@ -76,17 +69,16 @@ pub async fn list(db: &Db, account_id: i64) -> Result<Vec<ApiTokenInfo>, AppErro
 /// Revokes one of the account's own tokens; another account's token id is
 /// simply not found.
 pub async fn revoke(db: &Db, account_id: i64, token_id: i64) -> Result<(), AppError> {
-    let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL")
-        .bind(now_ms())
-        .bind(token_id)
-        .bind(account_id)
-        .execute(&db.pool)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::NotFound);
+    let mut conn = db.write().await?;
+    if api_tokens::revoke(&mut conn, account_id, token_id, now_ms()).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
     }
-    Ok(())
 }
+
+/// How stale `last_used_at` may be before a request records a new one.
+const LAST_USED_PRECISION_MS: i64 = 60_000;
 
 /// The account a presented token belongs to, recording its use.
 pub async fn authenticate(db: &Db, token: &str) -> Result<i64, AppError> {
@@ -95,17 +87,22 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<i64, AppError> {
     }
     let hash = crypto::hash_token(token);
     let now = now_ms();
-    let row: Option<(i64, String)> = sqlx::query_as(
-        "UPDATE api_tokens SET last_used_at = $1 \
-         WHERE token_hash = $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1) \
-         RETURNING account_id, token_hash",
-    )
-    .bind(now)
-    .bind(&hash)
-    .fetch_optional(&db.pool)
-    .await?;
-    match row {
-        Some((account_id, stored)) if crypto::hashes_equal(&stored, &hash) => Ok(account_id),
-        _ => Err(AppError::Unauthorized),
+    let mut conn = db.read().await?;
+    let Some(found) = api_tokens::find_active(&mut conn, &hash, now).await? else {
+        return Err(AppError::Unauthorized);
+    };
+    drop(conn);
+    if !crypto::hashes_equal(&found.token_hash, &hash) {
+        return Err(AppError::Unauthorized);
     }
+    // A read answers without a write: the last use is recorded at most
+    // once a minute per token.
+    if found
+        .last_used_at
+        .is_none_or(|t| t < now - LAST_USED_PRECISION_MS)
+    {
+        let mut conn = db.write().await?;
+        api_tokens::record_use(&mut conn, found.id, now).await?;
+    }
+    Ok(found.account_id)
 }

@@ -3,7 +3,7 @@
 
 use sqlx::AnyConnection;
 
-use super::db::now_ms;
+use super::db::{self, now_ms};
 use crate::error::AppError;
 
 /// Who acted: an account (id and email at the time), or the system.
@@ -21,18 +21,13 @@ pub async fn record(
     target: &str,
     details: serde_json::Value,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO audit_events (tenant_id, actor_id, actor, action, target, details, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(tenant_id)
-    .bind(actor.account_id)
-    .bind(&actor.label)
-    .bind(action)
-    .bind(target)
-    .bind(details.to_string())
-    .bind(now_ms())
-    .execute(conn)
-    .await?;
-    Ok(())
+    let event = db::audit_events::NewEvent {
+        tenant_id,
+        actor_id: actor.account_id,
+        actor: &actor.label,
+        action,
+        target,
+        details: details.to_string(),
+    };
+    db::audit_events::insert(conn, event, now_ms()).await
 }

@@ -30,6 +30,8 @@ pub enum MailTransport {
 pub struct Config {
     pub database_url: String,
     pub db_kind: DbKind,
+    /// `PORTICO_DB_POOL_SIZE`: connections per instance on PostgreSQL.
+    pub db_pool_size: u32,
     pub addr: SocketAddr,
     /// Public origin used in links, without a trailing slash.
     pub base_url: String,
@@ -88,6 +90,19 @@ impl Config {
                 "expected a sqlite://… or postgres://… URL",
             ));
         };
+
+        let (var, pool) = get("PORTICO_DB_POOL_SIZE", "16");
+        let db_pool_size = pool
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=1000).contains(n))
+            .ok_or_else(|| {
+                err(
+                    var,
+                    &pool,
+                    "expected a number of connections from 1 to 1000",
+                )
+            })?;
 
         let (var, addr) = get("PORTICO_ADDR", "127.0.0.1:3000");
         let addr: SocketAddr = addr.parse().map_err(|_| {
@@ -195,6 +210,7 @@ impl Config {
         Ok(Config {
             database_url,
             db_kind,
+            db_pool_size,
             addr,
             base_url,
             allowed_origins,

@@ -22,6 +22,12 @@ use crate::error::AppError;
 #[derive(Clone)]
 pub struct PasswordHash(pub String);
 
+impl From<String> for PasswordHash {
+    fn from(hash: String) -> Self {
+        PasswordHash(hash)
+    }
+}
+
 impl std::fmt::Debug for PasswordHash {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("PasswordHash(***)")

@@ -1,7 +1,10 @@
-//! The database handle. One pool of sqlx's `Any` driver serves SQLite and
-//! PostgreSQL with the same portable SQL (`$1…$N` placeholders, `RETURNING`,
-//! integers for timestamps and booleans). Only the migrations differ, one
-//! directory per database, applied at start-up.
+//! The database: the handle ([`Db`]) and, in one module per table, every
+//! SQL statement Portico runs. sqlx's `Any` driver serves SQLite and
+//! PostgreSQL with the same portable SQL (`$1…$N` placeholders,
+//! `RETURNING`, integers for timestamps and booleans). Only the migrations
+//! differ, one directory per database, applied at start-up. Services
+//! compose these functions and own the transactions; nothing outside this
+//! module holds SQL (a test checks).
 
 use std::time::Duration;
 
@@ -10,8 +13,54 @@ use sqlx::{AnyPool, Executor};
 
 use super::config::DbKind;
 
+pub mod account_tokens;
+pub mod accounts;
+pub mod api_tokens;
+pub mod audit_events;
+pub mod collections;
+pub mod invites;
+pub mod members;
+pub mod outbox_mail;
 pub mod rate_limits;
+pub mod sessions;
+pub mod settings;
 pub mod tenants;
+
+/// A roles column: a JSON array of role names, decoded here and nowhere
+/// else.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoleNames(pub Vec<String>);
+
+impl TryFrom<String> for RoleNames {
+    type Error = serde_json::Error;
+
+    fn try_from(json: String) -> Result<Self, Self::Error> {
+        serde_json::from_str(&json).map(RoleNames)
+    }
+}
+
+impl RoleNames {
+    pub fn of(roles: &[crate::domain::Role]) -> Self {
+        RoleNames(roles.iter().map(|r| r.as_str().to_owned()).collect())
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// The roles of the catalogue among the stored names.
+    pub fn parsed(&self) -> Vec<crate::domain::Role> {
+        self.0
+            .iter()
+            .filter_map(|r| crate::domain::Role::parse(r).ok())
+            .collect()
+    }
+
+    /// Whether the stored role set holds `role`.
+    pub fn contains(&self, role: crate::domain::Role) -> bool {
+        self.0.iter().any(|r| r == role.as_str())
+    }
+}
 
 /// Why the database could not be opened; shown as one line at start-up.
 #[derive(Debug, thiserror::Error)]
@@ -22,9 +71,16 @@ pub enum DbError {
     Migrate(#[source] sqlx::migrate::MigrateError),
 }
 
+/// The pools. On PostgreSQL one pool serves reads and writes. On SQLite,
+/// which has one writer at a time, writes go through a pool of exactly one
+/// connection: write transactions queue for it in async, first come first
+/// served, instead of spinning in SQLite's busy handler; reads use their
+/// own pool beside it (WAL lets them run while the writer writes).
 #[derive(Clone, Debug)]
 pub struct Db {
+    /// Reads (and, on PostgreSQL, writes).
     pub pool: AnyPool,
+    writer: AnyPool,
     pub kind: DbKind,
 }
 
@@ -32,39 +88,64 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migration
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 impl Db {
-    /// Connects and applies pending migrations.
-    pub async fn connect(url: &str, kind: DbKind) -> Result<Self, DbError> {
+    /// Connects and applies pending migrations. `pool_size`: connections
+    /// on PostgreSQL (SQLite always has one writer and eight readers).
+    pub async fn connect(url: &str, kind: DbKind, pool_size: u32) -> Result<Self, DbError> {
         install_default_drivers();
         if kind == DbKind::Sqlite {
             ensure_sqlite_parent_dir(url);
         }
-        let pool = AnyPoolOptions::new()
-            .max_connections(if kind == DbKind::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if kind == DbKind::Sqlite {
-                        // WAL lets readers run beside the one writer; the busy
-                        // timeout makes writers wait for each other instead of
-                        // failing with SQLITE_BUSY.
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                             PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
+        let options = |max: u32, acquire: Duration| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(acquire)
+                .after_connect(move |conn, _meta| {
+                    Box::pin(async move {
+                        if kind == DbKind::Sqlite {
+                            // WAL lets readers run beside the one writer; the
+                            // busy timeout covers other processes on the file.
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                            )
+                            .await?;
+                        }
+                        Ok(())
+                    })
                 })
-            })
-            .connect(url)
-            .await
-            .map_err(DbError::Connect)?;
+        };
+        let (pool, writer) = match kind {
+            DbKind::Sqlite => {
+                // The writer first: it creates the file and turns WAL on.
+                let writer = options(1, Duration::from_secs(30))
+                    .connect(url)
+                    .await
+                    .map_err(DbError::Connect)?;
+                let readers = options(8, Duration::from_secs(10))
+                    .connect(url)
+                    .await
+                    .map_err(DbError::Connect)?;
+                (readers, writer)
+            }
+            DbKind::Postgres => {
+                let pool = options(pool_size, Duration::from_secs(10))
+                    .connect(url)
+                    .await
+                    .map_err(DbError::Connect)?;
+                (pool.clone(), pool)
+            }
+        };
         let migrator = match kind {
             DbKind::Sqlite => &SQLITE_MIGRATIONS,
             DbKind::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&pool).await.map_err(DbError::Migrate)?;
-        Ok(Db { pool, kind })
+        migrator.run(&writer).await.map_err(DbError::Migrate)?;
+        Ok(Db { pool, writer, kind })
+    }
+
+    /// The pool for statements that write outside a transaction.
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
     }
 
     /// Starts a write transaction. On SQLite it takes the write lock at once
@@ -73,14 +154,24 @@ impl Db {
     /// its snapshot outdated.
     pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         match self.kind {
-            DbKind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            DbKind::Postgres => self.pool.begin().await,
+            DbKind::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            DbKind::Postgres => self.writer.begin().await,
         }
     }
 
     /// True when a trivial query answers: backs `/readyz`.
     pub async fn is_ready(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// A reading connection.
+    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
+    /// A connection for a statement that writes outside a transaction.
+    pub async fn write(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
+        self.writer.acquire().await
     }
 }
 

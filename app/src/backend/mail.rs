@@ -6,7 +6,7 @@
 
 use sqlx::AnyConnection;
 
-use super::db::now_ms;
+use super::db::{self, now_ms};
 use crate::error::AppError;
 
 /// A mail ready to queue.
@@ -20,19 +20,13 @@ pub struct OutgoingMail {
 
 /// Queues `mail` on the caller's connection or transaction.
 pub async fn enqueue(conn: &mut AnyConnection, mail: &OutgoingMail) -> Result<(), AppError> {
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO outbox_mail (to_address, subject, text_body, html_body, attempts, next_attempt_at, created_at) \
-         VALUES ($1, $2, $3, $4, 0, $5, $5)",
-    )
-    .bind(&mail.to)
-    .bind(&mail.subject)
-    .bind(&mail.text)
-    .bind(&mail.html)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
+    let new = db::outbox_mail::NewMail {
+        to: &mail.to,
+        subject: &mail.subject,
+        text: &mail.text,
+        html: &mail.html,
+    };
+    db::outbox_mail::insert(conn, new, now_ms()).await
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -3,7 +3,7 @@
 //! no membership answers 404 (another tenant's data is never visible), a
 //! DISABLED or DELETED membership answers 403.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::accounts::AccountRow;
 use super::audit::AuditActor;
@@ -27,25 +27,20 @@ impl Actor {
         account: AccountRow,
         tenant_id: i64,
     ) -> Result<Actor, AppError> {
-        let row = sqlx::query("SELECT id, status, roles, organisation_id FROM members WHERE tenant_id = $1 AND account_id = $2")
-            .bind(tenant_id)
-            .bind(account.id)
-            .fetch_optional(conn)
+        let membership = super::db::members::membership(conn, tenant_id, account.id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let status: String = row.get(1);
-        if status != "ACTIVE" {
+        if membership.status != "ACTIVE" {
             return Err(AppError::ForbiddenBecause(
                 "Your membership of this tenant is not active.".into(),
             ));
         }
-        let roles: Vec<String> = serde_json::from_str(&row.get::<String, _>(2)).unwrap_or_default();
         Ok(Actor {
             account,
             tenant_id,
-            member_id: row.get(0),
-            roles: roles.iter().filter_map(|r| Role::parse(r).ok()).collect(),
-            organisation_id: row.get(3),
+            member_id: membership.id,
+            roles: membership.roles.parsed(),
+            organisation_id: membership.organisation_id,
         })
     }
 

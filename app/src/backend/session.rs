@@ -50,8 +50,7 @@ pub async fn current_account(state: &AppState) -> Result<Option<AccountRow>, App
         .await
         .map_err(session_error)?
         .unwrap_or(0);
-    let mut conn = state.db.pool.acquire().await?;
-    Ok(accounts::find_by_id(&mut conn, id)
+    Ok(accounts::get(state, id)
         .await?
         .filter(|a| a.credentials_version == version))
 }

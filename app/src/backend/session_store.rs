@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
+use super::db::sessions::{self, SessionRow};
 use super::db::{Db, now_ms};
+use crate::error::AppError;
 
 /// The session key holding the signed-in account's id.
 pub const ACCOUNT_KEY: &str = "account_id";
@@ -24,12 +26,9 @@ impl DbSessionStore {
     }
 
     /// Removes expired sessions; run periodically.
-    pub async fn delete_expired(&self) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expiry_date < $1")
-            .bind(now_ms())
-            .execute(&self.db.pool)
-            .await?;
-        Ok(done.rows_affected())
+    pub async fn delete_expired(&self) -> Result<u64, AppError> {
+        let mut conn = self.db.write().await?;
+        sessions::delete_expired(&mut conn, now_ms()).await
     }
 }
 
@@ -49,19 +48,19 @@ fn columns(record: &Record) -> Result<(String, i64, Option<i64>), session_store:
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         let (data, expiry, account) = columns(record)?;
+        let mut conn = self.db.write().await.map_err(backend)?;
         loop {
-            let done = sqlx::query(
-                "INSERT INTO sessions (id, data, expiry_date, account_id) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(record.id.to_string())
-            .bind(&data)
-            .bind(expiry)
-            .bind(account)
-            .execute(&self.db.pool)
-            .await
-            .map_err(backend)?;
-            if done.rows_affected() == 1 {
+            let id = record.id.to_string();
+            let row = SessionRow {
+                id: &id,
+                data: &data,
+                expiry_date: expiry,
+                account_id: account,
+            };
+            if sessions::insert_new(&mut conn, &row)
+                .await
+                .map_err(backend)?
+            {
                 return Ok(());
             }
             record.id = Id::default();
@@ -70,30 +69,22 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let (data, expiry, account) = columns(record)?;
-        sqlx::query(
-            "INSERT INTO sessions (id, data, expiry_date, account_id) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date, \
-             account_id = excluded.account_id",
-        )
-        .bind(record.id.to_string())
-        .bind(data)
-        .bind(expiry)
-        .bind(account)
-        .execute(&self.db.pool)
-        .await
-        .map_err(backend)?;
-        Ok(())
+        let id = record.id.to_string();
+        let row = SessionRow {
+            id: &id,
+            data: &data,
+            expiry_date: expiry,
+            account_id: account,
+        };
+        let mut conn = self.db.write().await.map_err(backend)?;
+        sessions::upsert(&mut conn, &row).await.map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row: Option<(String, i64)> = sqlx::query_as(
-            "SELECT data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2",
-        )
-        .bind(id.to_string())
-        .bind(now_ms())
-        .fetch_optional(&self.db.pool)
-        .await
-        .map_err(backend)?;
+        let mut conn = self.db.read().await.map_err(backend)?;
+        let row = sessions::load(&mut conn, &id.to_string(), now_ms())
+            .await
+            .map_err(backend)?;
         let Some((data, expiry)) = row else {
             return Ok(None);
         };
@@ -109,11 +100,9 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id.to_string())
-            .execute(&self.db.pool)
+        let mut conn = self.db.write().await.map_err(backend)?;
+        sessions::delete(&mut conn, &id.to_string())
             .await
-            .map_err(backend)?;
-        Ok(())
+            .map_err(backend)
     }
 }

@@ -18,14 +18,6 @@ pub async fn load_or_create_secret(db: &Db, configured: Option<&str>) -> Result<
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let fresh = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
-        .bind(SECRET_KEY)
-        .bind(&fresh)
-        .execute(&db.pool)
-        .await?;
-    let stored: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-        .bind(SECRET_KEY)
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(stored)
+    let mut conn = db.write().await?;
+    super::db::settings::get_or_insert(&mut conn, SECRET_KEY, &fresh).await
 }

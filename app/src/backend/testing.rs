@@ -61,7 +61,7 @@ pub async fn fresh_database_url() -> (String, DbKind) {
 /// A new, migrated database.
 pub async fn fresh_db() -> Db {
     let (url, kind) = fresh_database_url().await;
-    Db::connect(&url, kind)
+    Db::connect(&url, kind, 4)
         .await
         .expect("connect and migrate test database")
 }

@@ -26,14 +26,12 @@ pub struct ServerStatus {
 #[server(prefix = "/rpc", endpoint = "get_home_stats")]
 pub async fn get_home_stats() -> Result<HomeStats, AppError> {
     let state = crate::backend::app_state()?;
-    let count = |sql: &'static str| {
-        let pool = state.db.pool.clone();
-        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await }
-    };
+    let (tenants, accounts, pending_invites) =
+        crate::backend::tenant_admin::instance_counts(&state).await?;
     Ok(HomeStats {
-        tenants: count("SELECT COUNT(*) FROM tenants").await?,
-        accounts: count("SELECT COUNT(*) FROM accounts").await?,
-        pending_invites: count("SELECT COUNT(*) FROM invites WHERE status = 'pending'").await?,
+        tenants,
+        accounts,
+        pending_invites,
     })
 }
 

@@ -39,20 +39,11 @@ pub async fn get_invites_page(
     status: Option<String>,
 ) -> Result<InvitesPageData, AppError> {
     use crate::backend::invites;
-    use sqlx::Row;
     let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
     let status = status.filter(|s| !s.is_empty());
     let list = invites::list_invites(&state, &actor, status.as_deref()).await?;
     let tenant_name = crate::backend::tenant_admin::tenant_name(&state, tenant_id).await?;
-    let organisations =
-        sqlx::query("SELECT id, name FROM organisations WHERE tenant_id = $1 ORDER BY name")
-            .bind(tenant_id)
-            .fetch_all(&state.db.pool)
-            .await?
-            .iter()
-            .map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1)))
-            .filter(|(id, _)| actor.is_tenant_manager() || Some(*id) == actor.organisation_id)
-            .collect();
+    let organisations = crate::backend::tenant_admin::organisation_choices(&state, &actor).await?;
     let grantable_roles = actor.grantable_roles();
     Ok(InvitesPageData {
         tenant_id,

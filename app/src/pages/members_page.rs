@@ -44,12 +44,7 @@ pub async fn get_members_page(
     )
     .await?;
     let tenant_name = crate::backend::tenant_admin::tenant_name(&state, tenant_id).await?;
-    let managers: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM members WHERE tenant_id = $1 AND status = 'ACTIVE' AND roles LIKE '%\"extractor-manager\"%'",
-    )
-    .bind(tenant_id)
-    .fetch_all(&state.db.pool)
-    .await?;
+    let managers = crate::backend::tenant_admin::active_manager_ids(&state, tenant_id).await?;
     let grantable_roles = actor.grantable_roles();
     Ok(MembersPageData {
         tenant_id,

@@ -81,8 +81,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             let (id, version) = jwt::verify(&state.secret, token)?;
             (id, Some(version))
         };
-        let mut conn = state.db.pool.acquire().await?;
-        let account = accounts::find_by_id(&mut conn, account_id)
+        let account = accounts::get(state, account_id)
             .await?
             // A JWT issued before the credentials were revoked is void.
             .filter(|a| version.is_none_or(|v| v == a.credentials_version))

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use app::backend::accounts::AccountRow;
 use app::backend::invites::{self, Acceptor, NewInvite};
 use app::backend::permissions::Actor;
-use app::backend::{AppState, members};
+use app::backend::{AppState, tenant_admin};
 use app::domain::{Email, FormParser, Password, PersonName, Role};
 use app::dto::InviteInfo;
 use app::{AppError, ErrorBody};
@@ -199,7 +199,7 @@ pub async fn resend_invite(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<TenantQuery>,
 ) -> Result<Json<InviteDto>, AppError> {
-    let actor = actor_for_row(&state, caller, "invites", id, query.tenant_id).await?;
+    let actor = actor_for_row(&state, caller, Owned::Invite, id, query.tenant_id).await?;
     Ok(Json(
         invites::reissue_invite(&state, &actor, id, true)
             .await?
@@ -226,27 +226,33 @@ pub async fn revoke_invite(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<TenantQuery>,
 ) -> Result<Json<InviteDto>, AppError> {
-    let actor = actor_for_row(&state, caller, "invites", id, query.tenant_id).await?;
+    let actor = actor_for_row(&state, caller, Owned::Invite, id, query.tenant_id).await?;
     Ok(Json(
         invites::revoke_invite(&state, &actor, id).await?.into(),
     ))
 }
 
-/// The actor in the tenant that owns row `id` of `table` (`invites` or
-/// `members`), so an id alone finds its tenant. A row of a tenant the
-/// caller is not in, or of another tenant than `tenant_id`, is not found.
+/// What a path id names: an invitation or a member.
+#[derive(Debug, Clone, Copy)]
+pub enum Owned {
+    Invite,
+    Member,
+}
+
+/// The actor in the tenant that owns the invitation or member `id`, so an
+/// id alone finds its tenant. A row of a tenant the caller is not in, or of
+/// another tenant than `tenant_id`, is not found.
 pub async fn actor_for_row(
     state: &AppState,
     caller: AccountRow,
-    table: &'static str,
+    what: Owned,
     id: i64,
     tenant_id: Option<i64>,
 ) -> Result<Actor, AppError> {
-    let owner: Option<i64> =
-        sqlx::query_scalar(&format!("SELECT tenant_id FROM {table} WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&state.db.pool)
-            .await?;
+    let owner = match what {
+        Owned::Invite => invites::tenant_of(state, id).await?,
+        Owned::Member => tenant_admin::tenant_of_member(state, id).await?,
+    };
     let owner = owner.ok_or(AppError::NotFound)?;
     if tenant_id.is_some_and(|t| t != owner) {
         return Err(AppError::NotFound);
@@ -370,8 +376,9 @@ pub async fn accept_invite(
         }
     };
     let accepted = invites::accept(&state, &acceptor.0, acceptor.1).await?;
-    let mut conn = state.db.pool.acquire().await?;
     Ok(Json(
-        members::find(&mut conn, accepted.member_id).await?.into(),
+        tenant_admin::get_member(&state, accepted.member_id)
+            .await?
+            .into(),
     ))
 }

@@ -14,7 +14,7 @@ use app::dto::AuditEntry;
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
-use super::invites::{actor_for_row, actor_in};
+use super::invites::{Owned, actor_for_row, actor_in};
 use super::registration::UserDto;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -110,7 +110,7 @@ pub async fn update_member(
             status: body.status.clone(),
         })
     })?;
-    let actor = actor_for_row(&state, caller, "members", id, None).await?;
+    let actor = actor_for_row(&state, caller, Owned::Member, id, None).await?;
     let member = tenant_admin::update_member(&state, &actor, id, change).await?;
     Ok(Json(member.into()))
 }
@@ -132,7 +132,7 @@ pub async fn remove_member(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
-    let actor = actor_for_row(&state, caller, "members", id, None).await?;
+    let actor = actor_for_row(&state, caller, Owned::Member, id, None).await?;
     tenant_admin::remove_member(&state, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

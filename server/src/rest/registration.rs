@@ -5,7 +5,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use app::backend::{AppState, accounts, invites, members};
+use app::backend::{AppState, accounts, invites, tenant_admin};
 use app::domain::{FormParser, ProjectName, TenantName};
 use app::dto::MemberInfo;
 use app::{AppError, ErrorBody};
@@ -96,19 +96,19 @@ pub async fn register(
             let project_name = form.field("projectName", ProjectName::parse(&project_name));
             let (tenant_name, project_name) =
                 form.finish(|| Some((tenant_name?, project_name?)))?;
-            let mut tx = state.db.begin().await?;
-            let (_, member_id) =
-                accounts::create_tenant(&mut tx, &caller, &tenant_name, &project_name).await?;
-            let member = members::find(&mut tx, member_id).await?;
-            tx.commit().await?;
-            Ok(Json(member.into()))
+            let member_id =
+                accounts::create_tenant(&state, &caller, &tenant_name, &project_name).await?;
+            Ok(Json(
+                tenant_admin::get_member(&state, member_id).await?.into(),
+            ))
         }
         _ => {
             form.finish(|| Some(()))?;
             let accepted = invites::accept_by_email(&state, caller).await?;
-            let mut conn = state.db.pool.acquire().await?;
             Ok(Json(
-                members::find(&mut conn, accepted.member_id).await?.into(),
+                tenant_admin::get_member(&state, accepted.member_id)
+                    .await?
+                    .into(),
             ))
         }
     }

@@ -123,7 +123,7 @@ async fn a_failed_migration_stops_start_up_with_one_clear_line() {
     let dir = std::env::temp_dir().join(format!("portico-bad-migration-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/bad.db?mode=rwc", dir.display());
-    let db = app::backend::Db::connect(&url, app::backend::DbKind::Sqlite)
+    let db = app::backend::Db::connect(&url, app::backend::DbKind::Sqlite, 4)
         .await
         .unwrap();
     sqlx::query("UPDATE _sqlx_migrations SET checksum = X'00'")

@@ -1,8 +1,31 @@
-//! `tenants`: row locks that serialise per-tenant rules.
+//! `tenants`: customer workspaces.
 
 use sqlx::AnyConnection;
 
 use crate::error::AppError;
+
+pub async fn insert(conn: &mut AnyConnection, name: &str, now: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO tenants (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id",
+    )
+    .bind(name)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn name(conn: &mut AnyConnection, id: i64) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+pub async fn count(conn: &mut AnyConnection) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM tenants")
+        .fetch_one(conn)
+        .await?)
+}
 
 /// Locks the tenant's row until the transaction ends, so rules that count
 /// before they write (the last manager) run one at a time per tenant. On

@@ -1,0 +1,163 @@
+//! `accounts`: people who can sign in.
+
+use sqlx::AnyConnection;
+
+use crate::backend::crypto::PasswordHash;
+use crate::dto::AccountInfo;
+use crate::error::AppError;
+
+/// An account row. Holds the password hash, so it is never serialized.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRow {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email_verified_at: Option<i64>,
+    #[sqlx(try_from = "String")]
+    pub password_hash: PasswordHash,
+    /// Moves on when credentials are revoked; sessions and JWTs carry it.
+    pub credentials_version: i64,
+}
+
+impl AccountRow {
+    pub fn info(&self) -> AccountInfo {
+        AccountInfo {
+            id: self.id,
+            email: self.email.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            email_verified: self.email_verified_at.is_some(),
+        }
+    }
+}
+
+const COLUMNS: &str =
+    "id, email, first_name, last_name, email_verified_at, password_hash, credentials_version";
+
+pub async fn find_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<AccountRow>, AppError> {
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// `email` is the stored form: trimmed and lower-cased.
+pub async fn find_by_email(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Option<AccountRow>, AppError> {
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE email = $1"))
+            .bind(email)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+pub async fn exists_with_email(conn: &mut AnyConnection, email: &str) -> Result<bool, AppError> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1")
+        .bind(email)
+        .fetch_optional(conn)
+        .await?;
+    Ok(id.is_some())
+}
+
+/// The columns of a new account.
+pub struct NewAccountRow<'a> {
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email_verified_at: Option<i64>,
+}
+
+/// Inserts an account; a duplicate email is a `Conflict`.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    new: NewAccountRow<'_>,
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO accounts (email, password_hash, first_name, last_name, email_verified_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(new.email)
+    .bind(new.password_hash)
+    .bind(new.first_name)
+    .bind(new.last_name)
+    .bind(new.email_verified_at)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn set_password(
+    conn: &mut AnyConnection,
+    id: i64,
+    hash: &PasswordHash,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(&hash.0)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Marks the address verified; true when it was not verified before.
+pub async fn mark_verified(conn: &mut AnyConnection, id: i64, now: i64) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE accounts SET email_verified_at = $1, updated_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Moves the credentials version on; returns the new one.
+pub async fn bump_credentials_version(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "UPDATE accounts SET credentials_version = credentials_version + 1, updated_at = $1 WHERE id = $2 \
+         RETURNING credentials_version",
+    )
+    .bind(now)
+    .bind(id)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn set_names(
+    conn: &mut AnyConnection,
+    id: i64,
+    first: &str,
+    last: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE accounts SET first_name = $1, last_name = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(first)
+    .bind(last)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn count(conn: &mut AnyConnection) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+        .fetch_one(conn)
+        .await?)
+}

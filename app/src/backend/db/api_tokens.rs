@@ -1,0 +1,116 @@
+//! `api_tokens`: long-lived bearer credentials, stored as hashes.
+
+use sqlx::AnyConnection;
+
+use crate::error::AppError;
+
+/// A token as its owner sees it in the list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiTokenRow {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// What authenticating a presented token needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ActiveToken {
+    pub id: i64,
+    pub account_id: i64,
+    pub token_hash: String,
+    pub last_used_at: Option<i64>,
+}
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    name: &str,
+    prefix: &str,
+    token_hash: &str,
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO api_tokens (account_id, name, prefix, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(name)
+    .bind(prefix)
+    .bind(token_hash)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn list_active(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Vec<ApiTokenRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, prefix, created_at, last_used_at FROM api_tokens \
+         WHERE account_id = $1 AND revoked_at IS NULL ORDER BY id DESC",
+    )
+    .bind(account_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Revokes one of the account's tokens; false when there is no such token.
+pub async fn revoke(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(account_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Revokes every token of the account.
+pub async fn revoke_all(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(account_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The unrevoked, unexpired token with this hash.
+pub async fn find_active(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<ActiveToken>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, account_id, token_hash, last_used_at FROM api_tokens \
+         WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn record_use(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

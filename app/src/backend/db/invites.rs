@@ -1,0 +1,488 @@
+//! `invites`: offers for an email address to join a tenant. A pending
+//! invitation past `expired_at` is expired to every reader ([`status_at`]);
+//! the periodic sweep records it ([`expire_due`]).
+
+use sqlx::AnyConnection;
+
+use super::RoleNames;
+use crate::dto::InviteInfo;
+use crate::error::AppError;
+
+/// The status every reader sees: a pending invitation past its expiry is
+/// expired, whether or not the sweep has recorded it yet. Reads never
+/// write.
+pub fn status_at(status: String, expired_at: i64, now: i64) -> String {
+    if status == "pending" && expired_at <= now {
+        "expired".to_owned()
+    } else {
+        status
+    }
+}
+
+/// An invitation as managers see it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InviteRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub roles: RoleNames,
+    pub organisation_id: Option<i64>,
+    pub status: String,
+    pub expired_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub send_email: i64,
+}
+
+impl InviteRow {
+    /// The wire form, with the status as of `now`.
+    pub fn info(self, now: i64) -> InviteInfo {
+        InviteInfo {
+            id: self.id,
+            tenant_id: self.tenant_id,
+            email: self.email,
+            roles: self.roles.0,
+            organisation_id: self.organisation_id,
+            status: status_at(self.status, self.expired_at, now),
+            expired_at: self.expired_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            send_email: self.send_email != 0,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, tenant_id, email, roles, organisation_id, status, expired_at, created_at, updated_at, send_email";
+
+pub async fn find_in_tenant(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    id: i64,
+) -> Result<Option<InviteRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM invites WHERE id = $1 AND tenant_id = $2"
+    ))
+    .bind(id)
+    .bind(tenant_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// A tenant's invitations, newest first, by the status readers see
+/// ('' = all); `organisation` 0 = every organisation. Walks
+/// `invites_tenant_created_idx`.
+pub fn list_sql() -> String {
+    format!(
+        "SELECT {COLUMNS} FROM invites WHERE tenant_id = $1 AND ($2 = '' \
+           OR ($2 = 'pending' AND status = 'pending' AND expired_at > $4) \
+           OR ($2 = 'expired' AND (status = 'expired' OR (status = 'pending' AND expired_at <= $4))) \
+           OR ($2 NOT IN ('pending', 'expired') AND status = $2)) \
+         AND ($3 = 0 OR organisation_id = $3) ORDER BY created_at DESC, id DESC LIMIT $5"
+    )
+}
+
+pub async fn list_for_tenant(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    status: &str,
+    organisation: i64,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<InviteRow>, AppError> {
+    Ok(sqlx::query_as(&list_sql())
+        .bind(tenant_id)
+        .bind(status)
+        .bind(organisation)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// The pending invitation of an address in a tenant (at most one, by the
+/// unique index `invites_one_pending_key`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PendingRow {
+    pub id: i64,
+    pub expired_at: i64,
+    pub organisation_id: Option<i64>,
+    #[sqlx(try_from = "String")]
+    pub roles: RoleNames,
+}
+
+pub const PENDING_FOR_SQL: &str = "SELECT id, expired_at, organisation_id, roles FROM invites \
+     WHERE tenant_id = $1 AND email = $2 AND status = 'pending'";
+
+pub async fn pending_for(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    email: &str,
+) -> Result<Option<PendingRow>, AppError> {
+    Ok(sqlx::query_as(PENDING_FOR_SQL)
+        .bind(tenant_id)
+        .bind(email)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// The fields of an invitation that a create or a refresh sets.
+pub struct InviteFields<'a> {
+    pub roles: &'a RoleNames,
+    pub organisation_id: Option<i64>,
+    pub message: Option<&'a str>,
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    pub redirect_url: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub token_hash: &'a str,
+    pub expired_at: i64,
+    pub invited_by: i64,
+    /// Whether the new token is mailed to the address.
+    pub send_email: bool,
+}
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    email: &str,
+    f: &InviteFields<'_>,
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO invites (tenant_id, email, roles, organisation_id, message, first_name, last_name, redirect_url, url, \
+         token_hash, status, expired_at, invited_by, send_email, token_mailed, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $13, $14, $14) RETURNING id",
+    )
+    .bind(tenant_id)
+    .bind(email)
+    .bind(f.roles.to_json())
+    .bind(f.organisation_id)
+    .bind(f.message)
+    .bind(f.first_name)
+    .bind(f.last_name)
+    .bind(f.redirect_url)
+    .bind(f.url)
+    .bind(f.token_hash)
+    .bind(f.expired_at)
+    .bind(f.invited_by)
+    .bind(i64::from(f.send_email))
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Refreshes a pending invitation: new token and expiry, the given fields
+/// merged over the stored ones; the old link is kept as replaced.
+pub async fn refresh(
+    conn: &mut AnyConnection,
+    id: i64,
+    f: &InviteFields<'_>,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE invites SET roles = $1, organisation_id = COALESCE($2, organisation_id), \
+         message = COALESCE($3, message), first_name = COALESCE($4, first_name), last_name = COALESCE($5, last_name), \
+         redirect_url = COALESCE($6, redirect_url), url = COALESCE($7, url), previous_token_hash = token_hash, token_hash = $8, \
+         expired_at = $9, invited_by = $10, send_email = $11, token_mailed = $11, updated_at = $12 WHERE id = $13",
+    )
+    .bind(f.roles.to_json())
+    .bind(f.organisation_id)
+    .bind(f.message)
+    .bind(f.first_name)
+    .bind(f.last_name)
+    .bind(f.redirect_url)
+    .bind(f.url)
+    .bind(f.token_hash)
+    .bind(f.expired_at)
+    .bind(f.invited_by)
+    .bind(i64::from(f.send_email))
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The acceptance page URL stored for an invitation (None: the default).
+pub async fn url(conn: &mut AnyConnection, id: i64) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT url FROM invites WHERE id = $1")
+        .bind(id)
+        .fetch_one(conn)
+        .await?)
+}
+
+/// A new token and expiry (resend, copy link); `mailed` says whether the
+/// new token goes out by mail. Returns the stored URL.
+pub async fn reissue(
+    conn: &mut AnyConnection,
+    id: i64,
+    token_hash: &str,
+    expired_at: i64,
+    mailed: bool,
+    now: i64,
+) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar(
+        "UPDATE invites SET previous_token_hash = token_hash, token_hash = $1, expired_at = $2, updated_at = $3, \
+         token_mailed = $4 WHERE id = $5 RETURNING url",
+    )
+    .bind(token_hash)
+    .bind(expired_at)
+    .bind(now)
+    .bind(i64::from(mailed))
+    .bind(id)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Ends an invitation: `revoked` or `expired`.
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    id: i64,
+    status: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE invites SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// What the invitation mail needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MailDetails {
+    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub roles: RoleNames,
+    pub message: Option<String>,
+    pub expired_at: i64,
+    pub tenant_name: String,
+}
+
+pub async fn mail_details(conn: &mut AnyConnection, id: i64) -> Result<MailDetails, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT i.email, i.roles, i.message, i.expired_at, t.name AS tenant_name \
+         FROM invites i JOIN tenants t ON t.id = i.tenant_id WHERE i.id = $1",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The invitation behind a token, as the acceptance page shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PreviewRow {
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub inviter: String,
+    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub roles: RoleNames,
+    pub expired_at: i64,
+    pub status: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub message: Option<String>,
+    pub token_hash: String,
+}
+
+pub async fn preview(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<PreviewRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT i.tenant_id, t.name AS tenant_name, COALESCE(a.first_name || ' ' || a.last_name, 'A manager') AS inviter, \
+                i.email, i.roles, i.expired_at, i.status, i.first_name, i.last_name, i.message, i.token_hash \
+         FROM invites i JOIN tenants t ON t.id = i.tenant_id LEFT JOIN accounts a ON a.id = i.invited_by \
+         WHERE i.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// An invitation just claimed for acceptance.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClaimedRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub roles: RoleNames,
+    pub organisation_id: Option<i64>,
+    pub redirect_url: Option<String>,
+    /// 1 when the token went out in a mail to the invited address.
+    pub token_mailed: i64,
+}
+
+const CLAIMED: &str = "id, tenant_id, email, roles, organisation_id, redirect_url, token_mailed";
+
+/// Claims the pending, unexpired invitation behind a token: one
+/// conditional UPDATE, so of N concurrent claims exactly one wins.
+pub async fn claim_by_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<ClaimedRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "UPDATE invites SET status = 'accepted', updated_at = $1 \
+         WHERE token_hash = $2 AND status = 'pending' AND expired_at > $1 RETURNING {CLAIMED}"
+    ))
+    .bind(now)
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Claims the newest pending, unexpired invitation for an email (any
+/// tenant), served by `invites_email_status_idx`.
+pub async fn claim_newest_for_email(
+    conn: &mut AnyConnection,
+    email: &str,
+    now: i64,
+) -> Result<Option<ClaimedRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "UPDATE invites SET status = 'accepted', updated_at = $1 WHERE id = ( \
+           SELECT id FROM invites WHERE email = $2 AND status = 'pending' AND expired_at > $1 \
+           ORDER BY created_at DESC, id DESC LIMIT 1) \
+         AND status = 'pending' RETURNING {CLAIMED}"
+    ))
+    .bind(now)
+    .bind(email)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The stored status and expiry of the invitation behind a token.
+pub async fn status_by_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<(String, i64)>, AppError> {
+    Ok(
+        sqlx::query_as("SELECT status, expired_at FROM invites WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Whether a token is the last link a resend or refresh replaced.
+pub async fn is_replaced(conn: &mut AnyConnection, token_hash: &str) -> Result<bool, AppError> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM invites WHERE previous_token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.is_some())
+}
+
+pub async fn set_accepted_by(
+    conn: &mut AnyConnection,
+    id: i64,
+    account_id: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE invites SET accepted_by = $1 WHERE id = $2")
+        .bind(account_id)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Declines the pending invitation behind a token for `email`; returns
+/// (id, tenant).
+pub async fn decline(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    email: &str,
+    now: i64,
+) -> Result<Option<(i64, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "UPDATE invites SET status = 'declined', updated_at = $1 \
+         WHERE token_hash = $2 AND status = 'pending' AND expired_at > $1 AND email = $3 RETURNING id, tenant_id",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .bind(email)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The sweep: records the expiry of every pending invitation past its
+/// date. Served by the partial index `invites_pending_expiry_idx`, so its
+/// cost follows the invitations that expired, not the table.
+pub const EXPIRE_DUE_SQL: &str = "UPDATE invites SET status = 'expired', updated_at = $1 WHERE status = 'pending' AND expired_at <= $1";
+
+pub async fn expire_due(conn: &mut AnyConnection, now: i64) -> Result<u64, AppError> {
+    let done = sqlx::query(EXPIRE_DUE_SQL).bind(now).execute(conn).await?;
+    Ok(done.rows_affected())
+}
+
+/// Invitations of a tenant created since `since`, counted by week and by
+/// the status readers see: (week index, status, count).
+pub const FUNNEL_SQL: &str = "SELECT (created_at - $2) / $3 AS week, \
+       CASE WHEN status = 'pending' AND expired_at <= $4 THEN 'expired' ELSE status END AS seen, COUNT(*) AS n \
+     FROM invites WHERE tenant_id = $1 AND created_at >= $2 GROUP BY 1, 2";
+
+pub async fn funnel(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    since: i64,
+    week_ms: i64,
+    now: i64,
+) -> Result<Vec<(i64, String, i64)>, AppError> {
+    Ok(sqlx::query_as(FUNNEL_SQL)
+        .bind(tenant_id)
+        .bind(since)
+        .bind(week_ms)
+        .bind(now)
+        .fetch_all(conn)
+        .await?)
+}
+
+pub async fn count_pending_in_organisation(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invites WHERE organisation_id = $1 AND status = 'pending'",
+    )
+    .bind(organisation_id)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn clear_organisation(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE invites SET organisation_id = NULL WHERE organisation_id = $1")
+        .bind(organisation_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The tenant an invitation belongs to.
+pub async fn tenant_of(conn: &mut AnyConnection, id: i64) -> Result<Option<i64>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT tenant_id FROM invites WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Pending, unexpired invitations of the whole instance (the home page),
+/// counted over `invites_pending_expiry_idx`.
+pub async fn count_pending(conn: &mut AnyConnection, now: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invites WHERE status = 'pending' AND expired_at > $1",
+    )
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}

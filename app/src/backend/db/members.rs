@@ -1,0 +1,340 @@
+//! `members`: an account's record inside one tenant.
+
+use sqlx::AnyConnection;
+
+use super::RoleNames;
+use crate::dto::MemberInfo;
+use crate::error::AppError;
+
+/// A member with its account and organisation.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub account_id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    #[sqlx(try_from = "String")]
+    pub roles: RoleNames,
+    pub organisation_id: Option<i64>,
+    pub organisation_name: Option<String>,
+    pub status: String,
+    pub external_id: String,
+    pub meta: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl From<MemberRow> for MemberInfo {
+    fn from(r: MemberRow) -> Self {
+        MemberInfo {
+            id: r.id,
+            tenant_id: r.tenant_id,
+            account_id: r.account_id,
+            email: r.email,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            roles: r.roles.0,
+            organisation_id: r.organisation_id,
+            organisation_name: r.organisation_name,
+            status: r.status,
+            external_id: r.external_id,
+            meta: serde_json::from_str(&r.meta).unwrap_or_else(|_| serde_json::json!({})),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// Members with their account and organisation; callers add the WHERE.
+const MEMBER_SELECT: &str = "SELECT m.id, m.tenant_id, m.account_id, a.email, a.first_name, a.last_name, m.roles, \
+     m.organisation_id, o.name AS organisation_name, m.status, m.external_id, m.meta, m.created_at, m.updated_at \
+     FROM members m JOIN accounts a ON a.id = m.account_id \
+     LEFT JOIN organisations o ON o.id = m.organisation_id";
+
+pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<MemberInfo, AppError> {
+    let row: MemberRow = sqlx::query_as(&format!("{MEMBER_SELECT} WHERE m.id = $1"))
+        .bind(id)
+        .fetch_one(conn)
+        .await?;
+    Ok(row.into())
+}
+
+/// A member of `tenant_id`; another tenant's member is not found.
+pub async fn find_in_tenant(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    id: i64,
+) -> Result<MemberInfo, AppError> {
+    let row: Option<MemberRow> = sqlx::query_as(&format!(
+        "{MEMBER_SELECT} WHERE m.tenant_id = $1 AND m.id = $2"
+    ))
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(Into::into).ok_or(AppError::NotFound)
+}
+
+/// A filter over a tenant's members: status ('' = all but DELETED) and a
+/// LIKE pattern (escaped) over email and name.
+pub struct MemberFilter<'a> {
+    pub tenant_id: i64,
+    pub status: &'a str,
+    pub like: &'a str,
+}
+
+const FILTER: &str = "WHERE m.tenant_id = $1 AND (($2 = '' AND m.status <> 'DELETED') OR m.status = $2) \
+     AND (LOWER(a.email) LIKE $3 ESCAPE '\\' OR LOWER(a.first_name || ' ' || a.last_name) LIKE $3 ESCAPE '\\')";
+
+/// Newest first, walking `members_tenant_created_idx`.
+pub fn list_sql() -> String {
+    format!("{MEMBER_SELECT} {FILTER} ORDER BY m.created_at DESC, m.id DESC LIMIT $4 OFFSET $5")
+}
+
+pub fn count_sql() -> String {
+    format!("SELECT COUNT(*) FROM members m JOIN accounts a ON a.id = m.account_id {FILTER}")
+}
+
+pub async fn list_page(
+    conn: &mut AnyConnection,
+    filter: &MemberFilter<'_>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<MemberInfo>, AppError> {
+    let rows: Vec<MemberRow> = sqlx::query_as(&list_sql())
+        .bind(filter.tenant_id)
+        .bind(filter.status)
+        .bind(filter.like)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+pub async fn count(conn: &mut AnyConnection, filter: &MemberFilter<'_>) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(&count_sql())
+        .bind(filter.tenant_id)
+        .bind(filter.status)
+        .bind(filter.like)
+        .fetch_one(conn)
+        .await?)
+}
+
+/// Active members holding `extractor-manager`, served by
+/// `members_tenant_status_idx`.
+pub const ACTIVE_MANAGERS_SQL: &str = "SELECT id FROM members WHERE tenant_id = $1 AND status = 'ACTIVE' \
+     AND roles LIKE '%\"extractor-manager\"%'";
+
+pub async fn active_manager_ids(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar(ACTIVE_MANAGERS_SQL)
+        .bind(tenant_id)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// An account's membership of a tenant, for permission checks.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Membership {
+    pub id: i64,
+    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub roles: RoleNames,
+    pub organisation_id: Option<i64>,
+}
+
+pub async fn membership(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    account_id: i64,
+) -> Result<Option<Membership>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, status, roles, organisation_id FROM members WHERE tenant_id = $1 AND account_id = $2",
+    )
+    .bind(tenant_id)
+    .bind(account_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The ACTIVE member of `tenant_id` whose account has `email`.
+pub async fn active_id_by_email(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    email: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id \
+         WHERE m.tenant_id = $1 AND a.email = $2 AND m.status = 'ACTIVE'",
+    )
+    .bind(tenant_id)
+    .bind(email)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// A new member.
+pub struct NewMember<'a> {
+    pub tenant_id: i64,
+    pub account_id: i64,
+    pub roles: &'a RoleNames,
+    pub organisation_id: Option<i64>,
+}
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    new: NewMember<'_>,
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO members (tenant_id, account_id, status, roles, organisation_id, meta, external_id, created_at, updated_at) \
+         VALUES ($1, $2, 'ACTIVE', $3, $4, '{}', $5, $6, $6) RETURNING id",
+    )
+    .bind(new.tenant_id)
+    .bind(new.account_id)
+    .bind(new.roles.to_json())
+    .bind(new.organisation_id)
+    .bind(new.account_id.to_string())
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Makes a DELETED member ACTIVE again with new roles and organisation.
+pub async fn reactivate(
+    conn: &mut AnyConnection,
+    id: i64,
+    roles: &RoleNames,
+    organisation_id: Option<i64>,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE members SET status = 'ACTIVE', roles = $1, organisation_id = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(roles.to_json())
+    .bind(organisation_id)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_roles(
+    conn: &mut AnyConnection,
+    id: i64,
+    roles: &RoleNames,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE members SET roles = $1, updated_at = $2 WHERE id = $3")
+        .bind(roles.to_json())
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// ACTIVE, DISABLED or DELETED.
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    id: i64,
+    status: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE members SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The tenants where the account is ACTIVE.
+pub async fn active_tenant_ids(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT tenant_id FROM members WHERE account_id = $1 AND status = 'ACTIVE'",
+    )
+    .bind(account_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A tenant the account is an ACTIVE member of, with its roles there.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TenantOfAccount {
+    pub id: i64,
+    pub name: String,
+    #[sqlx(try_from = "String")]
+    pub roles: RoleNames,
+}
+
+pub async fn tenants_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Vec<TenantOfAccount>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT t.id, t.name, m.roles FROM members m JOIN tenants t ON t.id = m.tenant_id \
+         WHERE m.account_id = $1 AND m.status = 'ACTIVE' ORDER BY t.name, t.id",
+    )
+    .bind(account_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// How many members have each (status, role set): a handful of rows
+/// however large the tenant.
+pub async fn status_role_counts(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+) -> Result<Vec<(String, String, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT status, roles, COUNT(*) FROM members WHERE tenant_id = $1 GROUP BY status, roles",
+    )
+    .bind(tenant_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Members (not DELETED) in an organisation.
+pub async fn count_in_organisation(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM members WHERE organisation_id = $1 AND status <> 'DELETED'",
+    )
+    .bind(organisation_id)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn clear_organisation(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE members SET organisation_id = NULL WHERE organisation_id = $1")
+        .bind(organisation_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The tenant a member belongs to.
+pub async fn tenant_of(conn: &mut AnyConnection, id: i64) -> Result<Option<i64>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT tenant_id FROM members WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}

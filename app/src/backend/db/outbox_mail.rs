@@ -1,0 +1,94 @@
+//! `outbox_mail`: mail waiting to be delivered, and what became of it.
+
+use sqlx::AnyConnection;
+
+use crate::error::AppError;
+
+/// A mail claimed for delivery.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClaimedMail {
+    pub id: i64,
+    pub to_address: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub attempts: i64,
+}
+
+/// A new mail.
+pub struct NewMail<'a> {
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub html: &'a str,
+}
+
+pub async fn insert(conn: &mut AnyConnection, mail: NewMail<'_>, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO outbox_mail (to_address, subject, text_body, html_body, attempts, next_attempt_at, created_at) \
+         VALUES ($1, $2, $3, $4, 0, $5, $5)",
+    )
+    .bind(mail.to)
+    .bind(mail.subject)
+    .bind(mail.text)
+    .bind(mail.html)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Claims up to `batch` due mails until `lease_until`: an instance that
+/// claimed a mail is the only one to send it until the lease ends. Served
+/// by `outbox_mail_due_idx`.
+pub const CLAIM_SQL: &str = "UPDATE outbox_mail SET locked_until = $1 \
+     WHERE id IN (SELECT id FROM outbox_mail \
+                  WHERE sent_at IS NULL AND next_attempt_at <= $2 \
+                    AND (locked_until IS NULL OR locked_until < $2) \
+                  ORDER BY id LIMIT $3) \
+       AND sent_at IS NULL AND (locked_until IS NULL OR locked_until < $2) \
+     RETURNING id, to_address, subject, text_body, html_body, attempts";
+
+pub async fn claim_due(
+    conn: &mut AnyConnection,
+    now: i64,
+    lease_until: i64,
+    batch: i64,
+) -> Result<Vec<ClaimedMail>, AppError> {
+    Ok(sqlx::query_as(CLAIM_SQL)
+        .bind(lease_until)
+        .bind(now)
+        .bind(batch)
+        .fetch_all(conn)
+        .await?)
+}
+
+pub async fn mark_sent(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE outbox_mail SET sent_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = NULL \
+         WHERE id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_failed(
+    conn: &mut AnyConnection,
+    id: i64,
+    error: &str,
+    next_attempt_at: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE outbox_mail SET attempts = attempts + 1, locked_until = NULL, last_error = $1, \
+         next_attempt_at = $2 WHERE id = $3",
+    )
+    .bind(error)
+    .bind(next_attempt_at)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,277 @@
+//! The invited person's side: the preview behind a link, accepting (with
+//! a signed-in account, a new account, or by verified email match) and
+//! declining.
+
+use serde_json::json;
+
+use crate::backend::accounts::{self, AccountRow, NewAccount};
+use crate::backend::audit::{self, AuditActor};
+use crate::backend::crypto;
+use crate::backend::db::invites::{ClaimedRow, status_at};
+use crate::backend::db::{self, now_ms};
+use crate::backend::state::AppState;
+use crate::domain::{Email, PersonName};
+use crate::dto::InvitePreview;
+use crate::error::AppError;
+
+/// The invitation behind `token`, for the acceptance page. Changes
+/// nothing.
+pub async fn preview(state: &AppState, token: &str) -> Result<InvitePreview, AppError> {
+    let hash = crypto::hash_token(token);
+    let mut conn = state.db.read().await?;
+    let row = db::invites::preview(&mut conn, &hash)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !crypto::hashes_equal(&row.token_hash, &hash) {
+        return Err(AppError::NotFound);
+    }
+    let account_exists = db::accounts::exists_with_email(&mut conn, &row.email).await?;
+    Ok(InvitePreview {
+        tenant_id: row.tenant_id,
+        tenant_name: row.tenant_name,
+        inviter: row.inviter,
+        email: row.email,
+        roles: row.roles.0,
+        expired_at: row.expired_at,
+        status: status_at(row.status, row.expired_at, now_ms()),
+        account_exists,
+        first_name: row.first_name,
+        last_name: row.last_name,
+        message: row.message,
+    })
+}
+
+/// Who accepts an invitation.
+pub enum Acceptor {
+    /// A signed-in account (must own the invited email).
+    Account(AccountRow),
+    /// Nobody signed in and no account for the email yet: create one,
+    /// verified when the link was mailed to the address (it proves the
+    /// mailbox), unverified with a verification mail otherwise.
+    NewAccount {
+        first_name: PersonName,
+        last_name: PersonName,
+        password: crate::domain::Password,
+    },
+}
+
+/// The result of a successful acceptance.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub account_id: i64,
+    /// For signing the new member's browser in.
+    pub credentials_version: i64,
+    pub tenant_id: i64,
+    pub member_id: i64,
+    pub redirect_url: Option<String>,
+}
+
+/// What a link a resend or refresh replaced says.
+pub const REPLACED: &str =
+    "This link was replaced by a newer invitation email. Use the link in the most recent one.";
+
+/// For the acceptance page: whether an unknown `token` is a replaced link
+/// (only the last replaced link of each invitation is kept).
+pub async fn link_replaced(state: &AppState, token: &str) -> Result<bool, AppError> {
+    let mut conn = state.db.read().await?;
+    db::invites::is_replaced(&mut conn, &crypto::hash_token(token)).await
+}
+
+/// Why a token cannot be used, in words for the acceptance page.
+fn unusable(status: &str) -> AppError {
+    match status {
+        "accepted" => AppError::Conflict("This invitation has already been used.".into()),
+        "declined" => AppError::Conflict("This invitation was declined.".into()),
+        "revoked" => AppError::Conflict("This invitation was revoked by the tenant.".into()),
+        "expired" => AppError::Conflict("This invitation has expired. Ask for a new one.".into()),
+        _ => AppError::NotFound,
+    }
+}
+
+/// Accepts the invitation behind `token`: single use under concurrency
+/// (one conditional UPDATE claims it), the member created in the same
+/// transaction.
+#[tracing::instrument(skip_all)]
+pub async fn accept(
+    state: &AppState,
+    token: &str,
+    acceptor: Acceptor,
+) -> Result<Accepted, AppError> {
+    // Hash the new password before taking any lock.
+    let new_hash = match &acceptor {
+        Acceptor::NewAccount { password, .. } => Some(crypto::hash_password(password).await?),
+        Acceptor::Account(_) => None,
+    };
+    let token_hash = crypto::hash_token(token);
+    let mut tx = state.db.begin().await?;
+    let now = now_ms();
+    let Some(invite) = db::invites::claim_by_token(&mut tx, &token_hash, now).await? else {
+        drop(tx);
+        let mut conn = state.db.read().await?;
+        return match db::invites::status_by_token(&mut conn, &token_hash).await? {
+            Some((status, expired_at)) => Err(unusable(&status_at(status, expired_at, now))),
+            None if db::invites::is_replaced(&mut conn, &token_hash).await? => {
+                Err(AppError::Conflict(REPLACED.into()))
+            }
+            None => Err(AppError::NotFound),
+        };
+    };
+    complete_acceptance(state, tx, invite, acceptor, new_hash, now).await
+}
+
+/// The email-match flow of `POST /api/v1/registration`: accepts the
+/// newest pending, unexpired invitation for the caller's email, without a
+/// token. Only a verified email may join this way (SPEC §2): otherwise
+/// anyone who signs up with an invited address would take the invitation.
+/// The invitation's link is not re-keyed, so the mailed one stays whole
+/// until the claim succeeds.
+#[tracing::instrument(skip_all)]
+pub async fn accept_by_email(state: &AppState, account: AccountRow) -> Result<Accepted, AppError> {
+    if account.email_verified_at.is_none() {
+        return Err(AppError::email_not_verified(
+            "join a tenant by your email address; or open the link in your invitation",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    let now = now_ms();
+    let invite = db::invites::claim_newest_for_email(&mut tx, &account.email, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    complete_acceptance(state, tx, invite, Acceptor::Account(account), None, now).await
+}
+
+/// The rest of an acceptance, on the transaction that claimed `invite`:
+/// the account (checked, or created), the member, the audit event.
+async fn complete_acceptance(
+    state: &AppState,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    invite: ClaimedRow,
+    acceptor: Acceptor,
+    new_hash: Option<crypto::PasswordHash>,
+    now: i64,
+) -> Result<Accepted, AppError> {
+    let token_mailed = invite.token_mailed != 0;
+    let account = match acceptor {
+        Acceptor::Account(account) => {
+            if account.email != invite.email {
+                return Err(AppError::ForbiddenBecause(format!(
+                    "This invitation is for {}, but you are signed in as {}.",
+                    invite.email, account.email
+                )));
+            }
+            account
+        }
+        Acceptor::NewAccount {
+            first_name,
+            last_name,
+            password,
+        } => {
+            let new = NewAccount {
+                email: Email::parse(&invite.email).map_err(|_| AppError::Internal)?,
+                password,
+                first_name,
+                last_name,
+            };
+            let hash = new_hash.ok_or(AppError::Internal)?;
+            // Only a link Portico mailed to the address proves the mailbox
+            // (SPEC §2); a link the inviter was handed does not.
+            let verified_at = token_mailed.then_some(now);
+            let id = accounts::insert_account(&mut tx, &new, &hash, verified_at)
+                .await
+                .map_err(|e| match e {
+                    AppError::Validation(_) => AppError::Conflict(
+                        "An account with this email already exists. Sign in to accept.".into(),
+                    ),
+                    other => other,
+                })?;
+            let account = accounts::find_by_id(&mut tx, id)
+                .await?
+                .ok_or(AppError::Internal)?;
+            if !token_mailed {
+                accounts::queue_verification(state, &mut tx, &account).await?;
+            }
+            account
+        }
+    };
+
+    let member_id = match db::members::membership(&mut tx, invite.tenant_id, account.id).await? {
+        Some(m) if m.status == "ACTIVE" => {
+            return Err(AppError::Conflict(
+                "You are already a member of this tenant.".into(),
+            ));
+        }
+        Some(m) if m.status == "DISABLED" => {
+            return Err(AppError::ForbiddenBecause(
+                "Your membership of this tenant is disabled. Ask a manager.".into(),
+            ));
+        }
+        Some(m) => {
+            db::members::reactivate(&mut tx, m.id, &invite.roles, invite.organisation_id, now)
+                .await?;
+            m.id
+        }
+        None => {
+            let member = db::members::NewMember {
+                tenant_id: invite.tenant_id,
+                account_id: account.id,
+                roles: &invite.roles,
+                organisation_id: invite.organisation_id,
+            };
+            db::members::insert(&mut tx, member, now).await?
+        }
+    };
+    db::invites::set_accepted_by(&mut tx, invite.id, account.id).await?;
+    let actor = AuditActor {
+        account_id: Some(account.id),
+        label: account.email.clone(),
+    };
+    audit::record(
+        &mut tx,
+        Some(invite.tenant_id),
+        &actor,
+        "invite.accepted",
+        &invite.email,
+        json!({ "inviteId": invite.id, "memberId": member_id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Accepted {
+        account_id: account.id,
+        credentials_version: account.credentials_version,
+        tenant_id: invite.tenant_id,
+        member_id,
+        redirect_url: invite.redirect_url,
+    })
+}
+
+/// The invited person declines; the invitation ends.
+pub async fn decline(state: &AppState, token: &str, account: &AccountRow) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let declined = db::invites::decline(
+        &mut tx,
+        &crypto::hash_token(token),
+        &account.email,
+        now_ms(),
+    )
+    .await?;
+    let Some((id, tenant_id)) = declined else {
+        return Err(AppError::Conflict(
+            "This invitation can no longer be declined.".into(),
+        ));
+    };
+    let actor = AuditActor {
+        account_id: Some(account.id),
+        label: account.email.clone(),
+    };
+    audit::record(
+        &mut tx,
+        Some(tenant_id),
+        &actor,
+        "invite.declined",
+        &account.email,
+        json!({ "inviteId": id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,262 @@
+//! The manager's side of invitations: create (or refresh the pending one),
+//! resend, copy a fresh link, revoke, list.
+
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use super::{IssuedInvite, NewInvite, link_for};
+use crate::backend::db::invites::InviteFields;
+use crate::backend::db::{self, RoleNames, now_ms};
+use crate::backend::permissions::Actor;
+use crate::backend::rate_limit::Bucket;
+use crate::backend::state::AppState;
+use crate::backend::{crypto, mail};
+use crate::dto::InviteInfo;
+use crate::error::AppError;
+use crate::format::format_ms;
+
+/// The most invitations a list answers with, newest first.
+pub const MAX_LISTED: i64 = 1000;
+
+async fn find_in_tenant(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    id: i64,
+) -> Result<InviteInfo, AppError> {
+    db::invites::find_in_tenant(conn, tenant_id, id)
+        .await?
+        .map(|row| row.info(now_ms()))
+        .ok_or(AppError::NotFound)
+}
+
+/// Queues the invitation mail for `invite_id` with `link`.
+async fn queue_invite_mail(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    invite_id: i64,
+    link: &str,
+) -> Result<(), AppError> {
+    let details = db::invites::mail_details(conn, invite_id).await?;
+    let inviter = format!("{} {}", actor.account.first_name, actor.account.last_name);
+    let mail = mail::invite_mail(&mail::InviteMail {
+        to: &details.email,
+        tenant: &details.tenant_name,
+        inviter: &inviter,
+        roles: &details.roles.0,
+        message: details.message.as_deref(),
+        link,
+        expires: &format_ms(details.expired_at),
+    });
+    mail::enqueue(conn, &mail).await
+}
+
+/// Invites an email into the actor's tenant, or refreshes the pending
+/// invitation that email already has (new token, new expiry, merged
+/// fields). An ACTIVE member cannot be invited again (409).
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id))]
+pub async fn create_invite(
+    state: &AppState,
+    actor: &Actor,
+    new: NewInvite,
+) -> Result<IssuedInvite, AppError> {
+    actor.ensure_can_invite()?;
+    actor.ensure_can_manage(new.organisation_id, &new.roles)?;
+    state
+        .limiter
+        .hit(Bucket::InvitesTenant, &actor.tenant_id.to_string())
+        .await?;
+    let mut tx = state.db.begin().await?;
+    if let Some(org) = new.organisation_id
+        && !db::collections::organisation_exists(&mut tx, actor.tenant_id, org).await?
+    {
+        return Err(AppError::field(
+            "organisationId",
+            "No such organisation in this tenant.",
+        ));
+    }
+    if db::members::active_id_by_email(&mut tx, actor.tenant_id, new.email.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict(format!(
+            "{} is already a member of this tenant.",
+            new.email
+        )));
+    }
+    let (token, token_hash) = crypto::new_token();
+    let now = now_ms();
+    let expires = now + state.config.invite_ttl_hours * 3600 * 1000;
+    // The pending invitation of this address, if any (one per tenant and
+    // email). One past its expiry ends here, and a new one takes its place.
+    let pending = match db::invites::pending_for(&mut tx, actor.tenant_id, new.email.as_str())
+        .await?
+    {
+        Some(p) if p.expired_at <= now => {
+            db::invites::set_status(&mut tx, p.id, "expired", now).await?;
+            None
+        }
+        Some(p) => {
+            // Refreshing rewrites the invitation and kills its link: only
+            // someone who may manage the existing one may do that.
+            actor
+                .ensure_can_manage(p.organisation_id, &p.roles.parsed())
+                .map_err(|_| {
+                    AppError::ForbiddenBecause(format!(
+                        "{} already has a pending invitation that you may not change. Ask a tenant manager.",
+                        new.email
+                    ))
+                })?;
+            Some(p.id)
+        }
+        None => None,
+    };
+    let roles = RoleNames::of(&new.roles);
+    let fields = InviteFields {
+        roles: &roles,
+        organisation_id: new.organisation_id,
+        message: new.message.as_deref(),
+        first_name: new.first_name.as_ref().map(|n| n.as_str()),
+        last_name: new.last_name.as_ref().map(|n| n.as_str()),
+        redirect_url: new.redirect_url.as_deref(),
+        url: new.url.as_deref(),
+        token_hash: &token_hash,
+        expired_at: expires,
+        invited_by: actor.account.id,
+        send_email: new.send_email,
+    };
+    let (invite_id, action) = match pending {
+        Some(id) => {
+            db::invites::refresh(&mut tx, id, &fields, now).await?;
+            (id, "invite.refreshed")
+        }
+        None => {
+            let id =
+                db::invites::insert(&mut tx, actor.tenant_id, new.email.as_str(), &fields, now)
+                    .await?;
+            (id, "invite.created")
+        }
+    };
+    let stored_url = db::invites::url(&mut tx, invite_id).await?;
+    let link = link_for(state, stored_url.as_deref(), &token);
+    if new.send_email {
+        queue_invite_mail(&mut tx, actor, invite_id, &link).await?;
+    }
+    actor
+        .log(
+            &mut tx,
+            action,
+            new.email.as_str(),
+            json!({ "inviteId": invite_id, "roles": roles.0 }),
+        )
+        .await?;
+    let invite = find_in_tenant(&mut tx, actor.tenant_id, invite_id).await?;
+    tx.commit().await?;
+    Ok(IssuedInvite { invite, link })
+}
+
+/// A pending invitation of the actor's tenant that the actor may manage.
+async fn managed_pending(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<InviteInfo, AppError> {
+    let invite = find_in_tenant(conn, actor.tenant_id, id).await?;
+    actor.ensure_can_manage(
+        invite.organisation_id,
+        &RoleNames(invite.roles.clone()).parsed(),
+    )?;
+    if invite.status != "pending" {
+        return Err(AppError::Conflict(format!(
+            "This invitation is {}; only pending invitations can change.",
+            invite.status
+        )));
+    }
+    Ok(invite)
+}
+
+/// Issues a new token and expiry (the old link stops working) and, when
+/// `send_mail`, mails the new link. "Copy link" uses it without mail.
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id, invite_id = id))]
+pub async fn reissue_invite(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    send_mail: bool,
+) -> Result<IssuedInvite, AppError> {
+    let mut tx = state.db.begin().await?;
+    let invite = managed_pending(&mut tx, actor, id).await?;
+    let (token, token_hash) = crypto::new_token();
+    let now = now_ms();
+    let expires = now + state.config.invite_ttl_hours * 3600 * 1000;
+    // A copied link was handed to the manager, not mailed: accepting it
+    // proves nothing about the mailbox.
+    let url = db::invites::reissue(&mut tx, id, &token_hash, expires, send_mail, now).await?;
+    let link = link_for(state, url.as_deref(), &token);
+    if send_mail {
+        queue_invite_mail(&mut tx, actor, id, &link).await?;
+    }
+    let action = if send_mail {
+        "invite.resent"
+    } else {
+        "invite.link_copied"
+    };
+    actor
+        .log(&mut tx, action, &invite.email, json!({ "inviteId": id }))
+        .await?;
+    let invite = find_in_tenant(&mut tx, actor.tenant_id, id).await?;
+    tx.commit().await?;
+    Ok(IssuedInvite { invite, link })
+}
+
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id, invite_id = id))]
+pub async fn revoke_invite(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+) -> Result<InviteInfo, AppError> {
+    let mut tx = state.db.begin().await?;
+    let invite = managed_pending(&mut tx, actor, id).await?;
+    db::invites::set_status(&mut tx, id, "revoked", now_ms()).await?;
+    actor
+        .log(
+            &mut tx,
+            "invite.revoked",
+            &invite.email,
+            json!({ "inviteId": id }),
+        )
+        .await?;
+    let invite = find_in_tenant(&mut tx, actor.tenant_id, id).await?;
+    tx.commit().await?;
+    Ok(invite)
+}
+
+/// The tenant's invitations, newest first (at most [`MAX_LISTED`]),
+/// optionally by the status readers see. Organisation managers see their
+/// organisation's only.
+pub async fn list_invites(
+    state: &AppState,
+    actor: &Actor,
+    status: Option<&str>,
+) -> Result<Vec<InviteInfo>, AppError> {
+    const STATUSES: [&str; 5] = ["pending", "accepted", "declined", "revoked", "expired"];
+    if let Some(s) = status
+        && !STATUSES.contains(&s)
+    {
+        return Err(AppError::field(
+            "status",
+            "Use pending, accepted, declined, revoked or expired.",
+        ));
+    }
+    let now = now_ms();
+    let mut conn = state.db.read().await?;
+    let rows = db::invites::list_for_tenant(
+        &mut conn,
+        actor.tenant_id,
+        status.unwrap_or(""),
+        actor.organisation_filter(),
+        now,
+        MAX_LISTED,
+    )
+    .await?;
+    Ok(rows.into_iter().map(|row| row.info(now)).collect())
+}

@@ -1,0 +1,81 @@
+//! The tenant's audit log as managers read it, and sign-ins recorded in it.
+
+use serde_json::json;
+
+use crate::backend::accounts::AccountRow;
+use crate::backend::audit;
+use crate::backend::db;
+use crate::backend::permissions::Actor;
+use crate::backend::state::AppState;
+use crate::dto::{AuditEntry, Page};
+use crate::error::AppError;
+
+use super::like_pattern;
+
+/// The audit log, newest first, filtered by actor (email contains) and
+/// action (exact). Tenant managers only.
+pub async fn list_audit(
+    state: &AppState,
+    actor: &Actor,
+    by: Option<&str>,
+    action: Option<&str>,
+    page: (i64, i64),
+) -> Result<Page<AuditEntry>, AppError> {
+    actor.ensure_tenant_manager()?;
+    let (page, per_page) = page;
+    let like = like_pattern(by.unwrap_or(""));
+    let filter = db::audit_events::AuditFilter {
+        tenant_id: actor.tenant_id,
+        actor_like: &like,
+        action: action.unwrap_or(""),
+    };
+    let mut conn = state.db.read().await?;
+    let rows =
+        db::audit_events::list_page(&mut conn, &filter, per_page, (page - 1) * per_page).await?;
+    let total = db::audit_events::count(&mut conn, &filter).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| AuditEntry {
+            id: r.id,
+            actor: r.actor,
+            action: r.action,
+            target: r.target,
+            details: r.details,
+            at: r.at,
+        })
+        .collect();
+    Ok(Page {
+        items,
+        page,
+        per_page,
+        total,
+    })
+}
+
+/// Records a sign-in in the audit log of every tenant the account is an
+/// ACTIVE member of.
+pub async fn record_sign_in(
+    state: &AppState,
+    account: &AccountRow,
+    how: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let tenants = db::members::active_tenant_ids(&mut tx, account.id).await?;
+    let actor = audit::AuditActor {
+        account_id: Some(account.id),
+        label: account.email.clone(),
+    };
+    for tenant in tenants {
+        audit::record(
+            &mut tx,
+            Some(tenant),
+            &actor,
+            "member.signed_in",
+            &account.email,
+            json!({ "via": how }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! Members of a tenant: list and search, change roles, disable and
+//! re-enable, remove, leave; the last-manager rule.
+
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use crate::backend::db::{self, RoleNames, now_ms};
+use crate::backend::permissions::Actor;
+use crate::backend::state::AppState;
+use crate::domain::{Role, RoleScope};
+use crate::dto::{MemberInfo, Page};
+use crate::error::AppError;
+
+use super::like_pattern;
+
+/// One member of the tenant (for REST answers after a change).
+pub async fn get_member(state: &AppState, member_id: i64) -> Result<MemberInfo, AppError> {
+    let mut conn = state.db.read().await?;
+    db::members::find(&mut conn, member_id).await
+}
+
+/// The tenant a member belongs to (REST finds the actor by it).
+pub async fn tenant_of_member(state: &AppState, member_id: i64) -> Result<Option<i64>, AppError> {
+    let mut conn = state.db.read().await?;
+    db::members::tenant_of(&mut conn, member_id).await
+}
+
+/// The ids of the tenant's ACTIVE `extractor-manager`s.
+pub async fn active_manager_ids(state: &AppState, tenant_id: i64) -> Result<Vec<i64>, AppError> {
+    let mut conn = state.db.read().await?;
+    db::members::active_manager_ids(&mut conn, tenant_id).await
+}
+
+/// Members of the tenant, newest first, filtered by a search over name and
+/// email and by status. DELETED members are listed only when asked for.
+pub async fn list_members(
+    state: &AppState,
+    actor: &Actor,
+    search: Option<&str>,
+    status: Option<&str>,
+    page: (i64, i64),
+) -> Result<Page<MemberInfo>, AppError> {
+    if let Some(s) = status
+        && !["ACTIVE", "DISABLED", "DELETED"].contains(&s)
+    {
+        return Err(AppError::field(
+            "status",
+            "Use ACTIVE, DISABLED or DELETED.",
+        ));
+    }
+    let like = like_pattern(search.unwrap_or(""));
+    let filter = db::members::MemberFilter {
+        tenant_id: actor.tenant_id,
+        status: status.unwrap_or(""),
+        like: &like,
+    };
+    let (page, per_page) = page;
+    let mut conn = state.db.read().await?;
+    let items = db::members::list_page(&mut conn, &filter, per_page, (page - 1) * per_page).await?;
+    let total = db::members::count(&mut conn, &filter).await?;
+    Ok(Page {
+        items,
+        page,
+        per_page,
+        total,
+    })
+}
+
+fn is_manager(roles: &[String]) -> bool {
+    roles.iter().any(|r| r == Role::ExtractorManager.as_str())
+}
+
+/// The last-manager rule (SPEC §2): refuses when `member` is the tenant's
+/// only ACTIVE `extractor-manager` and the change would end that.
+async fn ensure_not_last_manager(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    member: &MemberInfo,
+) -> Result<(), AppError> {
+    if member.status != "ACTIVE" || !is_manager(&member.roles) {
+        return Ok(());
+    }
+    let managers = db::members::active_manager_ids(conn, tenant_id).await?;
+    if managers.len() <= 1 {
+        return Err(AppError::Conflict(format!(
+            "{} is the last active extractor-manager of this tenant. Make someone else an extractor-manager first.",
+            member.email
+        )));
+    }
+    Ok(())
+}
+
+/// What a manager may change about a member.
+#[derive(Debug, Clone, Default)]
+pub struct MemberChange {
+    pub roles: Option<Vec<Role>>,
+    /// ACTIVE (re-enable) or DISABLED.
+    pub status: Option<String>,
+}
+
+fn stored_roles(roles: &[String]) -> Vec<Role> {
+    RoleNames(roles.to_vec()).parsed()
+}
+
+/// Changes roles and/or status of a member, within the actor's rights.
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id, member_id))]
+pub async fn update_member(
+    state: &AppState,
+    actor: &Actor,
+    member_id: i64,
+    change: MemberChange,
+) -> Result<MemberInfo, AppError> {
+    if let Some(s) = &change.status
+        && s != "ACTIVE"
+        && s != "DISABLED"
+    {
+        return Err(AppError::field(
+            "status",
+            "Use ACTIVE or DISABLED (remove a member to delete it).",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    // The last-manager rule counts, then writes: one change at a time per
+    // tenant, or two managers demoting each other could both pass.
+    db::tenants::lock(&mut tx, actor.tenant_id).await?;
+    let member = db::members::find_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
+    // Permission first: someone who may not manage this member learns
+    // nothing about its state.
+    actor.ensure_can_manage(member.organisation_id, &stored_roles(&member.roles))?;
+    if member.status == "DELETED" {
+        return Err(AppError::NotFound);
+    }
+    let now = now_ms();
+    if let Some(roles) = &change.roles {
+        actor.ensure_can_manage(member.organisation_id, roles)?;
+        if roles.iter().any(|r| r.scope() == RoleScope::Organisation)
+            && member.organisation_id.is_none()
+        {
+            return Err(AppError::field(
+                "roles",
+                "Organisation roles need the member to be in an organisation.",
+            ));
+        }
+        if !roles.contains(&Role::ExtractorManager) {
+            ensure_not_last_manager(&mut tx, actor.tenant_id, &member).await?;
+        }
+        let names = RoleNames::of(roles);
+        db::members::set_roles(&mut tx, member_id, &names, now).await?;
+        actor
+            .log(
+                &mut tx,
+                "member.roles_changed",
+                &member.email,
+                json!({ "memberId": member_id, "from": member.roles, "to": names.0 }),
+            )
+            .await?;
+    }
+    if let Some(status) = &change.status
+        && *status != member.status
+    {
+        if status == "DISABLED" {
+            ensure_not_last_manager(&mut tx, actor.tenant_id, &member).await?;
+        }
+        db::members::set_status(&mut tx, member_id, status, now).await?;
+        let action = if status == "DISABLED" {
+            "member.disabled"
+        } else {
+            "member.enabled"
+        };
+        actor
+            .log(
+                &mut tx,
+                action,
+                &member.email,
+                json!({ "memberId": member_id }),
+            )
+            .await?;
+    }
+    let updated = db::members::find_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// Removes a member (status DELETED): access ends at once.
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id, member_id))]
+pub async fn remove_member(
+    state: &AppState,
+    actor: &Actor,
+    member_id: i64,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    // The last-manager rule counts, then writes: one change at a time per
+    // tenant, or two managers demoting each other could both pass.
+    db::tenants::lock(&mut tx, actor.tenant_id).await?;
+    let member = db::members::find_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
+    // Permission first: someone who may not manage this member learns
+    // nothing about its state.
+    actor.ensure_can_manage(member.organisation_id, &stored_roles(&member.roles))?;
+    if member.status == "DELETED" {
+        return Err(AppError::NotFound);
+    }
+    ensure_not_last_manager(&mut tx, actor.tenant_id, &member).await?;
+    db::members::set_status(&mut tx, member_id, "DELETED", now_ms()).await?;
+    actor
+        .log(
+            &mut tx,
+            "member.removed",
+            &member.email,
+            json!({ "memberId": member_id }),
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The actor leaves the tenant (refused for the last manager).
+pub async fn leave_tenant(state: &AppState, actor: &Actor) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    db::tenants::lock(&mut tx, actor.tenant_id).await?;
+    let member = db::members::find_in_tenant(&mut tx, actor.tenant_id, actor.member_id).await?;
+    ensure_not_last_manager(&mut tx, actor.tenant_id, &member).await?;
+    db::members::set_status(&mut tx, actor.member_id, "DELETED", now_ms()).await?;
+    actor
+        .log(
+            &mut tx,
+            "member.left",
+            &member.email,
+            json!({ "memberId": actor.member_id }),
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! The tenant's overview: members by status and role, and the
+//! invitation funnel of the last weeks, counted by the database.
+
+use crate::backend::db::{self, now_ms};
+use crate::backend::permissions::Actor;
+use crate::backend::state::AppState;
+use crate::domain::Role;
+use crate::error::AppError;
+
+const WEEK_MS: i64 = 7 * 24 * 3600 * 1000;
+/// Weeks shown in the invitation funnel.
+pub const FUNNEL_WEEKS: i64 = 8;
+
+/// Member counts by status and role, and the invitation funnel of the last
+/// [`FUNNEL_WEEKS`] weeks. Any active member may read it.
+pub async fn overview(state: &AppState, actor: &Actor) -> Result<crate::dto::Overview, AppError> {
+    let mut conn = state.db.read().await?;
+    let tenant_name = db::tenants::name(&mut conn, actor.tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // Counted by the database: one row per (status, role set), however
+    // many members the tenant has.
+    let members = db::members::status_role_counts(&mut conn, actor.tenant_id).await?;
+    let members_by_status = ["ACTIVE", "DISABLED", "DELETED"]
+        .iter()
+        .map(|s| {
+            let n = members
+                .iter()
+                .filter(|(st, _, _)| st == s)
+                .map(|(_, _, n)| n)
+                .sum::<i64>();
+            (s.to_string(), n)
+        })
+        .collect();
+    let members_by_role = Role::ALL
+        .iter()
+        .map(|role| {
+            let n = members
+                .iter()
+                .filter(|(st, roles, _)| {
+                    st != "DELETED" && roles.contains(&format!("\"{}\"", role.as_str()))
+                })
+                .map(|(_, _, n)| n)
+                .sum::<i64>();
+            (role.as_str().to_owned(), n)
+        })
+        .collect();
+    let now = now_ms();
+    let this_week = now - now.rem_euclid(WEEK_MS);
+    let first_week = this_week - (FUNNEL_WEEKS - 1) * WEEK_MS;
+    // Counted by week and by the status readers see.
+    let invites = db::invites::funnel(&mut conn, actor.tenant_id, first_week, WEEK_MS, now).await?;
+    let mut funnel: Vec<crate::dto::FunnelWeek> = (0..FUNNEL_WEEKS)
+        .map(|i| crate::dto::FunnelWeek {
+            week_start: first_week + i * WEEK_MS,
+            sent: 0,
+            accepted: 0,
+            pending: 0,
+            expired: 0,
+        })
+        .collect();
+    for (week, status, n) in invites {
+        let Some(week) = funnel.get_mut(week as usize) else {
+            continue;
+        };
+        week.sent += n;
+        match status.as_str() {
+            "accepted" => week.accepted += n,
+            "pending" => week.pending += n,
+            "expired" => week.expired += n,
+            _ => {}
+        }
+    }
+    Ok(crate::dto::Overview {
+        tenant_id: actor.tenant_id,
+        tenant_name,
+        my_roles: actor.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        members_by_status,
+        members_by_role,
+        funnel,
+    })
+}
+
+/// Tenants, accounts and pending invitations of the whole instance (the
+/// home page).
+pub async fn instance_counts(state: &AppState) -> Result<(i64, i64, i64), AppError> {
+    let mut conn = state.db.read().await?;
+    Ok((
+        db::tenants::count(&mut conn).await?,
+        db::accounts::count(&mut conn).await?,
+        db::invites::count_pending(&mut conn, now_ms()).await?,
+    ))
+}
+
+/// The name of a tenant.
+pub async fn tenant_name(state: &AppState, tenant_id: i64) -> Result<String, AppError> {
+    let mut conn = state.db.read().await?;
+    db::tenants::name(&mut conn, tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
