@@ -6,6 +6,7 @@ mod accounts;
 mod adversarial;
 mod api_auth;
 mod compat;
+mod data_layer;
 mod foundation;
 mod helpers;
 mod invites;

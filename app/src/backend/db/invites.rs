@@ -289,19 +289,19 @@ pub struct PreviewRow {
     pub token_hash: String,
 }
 
+pub const PREVIEW_SQL: &str = "SELECT i.tenant_id, t.name AS tenant_name, COALESCE(a.first_name || ' ' || a.last_name, 'A manager') AS inviter, \
+                i.email, i.roles, i.expired_at, i.status, i.first_name, i.last_name, i.message, i.token_hash \
+         FROM invites i JOIN tenants t ON t.id = i.tenant_id LEFT JOIN accounts a ON a.id = i.invited_by \
+         WHERE i.token_hash = $1";
+
 pub async fn preview(
     conn: &mut AnyConnection,
     token_hash: &str,
 ) -> Result<Option<PreviewRow>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT i.tenant_id, t.name AS tenant_name, COALESCE(a.first_name || ' ' || a.last_name, 'A manager') AS inviter, \
-                i.email, i.roles, i.expired_at, i.status, i.first_name, i.last_name, i.message, i.token_hash \
-         FROM invites i JOIN tenants t ON t.id = i.tenant_id LEFT JOIN accounts a ON a.id = i.invited_by \
-         WHERE i.token_hash = $1",
-    )
-    .bind(token_hash)
-    .fetch_optional(conn)
-    .await?)
+    Ok(sqlx::query_as(PREVIEW_SQL)
+        .bind(token_hash)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// An invitation just claimed for acceptance.
@@ -318,7 +318,8 @@ pub struct ClaimedRow {
     pub token_mailed: i64,
 }
 
-const CLAIMED: &str = "id, tenant_id, email, roles, organisation_id, redirect_url, token_mailed";
+pub const CLAIM_BY_TOKEN_SQL: &str = "UPDATE invites SET status = 'accepted', updated_at = $1 \
+         WHERE token_hash = $2 AND status = 'pending' AND expired_at > $1 RETURNING id, tenant_id, email, roles, organisation_id, redirect_url, token_mailed";
 
 /// Claims the pending, unexpired invitation behind a token: one
 /// conditional UPDATE, so of N concurrent claims exactly one wins.
@@ -327,15 +328,17 @@ pub async fn claim_by_token(
     token_hash: &str,
     now: i64,
 ) -> Result<Option<ClaimedRow>, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "UPDATE invites SET status = 'accepted', updated_at = $1 \
-         WHERE token_hash = $2 AND status = 'pending' AND expired_at > $1 RETURNING {CLAIMED}"
-    ))
-    .bind(now)
-    .bind(token_hash)
-    .fetch_optional(conn)
-    .await?)
+    Ok(sqlx::query_as(CLAIM_BY_TOKEN_SQL)
+        .bind(now)
+        .bind(token_hash)
+        .fetch_optional(conn)
+        .await?)
 }
+
+pub const CLAIM_NEWEST_FOR_EMAIL_SQL: &str = "UPDATE invites SET status = 'accepted', updated_at = $1 WHERE id = ( \
+           SELECT id FROM invites WHERE email = $2 AND status = 'pending' AND expired_at > $1 \
+           ORDER BY created_at DESC, id DESC LIMIT 1) \
+         AND status = 'pending' RETURNING id, tenant_id, email, roles, organisation_id, redirect_url, token_mailed";
 
 /// Claims the newest pending, unexpired invitation for an email (any
 /// tenant), served by `invites_email_status_idx`.
@@ -344,16 +347,11 @@ pub async fn claim_newest_for_email(
     email: &str,
     now: i64,
 ) -> Result<Option<ClaimedRow>, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "UPDATE invites SET status = 'accepted', updated_at = $1 WHERE id = ( \
-           SELECT id FROM invites WHERE email = $2 AND status = 'pending' AND expired_at > $1 \
-           ORDER BY created_at DESC, id DESC LIMIT 1) \
-         AND status = 'pending' RETURNING {CLAIMED}"
-    ))
-    .bind(now)
-    .bind(email)
-    .fetch_optional(conn)
-    .await?)
+    Ok(sqlx::query_as(CLAIM_NEWEST_FOR_EMAIL_SQL)
+        .bind(now)
+        .bind(email)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// The stored status and expiry of the invitation behind a token.

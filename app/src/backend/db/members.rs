@@ -148,19 +148,22 @@ pub struct Membership {
     pub organisation_id: Option<i64>,
 }
 
+pub const MEMBERSHIP_SQL: &str = "SELECT id, status, roles, organisation_id FROM members WHERE tenant_id = $1 AND account_id = $2";
+
 pub async fn membership(
     conn: &mut AnyConnection,
     tenant_id: i64,
     account_id: i64,
 ) -> Result<Option<Membership>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT id, status, roles, organisation_id FROM members WHERE tenant_id = $1 AND account_id = $2",
-    )
-    .bind(tenant_id)
-    .bind(account_id)
-    .fetch_optional(conn)
-    .await?)
+    Ok(sqlx::query_as(MEMBERSHIP_SQL)
+        .bind(tenant_id)
+        .bind(account_id)
+        .fetch_optional(conn)
+        .await?)
 }
+
+pub const ACTIVE_BY_EMAIL_SQL: &str = "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id \
+         WHERE m.tenant_id = $1 AND a.email = $2 AND m.status = 'ACTIVE'";
 
 /// The ACTIVE member of `tenant_id` whose account has `email`.
 pub async fn active_id_by_email(
@@ -168,14 +171,11 @@ pub async fn active_id_by_email(
     tenant_id: i64,
     email: &str,
 ) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id \
-         WHERE m.tenant_id = $1 AND a.email = $2 AND m.status = 'ACTIVE'",
-    )
-    .bind(tenant_id)
-    .bind(email)
-    .fetch_optional(conn)
-    .await?)
+    Ok(sqlx::query_scalar(ACTIVE_BY_EMAIL_SQL)
+        .bind(tenant_id)
+        .bind(email)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// A new member.

@@ -43,19 +43,20 @@ pub async fn upsert(conn: &mut AnyConnection, row: &SessionRow<'_>) -> Result<()
     Ok(())
 }
 
+pub const LOAD_SQL: &str =
+    "SELECT data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2";
+
 /// The data and expiry of an unexpired session.
 pub async fn load(
     conn: &mut AnyConnection,
     id: &str,
     now: i64,
 ) -> Result<Option<(String, i64)>, AppError> {
-    Ok(
-        sqlx::query_as("SELECT data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2")
-            .bind(id)
-            .bind(now)
-            .fetch_optional(conn)
-            .await?,
-    )
+    Ok(sqlx::query_as(LOAD_SQL)
+        .bind(id)
+        .bind(now)
+        .fetch_optional(conn)
+        .await?)
 }
 
 pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<(), AppError> {
@@ -66,17 +67,21 @@ pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<(), AppError> 
     Ok(())
 }
 
+pub const DELETE_EXPIRED_SQL: &str = "DELETE FROM sessions WHERE expiry_date < $1";
+
 pub async fn delete_expired(conn: &mut AnyConnection, now: i64) -> Result<u64, AppError> {
-    let done = sqlx::query("DELETE FROM sessions WHERE expiry_date < $1")
+    let done = sqlx::query(DELETE_EXPIRED_SQL)
         .bind(now)
         .execute(conn)
         .await?;
     Ok(done.rows_affected())
 }
 
+pub const DELETE_FOR_ACCOUNT_SQL: &str = "DELETE FROM sessions WHERE account_id = $1";
+
 /// Signs the account out everywhere.
 pub async fn delete_for_account(conn: &mut AnyConnection, account_id: i64) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+    sqlx::query(DELETE_FOR_ACCOUNT_SQL)
         .bind(account_id)
         .execute(conn)
         .await?;
