@@ -9,7 +9,7 @@ RELEASE_ENV := env -u RUSTFLAGS
 PG_DIR := /tmp/portico-test-pg-$(shell id -u)
 RUST_TEST := cargo test -p app -p server --features app/ssr
 
-.PHONY: run test tools test-deps build fmt-check lint test-rust test-rust-sqlite test-rust-postgres test-e2e bench-size
+.PHONY: run test tools test-deps build fmt-check lint test-rust test-rust-sqlite test-rust-postgres test-e2e bench bench-deps bench-size
 
 ## run: build a release and serve http://127.0.0.1:3000 (SQLite in ./data, mail in ./data/mail)
 run: tools build
@@ -52,6 +52,15 @@ test-e2e: build
 	@echo "==> Playwright in Chromium, JavaScript on and off"
 	free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }; \
 	cd end2end && PORTICO_E2E_PORT=$$(free_port) PORTICO_E2E_SMTP_PORT=$$(free_port) npx playwright test
+
+## bench: load benchmarks (never part of `make test`): side by side with the
+## better-auth peer, 0 / 100k / 1M stored invitations on SQLite and PostgreSQL,
+## one and two instances on one PostgreSQL. Prints the tables for the README.
+bench: tools bench-deps build
+	python3 bench/bench.py all
+
+bench-deps:
+	bash .ci/apt-install.sh wrk wrk /usr/lib/postgresql/15/bin/initdb postgresql
 
 ## bench-size: gzip size of the release WASM + JS + CSS
 bench-size: build

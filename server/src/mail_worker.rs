@@ -19,7 +19,7 @@ use app::backend::{Db, MailTransport, now_ms};
 /// How long a claimed mail stays reserved for the claiming instance.
 const LEASE_MS: i64 = 120_000;
 /// Mails claimed per round.
-const BATCH: i64 = 20;
+const BATCH: i64 = 50;
 /// Retry delays double from here, up to [`MAX_BACKOFF_MS`].
 const BASE_BACKOFF_MS: i64 = 1_000;
 const MAX_BACKOFF_MS: i64 = 3_600_000;
@@ -106,9 +106,18 @@ impl MailWorker {
             let mut conn = self.db.write().await?;
             outbox_mail::claim_due(&mut conn, now, now + LEASE_MS, BATCH).await?
         };
+        let mut sent = Vec::with_capacity(claimed.len());
         for mail in &claimed {
-            let result = self.send(mail).await;
-            self.finish(mail, result).await?;
+            match self.send(mail).await {
+                Ok(()) => sent.push(mail.id),
+                Err(error) => self.failed(mail, &error).await?,
+            }
+        }
+        // One statement for the whole batch that went out.
+        let mut conn = self.db.write().await?;
+        outbox_mail::mark_sent(&mut conn, &sent, now_ms()).await?;
+        if !sent.is_empty() {
+            tracing::debug!(mails = sent.len(), "mail sent");
         }
         Ok(claimed.len())
     }
@@ -139,21 +148,11 @@ impl MailWorker {
         }
     }
 
-    async fn finish(&self, mail: &ClaimedMail, result: Result<(), String>) -> Result<(), AppError> {
-        let now = now_ms();
+    async fn failed(&self, mail: &ClaimedMail, error: &str) -> Result<(), AppError> {
+        let delay = backoff_ms(mail.attempts + 1);
+        tracing::warn!(mail_id = mail.id, attempts = mail.attempts + 1, retry_in_ms = delay, %error, "mail not sent");
         let mut conn = self.db.write().await?;
-        match result {
-            Ok(()) => {
-                outbox_mail::mark_sent(&mut conn, mail.id, now).await?;
-                tracing::info!(mail_id = mail.id, "mail sent");
-            }
-            Err(error) => {
-                let delay = backoff_ms(mail.attempts + 1);
-                tracing::warn!(mail_id = mail.id, attempts = mail.attempts + 1, retry_in_ms = delay, %error, "mail not sent");
-                outbox_mail::mark_failed(&mut conn, mail.id, &error, now + delay).await?;
-            }
-        }
-        Ok(())
+        outbox_mail::mark_failed(&mut conn, mail.id, error, now_ms() + delay).await
     }
 }
 

@@ -95,7 +95,9 @@ impl Db {
         if kind == DbKind::Sqlite {
             ensure_sqlite_parent_dir(url);
         }
-        let options = |max: u32, acquire: Duration| {
+        // `cache_kib`: SQLite's page cache per connection. The one writer
+        // keeps more of the indexes it updates in memory.
+        let options = |max: u32, acquire: Duration, cache_kib: u32| {
             AnyPoolOptions::new()
                 .max_connections(max)
                 .acquire_timeout(acquire)
@@ -105,8 +107,12 @@ impl Db {
                             // WAL lets readers run beside the one writer; the
                             // busy timeout covers other processes on the file.
                             conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                                format!(
+                                    "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                                     PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
+                                     PRAGMA cache_size = -{cache_kib};"
+                                )
+                                .as_str(),
                             )
                             .await?;
                         }
@@ -117,18 +123,18 @@ impl Db {
         let (pool, writer) = match kind {
             DbKind::Sqlite => {
                 // The writer first: it creates the file and turns WAL on.
-                let writer = options(1, Duration::from_secs(30))
+                let writer = options(1, Duration::from_secs(30), 16_384)
                     .connect(url)
                     .await
                     .map_err(DbError::Connect)?;
-                let readers = options(8, Duration::from_secs(10))
+                let readers = options(8, Duration::from_secs(10), 2_048)
                     .connect(url)
                     .await
                     .map_err(DbError::Connect)?;
                 (readers, writer)
             }
             DbKind::Postgres => {
-                let pool = options(pool_size, Duration::from_secs(10))
+                let pool = options(pool_size, Duration::from_secs(10), 0)
                     .connect(url)
                     .await
                     .map_err(DbError::Connect)?;

@@ -37,6 +37,7 @@ pub struct MembersPage {
     items: Vec<UserDto>,
     page: i64,
     per_page: i64,
+    /// Matches, counted up to 10,000 (10,001 means more than that).
     total: i64,
 }
 
@@ -168,6 +169,7 @@ pub struct AuditPage {
     items: Vec<AuditEventDto>,
     page: i64,
     per_page: i64,
+    /// Matches, counted up to 10,000 (10,001 means more than that).
     total: i64,
 }
 

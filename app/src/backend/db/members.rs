@@ -85,16 +85,26 @@ pub struct MemberFilter<'a> {
     pub like: &'a str,
 }
 
+/// `$3 = '%%'` (no search) skips the LIKE on every row.
 const FILTER: &str = "WHERE m.tenant_id = $1 AND (($2 = '' AND m.status <> 'DELETED') OR m.status = $2) \
-     AND (LOWER(a.email) LIKE $3 ESCAPE '\\' OR LOWER(a.first_name || ' ' || a.last_name) LIKE $3 ESCAPE '\\')";
+     AND ($3 = '%%' OR LOWER(a.email) LIKE $3 ESCAPE '\\' OR LOWER(a.first_name || ' ' || a.last_name) LIKE $3 ESCAPE '\\')";
+
+/// Totals are counted up to this many, then reported as `COUNT_CAP + 1`
+/// ("more than"): a count costs at most that many rows, however large the
+/// tenant.
+pub const COUNT_CAP: i64 = 10_000;
 
 /// Newest first, walking `members_tenant_created_idx`.
 pub fn list_sql() -> String {
     format!("{MEMBER_SELECT} {FILTER} ORDER BY m.created_at DESC, m.id DESC LIMIT $4 OFFSET $5")
 }
 
+/// Counts up to [`COUNT_CAP`] + 1 matches.
 pub fn count_sql() -> String {
-    format!("SELECT COUNT(*) FROM members m JOIN accounts a ON a.id = m.account_id {FILTER}")
+    format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM members m JOIN accounts a ON a.id = m.account_id {FILTER} LIMIT {}) capped",
+        COUNT_CAP + 1
+    )
 }
 
 pub async fn list_page(
@@ -162,8 +172,10 @@ pub async fn membership(
         .await?)
 }
 
-pub const ACTIVE_BY_EMAIL_SQL: &str = "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id \
-         WHERE m.tenant_id = $1 AND a.email = $2 AND m.status = 'ACTIVE'";
+/// The account first (by its unique email), then its membership: CROSS
+/// JOIN keeps SQLite from choosing to walk the tenant's members instead.
+pub const ACTIVE_BY_EMAIL_SQL: &str = "SELECT m.id FROM accounts a CROSS JOIN members m \
+     WHERE a.email = $2 AND m.account_id = a.id AND m.tenant_id = $1 AND m.status = 'ACTIVE'";
 
 /// The ACTIVE member of `tenant_id` whose account has `email`.
 pub async fn active_id_by_email(

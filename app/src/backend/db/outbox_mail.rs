@@ -63,15 +63,22 @@ pub async fn claim_due(
         .await?)
 }
 
-pub async fn mark_sent(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), AppError> {
-    sqlx::query(
+/// Marks delivered mails sent, in one statement.
+pub async fn mark_sent(conn: &mut AnyConnection, ids: &[i64], now: i64) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
         "UPDATE outbox_mail SET sent_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = NULL \
-         WHERE id = $2",
-    )
-    .bind(now)
-    .bind(id)
-    .execute(conn)
-    .await?;
+         WHERE id IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(now);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.execute(conn).await?;
     Ok(())
 }
 

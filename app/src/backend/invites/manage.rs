@@ -5,7 +5,7 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::{IssuedInvite, NewInvite, link_for};
-use crate::backend::db::invites::InviteFields;
+use crate::backend::db::invites::{InviteFields, MailDetails};
 use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::permissions::Actor;
 use crate::backend::rate_limit::Bucket;
@@ -29,14 +29,13 @@ async fn find_in_tenant(
         .ok_or(AppError::NotFound)
 }
 
-/// Queues the invitation mail for `invite_id` with `link`.
+/// Queues the invitation mail described by `details` with `link`.
 async fn queue_invite_mail(
     conn: &mut AnyConnection,
     actor: &Actor,
-    invite_id: i64,
+    details: &MailDetails,
     link: &str,
 ) -> Result<(), AppError> {
-    let details = db::invites::mail_details(conn, invite_id).await?;
     let inviter = format!("{} {}", actor.account.first_name, actor.account.last_name);
     let mail = mail::invite_mail(&mail::InviteMail {
         to: &details.email,
@@ -65,6 +64,13 @@ pub async fn create_invite(
         .limiter
         .hit(Bucket::InvitesTenant, &actor.tenant_id.to_string())
         .await?;
+    // Read before the write transaction, so the one writer waits less.
+    let tenant_name = {
+        let mut conn = state.db.read().await?;
+        db::tenants::name(&mut conn, actor.tenant_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
     let mut tx = state.db.begin().await?;
     if let Some(org) = new.organisation_id
         && !db::collections::organisation_exists(&mut tx, actor.tenant_id, org).await?
@@ -124,32 +130,58 @@ pub async fn create_invite(
         invited_by: actor.account.id,
         send_email: new.send_email,
     };
-    let (invite_id, action) = match pending {
+    let (invite, link, action) = match pending {
         Some(id) => {
+            // Merged with the stored fields: read them back.
             db::invites::refresh(&mut tx, id, &fields, now).await?;
-            (id, "invite.refreshed")
+            let stored_url = db::invites::url(&mut tx, id).await?;
+            let link = link_for(state, stored_url.as_deref(), &token);
+            if new.send_email {
+                let details = db::invites::mail_details(&mut tx, id).await?;
+                queue_invite_mail(&mut tx, actor, &details, &link).await?;
+            }
+            let invite = find_in_tenant(&mut tx, actor.tenant_id, id).await?;
+            (invite, link, "invite.refreshed")
         }
         None => {
+            // Everything stored is known here: nothing to read back.
             let id =
                 db::invites::insert(&mut tx, actor.tenant_id, new.email.as_str(), &fields, now)
                     .await?;
-            (id, "invite.created")
+            let link = link_for(state, new.url.as_deref(), &token);
+            if new.send_email {
+                let details = MailDetails {
+                    email: new.email.to_string(),
+                    roles: roles.clone(),
+                    message: new.message.clone(),
+                    expired_at: expires,
+                    tenant_name,
+                };
+                queue_invite_mail(&mut tx, actor, &details, &link).await?;
+            }
+            let invite = InviteInfo {
+                id,
+                tenant_id: actor.tenant_id,
+                email: new.email.to_string(),
+                roles: roles.0.clone(),
+                organisation_id: new.organisation_id,
+                status: "pending".into(),
+                expired_at: expires,
+                created_at: now,
+                updated_at: now,
+                send_email: new.send_email,
+            };
+            (invite, link, "invite.created")
         }
     };
-    let stored_url = db::invites::url(&mut tx, invite_id).await?;
-    let link = link_for(state, stored_url.as_deref(), &token);
-    if new.send_email {
-        queue_invite_mail(&mut tx, actor, invite_id, &link).await?;
-    }
     actor
         .log(
             &mut tx,
             action,
             new.email.as_str(),
-            json!({ "inviteId": invite_id, "roles": roles.0 }),
+            json!({ "inviteId": invite.id, "roles": roles.0 }),
         )
         .await?;
-    let invite = find_in_tenant(&mut tx, actor.tenant_id, invite_id).await?;
     tx.commit().await?;
     Ok(IssuedInvite { invite, link })
 }
@@ -193,7 +225,8 @@ pub async fn reissue_invite(
     let url = db::invites::reissue(&mut tx, id, &token_hash, expires, send_mail, now).await?;
     let link = link_for(state, url.as_deref(), &token);
     if send_mail {
-        queue_invite_mail(&mut tx, actor, id, &link).await?;
+        let details = db::invites::mail_details(&mut tx, id).await?;
+        queue_invite_mail(&mut tx, actor, &details, &link).await?;
     }
     let action = if send_mail {
         "invite.resent"

@@ -1,0 +1,411 @@
+#!/usr/bin/env python3
+"""Portico's load benchmarks (issue 9), run on demand by `make bench`.
+
+    python3 bench/bench.py peer     # side by side with the better-auth peer, A B A B
+    python3 bench/bench.py scale    # 0 / 100,000 / 1,000,000 stored invitations
+    python3 bench/bench.py scale --db postgres
+    python3 bench/bench.py fleet    # one vs two instances on one PostgreSQL
+    python3 bench/bench.py all      # all of the above
+
+Every load is wrk with 16 connections, one thread, 10 s (BENCH_DURATION),
+against the release binary (`target/release/portico`) with
+PORTICO_RATE_LIMITS=off and mail through the file transport. Server CPU per
+request comes from /proc/PID/stat (user + system) over the load and the
+delivery of the mail it queued; peak RSS is VmHWM. Nothing here is a test:
+it prints numbers for the README.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.path.join(ROOT, "target", "release", "portico")
+WRK_DIR = os.path.join(ROOT, "bench", "wrk")
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+CONNS = int(os.environ.get("BENCH_CONNS", "16"))
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PASSWORD = "correct horse battery"
+PEER_DIR = os.path.join(ROOT, "..", "shared", "peers", "better-auth")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+class Db:
+    """The benchmark's database: a SQLite file or a throwaway PostgreSQL."""
+
+    def __init__(self, kind, workdir):
+        self.kind = kind
+        self.workdir = workdir
+        if kind == "sqlite":
+            self.path = os.path.join(workdir, "portico.db")
+            self.url = f"sqlite://{self.path}?mode=rwc"
+        else:
+            self.pg_dir = os.path.join(workdir, "pg")
+            self.url = subprocess.check_output(
+                ["bash", os.path.join(ROOT, ".ci", "postgres.sh"), "start", self.pg_dir], text=True
+            ).strip()
+
+    def sql(self, statements):
+        if self.kind == "sqlite":
+            con = sqlite3.connect(self.path, timeout=60)
+            con.executescript(statements)
+            con.commit()
+            con.close()
+        else:
+            subprocess.run(
+                ["psql", "-q", "-v", "ON_ERROR_STOP=1", self.url],
+                input=statements, text=True, check=True, stdout=subprocess.DEVNULL,
+            )
+
+    def scalar(self, query):
+        if self.kind == "sqlite":
+            con = sqlite3.connect(self.path, timeout=60)
+            value = con.execute(query).fetchone()[0]
+            con.close()
+            return value
+        out = subprocess.check_output(["psql", "-tA", self.url, "-c", query], text=True)
+        return int(out.strip() or 0)
+
+    def close(self):
+        if self.kind == "postgres":
+            subprocess.run(["bash", os.path.join(ROOT, ".ci", "postgres.sh"), "stop", self.pg_dir],
+                           check=False)
+
+
+class Portico:
+    """One running instance of the release binary."""
+
+    def __init__(self, db, workdir, name="portico", extra=None):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.mail_dir = os.path.join(workdir, f"mail-{name}")
+        env = dict(os.environ)
+        env.update({
+            "DATABASE_URL": db.url,
+            "PORTICO_ADDR": f"127.0.0.1:{self.port}",
+            "PORTICO_BASE_URL": self.base,
+            "PORTICO_MAIL": f"file:{self.mail_dir}",
+            "PORTICO_RATE_LIMITS": "off",
+            "PORTICO_SECRET": "bench-secret-bench-secret-bench-secret",
+            "RUST_LOG": "warn",
+            "LEPTOS_SITE_ROOT": os.path.join(ROOT, "target", "site"),
+        })
+        env.update(extra or {})
+        self.log = open(os.path.join(workdir, f"{name}.log"), "w")
+        self.proc = subprocess.Popen([BINARY], env=env, stdout=self.log, stderr=self.log)
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(self.base + "/readyz", timeout=1)
+                return
+            except Exception:
+                if self.proc.poll() is not None:
+                    raise SystemExit(f"portico exited; see {self.log.name}")
+                time.sleep(0.1)
+        raise SystemExit("portico did not start")
+
+    def cpu_ticks(self):
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+
+    def peak_rss_kb(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        return 0
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+def post(url, data=None, json_body=None, token=None):
+    headers = {}
+    if json_body is not None:
+        body = json.dumps(json_body).encode()
+        headers["Content-Type"] = "application/json"
+    else:
+        body = urllib.parse.urlencode(data or {}).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    req = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        res = opener.open(req, timeout=30)
+        return res.status, dict(res.headers), res.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode()
+
+
+def manager(app, db, workdir, email="bench@bench.test"):
+    """Registers a manager with a tenant, confirms the address, returns
+    (tenant id, token file path)."""
+    status, headers, body = post(app.base + "/rpc/register", data={
+        "email": email, "password": PASSWORD, "first_name": "Bench", "last_name": "Manager",
+        "tenant_name": "Bench", "project_name": "Load",
+    })
+    if status != 200:
+        raise SystemExit(f"register failed: {status} {body}")
+    tenant = int(headers["location"].rsplit("/", 1)[1])
+    db.sql(f"UPDATE accounts SET email_verified_at = 1 WHERE email = '{email}';")
+    status, _, body = post(app.base + "/api/v1/auth/token",
+                           json_body={"email": email, "password": PASSWORD})
+    if status != 200:
+        raise SystemExit(f"token failed: {status} {body}")
+    token_file = os.path.join(workdir, "token.txt")
+    with open(token_file, "w") as f:
+        f.write(json.loads(body)["accessToken"] + "\n")
+    return tenant, token_file
+
+
+def wrk(base, script, args, duration=DURATION, conns=CONNS):
+    cmd = ["wrk", "-t1", f"-c{conns}", f"-d{duration}s", "--timeout", "10s", "--latency",
+           "-s", os.path.join(WRK_DIR, script), base, "--"] + args
+    out = subprocess.run(cmd, capture_output=True, text=True).stdout
+    m = re.search(r"^RESULT .*$", out, re.M)
+    if not m:
+        raise SystemExit(f"wrk gave no RESULT:\n{out}")
+    return dict(kv.split("=", 1) for kv in m.group(0).split()[1:])
+
+
+def wait_for_outbox(db, timeout=120):
+    for _ in range(timeout * 10):
+        if db.scalar("SELECT COUNT(*) FROM outbox_mail WHERE sent_at IS NULL") == 0:
+            return
+        time.sleep(0.1)
+
+
+def load(apps, db, script, args, name, drain=False):
+    """One wrk run against `apps` (one wrk per instance, connections split);
+    CPU over the load (and the mail it queued, with `drain`)."""
+    c0 = [a.cpu_ticks() for a in apps]
+    if len(apps) == 1:
+        results = [wrk(apps[0].base, script, args)]
+    else:
+        procs = []
+        for a in apps:
+            cmd = ["wrk", "-t1", f"-c{CONNS // len(apps)}", f"-d{DURATION}s", "--timeout", "10s",
+                   "--latency", "-s", os.path.join(WRK_DIR, script), a.base, "--"] + args
+            procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True))
+        results = []
+        for p in procs:
+            out = p.communicate()[0]
+            m = re.search(r"^RESULT .*$", out, re.M)
+            results.append(dict(kv.split("=", 1) for kv in m.group(0).split()[1:]))
+    if drain:
+        wait_for_outbox(db)
+    c1 = [a.cpu_ticks() for a in apps]
+    requests = sum(int(r["requests"]) for r in results)
+    errors = sum(int(r["errors"]) for r in results)
+    cpu_s = sum(b - a for a, b in zip(c0, c1)) / CLK_TCK
+    return {
+        "name": name,
+        "rps": sum(float(r["rps"]) for r in results),
+        "p50": max(float(r["p50_ms"]) for r in results),
+        "p99": max(float(r["p99_ms"]) for r in results),
+        "cpu_ms": cpu_s * 1000 / requests if requests else 0,
+        "errors": errors,
+        "rss_mb": max(a.peak_rss_kb() for a in apps) / 1024,
+    }
+
+
+def row(r, label=None):
+    return (f"| {label or r['name']} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
+            f"{r['cpu_ms']:.3f} | {r['rss_mb']:.0f} | {r['errors']} |")
+
+
+HEADER = ("| load | req/s | p50 ms | p99 ms | server CPU ms/req | peak RSS MB | errors |\n"
+          "|---|---:|---:|---:|---:|---:|---:|")
+
+
+def portico_round(db_kind, seed=None, instances=1, label=""):
+    """A fresh database (seeded), `instances` servers, the invite and read loads."""
+    workdir = tempfile.mkdtemp(prefix="portico-bench-")
+    db = Db(db_kind, workdir)
+    apps = []
+    try:
+        apps.append(Portico(db, workdir, "a"))
+        tenant, token_file = manager(apps[0], db, workdir)
+        if seed:
+            log(f"   seeding {label} …")
+            t = time.time()
+            seed(db, tenant)
+            log(f"   seeded in {time.time() - t:.0f} s")
+        for n in range(1, instances):
+            apps.append(Portico(db, workdir, f"i{n}"))
+        run = f"r{int(time.time() * 1000)}"
+        url = apps[0].base + "/invite"
+        wrk(apps[0].base, "invite.lua", [token_file, "warm" + run, url], duration=2)
+        results = [
+            load(apps, db, "invite.lua", [token_file, run, url], "create invitation", drain=True),
+            load(apps, db, "read.lua", [token_file, run, f"/api/v1/members?tenantId={tenant}", "members"],
+                 "authenticated read (GET /api/v1/members)"),
+        ]
+        if seed:
+            for path, name in [
+                (f"/api/v1/members?tenantId={tenant}&page=2", "members list, page 2"),
+                (f"/api/v1/members?tenantId={tenant}&search=m4242", "members search"),
+                (f"/api/v1/audit?tenantId={tenant}&page=2", "audit page 2"),
+            ]:
+                r = wrk(apps[0].base, "read.lua", [token_file, run, path, name], duration=5, conns=1)
+                results.append({"name": name, "rps": float(r["rps"]), "p50": float(r["p50_ms"]),
+                                "p99": float(r["p99_ms"]), "cpu_ms": 0.0, "errors": int(r["errors"]),
+                                "rss_mb": apps[0].peak_rss_kb() / 1024})
+        return results
+    finally:
+        for a in apps:
+            a.stop()
+        db.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def seed_sql(invites, members, audit, tenant):
+    now = int(time.time() * 1000)
+    future = now + 30 * 24 * 3600 * 1000
+    seq = "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {})"
+    out = []
+    if invites:
+        out.append(seq.format(invites) + f"""
+INSERT INTO invites (tenant_id, email, roles, token_hash, status, expired_at, send_email, token_mailed, created_at, updated_at)
+SELECT {tenant}, 'seed' || n || '@seed.test', '["extractor-viewer"]', 'seedtoken' || n,
+       CASE n % 4 WHEN 0 THEN 'pending' WHEN 1 THEN 'accepted' WHEN 2 THEN 'expired' ELSE 'revoked' END,
+       {future}, 1, 1, {now} - n, {now} - n FROM seq;""")
+    if members:
+        out.append(seq.format(members) + f"""
+INSERT INTO accounts (email, password_hash, first_name, last_name, email_verified_at, created_at, updated_at)
+SELECT 'm' || n || '@seed.test', 'x', 'First' || n, 'Last' || n, 1, {now} - n, {now} - n FROM seq;""")
+        out.append(f"""
+INSERT INTO members (tenant_id, account_id, status, roles, organisation_id, meta, external_id, created_at, updated_at)
+SELECT {tenant}, id, 'ACTIVE', '["extractor-viewer"]', NULL, '{{}}', CAST(id AS TEXT), created_at, created_at
+FROM accounts WHERE email LIKE 'm%@seed.test';""")
+    if audit:
+        out.append(seq.format(audit) + f"""
+INSERT INTO audit_events (tenant_id, actor_id, actor, action, target, details, at)
+SELECT {tenant}, NULL, 'seed@seed.test', 'invite.created', 'x' || n || '@seed.test', '{{}}', {now} - n FROM seq;""")
+    return "\n".join(out) + "\nANALYZE;\n"
+
+
+def seeder(invites, members=0, audit=0):
+    return lambda db, tenant: db.sql(seed_sql(invites, members, audit, tenant))
+
+
+def cmd_scale(db_kind):
+    print(f"\n### Scale on {db_kind} ({os.cpu_count()} cores, wrk -t1 -c{CONNS} -d{DURATION}s)\n")
+    print(HEADER)
+    for label, seed in [
+        ("empty database", None),
+        ("100,000 invitations", seeder(100_000)),
+        ("1,000,000 invitations + 100,000 members + 1,000,000 audit events",
+         seeder(1_000_000, 100_000, 1_000_000)),
+    ]:
+        log(f"-- {db_kind}: {label}")
+        for r in portico_round(db_kind, seed, label=label):
+            print(row(r, f"{label}: {r['name']}"), flush=True)
+
+
+def cmd_fleet():
+    print(f"\n### One and two instances on one PostgreSQL\n")
+    print(HEADER)
+    for n in (1, 2):
+        log(f"-- postgres: {n} instance(s)")
+        for r in portico_round("postgres", instances=n):
+            print(row(r, f"{n} instance{'s' if n > 1 else ''}: {r['name']}"), flush=True)
+
+
+def peer_round(workdir):
+    """One run of the peer's own script (its README), from a writable copy."""
+    peer = os.path.join(workdir, "peer")
+    if not os.path.isdir(peer):
+        shutil.copytree(PEER_DIR, peer, ignore=shutil.ignore_patterns("node_modules", "results", "data"))
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=peer, check=True,
+                       env=dict(os.environ, npm_config_nodedir="/usr"), stdout=subprocess.DEVNULL)
+    out = subprocess.run(["./run-peer.sh"], cwd=peer, capture_output=True, text=True,
+                         env=dict(os.environ, DURATION=str(DURATION), CONNS=str(CONNS),
+                                  PORT=str(free_port()))).stdout
+    results = []
+    rss = re.search(r"peak_rss_VmHWM_kB=(\d+)", out)
+    for line in re.findall(r"^RESULT .*$", out, re.M):
+        kv = dict(x.split("=", 1) for x in line.split()[1:] if "=" in x)
+        results.append({
+            "name": {"invite-member": "create invitation", "get-session": "authenticated read (get-session)"}
+            .get(kv["name"], kv["name"]),
+            "rps": float(kv["rps"]), "p50": float(kv["p50_ms"]), "p99": float(kv["p99_ms"]),
+            "cpu_ms": float(kv["server_cpu_ms_per_req"]), "errors": int(kv["errors"]),
+            "rss_mb": int(rss.group(1)) / 1024 if rss else 0,
+        })
+    if not results:
+        raise SystemExit(f"the peer gave no results:\n{out[-2000:]}")
+    return results
+
+
+def cmd_peer():
+    workdir = tempfile.mkdtemp(prefix="portico-peer-")
+    print(f"\n### Side by side with better-auth 1.7.25 (SQLite WAL, {os.cpu_count()} cores, "
+          f"wrk -t1 -c{CONNS} -d{DURATION}s, A B A B)\n")
+    print(HEADER)
+    try:
+        for round_ in (1, 2):
+            log(f"-- round {round_}: Portico")
+            for r in portico_round("sqlite"):
+                print(row(r, f"Portico #{round_}: {r['name']}"), flush=True)
+            log(f"-- round {round_}: better-auth")
+            for r in peer_round(workdir):
+                print(row(r, f"better-auth #{round_}: {r['name']}"), flush=True)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", choices=["peer", "scale", "fleet", "all"])
+    ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    a = ap.parse_args()
+    if not os.path.exists(BINARY):
+        raise SystemExit("build first: make build")
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk missing: make bench installs it")
+    if a.what in ("peer", "all"):
+        cmd_peer()
+    if a.what == "scale":
+        cmd_scale(a.db)
+    if a.what == "all":
+        cmd_scale("sqlite")
+        cmd_scale("postgres")
+    if a.what in ("fleet", "all"):
+        cmd_fleet()
+
+
+if __name__ == "__main__":
+    main()
