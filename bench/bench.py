@@ -253,6 +253,7 @@ HEADER = ("| load | req/s | p50 ms | p99 ms | server CPU ms/req | peak RSS MB | 
 def portico_round(db_kind, seed=None, instances=1, label=""):
     """A fresh database (seeded), `instances` servers, the invite and read loads."""
     workdir = tempfile.mkdtemp(prefix="portico-bench-")
+    os.chmod(workdir, 0o755)  # PostgreSQL runs as its own user and keeps its data here
     db = Db(db_kind, workdir)
     apps = []
     try:

@@ -18,6 +18,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit_events;
 pub mod collections;
+pub mod health;
 pub mod invites;
 pub mod members;
 pub mod outbox_mail;
@@ -167,7 +168,7 @@ impl Db {
 
     /// True when a trivial query answers: backs `/readyz`.
     pub async fn is_ready(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+        health::ping(&self.pool).await
     }
 
     /// A reading connection.
