@@ -215,9 +215,11 @@ def load(apps, db, script, args, name, drain=False):
         results = [wrk(apps[0].base, script, args)]
     else:
         procs = []
-        for a in apps:
+        for n, a in enumerate(apps):
+            # Each wrk its own run id, so invitation emails never collide.
+            own = [args[0], f"{args[1]}i{n}"] + args[2:]
             cmd = ["wrk", "-t1", f"-c{CONNS // len(apps)}", f"-d{DURATION}s", "--timeout", "10s",
-                   "--latency", "-s", os.path.join(WRK_DIR, script), a.base, "--"] + args
+                   "--latency", "-s", os.path.join(WRK_DIR, script), a.base, "--"] + own
             procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True))
         results = []
         for p in procs:
@@ -265,7 +267,8 @@ def portico_round(db_kind, seed=None, instances=1, label=""):
             seed(db, tenant)
             log(f"   seeded in {time.time() - t:.0f} s")
         for n in range(1, instances):
-            apps.append(Portico(db, workdir, f"i{n}"))
+            # A fleet behind one public URL: the same base URL everywhere.
+            apps.append(Portico(db, workdir, f"i{n}", {"PORTICO_BASE_URL": apps[0].base}))
         run = f"r{int(time.time() * 1000)}"
         url = apps[0].base + "/invite"
         wrk(apps[0].base, "invite.lua", [token_file, "warm" + run, url], duration=2)
