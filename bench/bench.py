@@ -244,8 +244,9 @@ def load(apps, db, script, args, name, drain=False):
 
 
 def row(r, label=None):
+    cpu = "—" if r["cpu_ms"] is None else f"{r['cpu_ms']:.3f}"
     return (f"| {label or r['name']} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
-            f"{r['cpu_ms']:.3f} | {r['rss_mb']:.0f} | {r['errors']} |")
+            f"{cpu} | {r['rss_mb']:.0f} | {r['errors']} |")
 
 
 HEADER = ("| load | req/s | p50 ms | p99 ms | server CPU ms/req | peak RSS MB | errors |\n"
@@ -285,7 +286,7 @@ def portico_round(db_kind, seed=None, instances=1, label=""):
             ]:
                 r = wrk(apps[0].base, "read.lua", [token_file, run, path, name], duration=5, conns=1)
                 results.append({"name": name, "rps": float(r["rps"]), "p50": float(r["p50_ms"]),
-                                "p99": float(r["p99_ms"]), "cpu_ms": 0.0, "errors": int(r["errors"]),
+                                "p99": float(r["p99_ms"]), "cpu_ms": None, "errors": int(r["errors"]),
                                 "rss_mb": apps[0].peak_rss_kb() / 1024})
         return results
     finally:
