@@ -51,7 +51,13 @@ impl RoleNames {
 
     /// The roles of the catalogue among the stored names.
     pub fn parsed(&self) -> Vec<crate::domain::Role> {
-        self.0
+        Self::parse_names(&self.0)
+    }
+
+    /// The roles of the catalogue among `names` (role names as stored, or
+    /// as a DTO carries them), without copying them first.
+    pub fn parse_names(names: &[String]) -> Vec<crate::domain::Role> {
+        names
             .iter()
             .filter_map(|r| crate::domain::Role::parse(r).ok())
             .collect()

@@ -195,7 +195,7 @@ async fn managed_pending(
     let invite = find_in_tenant(conn, actor.tenant_id, id).await?;
     actor.ensure_can_manage(
         invite.organisation_id,
-        &RoleNames(invite.roles.clone()).parsed(),
+        &RoleNames::parse_names(&invite.roles),
     )?;
     if invite.status != "pending" {
         return Err(AppError::Conflict(format!(

@@ -98,10 +98,6 @@ pub struct MemberChange {
     pub status: Option<String>,
 }
 
-fn stored_roles(roles: &[String]) -> Vec<Role> {
-    RoleNames(roles.to_vec()).parsed()
-}
-
 /// Changes roles and/or status of a member, within the actor's rights.
 #[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id, member_id))]
 pub async fn update_member(
@@ -126,7 +122,10 @@ pub async fn update_member(
     let member = db::members::find_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
     // Permission first: someone who may not manage this member learns
     // nothing about its state.
-    actor.ensure_can_manage(member.organisation_id, &stored_roles(&member.roles))?;
+    actor.ensure_can_manage(
+        member.organisation_id,
+        &RoleNames::parse_names(&member.roles),
+    )?;
     if member.status == "DELETED" {
         return Err(AppError::NotFound);
     }
@@ -195,7 +194,10 @@ pub async fn remove_member(
     let member = db::members::find_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
     // Permission first: someone who may not manage this member learns
     // nothing about its state.
-    actor.ensure_can_manage(member.organisation_id, &stored_roles(&member.roles))?;
+    actor.ensure_can_manage(
+        member.organisation_id,
+        &RoleNames::parse_names(&member.roles),
+    )?;
     if member.status == "DELETED" {
         return Err(AppError::NotFound);
     }
