@@ -96,6 +96,38 @@ pub async fn actor_for(
     Actor::load(&mut conn, account, tenant_id).await
 }
 
+/// The actor in `tenant_id` when given, else in the account's only tenant
+/// (several tenants: the caller must say which). One connection for both
+/// lookups.
+pub async fn actor_in(
+    state: &AppState,
+    account: AccountRow,
+    tenant_id: Option<i64>,
+) -> Result<Actor, AppError> {
+    let mut conn = state.db.read().await?;
+    let tenant_id = match tenant_id {
+        Some(id) => id,
+        None => match db::members::tenants_of(&mut conn, account.id)
+            .await?
+            .as_slice()
+        {
+            [only] => only.id,
+            [] => {
+                return Err(AppError::ForbiddenBecause(
+                    "You are not a member of any tenant.".into(),
+                ));
+            }
+            _ => {
+                return Err(AppError::field(
+                    "tenantId",
+                    "You belong to several tenants: say which one.",
+                ));
+            }
+        },
+    };
+    Actor::load(&mut conn, account, tenant_id).await
+}
+
 /// The tenant an invitation belongs to (REST finds the actor by it).
 pub async fn tenant_of(state: &AppState, invite_id: i64) -> Result<Option<i64>, AppError> {
     let mut conn = state.db.read().await?;

@@ -15,6 +15,7 @@ use crate::error::AppError;
 pub struct Actor {
     pub account: AccountRow,
     pub tenant_id: i64,
+    pub tenant_name: String,
     pub member_id: i64,
     pub roles: Vec<Role>,
     pub organisation_id: Option<i64>,
@@ -38,6 +39,7 @@ impl Actor {
         Ok(Actor {
             account,
             tenant_id,
+            tenant_name: membership.tenant_name,
             member_id: membership.id,
             roles: membership.roles.parsed(),
             organisation_id: membership.organisation_id,

@@ -56,27 +56,7 @@ pub async fn actor_in(
     caller: AccountRow,
     tenant_id: Option<i64>,
 ) -> Result<Actor, AppError> {
-    let tenant_id = match tenant_id {
-        Some(id) => id,
-        None => {
-            let tenants = app::backend::accounts::tenants_of(state, caller.id).await?;
-            match tenants.as_slice() {
-                [only] => only.id,
-                [] => {
-                    return Err(AppError::ForbiddenBecause(
-                        "You are not a member of any tenant.".into(),
-                    ));
-                }
-                _ => {
-                    return Err(AppError::field(
-                        "tenantId",
-                        "You belong to several tenants: say which one.",
-                    ));
-                }
-            }
-        }
-    };
-    invites::actor_for(state, caller, tenant_id).await
+    invites::actor_in(state, caller, tenant_id).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

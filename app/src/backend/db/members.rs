@@ -156,9 +156,12 @@ pub struct Membership {
     #[sqlx(try_from = "String")]
     pub roles: RoleNames,
     pub organisation_id: Option<i64>,
+    /// Read along, so a service needing the name asks no second time.
+    pub tenant_name: String,
 }
 
-pub const MEMBERSHIP_SQL: &str = "SELECT id, status, roles, organisation_id FROM members WHERE tenant_id = $1 AND account_id = $2";
+pub const MEMBERSHIP_SQL: &str = "SELECT m.id, m.status, m.roles, m.organisation_id, t.name AS tenant_name \
+     FROM members m JOIN tenants t ON t.id = m.tenant_id WHERE m.tenant_id = $1 AND m.account_id = $2";
 
 pub async fn membership(
     conn: &mut AnyConnection,

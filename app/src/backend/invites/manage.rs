@@ -64,13 +64,6 @@ pub async fn create_invite(
         .limiter
         .hit(Bucket::InvitesTenant, &actor.tenant_id.to_string())
         .await?;
-    // Read before the write transaction, so the one writer waits less.
-    let tenant_name = {
-        let mut conn = state.db.read().await?;
-        db::tenants::name(&mut conn, actor.tenant_id)
-            .await?
-            .ok_or(AppError::NotFound)?
-    };
     let mut tx = state.db.begin().await?;
     if let Some(org) = new.organisation_id
         && !db::collections::organisation_exists(&mut tx, actor.tenant_id, org).await?
@@ -155,7 +148,7 @@ pub async fn create_invite(
                     roles: roles.clone(),
                     message: new.message.clone(),
                     expired_at: expires,
-                    tenant_name,
+                    tenant_name: actor.tenant_name.clone(),
                 };
                 queue_invite_mail(&mut tx, actor, &details, &link).await?;
             }
