@@ -2,6 +2,7 @@
 //! endpoints and the process lifecycle. Pages and server functions come from
 //! the `app` crate; this crate wires them into axum.
 
+pub mod assets;
 pub mod csrf;
 pub mod mail_worker;
 pub mod metrics;

@@ -72,12 +72,13 @@ impl Application {
                 source,
             })?;
         let addr = listener.local_addr().map_err(StartError::Serve)?;
+        let leptos_options = leptos_options(addr, &config);
         let state = AppState {
             limiter: RateLimiter::new(db.clone(), config.rate_limits.clone()),
             db,
             config: Arc::new(config),
             secret: secret.into(),
-            leptos_options: leptos_options(addr),
+            leptos_options,
         };
         let mail_worker =
             MailWorker::new(state.db.clone(), &state.config.mail, &state.config.base_url)?;
@@ -122,15 +123,23 @@ impl Application {
     }
 }
 
-/// Where cargo-leptos put the WASM, JS and CSS (`LEPTOS_SITE_ROOT`, default
-/// `target/site`), and the address actually bound.
-fn leptos_options(addr: std::net::SocketAddr) -> LeptosOptions {
-    let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+/// Where cargo-leptos put the WASM, JS and CSS, and the address actually
+/// bound. A release build names its files by content hash and lists the
+/// hashes in `hash.txt` beside the binary (cargo-leptos `hash-files`); Leptos
+/// links the hashed names when that file is there.
+fn leptos_options(addr: std::net::SocketAddr, config: &Config) -> LeptosOptions {
+    let hash_file = "hash.txt";
+    let hashed = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(hash_file).is_file()))
+        .unwrap_or(false);
     LeptosOptions::builder()
         .output_name("portico")
-        .site_root(site_root)
+        .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(addr)
+        .hash_files(hashed)
+        .hash_file(hash_file.into())
         .build()
 }
 
@@ -192,6 +201,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(ops)
         .merge(api)
+        .merge(crate::assets::pkg_router(&state.config.site_root))
         .merge(leptos_routes)
         .with_state(state)
         .merge(metrics_route)
@@ -205,6 +215,7 @@ pub fn router(state: AppState) -> Router {
             http_metrics,
             metrics::track,
         ))
+        .layer(axum::middleware::from_fn(crate::assets::cache_control))
         .layer(CompressionLayer::new())
         .layer(
             tower_http::trace::TraceLayer::new_for_http().make_span_with(

@@ -46,6 +46,9 @@ pub struct Config {
     pub rate_limits: RateLimits,
     /// `PORTICO_TRUSTED_PROXIES`: peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// `LEPTOS_SITE_ROOT`: where cargo-leptos put the WASM, JS and CSS
+    /// (`pkg/`), default `target/site`.
+    pub site_root: std::path::PathBuf,
 }
 
 /// A configuration value that cannot be used, with the variable it came from.
@@ -220,6 +223,7 @@ impl Config {
             secure_cookies,
             rate_limits,
             trusted_proxies,
+            site_root: get("LEPTOS_SITE_ROOT", "target/site").1.into(),
         })
     }
 }

@@ -5,6 +5,7 @@
 mod accounts;
 mod adversarial;
 mod api_auth;
+mod assets;
 mod compat;
 mod data_layer;
 mod foundation;
