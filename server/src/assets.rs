@@ -12,7 +12,7 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use http::HeaderValue;
-use http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use http::header::CACHE_CONTROL;
 use tower_http::services::ServeDir;
 
 /// For a file that is named by its content.
@@ -39,16 +39,7 @@ pub async fn cache_control(req: Request, next: Next) -> Response {
     if res.headers().contains_key(CACHE_CONTROL) || !res.status().is_success() {
         return res;
     }
-    let is_html = res
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    let policy = if hashed && !is_html {
-        IMMUTABLE
-    } else {
-        REVALIDATE
-    };
+    let policy = if hashed { IMMUTABLE } else { REVALIDATE };
     res.headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static(policy));
     res

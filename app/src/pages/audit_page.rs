@@ -36,7 +36,7 @@ pub async fn get_audit_page(
         tenant_admin::paging(page, Some(50)),
     )
     .await?;
-    let tenant_name = crate::backend::tenant_admin::tenant_name(&state, tenant_id).await?;
+    let tenant_name = me.tenant_name.clone();
     Ok(AuditPageData {
         tenant_id,
         tenant_name,

@@ -67,7 +67,7 @@ pub async fn get_collection(tenant_id: i64, kind: String) -> Result<CollectionDa
     let kind = Kind::parse(&kind)?;
     let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
     let items = crate::backend::tenant_admin::list_named(&state, &actor, kind.collection()).await?;
-    let tenant_name = crate::backend::tenant_admin::tenant_name(&state, tenant_id).await?;
+    let tenant_name = actor.tenant_name.clone();
     Ok(CollectionData {
         tenant_id,
         tenant_name,

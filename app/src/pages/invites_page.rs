@@ -42,7 +42,7 @@ pub async fn get_invites_page(
     let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
     let status = status.filter(|s| !s.is_empty());
     let list = invites::list_invites(&state, &actor, status.as_deref()).await?;
-    let tenant_name = crate::backend::tenant_admin::tenant_name(&state, tenant_id).await?;
+    let tenant_name = actor.tenant_name.clone();
     let organisations = crate::backend::tenant_admin::organisation_choices(&state, &actor).await?;
     let grantable_roles = actor.grantable_roles();
     Ok(InvitesPageData {

@@ -43,7 +43,7 @@ pub async fn get_members_page(
         tenant_admin::paging(page, Some(20)),
     )
     .await?;
-    let tenant_name = crate::backend::tenant_admin::tenant_name(&state, tenant_id).await?;
+    let tenant_name = actor.tenant_name.clone();
     let managers = crate::backend::tenant_admin::active_manager_ids(&state, tenant_id).await?;
     let grantable_roles = actor.grantable_roles();
     Ok(MembersPageData {

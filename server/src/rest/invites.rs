@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use app::backend::accounts::AccountRow;
+/// The tenant a call acts in: `tenant_id` when given, else the caller's
+/// only tenant (several tenants: the caller must say which).
+pub use app::backend::invites::actor_in;
 use app::backend::invites::{self, Acceptor, NewInvite};
 use app::backend::permissions::Actor;
 use app::backend::{AppState, tenant_admin};
@@ -47,16 +50,6 @@ impl From<InviteInfo> for InviteDto {
             status: i.status,
         }
     }
-}
-
-/// The tenant a call acts in: `tenant_id` when given, else the caller's
-/// only tenant (several tenants: the caller must say which).
-pub async fn actor_in(
-    state: &AppState,
-    caller: AccountRow,
-    tenant_id: Option<i64>,
-) -> Result<Actor, AppError> {
-    invites::actor_in(state, caller, tenant_id).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -14,13 +14,6 @@ pub async fn insert(conn: &mut AnyConnection, name: &str, now: i64) -> Result<i6
     .await?)
 }
 
-pub async fn name(conn: &mut AnyConnection, id: i64) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
-}
-
 pub async fn count(conn: &mut AnyConnection) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM tenants")
         .fetch_one(conn)

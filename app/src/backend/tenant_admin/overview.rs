@@ -15,9 +15,7 @@ pub const FUNNEL_WEEKS: i64 = 8;
 /// [`FUNNEL_WEEKS`] weeks. Any active member may read it.
 pub async fn overview(state: &AppState, actor: &Actor) -> Result<crate::dto::Overview, AppError> {
     let mut conn = state.db.read().await?;
-    let tenant_name = db::tenants::name(&mut conn, actor.tenant_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let tenant_name = actor.tenant_name.clone();
     // Counted by the database: one row per (status, role set), however
     // many members the tenant has.
     let members = db::members::status_role_counts(&mut conn, actor.tenant_id).await?;
@@ -90,12 +88,4 @@ pub async fn instance_counts(state: &AppState) -> Result<(i64, i64, i64), AppErr
         db::accounts::count(&mut conn).await?,
         db::invites::count_pending(&mut conn, now_ms()).await?,
     ))
-}
-
-/// The name of a tenant.
-pub async fn tenant_name(state: &AppState, tenant_id: i64) -> Result<String, AppError> {
-    let mut conn = state.db.read().await?;
-    db::tenants::name(&mut conn, tenant_id)
-        .await?
-        .ok_or(AppError::NotFound)
 }
