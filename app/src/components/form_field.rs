@@ -1,13 +1,37 @@
 //! A labelled form input that shows its error next to it. The error comes
-//! from the browser running the same `parse` as the server (on change) or
-//! from the server's answer, whichever is newer.
+//! from the server's answer (the page is rendered again after a post) or,
+//! once the page is live, from the browser running the same `parse` as the
+//! server when the value changes.
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
+use crate::domain::{Email, Password, PersonName, ProjectName, TenantName};
 use crate::error::AppError;
 
-/// Checks a field's value in the browser; the same function the server runs.
-pub type Validator = fn(&str) -> Result<(), String>;
+/// Which of the server's parsers checks a field in the browser. A name, not
+/// a function, because it travels to the browser inside the island's props.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Check {
+    Email,
+    Password,
+    PersonName,
+    TenantName,
+    ProjectName,
+}
+
+impl Check {
+    /// The error `value` would get from the server, if any.
+    pub fn run(self, value: &str) -> Result<(), String> {
+        match self {
+            Check::Email => Email::parse(value).map(drop),
+            Check::Password => Password::parse(value).map(drop),
+            Check::PersonName => PersonName::parse(value).map(drop),
+            Check::TenantName => TenantName::parse(value).map(drop),
+            Check::ProjectName => ProjectName::parse(value).map(drop),
+        }
+    }
+}
 
 #[component]
 pub fn FormField(
@@ -21,21 +45,41 @@ pub fn FormField(
     /// The server's error for this field.
     #[prop(into)]
     server_error: Signal<Option<String>>,
-    #[prop(optional)] validate: Option<Validator>,
+    #[prop(optional)] check: Option<Check>,
     #[prop(default = true)] required: bool,
+) -> impl IntoView {
+    view! {
+        <CheckedInput
+            label=label.to_owned()
+            name=name.to_owned()
+            input_type=input_type.to_owned()
+            autocomplete=autocomplete.map(str::to_owned)
+            value
+            server_error=server_error.get_untracked()
+            check
+            required
+        />
+    }
+}
+
+/// The field itself: an island, so only this hydrates (to check on change).
+#[island]
+fn CheckedInput(
+    label: String,
+    name: String,
+    input_type: String,
+    autocomplete: Option<String>,
+    value: Option<String>,
+    server_error: Option<String>,
+    check: Option<Check>,
+    required: bool,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
-    let local_error = RwSignal::new(None::<String>);
-    // A new server answer replaces what the browser found.
-    Effect::new(move |_| {
-        server_error.track();
-        local_error.set(None);
-    });
-    let error = move || local_error.get().or_else(|| server_error.get());
+    let error = RwSignal::new(server_error);
     let on_change = move |ev: leptos::ev::Event| {
-        if let Some(validate) = validate {
-            local_error.set(validate(&event_target_value(&ev)).err());
+        if let Some(check) = check {
+            error.set(check.run(&event_target_value(&ev)).err());
         }
     };
     view! {
@@ -48,12 +92,12 @@ pub fn FormField(
                 autocomplete=autocomplete
                 value=value
                 required=required
-                aria-invalid=move || if error().is_some() { "true" } else { "false" }
+                aria-invalid=move || if error.read().is_some() { "true" } else { "false" }
                 aria-describedby=error_id.clone()
                 on:change=on_change
             />
             <p class="field-error" id=error_id aria-live="polite">
-                {error}
+                {move || error.get()}
             </p>
         </div>
     }

@@ -8,7 +8,8 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::components::error_template::ErrorTemplate;
-use crate::components::form_field::{FormError, FormField, field_error};
+use crate::components::form_field::{Check, FormError, FormField, field_error};
+#[cfg(feature = "ssr")]
 use crate::domain::{Password, PersonName};
 use crate::dto::InvitePreview;
 use crate::error::AppError;
@@ -299,11 +300,11 @@ fn NewAccountForm(token: String, first_name: String, last_name: String) -> impl 
         <ActionForm action attr:class="stacked">
             <input type="hidden" name="token" value=token />
             <FormField label="First name" name="first_name" autocomplete="given-name" value=first_name
-                server_error=field_error(value, "firstName") validate=|v| PersonName::parse(v).map(|_| ()) />
+                server_error=field_error(value, "firstName") check=Check::PersonName />
             <FormField label="Last name" name="last_name" autocomplete="family-name" value=last_name
-                server_error=field_error(value, "lastName") validate=|v| PersonName::parse(v).map(|_| ()) />
+                server_error=field_error(value, "lastName") check=Check::PersonName />
             <FormField label="Password" name="password" input_type="password" autocomplete="new-password"
-                server_error=field_error(value, "password") validate=|v| Password::parse(v).map(|_| ()) />
+                server_error=field_error(value, "password") check=Check::Password />
             <FormError value />
             <button type="submit">"Accept invitation"</button>
         </ActionForm>

@@ -47,8 +47,6 @@ pub async fn check_server_status() -> Result<ServerStatus, AppError> {
 #[component]
 pub fn HomePage() -> impl IntoView {
     let stats = Resource::new(|| (), |_| get_home_stats());
-    let check = ServerAction::<CheckServerStatus>::new();
-    let checks_run = RwSignal::new(0u32);
 
     view! {
         <Title text="" />
@@ -87,6 +85,17 @@ pub fn HomePage() -> impl IntoView {
                 </ErrorBoundary>
             </Suspense>
         </section>
+        <StatusCheck />
+    }
+}
+
+/// The status check: an island, the one part of this page that runs in the
+/// browser.
+#[island]
+fn StatusCheck() -> impl IntoView {
+    let check = ServerAction::<CheckServerStatus>::new();
+    let checks_run = RwSignal::new(0u32);
+    view! {
         <section class="panel" aria-labelledby="status-heading">
             <h2 id="status-heading">"Server status"</h2>
             <button

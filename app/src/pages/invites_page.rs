@@ -7,8 +7,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use crate::components::error_template::ErrorTemplate;
-use crate::components::form_field::{FormError, FormField, field_error};
+use crate::components::form_field::{Check, FormError, FormField, field_error};
 use crate::components::tenant_nav::TenantNav;
+#[cfg(feature = "ssr")]
 use crate::domain::Email;
 use crate::dto::InviteInfo;
 use crate::error::AppError;
@@ -253,7 +254,6 @@ pub fn InvitesPage() -> impl IntoView {
     let bulk = ServerAction::<SendBulkInvites>::new();
     let resend = ServerAction::<ResendInvite>::new();
     let revoke = ServerAction::<RevokeInvite>::new();
-    let copy = ServerAction::<CopyInviteLink>::new();
     let data = Resource::new(
         move || {
             (
@@ -263,7 +263,6 @@ pub fn InvitesPage() -> impl IntoView {
                 bulk.version().get(),
                 resend.version().get(),
                 revoke.version().get(),
-                copy.version().get(),
             )
         },
         |(t, s, ..)| get_invites_page(t, s),
@@ -273,7 +272,7 @@ pub fn InvitesPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
-                    data.await.map(|d| view! { <InvitesView data=d send bulk resend revoke copy /> })
+                    data.await.map(|d| view! { <InvitesView data=d send bulk resend revoke /> })
                 })}
             </ErrorBoundary>
         </Suspense>
@@ -287,14 +286,12 @@ fn InvitesView(
     bulk: ServerAction<SendBulkInvites>,
     resend: ServerAction<ResendInvite>,
     revoke: ServerAction<RevokeInvite>,
-    copy: ServerAction<CopyInviteLink>,
 ) -> impl IntoView {
     let query = use_query_map();
     let sent = move || query.read().get("sent");
     let tenant_id = data.tenant_id;
     let sent_value = send.value();
     let bulk_value = bulk.value();
-    let copied = copy.value();
     let statuses = ["", "pending", "accepted", "declined", "revoked", "expired"];
     let (roles_single, roles_bulk) = (data.grantable_roles.clone(), data.grantable_roles.clone());
     let (orgs_single, orgs_bulk) = (data.organisations.clone(), data.organisations.clone());
@@ -311,7 +308,7 @@ fn InvitesView(
                 <ActionForm action=send attr:class="stacked">
                     <input type="hidden" name="tenant_id" value=tenant_id />
                     <FormField label="Email" name="email" input_type="email" server_error=field_error(sent_value, "email")
-                        validate=|v| Email::parse(v).map(|_| ()) />
+                        check=Check::Email />
                     <fieldset class="field">
                         <legend>"Roles"</legend>
                         <RoleCheckboxes roles=roles_single />
@@ -372,16 +369,6 @@ fn InvitesView(
                     view! { <a href=href>{label}</a> }
                 }).collect_view()}
             </nav>
-            {move || copied.get().map(|r| match r {
-                Ok(link) => view! {
-                    <div class="notice" role="status">
-                        <p>"New link (earlier links for this invitation no longer work):"</p>
-                        <p><code data-testid="invite-link">{link.clone()}</code></p>
-                        <CopyButton text=link />
-                    </div>
-                }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-            })}
             <div class="table-scroll" tabindex="0">
                 <table>
                     <thead>
@@ -397,7 +384,6 @@ fn InvitesView(
                         {data.invites.into_iter().map(|i| {
                             let pending = i.status == "pending";
                             let resend_label = format!("Resend to {}", i.email);
-                            let copy_label = format!("Copy link for {}", i.email);
                             let revoke_label = format!("Revoke invitation of {}", i.email);
                             view! {
                                 <tr>
@@ -412,11 +398,7 @@ fn InvitesView(
                                                 <input type="hidden" name="invite_id" value=i.id />
                                                 <button type="submit" class="secondary" aria-label=resend_label>"Resend"</button>
                                             </ActionForm>
-                                            <ActionForm action=copy>
-                                                <input type="hidden" name="tenant_id" value=tenant_id />
-                                                <input type="hidden" name="invite_id" value=i.id />
-                                                <button type="submit" class="secondary" aria-label=copy_label>"Copy link"</button>
-                                            </ActionForm>
+                                            <CopyLink tenant_id invite_id=i.id email=i.email.clone() />
                                             <ActionForm action=revoke>
                                                 <input type="hidden" name="tenant_id" value=tenant_id />
                                                 <input type="hidden" name="invite_id" value=i.id />
@@ -474,8 +456,35 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Copies `text` to the clipboard (with JavaScript; without, the link is
-/// shown above to copy by hand).
+/// "Copy link": a fresh link for one invitation, shown in place with a
+/// button that copies it. An island: the one part of the page that needs the
+/// browser (without JavaScript the post replaces the link but cannot show it).
+#[island]
+fn CopyLink(tenant_id: i64, invite_id: i64, email: String) -> impl IntoView {
+    let copy = ServerAction::<CopyInviteLink>::new();
+    let answer = copy.value();
+    view! {
+        <ActionForm action=copy>
+            <input type="hidden" name="tenant_id" value=tenant_id />
+            <input type="hidden" name="invite_id" value=invite_id />
+            <button type="submit" class="secondary" aria-label=format!("Copy link for {email}")>
+                "Copy link"
+            </button>
+        </ActionForm>
+        {move || answer.get().map(|r| match r {
+            Ok(link) => view! {
+                <div class="notice" role="status">
+                    <p>"New link (earlier links for this invitation no longer work):"</p>
+                    <p><code data-testid="invite-link">{link.clone()}</code></p>
+                    <CopyButton text=link />
+                </div>
+            }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+        })}
+    }
+}
+
+/// Copies `text` to the clipboard.
 #[component]
 fn CopyButton(text: String) -> impl IntoView {
     let done = RwSignal::new(false);

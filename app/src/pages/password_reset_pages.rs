@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::form_field::{FormError, FormField, field_error};
+use crate::components::form_field::{Check, FormError, FormField, field_error};
+#[cfg(feature = "ssr")]
 use crate::domain::{Email, Password};
 use crate::error::AppError;
 
@@ -51,7 +52,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                     input_type="email"
                     autocomplete="email"
                     server_error=field_error(value, "email")
-                    validate=|v| Email::parse(v).map(|_| ())
+                    check=Check::Email
                 />
                 <FormError value />
                 <button type="submit">"Send reset link"</button>
@@ -81,7 +82,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     input_type="password"
                     autocomplete="new-password"
                     server_error=field_error(value, "password")
-                    validate=|v| Password::parse(v).map(|_| ())
+                    check=Check::Password
                 />
                 <p class="form-error" role="alert">
                     {field_error(value, "token")}

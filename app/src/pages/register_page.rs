@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::form_field::{FormError, FormField, field_error};
+use crate::components::form_field::{Check, FormError, FormField, field_error};
+#[cfg(feature = "ssr")]
 use crate::domain::{Email, Password, PersonName, ProjectName, TenantName};
 use crate::error::AppError;
 
@@ -63,7 +64,7 @@ pub fn RegisterPage() -> impl IntoView {
                     input_type="email"
                     autocomplete="email"
                     server_error=field_error(value, "email")
-                    validate=|v| Email::parse(v).map(|_| ())
+                    check=Check::Email
                 />
                 <FormField
                     label="Password"
@@ -71,34 +72,34 @@ pub fn RegisterPage() -> impl IntoView {
                     input_type="password"
                     autocomplete="new-password"
                     server_error=field_error(value, "password")
-                    validate=|v| Password::parse(v).map(|_| ())
+                    check=Check::Password
                 />
                 <FormField
                     label="First name"
                     name="first_name"
                     autocomplete="given-name"
                     server_error=field_error(value, "firstName")
-                    validate=|v| PersonName::parse(v).map(|_| ())
+                    check=Check::PersonName
                 />
                 <FormField
                     label="Last name"
                     name="last_name"
                     autocomplete="family-name"
                     server_error=field_error(value, "lastName")
-                    validate=|v| PersonName::parse(v).map(|_| ())
+                    check=Check::PersonName
                 />
                 <FormField
                     label="Tenant name"
                     name="tenant_name"
                     autocomplete="organization"
                     server_error=field_error(value, "tenantName")
-                    validate=|v| TenantName::parse(v).map(|_| ())
+                    check=Check::TenantName
                 />
                 <FormField
                     label="Project name"
                     name="project_name"
                     server_error=field_error(value, "projectName")
-                    validate=|v| ProjectName::parse(v).map(|_| ())
+                    check=Check::ProjectName
                 />
                 <FormError value />
                 <button type="submit" disabled=move || action.pending().get()>
