@@ -3,4 +3,6 @@
 pub mod error_template;
 pub mod form_field;
 pub mod layout;
+pub mod role_choices;
 pub mod tenant_nav;
+pub mod time;

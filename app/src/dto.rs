@@ -77,6 +77,8 @@ pub struct InvitePreview {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub message: Option<String>,
+    /// The organisation the invitation is for, if any.
+    pub organisation_name: Option<String>,
 }
 
 /// A member as the members page and the API list it.
@@ -150,6 +152,10 @@ pub struct FunnelWeek {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Overview {
     pub tenant_id: i64,
+    /// Whether the viewer may invite people.
+    pub can_invite: bool,
+    /// Whether anyone was ever invited to the tenant.
+    pub invited_anyone: bool,
     pub tenant_name: String,
     pub my_roles: Vec<String>,
     pub members_by_status: Vec<(String, i64)>,

@@ -22,11 +22,88 @@ pub fn format_ms(ms: i64) -> String {
     )
 }
 
+/// How far `ms` is from `now`, as people say it: "in 7 days", "2 hours
+/// ago", "just now". In the largest unit that fits, rounded to the nearest
+/// (an invitation made a moment ago "expires in 7 days", not 6).
+pub fn relative_ms(ms: i64, now: i64) -> String {
+    const UNITS: [(u64, &str, u64); 5] = [
+        (60, "minute", 60),
+        (3_600, "hour", 24),
+        (86_400, "day", 30),
+        (2_592_000, "month", 12),
+        (31_536_000, "year", u64::MAX),
+    ];
+    let delta = ms - now;
+    let secs = delta.unsigned_abs() / 1000;
+    if secs < 60 {
+        return "just now".to_owned();
+    }
+    let mut i = UNITS
+        .iter()
+        .rposition(|(size, ..)| secs >= *size)
+        .unwrap_or(0);
+    let mut n = (secs + UNITS[i].0 / 2) / UNITS[i].0;
+    // 59.6 minutes is "1 hour", not "60 minutes".
+    if n >= UNITS[i].2 && i + 1 < UNITS.len() {
+        i += 1;
+        n = 1;
+    }
+    let unit = UNITS[i].1;
+    let plural = if n == 1 { "" } else { "s" };
+    if delta > 0 {
+        format!("in {n} {unit}{plural}")
+    } else {
+        format!("{n} {unit}{plural} ago")
+    }
+}
+
+/// Milliseconds since the epoch as RFC 3339 (`2026-11-22T10:00:00Z`), for
+/// `<time datetime>`.
+pub fn iso_ms(ms: i64) -> String {
+    let utc = format_ms(ms);
+    let secs = ms.div_euclid(1000).rem_euclid(60);
+    format!("{}T{}:{secs:02}Z", &utc[..10], &utc[11..16])
+}
+
+/// Role strings of the catalogue as people read them: "Viewer, Member".
+pub fn role_names(roles: &[String]) -> String {
+    roles
+        .iter()
+        .map(|r| crate::domain::Role::label_of(r))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn timestamps_format_as_utc_dates() {
         assert_eq!(super::format_ms(0), "1970-01-01 00:00 UTC");
         assert_eq!(super::format_ms(1_700_000_000_000), "2023-11-14 22:13 UTC");
+        assert_eq!(super::iso_ms(1_700_000_000_000), "2023-11-14T22:13:20Z");
+    }
+
+    #[test]
+    fn times_read_relative_to_now() {
+        use super::relative_ms;
+        const MIN: i64 = 60_000;
+        const DAY: i64 = 1_440 * MIN;
+        assert_eq!(relative_ms(7 * DAY + MIN, 0), "in 7 days");
+        assert_eq!(relative_ms(7 * DAY - 5, 0), "in 7 days");
+        assert_eq!(relative_ms(0, 60 * MIN - 1_000), "1 hour ago");
+        assert_eq!(relative_ms(0, 90 * MIN), "2 hours ago");
+        assert_eq!(relative_ms(0, 2 * 60 * MIN + 5), "2 hours ago");
+        assert_eq!(relative_ms(0, MIN), "1 minute ago");
+        assert_eq!(relative_ms(30_000, 0), "just now");
+        assert_eq!(relative_ms(0, 400 * DAY), "1 year ago");
+    }
+
+    #[test]
+    fn roles_are_named_for_people() {
+        let roles = [
+            "extractor-viewer".to_owned(),
+            "organisation-manager".to_owned(),
+        ];
+        assert_eq!(super::role_names(&roles), "Viewer, Organisation manager");
     }
 }

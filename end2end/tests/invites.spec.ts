@@ -23,13 +23,21 @@ test("a manager invites; the invitee follows the mailed link, creates an account
   await ready(bob, js);
   await expect(bob.getByRole("heading", { name: `Join ${tenant}` })).toBeVisible();
   await expect(bob.getByTestId("invite-message")).toHaveText("<script>alert(1)</script> Welcome aboard!");
+  // Roles by name with what they allow; the expiry relative, exact on hover.
+  await expect(bob.getByText("Viewer — can see the tenant's members, projects and invitations")).toBeVisible();
+  await expect(bob.getByText("Member — can see the tenant and work in projects")).toBeVisible();
+  const expires = bob.locator(".invite-facts time");
+  await expect(expires).toHaveText(/^in [67] days$/);
+  // UTC from the server; with JavaScript, in the reader's time zone.
+  if (js) await expect(expires).toHaveAttribute("title", /^(?!.*UTC$).*\d{4}.*$/);
+  else await expect(expires).toHaveAttribute("title", /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
   await bob.getByLabel("First name").fill("Bob");
   await bob.getByLabel("Last name").fill("Builder");
   await bob.getByLabel("Password").fill(PASSWORD);
   await bob.getByRole("button", { name: "Accept invitation" }).click();
   await expect(bob).toHaveURL(new RegExp(`${tenantPath}$`));
-  await expect(bob.getByText(/Your roles: .*extractor-viewer/)).toBeVisible();
-  await expect(bob.getByText(/Your roles: .*extractor-user/)).toBeVisible();
+  await expect(bob.getByText(/Your roles: .*Viewer/)).toBeVisible();
+  await expect(bob.getByText(/Your roles: .*Member/)).toBeVisible();
   expect(alerted).toBe(false);
 
   // The manager sees the invitation as accepted.
@@ -52,7 +60,7 @@ test("a signed-in wrong account sees the mismatch and the invitation stays usabl
   await page.goto(link);
   await expect(page.getByText(`This invitation is for ${invitee}, but you are signed in as`)).toBeVisible();
   await ready(page, js);
-  await page.getByRole("main").getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("main").getByRole("button", { name: "Sign out and continue" }).click();
   // Back on the invitation, signed out: it is still pending.
   await expect(page.getByRole("button", { name: "Accept invitation" })).toBeVisible();
   const carol = await newPage(browser, js);
@@ -81,4 +89,46 @@ test("bulk invitations are checked row by row before anything is sent", async ({
   await page.goto(`${tenantPath}/invites`);
   await expect(page.getByRole("cell", { name: good, exact: true })).toBeVisible();
   await expect(page.getByRole("cell", { name: good2, exact: true })).toBeVisible();
+});
+
+test("Copy link shows a fresh link once; the mailed link stops working", async ({ page, browser, javaScriptEnabled: js }) => {
+  const tenant = `Copy Co ${Date.now()} ${js}`;
+  const tenantPath = await confirmedManager(page, js, tenant);
+  const invitee = uniqueEmail("copy");
+  await sendInvite(page, js, tenantPath, invitee);
+  const mailed = await mailedLink(invitee, "invited you to", "/invite?token=");
+
+  await page.getByRole("button", { name: `Copy link for ${invitee}` }).click();
+  const shown = page.getByTestId("invite-link");
+  await expect(shown).toContainText("/invite?token=");
+  const fresh = (await shown.textContent())!;
+  // The clipboard button is there only when it can work.
+  const copyButton = page.getByRole("button", { name: "Copy to clipboard" });
+  if (js) await expect(copyButton).toBeVisible();
+  else await expect(copyButton).toBeHidden();
+
+  const visitor = await newPage(browser, js);
+  await visitor.goto(mailed);
+  await expect(visitor.getByRole("heading", { name: /Invitation (link replaced|not found)/ })).toBeVisible();
+  await visitor.goto(fresh);
+  await expect(visitor.getByRole("heading", { name: `Join ${tenant}` })).toBeVisible();
+  await visitor.context().close();
+
+  // Shown once: the link is not kept for later visits.
+  await page.goto(`${tenantPath}/invites`);
+  await expect(page.getByTestId("invite-link")).toHaveCount(0);
+});
+
+test("a field is checked in the browser as soon as it changes", async ({ page, javaScriptEnabled: js }) => {
+  test.skip(!js, "without JavaScript the server checks the field on submit (accounts.spec.ts)");
+  await page.goto("/register");
+  await ready(page, js);
+  const email = page.getByLabel("Email", { exact: true });
+  await email.fill("not-an-email");
+  await email.blur();
+  await expect(page.locator("#field-email-error")).toHaveText("Enter an email address like name@example.com.");
+  await expect(email).toHaveAttribute("aria-invalid", "true");
+  await email.fill("ada@example.com");
+  await email.blur();
+  await expect(page.locator("#field-email-error")).toHaveText("");
 });

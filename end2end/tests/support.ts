@@ -80,7 +80,7 @@ export async function sendInvite(page: Page, js: boolean, tenantPath: string, em
   await ready(page, js);
   const form = page.getByRole("region", { name: "Invite someone" });
   await form.getByLabel("Email").fill(email);
-  await form.getByRole("checkbox", { name: "extractor-viewer" }).check();
+  await form.getByRole("checkbox", { name: "Viewer", exact: true }).check();
   if (message) await form.getByLabel("Message").fill(message);
   await form.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByText(`Invitation sent to ${email}.`)).toBeVisible();

@@ -7,7 +7,9 @@
 use sqlx::AnyConnection;
 
 use super::db::{self, now_ms};
+use crate::domain::Role;
 use crate::error::AppError;
+use crate::format::{format_ms, relative_ms};
 
 /// A mail ready to queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,24 +118,39 @@ pub struct InviteMail<'a> {
     pub tenant: &'a str,
     pub inviter: &'a str,
     pub roles: &'a [String],
+    /// The organisation the organisation roles apply in, if any.
+    pub organisation: Option<&'a str>,
     pub message: Option<&'a str>,
     pub link: &'a str,
-    pub expires: &'a str,
+    pub expires_at: i64,
 }
 
 pub fn invite_mail(m: &InviteMail<'_>) -> OutgoingMail {
     let subject = format!("{} invited you to {} on Portico", m.inviter, m.tenant);
-    let roles = m.roles.join(", ");
+    // Roles by name, each with what it allows (the catalogue strings are for
+    // the API).
+    let roles: Vec<String> = m
+        .roles
+        .iter()
+        .map(|r| match Role::parse(r) {
+            Ok(role) => role.describe(m.organisation),
+            Err(_) => r.clone(),
+        })
+        .collect();
     let mut text = format!(
-        "Hello,\n\n{} invited you to join {} on Portico as {roles}.\n",
+        "Hello,\n\n{} invited you to join {} on Portico. Your roles:\n",
         m.inviter, m.tenant
     );
     let mut body = format!(
-        "<p>Hello,</p><p>{} invited you to join <strong>{}</strong> on Portico as {}.</p>",
+        "<p>Hello,</p><p>{} invited you to join <strong>{}</strong> on Portico. Your roles:</p><ul>",
         escape_html(m.inviter),
         escape_html(m.tenant),
-        escape_html(&roles)
     );
+    for role in &roles {
+        text.push_str(&format!("- {role}\n"));
+        body.push_str(&format!("<li>{}</li>", escape_html(role)));
+    }
+    body.push_str("</ul>");
     if let Some(message) = m.message.filter(|s| !s.trim().is_empty()) {
         text.push_str(&format!("\nTheir message:\n{message}\n"));
         body.push_str(&format!(
@@ -141,14 +158,19 @@ pub fn invite_mail(m: &InviteMail<'_>) -> OutgoingMail {
             escape_html(message)
         ));
     }
+    let expires = format!(
+        "{} ({})",
+        relative_ms(m.expires_at, now_ms()),
+        format_ms(m.expires_at)
+    );
     text.push_str(&format!(
-        "\nAccept the invitation: {}\n\nThe invitation expires on {}.\n\nSent by Portico.\n",
-        m.link, m.expires
+        "\nAccept the invitation: {}\n\nThe invitation expires {expires}.\n\nSent by Portico.\n",
+        m.link
     ));
     body.push_str(&format!(
-        "<p><a href=\"{0}\">Accept the invitation</a></p><p style=\"font-size: 0.875rem\">Or paste this address into your browser: {0}</p><p>The invitation expires on {1}.</p>",
+        "<p><a href=\"{0}\">Accept the invitation</a></p><p style=\"font-size: 0.875rem\">Or paste this address into your browser: {0}</p><p>The invitation expires {1}.</p>",
         escape_html(m.link),
-        escape_html(m.expires)
+        escape_html(&expires)
     ));
     OutgoingMail {
         to: m.to.to_owned(),
@@ -164,15 +186,17 @@ mod tests {
 
     #[test]
     fn an_invite_mail_names_tenant_and_inviter_and_escapes_the_message() {
-        let roles = vec!["extractor-user".to_owned()];
+        let roles = vec!["extractor-user".to_owned(), "organisation-user".to_owned()];
+        let expires_at = now_ms() + 7 * 86_400_000 + 60_000;
         let m = invite_mail(&InviteMail {
             to: "bob@x.io",
             tenant: "Acme & Co",
             inviter: "Ada Lovelace",
             roles: &roles,
+            organisation: Some("Labs <1>"),
             message: Some("<script>alert(1)</script>"),
             link: "http://h/invite?token=abc",
-            expires: "2026-11-28 10:00 UTC",
+            expires_at,
         });
         assert_eq!(
             m.subject,
@@ -182,7 +206,20 @@ mod tests {
             m.text.contains("<script>alert(1)</script>")
                 && m.text.contains("http://h/invite?token=abc")
         );
-        assert!(m.text.contains("2026-11-28 10:00 UTC"));
+        // Roles by name with what they allow, the organisation named.
+        assert!(
+            m.text
+                .contains("- Member — can see the tenant and work in projects\n")
+        );
+        assert!(m.text.contains(
+            "- Organisation member in Labs <1> — can see the organisation and work in its projects"
+        ));
+        assert!(!m.text.contains("extractor-user"));
+        assert!(m.html.contains("<li>Organisation member in Labs &lt;1&gt;"));
+        assert!(
+            m.text
+                .contains(&format!("expires in 7 days ({})", format_ms(expires_at)))
+        );
         assert!(!m.html.contains("<script>"));
         assert!(m.html.contains("Acme &amp; Co") && m.html.contains("&lt;script&gt;"));
     }

@@ -81,6 +81,40 @@ pub async fn sign_out() -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
 }
 
+/// Where a fresh invitation link waits for the next render of the
+/// invitations page: a form post (the page works without JavaScript) is
+/// answered by a redirect, which cannot carry the link back itself.
+const FRESH_LINK_KEY: &str = "fresh_invite_link";
+
+/// Keeps `link` for the next render of `tenant_id`'s invitations page.
+pub async fn keep_fresh_link(tenant_id: i64, link: &str) -> Result<(), AppError> {
+    current_session()
+        .await?
+        .insert(FRESH_LINK_KEY, (tenant_id, link))
+        .await
+        .map_err(session_error)
+}
+
+/// The link kept for `tenant_id`'s invitations page, removed as it is read
+/// (shown once). Reading when there is none writes nothing.
+pub async fn take_fresh_link(tenant_id: i64) -> Result<Option<String>, AppError> {
+    let session = current_session().await?;
+    let kept = session
+        .get::<(i64, String)>(FRESH_LINK_KEY)
+        .await
+        .map_err(session_error)?;
+    match kept {
+        Some((tenant, link)) if tenant == tenant_id => {
+            session
+                .remove_value(FRESH_LINK_KEY)
+                .await
+                .map_err(session_error)?;
+            Ok(Some(link))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// The client's address, for per-IP rate limits: the socket peer, or what
 /// a trusted proxy says in `X-Forwarded-For` (see `Config::client_ip`).
 pub async fn client_ip(state: &AppState) -> Option<IpAddr> {

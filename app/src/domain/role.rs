@@ -56,6 +56,46 @@ impl Role {
         }
     }
 
+    /// The name people read (pages and mail); the API keeps `as_str`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::ExtractorViewer => "Viewer",
+            Role::ExtractorUser => "Member",
+            Role::ExtractorManager => "Manager",
+            Role::OrganisationViewer => "Organisation viewer",
+            Role::OrganisationUser => "Organisation member",
+            Role::OrganisationManager => "Organisation manager",
+        }
+    }
+
+    /// What the role lets a person do, in one line.
+    pub fn description(self) -> &'static str {
+        match self {
+            Role::ExtractorViewer => "can see the tenant's members, projects and invitations",
+            Role::ExtractorUser => "can see the tenant and work in projects",
+            Role::ExtractorManager => "can invite people, change roles and run the tenant",
+            Role::OrganisationViewer => "can see the organisation and its people",
+            Role::OrganisationUser => "can see the organisation and work in its projects",
+            Role::OrganisationManager => "can invite people to the organisation and manage them",
+        }
+    }
+
+    /// "Member — can see the tenant and work in projects"; an organisation
+    /// role names its organisation when known ("Organisation member in Acme — …").
+    pub fn describe(self, organisation: Option<&str>) -> String {
+        match (self.scope(), organisation) {
+            (RoleScope::Organisation, Some(org)) => {
+                format!("{} in {org} — {}", self.label(), self.description())
+            }
+            _ => format!("{} — {}", self.label(), self.description()),
+        }
+    }
+
+    /// The label of a catalogue string; anything else is shown as it is.
+    pub fn label_of(raw: &str) -> &str {
+        Role::parse(raw).map(Role::label).unwrap_or(raw)
+    }
+
     /// viewer 1 < user 2 < manager 3, within a scope.
     pub fn level(self) -> u8 {
         match self {
@@ -107,6 +147,20 @@ impl std::fmt::Display for Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_read_as_names_with_what_they_allow() {
+        assert_eq!(
+            Role::ExtractorUser.describe(None),
+            "Member — can see the tenant and work in projects"
+        );
+        assert_eq!(
+            Role::OrganisationManager.describe(Some("Acme")),
+            "Organisation manager in Acme — can invite people to the organisation and manage them"
+        );
+        assert_eq!(Role::label_of("extractor-viewer"), "Viewer");
+        assert_eq!(Role::label_of("something-else"), "something-else");
+    }
 
     #[test]
     fn every_role_round_trips_through_its_string() {

@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::{Check, FormError, FormField, field_error};
+use crate::components::time::RelativeTime;
+use crate::domain::Role;
 #[cfg(feature = "ssr")]
 use crate::domain::{Password, PersonName};
 use crate::dto::InvitePreview;
 use crate::error::AppError;
-use crate::format::format_ms;
 use crate::pages::login_page::SignOutButton;
 
 /// The invitation (if the token is known) and who is looking at it.
@@ -201,8 +202,8 @@ fn InviteDetails(view: InviteView, token: String) -> impl IntoView {
             view! {
                 <div class="notice" role="alert">
                     <p>{format!("This invitation is for {}, but you are signed in as {me}.", invite.email)}</p>
-                    <p>"Sign out, then open the link again to accept it as the invited person."</p>
-                    <SignOutButton next />
+                    <p>{format!("Sign out to continue as {}; you come back to this invitation.", invite.email)}</p>
+                    <SignOutButton next label="Sign out and continue" />
                 </div>
             }
             .into_any()
@@ -230,9 +231,18 @@ fn InviteDetails(view: InviteView, token: String) -> impl IntoView {
                 <dt>"For"</dt>
                 <dd>{invite.email.clone()}</dd>
                 <dt>"Roles"</dt>
-                <dd>{invite.roles.join(", ")}</dd>
+                <dd>
+                    <ul class="role-list">
+                        {invite.roles.iter().map(|r| {
+                            let line = Role::parse(r)
+                                .map(|role| role.describe(invite.organisation_name.as_deref()))
+                                .unwrap_or_else(|_| r.clone());
+                            view! { <li>{line}</li> }
+                        }).collect_view()}
+                    </ul>
+                </dd>
                 <dt>"Expires"</dt>
-                <dd>{format_ms(invite.expired_at)}</dd>
+                <dd><RelativeTime ms=invite.expired_at /></dd>
             </dl>
             {invite.message.clone().map(|m| view! {
                 <figure class="invite-message">

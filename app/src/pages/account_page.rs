@@ -6,9 +6,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::{FormError, FormField, field_error};
+use crate::components::time::RelativeTime;
 use crate::dto::{AccountInfo, ApiTokenInfo, NewApiToken, TenantSummary};
 use crate::error::AppError;
-use crate::format::format_ms;
+use crate::format::role_names;
 
 /// Everything the account page shows.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -174,7 +175,7 @@ pub fn AccountPage() -> impl IntoView {
                                                     <li>
                                                         <a href=format!("/t/{}", t.id)>{t.name.clone()}</a>
                                                         " — "
-                                                        {t.roles.join(", ")}
+                                                        {role_names(&t.roles)}
                                                         " "
                                                         <ActionForm action=leave attr:class="inline-form">
                                                             <input type="hidden" name="tenant_id" value=t.id />
@@ -210,7 +211,7 @@ pub fn AccountPage() -> impl IntoView {
                                                                 <td>
                                                                     <code>{t.prefix.clone()}</code>
                                                                 </td>
-                                                                <td>{t.last_used_at.map(format_ms).unwrap_or_else(|| "never".into())}</td>
+                                                                <td>{match t.last_used_at { Some(ms) => view! { <RelativeTime ms /> }.into_any(), None => "never".into_any() }}</td>
                                                                 <td>
                                                                     <ActionForm action=revoke>
                                                                         <input type="hidden" name="id" value=t.id />

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::components::error_template::ErrorTemplate;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
+use crate::components::time::RelativeTime;
 use crate::dto::{AuditEntry, Page};
 use crate::error::AppError;
-use crate::format::format_ms;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPageData {
@@ -125,7 +125,7 @@ fn AuditView(d: AuditPageData) -> impl IntoView {
                 </thead>
                 <tbody>
                     {d.events.items.into_iter().map(|e| view! {
-                        <tr><td>{format_ms(e.at)}</td><td>{e.actor}</td><td>{e.action}</td><td>{e.target}</td></tr>
+                        <tr><td><RelativeTime ms=e.at /></td><td>{e.actor}</td><td>{e.action}</td><td>{e.target}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>

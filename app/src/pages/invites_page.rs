@@ -8,12 +8,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::{Check, FormError, FormField, field_error};
+use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::TenantNav;
+use crate::components::time::RelativeTime;
 #[cfg(feature = "ssr")]
 use crate::domain::Email;
 use crate::dto::InviteInfo;
 use crate::error::AppError;
-use crate::format::format_ms;
+use crate::format::role_names;
 
 /// Everything the invitations page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +27,8 @@ pub struct InvitesPageData {
     pub grantable_roles: Vec<String>,
     pub organisations: Vec<(i64, String)>,
     pub invites: Vec<InviteInfo>,
+    /// The link "Copy link" just made, shown once.
+    pub fresh_link: Option<String>,
 }
 
 /// The outcome of one row of a bulk invitation.
@@ -46,6 +50,7 @@ pub async fn get_invites_page(
     let tenant_name = actor.tenant_name.clone();
     let organisations = crate::backend::tenant_admin::organisation_choices(&state, &actor).await?;
     let grantable_roles = actor.grantable_roles();
+    let fresh_link = crate::backend::session::take_fresh_link(tenant_id).await?;
     Ok(InvitesPageData {
         tenant_id,
         tenant_name,
@@ -53,6 +58,7 @@ pub async fn get_invites_page(
         grantable_roles,
         organisations,
         invites: list,
+        fresh_link,
     })
 }
 
@@ -227,15 +233,16 @@ pub async fn revoke_invite(tenant_id: i64, invite_id: i64) -> Result<(), AppErro
 }
 
 /// A fresh link for an invitation, without mail. Only hashes are stored, so
-/// the old link cannot be shown again: this one replaces it.
+/// the old link cannot be shown again: this one replaces it. The page shows
+/// it after the post (kept in the session for that one render).
 #[server(prefix = "/rpc", endpoint = "copy_invite_link")]
 pub async fn copy_invite_link(tenant_id: i64, invite_id: i64) -> Result<String, AppError> {
     let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
-    Ok(
-        crate::backend::invites::reissue_invite(&state, &actor, invite_id, false)
-            .await?
-            .link,
-    )
+    let link = crate::backend::invites::reissue_invite(&state, &actor, invite_id, false)
+        .await?
+        .link;
+    crate::backend::session::keep_fresh_link(tenant_id, &link).await?;
+    Ok(link)
 }
 
 #[component]
@@ -254,6 +261,7 @@ pub fn InvitesPage() -> impl IntoView {
     let bulk = ServerAction::<SendBulkInvites>::new();
     let resend = ServerAction::<ResendInvite>::new();
     let revoke = ServerAction::<RevokeInvite>::new();
+    let copy = ServerAction::<CopyInviteLink>::new();
     let data = Resource::new(
         move || {
             (
@@ -263,6 +271,7 @@ pub fn InvitesPage() -> impl IntoView {
                 bulk.version().get(),
                 resend.version().get(),
                 revoke.version().get(),
+                copy.version().get(),
             )
         },
         |(t, s, ..)| get_invites_page(t, s),
@@ -272,7 +281,7 @@ pub fn InvitesPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
-                    data.await.map(|d| view! { <InvitesView data=d send bulk resend revoke /> })
+                    data.await.map(|d| view! { <InvitesView data=d send bulk resend revoke copy /> })
                 })}
             </ErrorBoundary>
         </Suspense>
@@ -286,6 +295,7 @@ fn InvitesView(
     bulk: ServerAction<SendBulkInvites>,
     resend: ServerAction<ResendInvite>,
     revoke: ServerAction<RevokeInvite>,
+    copy: ServerAction<CopyInviteLink>,
 ) -> impl IntoView {
     let query = use_query_map();
     let sent = move || query.read().get("sent");
@@ -311,7 +321,7 @@ fn InvitesView(
                         check=Check::Email />
                     <fieldset class="field">
                         <legend>"Roles"</legend>
-                        <RoleCheckboxes roles=roles_single />
+                        <RoleChoices form="invite" roles=roles_single checked=vec!["extractor-user".to_owned()] />
                         <p class="field-error">{field_error(sent_value, "roles")}</p>
                     </fieldset>
                     <OrganisationSelect id="invite-organisation" organisations=orgs_single />
@@ -342,7 +352,7 @@ fn InvitesView(
                     </div>
                     <fieldset class="field">
                         <legend>"Roles for everyone"</legend>
-                        <RoleCheckboxes roles=roles_bulk />
+                        <RoleChoices form="bulk" roles=roles_bulk checked=vec!["extractor-user".to_owned()] />
                         <p class="field-error">{field_error(bulk_value, "roles")}</p>
                     </fieldset>
                     <OrganisationSelect id="bulk-organisation" organisations=orgs_bulk />
@@ -369,6 +379,14 @@ fn InvitesView(
                     view! { <a href=href>{label}</a> }
                 }).collect_view()}
             </nav>
+            <FormError value=copy.value() />
+            {data.fresh_link.map(|link| view! {
+                <div class="notice" role="status">
+                    <p>"New link (earlier links for this invitation no longer work):"</p>
+                    <p><code data-testid="invite-link">{link.clone()}</code></p>
+                    <CopyButton text=link />
+                </div>
+            })}
             <div class="table-scroll" tabindex="0">
                 <table>
                     <thead>
@@ -384,13 +402,14 @@ fn InvitesView(
                         {data.invites.into_iter().map(|i| {
                             let pending = i.status == "pending";
                             let resend_label = format!("Resend to {}", i.email);
+                            let copy_label = format!("Copy link for {}", i.email);
                             let revoke_label = format!("Revoke invitation of {}", i.email);
                             view! {
                                 <tr>
                                     <td>{i.email.clone()}</td>
-                                    <td>{i.roles.join(", ")}</td>
+                                    <td>{role_names(&i.roles)}</td>
                                     <td>{i.status.clone()}</td>
-                                    <td>{format_ms(i.expired_at)}</td>
+                                    <td><RelativeTime ms=i.expired_at /></td>
                                     <td class="actions">
                                         {(pending && data.can_invite).then(|| view! {
                                             <ActionForm action=resend>
@@ -398,7 +417,11 @@ fn InvitesView(
                                                 <input type="hidden" name="invite_id" value=i.id />
                                                 <button type="submit" class="secondary" aria-label=resend_label>"Resend"</button>
                                             </ActionForm>
-                                            <CopyLink tenant_id invite_id=i.id email=i.email.clone() />
+                                            <ActionForm action=copy>
+                                                <input type="hidden" name="tenant_id" value=tenant_id />
+                                                <input type="hidden" name="invite_id" value=i.id />
+                                                <button type="submit" class="secondary" aria-label=copy_label>"Copy link"</button>
+                                            </ActionForm>
                                             <ActionForm action=revoke>
                                                 <input type="hidden" name="tenant_id" value=tenant_id />
                                                 <input type="hidden" name="invite_id" value=i.id />
@@ -414,23 +437,6 @@ fn InvitesView(
             </div>
         </section>
     }
-}
-
-/// One checkbox per role the viewer may grant; `extractor-user` preselected.
-#[component]
-fn RoleCheckboxes(roles: Vec<String>) -> impl IntoView {
-    roles
-        .into_iter()
-        .map(|r| {
-            let checked = r == "extractor-user";
-            view! {
-                <label class="checkbox">
-                    <input type="checkbox" name="roles[]" value=r.clone() checked=checked />
-                    {r.clone()}
-                </label>
-            }
-        })
-        .collect_view()
 }
 
 #[component]
@@ -456,42 +462,20 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// "Copy link": a fresh link for one invitation, shown in place with a
-/// button that copies it. An island: the one part of the page that needs the
-/// browser (without JavaScript the post replaces the link but cannot show it).
+/// Copies `text` to the clipboard: an island, the one part of this page
+/// that runs in the browser. Without JavaScript it stays hidden (the link is
+/// on the page to copy by hand).
 #[island]
-fn CopyLink(tenant_id: i64, invite_id: i64, email: String) -> impl IntoView {
-    let copy = ServerAction::<CopyInviteLink>::new();
-    let answer = copy.value();
-    view! {
-        <ActionForm action=copy>
-            <input type="hidden" name="tenant_id" value=tenant_id />
-            <input type="hidden" name="invite_id" value=invite_id />
-            <button type="submit" class="secondary" aria-label=format!("Copy link for {email}")>
-                "Copy link"
-            </button>
-        </ActionForm>
-        {move || answer.get().map(|r| match r {
-            Ok(link) => view! {
-                <div class="notice" role="status">
-                    <p>"New link (earlier links for this invitation no longer work):"</p>
-                    <p><code data-testid="invite-link">{link.clone()}</code></p>
-                    <CopyButton text=link />
-                </div>
-            }.into_any(),
-            Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-        })}
-    }
-}
-
-/// Copies `text` to the clipboard.
-#[component]
 fn CopyButton(text: String) -> impl IntoView {
+    let live = RwSignal::new(false);
     let done = RwSignal::new(false);
+    // Effects run in the browser only: the button shows once it works.
+    Effect::new(move |_| live.set(true));
     view! {
         <button
             type="button"
             class="secondary"
+            hidden=move || !live.get()
             on:click=move |_| {
                 #[cfg(feature = "hydrate")]
                 {

@@ -90,13 +90,16 @@ pub fn LoginPage() -> impl IntoView {
 /// A button that signs out; used in the header and on `/logout`. `next`:
 /// where to go afterwards (default: the sign-in page).
 #[component]
-pub fn SignOutButton(#[prop(optional, into)] next: Option<String>) -> impl IntoView {
+pub fn SignOutButton(
+    #[prop(optional, into)] next: Option<String>,
+    #[prop(default = "Sign out")] label: &'static str,
+) -> impl IntoView {
     let action = ServerAction::<SignOut>::new();
     view! {
         <ActionForm action attr:class="inline-form">
             <input type="hidden" name="next" value=next />
             <button type="submit" class="secondary">
-                "Sign out"
+                {label}
             </button>
         </ActionForm>
     }

@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::FormError;
+use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::dto::{MemberInfo, Page};
 use crate::error::AppError;
-use crate::format::format_ms;
+use crate::format::{format_ms, role_names};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MembersPageData {
@@ -219,7 +220,7 @@ fn MembersView(
                             <tr>
                                 <td>{format!("{} {}", m.first_name, m.last_name)}</td>
                                 <td>{m.email.clone()}</td>
-                                <td>{m.roles.join(", ")}</td>
+                                <td>{role_names(&m.roles)}</td>
                                 <td>{m.organisation_name.clone().unwrap_or_else(|| "—".into())}</td>
                                 <td>{m.status.clone()}</td>
                                 <td>{format_ms(m.created_at)[..10].to_owned()}</td>
@@ -303,10 +304,7 @@ fn ManagePanel(
                 <input type="hidden" name="member_id" value=m.id />
                 <fieldset class="field">
                     <legend>"Roles"</legend>
-                    {d.grantable_roles.iter().map(|r| {
-                        let checked = member_roles.contains(r);
-                        view! { <label class="checkbox"><input type="checkbox" name="roles[]" value=r.clone() checked=checked />{r.clone()}</label> }
-                    }).collect_view()}
+                    <RoleChoices form="member" roles=d.grantable_roles.clone() checked=member_roles />
                 </fieldset>
                 <button type="submit">"Save roles"</button>
             </ActionForm>

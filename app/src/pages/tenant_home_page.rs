@@ -7,9 +7,10 @@ use leptos_meta::Title;
 
 use crate::components::error_template::ErrorTemplate;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
+use crate::domain::Role;
 use crate::dto::{FunnelWeek, Overview};
 use crate::error::AppError;
-use crate::format::format_ms;
+use crate::format::{format_ms, role_names};
 
 #[server(prefix = "/rpc", endpoint = "get_overview")]
 pub async fn get_overview(tenant_id: i64) -> Result<Overview, AppError> {
@@ -39,7 +40,14 @@ fn OverviewView(o: Overview) -> impl IntoView {
         <Title text=o.tenant_name.clone() />
         <TenantNav tenant_id=o.tenant_id tenant_name=o.tenant_name.clone() />
         <h1>{o.tenant_name.clone()}</h1>
-        <p>"Your roles: " {o.my_roles.join(", ")}</p>
+        <p>"Your roles: " {role_names(&o.my_roles)}</p>
+        {(o.can_invite && !o.invited_anyone).then(|| view! {
+            <section class="panel first-step" aria-labelledby="first-step">
+                <h2 id="first-step">"Invite your first teammate"</h2>
+                <p>"Nobody has been invited to this tenant yet. Invite the people you work with: they get an email with a link to join, with the roles you choose."</p>
+                <p><a class="button" href=format!("/t/{}/invites", o.tenant_id)>"Invite people"</a></p>
+            </section>
+        })}
         <div class="grid-2">
             <section class="panel" aria-labelledby="status-counts">
                 <h2 id="status-counts">"Members by status"</h2>
@@ -50,7 +58,7 @@ fn OverviewView(o: Overview) -> impl IntoView {
             <section class="panel" aria-labelledby="role-counts">
                 <h2 id="role-counts">"Members by role"</h2>
                 <dl class="stats small" data-testid="members-by-role">
-                    {o.members_by_role.into_iter().map(|(r, n)| view! { <div><dt>{r}</dt><dd>{n}</dd></div> }).collect_view()}
+                    {o.members_by_role.into_iter().map(|(r, n)| view! { <div><dt>{Role::label_of(&r).to_owned()}</dt><dd>{n}</dd></div> }).collect_view()}
                 </dl>
             </section>
         </div>

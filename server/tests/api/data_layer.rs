@@ -104,6 +104,7 @@ async fn hot_queries_are_served_by_indexes() {
             vec![I(1), T("a@example.com")],
         ),
         ("preview", invites::PREVIEW_SQL, vec![T("hash")]),
+        ("first invitation?", invites::ANY_IN_TENANT_SQL, vec![I(1)]),
         ("expiry sweep", invites::EXPIRE_DUE_SQL, vec![I(1)]),
         (
             "funnel",

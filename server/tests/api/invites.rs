@@ -69,7 +69,14 @@ async fn inviting_answers_the_invite_dto_and_mails_the_link() {
         "HTML part escapes the tenant name"
     );
     assert!(mail.contains(&format!("{}/invite?token=", base(&app))));
-    assert!(mail.contains("expires on"));
+    assert!(
+        mail.contains("expires in 7 days ("),
+        "expiry relative, exact time beside it"
+    );
+    assert!(
+        mail.contains("Viewer — can see the tenant"),
+        "roles by name with what they allow"
+    );
     let token = app.invite_token("bob@example.com").await;
     assert_eq!(
         app.count(&format!(

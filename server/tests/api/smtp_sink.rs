@@ -138,9 +138,30 @@ async fn serve(stream: TcpStream, store: Arc<Mutex<Vec<String>>>) {
     }
 }
 
-/// Undoes quoted-printable soft breaks and `=3D`, enough to read links.
+/// Decodes quoted-printable (soft breaks and `=XX` bytes) so tests read
+/// the mail as people do.
 pub fn decode_quoted_printable(raw: &str) -> String {
-    raw.replace("=\r\n", "").replace("=3D", "=")
+    let joined = raw.replace("=\r\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'=', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The first link in `mail` that starts with `prefix`, e.g. a base URL.

@@ -130,18 +130,18 @@ pub async fn organisation_names(
     )
 }
 
-pub async fn organisation_exists(
+pub async fn organisation_name(
     conn: &mut AnyConnection,
     tenant_id: i64,
     id: i64,
-) -> Result<bool, AppError> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1 AND tenant_id = $2")
+) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1 AND tenant_id = $2")
             .bind(id)
             .bind(tenant_id)
             .fetch_optional(conn)
-            .await?;
-    Ok(found.is_some())
+            .await?,
+    )
 }
 
 /// Inserts a tenant's first project.

@@ -260,12 +260,14 @@ pub struct MailDetails {
     pub message: Option<String>,
     pub expired_at: i64,
     pub tenant_name: String,
+    pub organisation_name: Option<String>,
 }
 
 pub async fn mail_details(conn: &mut AnyConnection, id: i64) -> Result<MailDetails, AppError> {
     Ok(sqlx::query_as(
-        "SELECT i.email, i.roles, i.message, i.expired_at, t.name AS tenant_name \
-         FROM invites i JOIN tenants t ON t.id = i.tenant_id WHERE i.id = $1",
+        "SELECT i.email, i.roles, i.message, i.expired_at, t.name AS tenant_name, o.name AS organisation_name \
+         FROM invites i JOIN tenants t ON t.id = i.tenant_id \
+         LEFT JOIN organisations o ON o.id = i.organisation_id WHERE i.id = $1",
     )
     .bind(id)
     .fetch_one(conn)
@@ -287,11 +289,13 @@ pub struct PreviewRow {
     pub last_name: Option<String>,
     pub message: Option<String>,
     pub token_hash: String,
+    pub organisation_name: Option<String>,
 }
 
 pub const PREVIEW_SQL: &str = "SELECT i.tenant_id, t.name AS tenant_name, COALESCE(a.first_name || ' ' || a.last_name, 'A manager') AS inviter, \
-                i.email, i.roles, i.expired_at, i.status, i.first_name, i.last_name, i.message, i.token_hash \
+                i.email, i.roles, i.expired_at, i.status, i.first_name, i.last_name, i.message, i.token_hash, o.name AS organisation_name \
          FROM invites i JOIN tenants t ON t.id = i.tenant_id LEFT JOIN accounts a ON a.id = i.invited_by \
+         LEFT JOIN organisations o ON o.id = i.organisation_id \
          WHERE i.token_hash = $1";
 
 pub async fn preview(
@@ -439,6 +443,17 @@ pub async fn funnel(
         .bind(now)
         .fetch_all(conn)
         .await?)
+}
+
+pub const ANY_IN_TENANT_SQL: &str = "SELECT id FROM invites WHERE tenant_id = $1 LIMIT 1";
+
+/// Whether the tenant has any invitation at all (served by the tenant index).
+pub async fn any_in_tenant(conn: &mut AnyConnection, tenant_id: i64) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar(ANY_IN_TENANT_SQL)
+        .bind(tenant_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
 }
 
 pub async fn count_pending_in_organisation(

@@ -38,6 +38,7 @@ pub async fn preview(state: &AppState, token: &str) -> Result<InvitePreview, App
         first_name: row.first_name,
         last_name: row.last_name,
         message: row.message,
+        organisation_name: row.organisation_name,
     })
 }
 

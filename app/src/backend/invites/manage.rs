@@ -13,7 +13,6 @@ use crate::backend::state::AppState;
 use crate::backend::{crypto, mail};
 use crate::dto::InviteInfo;
 use crate::error::AppError;
-use crate::format::format_ms;
 
 /// The most invitations a list answers with, newest first.
 pub const MAX_LISTED: i64 = 1000;
@@ -42,9 +41,10 @@ async fn queue_invite_mail(
         tenant: &details.tenant_name,
         inviter: &inviter,
         roles: &details.roles.0,
+        organisation: details.organisation_name.as_deref(),
         message: details.message.as_deref(),
         link,
-        expires: &format_ms(details.expired_at),
+        expires_at: details.expired_at,
     });
     mail::enqueue(conn, &mail).await
 }
@@ -65,14 +65,17 @@ pub async fn create_invite(
         .hit(Bucket::InvitesTenant, &actor.tenant_id.to_string())
         .await?;
     let mut tx = state.db.begin().await?;
-    if let Some(org) = new.organisation_id
-        && !db::collections::organisation_exists(&mut tx, actor.tenant_id, org).await?
-    {
-        return Err(AppError::field(
-            "organisationId",
-            "No such organisation in this tenant.",
-        ));
-    }
+    // The organisation's name goes into the mail ("Organisation member in …").
+    let organisation_name = match new.organisation_id {
+        Some(org) => Some(
+            db::collections::organisation_name(&mut tx, actor.tenant_id, org)
+                .await?
+                .ok_or_else(|| {
+                    AppError::field("organisationId", "No such organisation in this tenant.")
+                })?,
+        ),
+        None => None,
+    };
     if db::members::active_id_by_email(&mut tx, actor.tenant_id, new.email.as_str())
         .await?
         .is_some()
@@ -149,6 +152,7 @@ pub async fn create_invite(
                     message: new.message.clone(),
                     expired_at: expires,
                     tenant_name: actor.tenant_name.clone(),
+                    organisation_name,
                 };
                 queue_invite_mail(&mut tx, actor, &details, &link).await?;
             }

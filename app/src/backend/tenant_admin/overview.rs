@@ -69,8 +69,14 @@ pub async fn overview(state: &AppState, actor: &Actor) -> Result<crate::dto::Ove
             _ => {}
         }
     }
+    // A new tenant shows its first step until someone has been invited:
+    // asked only when the funnel's weeks hold no invitation.
+    let invited_anyone = funnel.iter().any(|w| w.sent > 0)
+        || db::invites::any_in_tenant(&mut conn, actor.tenant_id).await?;
     Ok(crate::dto::Overview {
         tenant_id: actor.tenant_id,
+        can_invite: !actor.grantable_roles().is_empty(),
+        invited_anyone,
         tenant_name,
         my_roles: actor.roles.iter().map(|r| r.as_str().to_owned()).collect(),
         members_by_status,

@@ -1,0 +1,48 @@
+//! Choosing roles: one role per row, the box before its name and what the
+//! role allows under it.
+
+use leptos::prelude::*;
+
+use crate::domain::Role;
+
+/// A checkbox (`roles[]`) for each of `roles`, those in `checked` ticked.
+/// `form` keeps the ids unique when a page has two such groups.
+#[component]
+pub fn RoleChoices(form: &'static str, roles: Vec<String>, checked: Vec<String>) -> impl IntoView {
+    roles
+        .into_iter()
+        .map(|r| {
+            let id = format!("{form}-role-{r}");
+            let hint_id = format!("{id}-hint");
+            let (label, hint) = match Role::parse(&r) {
+                Ok(role) => (
+                    role.label().to_owned(),
+                    capitalise_first(role.description()),
+                ),
+                Err(_) => (r.clone(), String::new()),
+            };
+            view! {
+                <div class="choice">
+                    <input
+                        type="checkbox"
+                        id=id.clone()
+                        name="roles[]"
+                        value=r.clone()
+                        checked=checked.contains(&r)
+                        aria-describedby=hint_id.clone()
+                    />
+                    <label for=id>{label}</label>
+                    <p class="hint" id=hint_id>{hint}</p>
+                </div>
+            }
+        })
+        .collect_view()
+}
+
+fn capitalise_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str() + ".")
+        .unwrap_or_default()
+}
