@@ -255,7 +255,14 @@ async fn a_new_person_accepts_with_a_verified_account_and_lands_in_the_tenant() 
         .text()
         .await
         .unwrap();
-    assert!(html.contains("extractor-user"), "{html}");
+    // The overview names the role for people: extractor-user is "Member".
+    let roles_line = html
+        .split("Your roles: ")
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap_or_else(|| panic!("no roles line in {html}"));
+    // (`<!>` are the renderer's text markers.)
+    assert_eq!(roles_line.replace("<!>", ""), "Member", "{roles_line}");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'invite.accepted'")
             .await,
