@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, mailedLink, ready, register, uniqueEmail } from "./support";
+import { PASSWORD, confirmedManager, mailedLink, ready, register, uniqueEmail } from "./support";
 
 test("register, confirm the email by the mailed link, sign out, sign in, wrong password", async ({
   page,
@@ -68,4 +68,21 @@ test("forgot password answers the same for unknown emails", async ({ page, javaS
   await page.getByLabel("Email", { exact: true }).fill(uniqueEmail("nobody"));
   await page.getByRole("button", { name: "Send reset link" }).click();
   await expect(page.getByText("If an account exists for that email")).toBeVisible();
+});
+
+test("a new API token is shown once, right after it is made, and works", async ({ page, javaScriptEnabled: js }) => {
+  // Only a confirmed address may create tokens.
+  await confirmedManager(page, js, `Tokens ${Date.now()} ${js}`);
+  await page.goto("/account");
+  await ready(page, js);
+  await page.getByLabel("Token name").fill("CI");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const shown = page.getByTestId("new-token");
+  await expect(shown).toHaveText(/\S{20,}/);
+  const token = (await shown.textContent())!;
+  const me = await page.request.get("/api/v1/members", { headers: { Authorization: `Bearer ${token}` } });
+  expect(me.status()).toBe(200);
+  await page.goto("/account");
+  await expect(page.getByRole("cell", { name: "CI", exact: true })).toBeVisible();
+  await expect(page.getByTestId("new-token")).toHaveCount(0);
 });

@@ -84,8 +84,11 @@ test("bulk invitations are checked row by row before anything is sent", async ({
   await ready(page, js);
   await bulk.getByLabel("Email addresses").fill(`${good}\n${good2}`);
   await bulk.getByRole("button", { name: "Send invitations" }).click();
-  // The form posts and the server sends the browser back to this page.
-  await page.waitForLoadState();
+  // The form posts and the server sends the browser back to this page,
+  // which shows what each row did, once.
+  const results = page.getByRole("list", { name: "Bulk results" });
+  await expect(results).toContainText(`${good}: Invitation sent.`);
+  await expect(results).toContainText(`${good2}: Invitation sent.`);
   await page.goto(`${tenantPath}/invites`);
   await expect(page.getByRole("cell", { name: good, exact: true })).toBeVisible();
   await expect(page.getByRole("cell", { name: good2, exact: true })).toBeVisible();

@@ -81,38 +81,36 @@ pub async fn sign_out() -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
 }
 
-/// Where a fresh invitation link waits for the next render of the
-/// invitations page: a form post (the page works without JavaScript) is
-/// answered by a redirect, which cannot carry the link back itself.
-const FRESH_LINK_KEY: &str = "fresh_invite_link";
+/// What a page shows once after a form post: the post is answered by a
+/// redirect back to the page (the pages work without JavaScript), which
+/// cannot carry the answer itself, so the session keeps it for the next
+/// render. Keys: one per kind of answer.
+pub mod kept {
+    pub const FRESH_INVITE_LINK: &str = "kept_invite_link";
+    pub const BULK_RESULTS: &str = "kept_bulk_results";
+    pub const NEW_API_TOKEN: &str = "kept_api_token";
+}
 
-/// Keeps `link` for the next render of `tenant_id`'s invitations page.
-pub async fn keep_fresh_link(tenant_id: i64, link: &str) -> Result<(), AppError> {
+/// Keeps `value` under `key` for the next render.
+pub async fn keep<T: serde::Serialize>(key: &'static str, value: &T) -> Result<(), AppError> {
     current_session()
         .await?
-        .insert(FRESH_LINK_KEY, (tenant_id, link))
+        .insert(key, value)
         .await
         .map_err(session_error)
 }
 
-/// The link kept for `tenant_id`'s invitations page, removed as it is read
-/// (shown once). Reading when there is none writes nothing.
-pub async fn take_fresh_link(tenant_id: i64) -> Result<Option<String>, AppError> {
+/// The value kept under `key`, removed as it is read (shown once). Reading
+/// when there is none writes nothing.
+pub async fn take_kept<T: serde::de::DeserializeOwned>(
+    key: &'static str,
+) -> Result<Option<T>, AppError> {
     let session = current_session().await?;
-    let kept = session
-        .get::<(i64, String)>(FRESH_LINK_KEY)
-        .await
-        .map_err(session_error)?;
-    match kept {
-        Some((tenant, link)) if tenant == tenant_id => {
-            session
-                .remove_value(FRESH_LINK_KEY)
-                .await
-                .map_err(session_error)?;
-            Ok(Some(link))
-        }
-        _ => Ok(None),
+    let kept = session.get::<T>(key).await.map_err(session_error)?;
+    if kept.is_some() {
+        session.remove_value(key).await.map_err(session_error)?;
     }
+    Ok(kept)
 }
 
 /// The client's address, for per-IP rate limits: the socket peer, or what

@@ -17,6 +17,8 @@ pub struct AccountOverview {
     pub account: AccountInfo,
     pub tenants: Vec<TenantSummary>,
     pub tokens: Vec<ApiTokenInfo>,
+    /// The token just created, shown once.
+    pub new_token: Option<NewApiToken>,
 }
 
 #[server(prefix = "/rpc", endpoint = "get_account_overview")]
@@ -27,6 +29,7 @@ pub async fn get_account_overview() -> Result<AccountOverview, AppError> {
     Ok(AccountOverview {
         tenants: accounts::tenants_of(&state, account.id).await?,
         tokens: api_tokens::list(&state.db, account.id).await?,
+        new_token: session::take_kept(session::kept::NEW_API_TOKEN).await?,
         account: account.info(),
     })
 }
@@ -35,7 +38,11 @@ pub async fn get_account_overview() -> Result<AccountOverview, AppError> {
 pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
     let state = crate::backend::app_state()?;
     let account = crate::backend::session::require_account(&state).await?;
-    crate::backend::api_tokens::create(&state.db, &account, &name).await
+    let token = crate::backend::api_tokens::create(&state.db, &account, &name).await?;
+    // For the page's next render (the form posts without JavaScript): kept in
+    // the server-side session only until that render takes it.
+    crate::backend::session::keep(crate::backend::session::kept::NEW_API_TOKEN, &token).await?;
+    Ok(token)
 }
 
 #[server(prefix = "/rpc", endpoint = "revoke_api_token")]
@@ -190,6 +197,12 @@ pub fn AccountPage() -> impl IntoView {
                                 <section class="panel" aria-labelledby="tokens-heading">
                                     <h2 id="tokens-heading">"API tokens"</h2>
                                     <p>"Use a token as " <code>"Authorization: Bearer <token>"</code> " with the REST API."</p>
+                                    {o.new_token.clone().map(|t| view! {
+                                        <div class="notice" role="status">
+                                            <p>"Copy your new token now; it is shown only once:"</p>
+                                            <p><code data-testid="new-token">{t.token}</code></p>
+                                        </div>
+                                    })}
                                     <div class="table-scroll" tabindex="0">
                                         <table>
                                             <thead>
@@ -240,21 +253,6 @@ pub fn AccountPage() -> impl IntoView {
                 <FormError value=created />
                 <button type="submit">"Create token"</button>
             </ActionForm>
-            {move || {
-                created
-                    .get()
-                    .and_then(Result::ok)
-                    .map(|t| {
-                        view! {
-                            <div class="notice" role="status">
-                                <p>"Copy your new token now; it is shown only once:"</p>
-                                <p>
-                                    <code data-testid="new-token">{t.token}</code>
-                                </p>
-                            </div>
-                        }
-                    })
-            }}
         </section>
     }
 }

@@ -29,6 +29,8 @@ pub struct InvitesPageData {
     pub invites: Vec<InviteInfo>,
     /// The link "Copy link" just made, shown once.
     pub fresh_link: Option<String>,
+    /// What the last bulk invitation did, row by row, shown once.
+    pub bulk_results: Option<Vec<BulkRow>>,
 }
 
 /// The outcome of one row of a bulk invitation.
@@ -50,7 +52,13 @@ pub async fn get_invites_page(
     let tenant_name = actor.tenant_name.clone();
     let organisations = crate::backend::tenant_admin::organisation_choices(&state, &actor).await?;
     let grantable_roles = actor.grantable_roles();
-    let fresh_link = crate::backend::session::take_fresh_link(tenant_id).await?;
+    use crate::backend::session::{kept, take_kept};
+    // Answers of "Copy link" and a bulk invitation, kept for this tenant.
+    fn of_tenant<T>(kept: Option<(i64, T)>, tenant_id: i64) -> Option<T> {
+        kept.filter(|(t, _)| *t == tenant_id).map(|(_, v)| v)
+    }
+    let fresh_link = of_tenant(take_kept(kept::FRESH_INVITE_LINK).await?, tenant_id);
+    let bulk_results = of_tenant(take_kept(kept::BULK_RESULTS).await?, tenant_id);
     Ok(InvitesPageData {
         tenant_id,
         tenant_name,
@@ -59,6 +67,7 @@ pub async fn get_invites_page(
         organisations,
         invites: list,
         fresh_link,
+        bulk_results,
     })
 }
 
@@ -200,6 +209,11 @@ pub async fn send_bulk_invites(
             outcome,
         });
     }
+    crate::backend::session::keep(
+        crate::backend::session::kept::BULK_RESULTS,
+        &(tenant_id, &results),
+    )
+    .await?;
     Ok(results)
 }
 
@@ -241,7 +255,11 @@ pub async fn copy_invite_link(tenant_id: i64, invite_id: i64) -> Result<String, 
     let link = crate::backend::invites::reissue_invite(&state, &actor, invite_id, false)
         .await?
         .link;
-    crate::backend::session::keep_fresh_link(tenant_id, &link).await?;
+    crate::backend::session::keep(
+        crate::backend::session::kept::FRESH_INVITE_LINK,
+        &(tenant_id, &link),
+    )
+    .await?;
     Ok(link)
 }
 
@@ -360,7 +378,7 @@ fn InvitesView(
                     <FormError value=bulk_value />
                     <button type="submit">"Send invitations"</button>
                 </ActionForm>
-                {move || bulk_value.get().and_then(Result::ok).map(|rows| view! {
+                {data.bulk_results.map(|rows| view! {
                     <ul class="bulk-results" aria-label="Bulk results">
                         {rows.into_iter().map(|r| view! { <li>{r.email} ": " {r.outcome}</li> }).collect_view()}
                     </ul>
