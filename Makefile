@@ -9,21 +9,23 @@ RELEASE_ENV := env -u RUSTFLAGS
 PG_DIR := /tmp/portico-test-pg-$(shell id -u)
 RUST_TEST := cargo test -p app -p server --features app/ssr
 
-.PHONY: run test tools test-deps build fmt-check lint test-rust test-rust-sqlite test-rust-postgres test-e2e bench bench-deps bench-size bench-weight
+.PHONY: run test tools test-deps build fmt-check lint test-rust test-rust-sqlite test-rust-postgres test-e2e test-contract bench bench-deps bench-size bench-weight
 
 ## run: build a release and serve http://127.0.0.1:3000 (SQLite in ./data, mail in ./data/mail)
 run: tools build
 	mkdir -p data
 	LEPTOS_SITE_ROOT=target/site ./target/release/portico
 
-## test: formatting, clippy, Rust tests on SQLite and PostgreSQL, Playwright in Chromium
-test: tools test-deps fmt-check lint test-rust test-e2e
+## test: formatting, clippy, Rust tests on SQLite and PostgreSQL, Playwright in
+## Chromium, and the API contract (validator, schemathesis, a generated client)
+test: tools test-deps fmt-check lint test-rust test-e2e test-contract
 
 tools:
 	bash .ci/ensure-tools.sh
 
 test-deps:
 	bash .ci/apt-install.sh /usr/bin/chromium chromium /usr/lib/postgresql/15/bin/initdb postgresql
+	bash .ci/contract-tools.sh
 	cd end2end && npm ci --no-audit --no-fund
 
 # cargo-leptos names the files by content hash and writes .br (quality 11)
@@ -56,6 +58,18 @@ test-e2e: build
 	@echo "==> Playwright in Chromium, JavaScript on and off"
 	free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }; \
 	cd end2end && PORTICO_E2E_PORT=$$(free_port) PORTICO_E2E_SMTP_PORT=$$(free_port) npx playwright test
+
+# The OpenAPI document, held three ways: a TypeScript client generated from
+# the committed snapshot must type-check against the spec that uses it; then,
+# against the release server, openapi-spec-validator checks the served
+# document and schemathesis runs every phase (examples, coverage, fuzzing,
+# stateful through the document's links) with all checks, and the generated
+# client invites and lists invitations.
+test-contract: build
+	@echo "==> API contract: generated TypeScript client, openapi-spec-validator, schemathesis"
+	cd end2end && npx openapi-typescript ../server/tests/api/snapshots/openapi.json -o contract/portico-api.d.ts && npx tsc --noEmit -p .
+	free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }; \
+	cd end2end && PORTICO_E2E_PORT=$$(free_port) PORTICO_E2E_SMTP_PORT=$$(free_port) npx playwright test -c contract.config.ts
 
 ## bench: load benchmarks (never part of `make test`): side by side with the
 ## better-auth peer, 0 / 100k / 1M stored invitations on SQLite and PostgreSQL,

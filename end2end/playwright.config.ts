@@ -56,7 +56,7 @@ export default defineConfig({
       stdout: "pipe",
     },
     {
-      command: `mkdir -p "${runDir}" && ../target/release/portico`,
+      command: `mkdir -p "${runDir}" && ${process.env.PORTICO_E2E_BIN ?? "../target/release/portico"}`,
       cwd: __dirname,
       url: `${baseURL}/readyz`,
       reuseExistingServer: false,

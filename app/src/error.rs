@@ -137,6 +137,10 @@ pub struct ErrorBody {
     #[cfg_attr(feature = "ssr", schema(example = "validation_failed"))]
     pub code: String,
     /// Field name → what is wrong with it (validation errors only).
+    #[cfg_attr(
+        feature = "ssr",
+        schema(value_type = std::collections::HashMap<String, String>, example = json!({"email": "Enter an email address."}))
+    )]
     pub fields: FieldErrors,
 }
 

@@ -7,8 +7,10 @@ pub mod compat;
 pub mod extract;
 pub mod invites;
 pub mod jwt;
+pub mod me;
 pub mod members;
 pub mod registration;
+pub mod schema;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -21,7 +23,7 @@ use app::backend::AppState;
 #[openapi(
     info(title = "Portico API", description = "Tenant onboarding: accounts, tenants, invitations, members."),
     modifiers(&BearerAuth),
-    components(schemas(app::ErrorBody)),
+    components(schemas(app::ErrorBody, schema::Role, schema::InviteStatus, schema::MemberStatus)),
     tags(
         (name = "auth", description = "Accounts and access tokens"),
         (name = "registration", description = "Tenants and invitations, Extractor style"),
@@ -51,11 +53,126 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Where an answer's ids lead (OpenAPI links): `(path, method, status,
+/// link name, target operation id, [(parameter, runtime expression)])`.
+/// Generated clients and schemathesis' stateful phase follow them.
+const LINKS: &[(&str, &str, &str, &str, &str, &[(&str, &str)])] = &[
+    (
+        "/api/v1/registration/invite",
+        "post",
+        "200",
+        "Resend",
+        "resend_invite",
+        &[("id", "$response.body#/id")],
+    ),
+    (
+        "/api/v1/registration/invite",
+        "post",
+        "200",
+        "Revoke",
+        "revoke_invite",
+        &[("id", "$response.body#/id")],
+    ),
+    (
+        "/api/v1/invites",
+        "get",
+        "200",
+        "ResendFirst",
+        "resend_invite",
+        &[("id", "$response.body#/0/id")],
+    ),
+    (
+        "/api/v1/invites",
+        "get",
+        "200",
+        "RevokeFirst",
+        "revoke_invite",
+        &[("id", "$response.body#/0/id")],
+    ),
+    (
+        "/auth/invite",
+        "post",
+        "201",
+        "Resend",
+        "resend_invite",
+        &[("id", "$response.body#/inviteId")],
+    ),
+    (
+        "/auth/invite",
+        "post",
+        "201",
+        "Revoke",
+        "revoke_invite",
+        &[("id", "$response.body#/inviteId")],
+    ),
+    (
+        "/api/v1/members",
+        "get",
+        "200",
+        "UpdateFirst",
+        "update_member",
+        &[("id", "$response.body#/items/0/id")],
+    ),
+    (
+        "/api/v1/members",
+        "get",
+        "200",
+        "RemoveFirst",
+        "remove_member",
+        &[("id", "$response.body#/items/0/id")],
+    ),
+    (
+        "/api/v1/invites/accept",
+        "post",
+        "200",
+        "UpdateMember",
+        "update_member",
+        &[("id", "$response.body#/id")],
+    ),
+    (
+        "/api/v1/me",
+        "get",
+        "200",
+        "FirstTenant",
+        "get_tenant",
+        &[("id", "$response.body#/memberships/0/tenantId")],
+    ),
+];
+
+fn add_links(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::link::LinkBuilder;
+    for (path, method, status, name, target, params) in LINKS {
+        let Some(item) = doc.paths.paths.get_mut(*path) else {
+            continue;
+        };
+        let operation = match *method {
+            "get" => item.get.as_mut(),
+            "post" => item.post.as_mut(),
+            _ => None,
+        };
+        let Some(RefOr::T(response)) =
+            operation.and_then(|o| o.responses.responses.get_mut(*status))
+        else {
+            continue;
+        };
+        let link = params
+            .iter()
+            .fold(LinkBuilder::new().operation_id(*target), |l, (p, e)| {
+                l.parameter(*p, *e)
+            })
+            .build();
+        response.links.insert((*name).to_owned(), RefOr::T(link));
+    }
+}
+
 /// Every REST route with its OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::sign_up))
         .routes(routes!(auth::issue_token))
+        .routes(routes!(me::get_me))
+        .routes(routes!(me::get_tenant))
         .routes(routes!(registration::register))
         .routes(routes!(invites::create_invite))
         .routes(routes!(invites::list_invites))
@@ -70,7 +187,35 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(compat::doit_invite))
 }
 
+/// The document as this instance serves it: the URL fields' pattern names
+/// the origins it accepts (`PORTICO_BASE_URL`'s and
+/// `PORTICO_ALLOWED_ORIGINS`), so a client or fuzzer knows the origin rule.
+pub fn served_openapi(
+    doc: utoipa::openapi::OpenApi,
+    config: &app::backend::config::Config,
+) -> utoipa::openapi::OpenApi {
+    let mut origins = vec![config.base_url.clone()];
+    origins.extend(config.allowed_origins.iter().cloned());
+    let placeholder = format!("\"{}\"", schema::ANY_HTTP_URL);
+    let patched = serde_json::to_string(&schema::origin_pattern(&origins)).and_then(|pattern| {
+        let text = serde_json::to_string(&doc)?
+            .replace(&placeholder, &pattern)
+            .replace(schema::EXAMPLE_URL, &format!("{}/invite", config.base_url));
+        serde_json::from_str(&text)
+    });
+    // Both steps are infallible for a document utoipa built; keep the
+    // generic pattern if that ever changes.
+    patched.unwrap_or(doc)
+}
+
+/// The REST routes and their finished document (links added).
+pub fn router_and_document() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = router().split_for_parts();
+    add_links(&mut doc);
+    (router, doc)
+}
+
 /// The OpenAPI document alone (for the snapshot test and tools).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    router().split_for_parts().1
+    router_and_document().1
 }

@@ -183,7 +183,8 @@ pub fn router(state: AppState) -> Router {
     let metrics_route = Router::new()
         .route("/metrics", get(metrics::render))
         .with_state(http_metrics.clone());
-    let (api, openapi) = rest::router().split_for_parts();
+    let (api, openapi) = rest::router_and_document();
+    let openapi = rest::served_openapi(openapi, &state.config);
     let api = api
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .route("/api", axum::routing::any(api_not_found))

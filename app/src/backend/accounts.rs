@@ -425,6 +425,16 @@ pub async fn tenants_of(state: &AppState, account_id: i64) -> Result<Vec<TenantS
         .collect())
 }
 
+/// The account's memberships, active or disabled (removed ones are gone),
+/// with each tenant's name (`GET /api/v1/me`).
+pub async fn memberships(
+    state: &AppState,
+    account_id: i64,
+) -> Result<Vec<db::members::MembershipOfAccount>, AppError> {
+    let mut conn = state.db.read().await?;
+    db::members::memberships_of(&mut conn, account_id).await
+}
+
 /// Changes the names of an account.
 pub async fn update_profile(
     state: &AppState,

@@ -50,13 +50,51 @@ pub struct IssuedInvite {
 /// Checks that `url` is http(s) on Portico's origin or an allowed one.
 pub fn check_url(state: &AppState, url: &str) -> Result<(), String> {
     let origin = parse_origin(url).ok_or("Use an http:// or https:// URL.")?;
-    if origin == state.config.base_url || state.config.allowed_origins.contains(&origin) {
-        Ok(())
-    } else {
-        Err(format!(
+    let allowed = std::iter::once(&state.config.base_url).chain(&state.config.allowed_origins);
+    // Exactly as the API document's pattern says: an allowed origin as
+    // written, then nothing or a path, query or fragment of URL characters.
+    let rest = allowed.clone().find_map(|o| {
+        url.strip_prefix(o.as_str())
+            .filter(|r| r.is_empty() || r.starts_with(['/', '?', '#']))
+    });
+    match rest {
+        Some(rest) if is_uri_tail(rest) => Ok(()),
+        Some(_) => Err("Percent-encode spaces and other characters URLs may not hold.".into()),
+        None if allowed.clone().any(|o| *o == origin) => {
+            Err(format!("Write the origin exactly as {origin}."))
+        }
+        None => Err(format!(
             "The origin {origin} is not allowed. Add it to PORTICO_ALLOWED_ORIGINS."
-        ))
+        )),
     }
+}
+
+/// A path, query and fragment of RFC 3986 characters: `%` only before two
+/// hex digits, `#` only once (the fragment).
+fn is_uri_tail(rest: &str) -> bool {
+    let (before, fragment) = rest.split_once('#').unwrap_or((rest, ""));
+    let ok = |part: &str| {
+        let bytes = part.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'%' => {
+                    if !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                        && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+                    {
+                        return false;
+                    }
+                    i += 3;
+                    continue;
+                }
+                b if b.is_ascii_alphanumeric() || b"-._~:/?@!$&'()*+,;=".contains(&b) => {}
+                _ => return false,
+            }
+            i += 1;
+        }
+        true
+    };
+    ok(before) && ok(fragment)
 }
 
 /// Checks a personal message: at most 2,000 characters.
@@ -117,10 +155,10 @@ pub async fn actor_in(
                     "You are not a member of any tenant.".into(),
                 ));
             }
+            // Not the request's shape but the caller's state: 409.
             _ => {
-                return Err(AppError::field(
-                    "tenantId",
-                    "You belong to several tenants: say which one.",
+                return Err(AppError::Conflict(
+                    "You belong to several tenants: say which one with tenantId.".into(),
                 ));
             }
         },

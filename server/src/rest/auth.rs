@@ -12,21 +12,28 @@ use app::domain::{Email, FormParser, Password, PersonName};
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiJson, ClientIp, required};
-use super::jwt;
+use super::{jwt, schema};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({"email": "ada@example.com", "password": "correct horse battery", "firstName": "Ada", "lastName": "Lovelace"}))]
 pub struct SignupRequest {
+    #[schema(schema_with = schema::email, required = true)]
     email: Option<String>,
+    #[schema(schema_with = schema::new_password, required = true)]
     password: Option<String>,
+    #[schema(schema_with = schema::person_name, required = true)]
     first_name: Option<String>,
+    #[schema(schema_with = schema::person_name, required = true)]
     last_name: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountDto {
+    #[schema(format = Int64)]
     id: i64,
+    #[schema(format = Email)]
     email: String,
     first_name: String,
     last_name: String,
@@ -88,9 +95,17 @@ pub async fn sign_up(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"email": "ada@example.com", "password": "correct horse battery"}))]
 pub struct TokenRequest {
+    #[schema(schema_with = secret_field, required = true, example = "ada@example.com")]
     email: Option<String>,
+    #[schema(schema_with = secret_field, required = true)]
     password: Option<String>,
+}
+
+/// Any string: a wrong email or password is a 401, not a 400.
+fn secret_field() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    schema::secret(1000)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -100,6 +115,7 @@ pub struct TokenResponse {
     #[schema(example = "Bearer")]
     token_type: String,
     /// Seconds until the token expires.
+    #[schema(format = Int64, minimum = 1)]
     expires_in: i64,
 }
 

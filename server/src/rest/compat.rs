@@ -16,6 +16,7 @@ use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson, ApiQuery, required};
 use super::invites::actor_in;
+use super::schema;
 
 /// The role given when a compatibility request names none.
 const DEFAULT_ROLE: Role = Role::ExtractorUser;
@@ -28,7 +29,8 @@ fn parse_role(raw: Option<&str>) -> Result<Role, String> {
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceQuery {
-    /// The tenant to invite into.
+    /// The tenant to invite into (its numeric id).
+    #[param(required = true, pattern = "^[0-9]{1,18}$", example = "1")]
     workspace_id: Option<String>,
 }
 
@@ -38,16 +40,27 @@ fn default_true() -> bool {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({"email": "carol@example.com", "sendEmail": false, "firstName": "Carol", "role": "extractor-viewer"}))]
 pub struct RoyaltiInviteRequest {
+    #[schema(schema_with = schema::email, required = true)]
     email: Option<String>,
+    /// False: no mail; the answer carries `inviteUrl` to hand over.
     #[serde(default = "default_true")]
+    #[schema(default = true)]
     send_email: bool,
+    /// A personal note in the mail.
+    #[schema(max_length = 2000)]
     message: Option<String>,
+    #[schema(schema_with = schema::person_name_or_null)]
     first_name: Option<String>,
+    #[schema(schema_with = schema::person_name_or_null)]
     last_name: Option<String>,
+    /// Where to send the person after accepting (origin rule as `url`).
     #[serde(rename = "redirect_url")]
+    #[schema(schema_with = schema::url_or_null)]
     redirect_url: Option<String>,
     /// One role of the catalogue; default `extractor-user`.
+    #[schema(value_type = Option<schema::Role>)]
     role: Option<String>,
 }
 
@@ -55,6 +68,7 @@ pub struct RoyaltiInviteRequest {
 #[serde(rename_all = "camelCase")]
 pub struct RoyaltiInviteResponse {
     message: String,
+    #[schema(format = Int64)]
     invite_id: i64,
     /// Only when `sendEmail` is false: the link to hand to the person.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -194,23 +208,29 @@ impl From<AppError> for DoitError {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({"email": "dan@example.com", "roleId": "extractor-user"}))]
 pub struct DoitInviteRequest {
+    #[schema(schema_with = schema::email, required = true)]
     email: Option<String>,
     /// One role of the catalogue; default `extractor-user`.
+    #[schema(value_type = Option<schema::Role>)]
     role_id: Option<String>,
-    /// An organisation id (number or numeric string).
-    #[schema(value_type = Option<String>)]
+    /// An organisation id: a number, a numeric string, or empty for none.
+    #[schema(schema_with = schema::doit_organization_id)]
     organization_id: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DoitUser {
+    /// The invitation's id, as a string.
     id: String,
+    #[schema(format = Email)]
     email: String,
+    #[schema(value_type = schema::Role)]
     role_id: String,
     organization_id: Option<String>,
-    #[schema(example = "invited")]
+    #[schema(pattern = "^invited$", example = "invited")]
     status: String,
 }
 
@@ -262,7 +282,13 @@ pub async fn doit_invite(
     let role = form.field("roleId", parse_role(body.role_id.as_deref()));
     let org = form.field("organizationId", parse_org(body.organization_id.as_ref()));
     let (email, role, org) = form.finish(|| Some((email?, role?, org?)))?;
-    let actor = actor_in(&state, caller, None).await?;
+    // A DoiT key belongs to one organisation; a caller in several tenants
+    // cannot say which here, so the key is not allowed (403), not a 409
+    // this API shape does not have.
+    let actor = actor_in(&state, caller, None).await.map_err(|e| match e {
+        AppError::Conflict(why) => AppError::ForbiddenBecause(why),
+        e => e,
+    })?;
     let issued = invites::create_invite(
         &state,
         &actor,
@@ -278,7 +304,14 @@ pub async fn doit_invite(
             send_email: true,
         },
     )
-    .await?;
+    .await
+    // The organisation is not one of the tenant's: the key may not use it.
+    .map_err(|e| match e {
+        AppError::NotFound => {
+            AppError::ForbiddenBecause("No such organisation in your tenant.".into())
+        }
+        e => e,
+    })?;
     Ok((
         StatusCode::CREATED,
         Json(DoitInviteResponse {

@@ -23,6 +23,24 @@ pub fn required<V: ?Sized, T>(
     }
 }
 
+/// An optional id in a JSON body, counted as JSON Schema counts integers:
+/// `5` and `5.0` alike; a fraction or a value past `i64` is an error.
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    use serde::Deserialize;
+    use serde::de::Error;
+    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    n.as_i64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e18)
+                .map(|f| f as i64)
+        })
+        .map(Some)
+        .ok_or_else(|| D::Error::custom(format!("expected a whole number, got {n}")))
+}
+
 /// `Json<T>` that answers malformed bodies with a 400 naming the problem.
 pub struct ApiJson<T>(pub T);
 

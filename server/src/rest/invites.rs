@@ -17,22 +17,34 @@ use app::domain::{Email, FormParser, Password, PersonName, Role};
 use app::dto::InviteInfo;
 use app::{AppError, ErrorBody};
 
-use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery, OptionalApiCaller, required};
+use super::extract::{
+    ApiCaller, ApiJson, ApiPath, ApiQuery, OptionalApiCaller, required, whole_number,
+};
 use super::registration::UserDto;
+use super::schema;
 
 /// An invitation, Extractor style.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InviteDto {
+    #[schema(format = Int64)]
     id: i64,
+    /// Milliseconds since the epoch, like every time in this API.
+    #[schema(format = Int64)]
     created_at: i64,
+    #[schema(format = Int64)]
     updated_at: i64,
+    #[schema(format = Int64)]
     tenant_id: i64,
+    #[schema(format = Int64)]
     organisation_id: Option<i64>,
+    #[schema(format = Int64)]
     expired_at: i64,
+    #[schema(format = Email)]
     email: String,
+    #[schema(schema_with = schema::role_list)]
     roles: Vec<String>,
-    #[schema(example = "pending")]
+    #[schema(value_type = schema::InviteStatus)]
     status: String,
 }
 
@@ -54,12 +66,22 @@ impl From<InviteInfo> for InviteDto {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({"email": "bob@example.com", "roles": ["extractor-user"], "url": schema::EXAMPLE_URL}))]
 pub struct InviteRequest {
+    /// Default: the caller's tenant (required when they have several).
+    #[serde(default, deserialize_with = "whole_number")]
+    #[schema(format = Int64, minimum = 1)]
     tenant_id: Option<i64>,
+    #[serde(default, deserialize_with = "whole_number")]
+    #[schema(format = Int64, minimum = 1)]
     organisation_id: Option<i64>,
+    #[schema(schema_with = schema::email, required = true)]
     email: Option<String>,
+    #[schema(schema_with = schema::role_list, required = true)]
     roles: Option<Vec<String>>,
-    /// The acceptance page the mailed link points at (`{url}?token=…`).
+    /// The acceptance page the mailed link points at (`{url}?token=…`); its
+    /// origin must be Portico's own or listed in `PORTICO_ALLOWED_ORIGINS`.
+    #[schema(schema_with = schema::url, required = true)]
     url: Option<String>,
 }
 
@@ -74,7 +96,7 @@ pub struct InviteRequest {
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Not allowed to grant these roles here", body = ErrorBody),
         (status = 404, description = "Unknown tenant", body = ErrorBody),
-        (status = 409, description = "Already an active member", body = ErrorBody),
+        (status = 409, description = "Already an active member, or no tenantId and the caller belongs to several tenants", body = ErrorBody),
         (status = 429, description = "Too many invitations", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
@@ -120,8 +142,11 @@ pub async fn create_invite(
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct ListQuery {
-    /// pending, accepted, declined, revoked or expired.
+    /// Only invitations with this status.
+    #[param(value_type = Option<schema::InviteStatus>)]
     status: Option<String>,
+    /// Default: the caller's tenant (required when they have several).
+    #[param(format = Int64, minimum = 1)]
     tenant_id: Option<i64>,
 }
 
@@ -134,6 +159,7 @@ pub struct ListQuery {
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Membership not active", body = ErrorBody),
         (status = 404, description = "Unknown tenant", body = ErrorBody),
+        (status = 409, description = "No tenantId, and the caller belongs to several tenants", body = ErrorBody),
     )
 )]
 pub async fn list_invites(
@@ -150,6 +176,8 @@ pub async fn list_invites(
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct TenantQuery {
+    /// When given, the invitation must belong to this tenant.
+    #[param(format = Int64, minimum = 1)]
     tenant_id: Option<i64>,
 }
 
@@ -160,6 +188,7 @@ pub struct TenantQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The invitation", body = InviteDto),
+        (status = 400, description = "The id or tenantId is not a number", body = ErrorBody),
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown invitation", body = ErrorBody),
@@ -187,6 +216,7 @@ pub async fn resend_invite(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The invitation", body = InviteDto),
+        (status = 400, description = "The id or tenantId is not a number", body = ErrorBody),
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown invitation", body = ErrorBody),
@@ -236,6 +266,8 @@ pub async fn actor_for_row(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PreviewQuery {
+    /// The token of the invitation link.
+    #[param(min_length = 1, max_length = 200)]
     token: String,
 }
 
@@ -243,12 +275,17 @@ pub struct PreviewQuery {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InvitePreviewDto {
+    #[schema(format = Int64)]
     tenant_id: i64,
     tenant_name: String,
     inviter: String,
+    #[schema(format = Email)]
     email: String,
+    #[schema(schema_with = schema::role_list)]
     roles: Vec<String>,
+    #[schema(format = Int64)]
     expired_at: i64,
+    #[schema(value_type = schema::InviteStatus)]
     status: String,
     account_exists: bool,
 }
@@ -257,6 +294,7 @@ pub struct InvitePreviewDto {
     get, path = "/api/v1/invites/preview", tag = "invitations", params(PreviewQuery),
     responses(
         (status = 200, description = "The invitation", body = InvitePreviewDto),
+        (status = 400, description = "No token given", body = ErrorBody),
         (status = 404, description = "Unknown token", body = ErrorBody),
     )
 )]
@@ -279,11 +317,23 @@ pub async fn preview_invite(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({"token": "Yq3v0f5pW8nY1bqk2J0Zl6dE7rQm9sT4uV8wX1yZ2aB", "firstName": "Bob", "lastName": "Builder", "password": "correct horse battery"}))]
 pub struct AcceptRequest {
+    /// The token of the invitation link.
+    #[schema(schema_with = token, required = true)]
     token: Option<String>,
+    /// Without a bearer token: the new account's names and password
+    /// (required then).
+    #[schema(schema_with = schema::person_name_or_null)]
     first_name: Option<String>,
+    #[schema(schema_with = schema::person_name_or_null)]
     last_name: Option<String>,
+    #[schema(schema_with = schema::new_password_or_null)]
     password: Option<String>,
+}
+
+fn token() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    schema::line(1, 200, "Yq3v0f5pW8nY1bqk2J0Zl6dE7rQm9sT4uV8wX1yZ2aB")
 }
 
 /// Accepts an invitation: as the bearer's account, or — without a bearer —

@@ -16,17 +16,25 @@ use app::{AppError, ErrorBody};
 use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
 use super::invites::{Owned, actor_for_row, actor_in};
 use super::registration::UserDto;
+use super::schema;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct MembersQuery {
+    /// Default: the caller's tenant (required when they have several).
+    #[param(format = Int64, minimum = 1)]
     tenant_id: Option<i64>,
     /// Matches name or email.
+    #[param(max_length = 200)]
     search: Option<String>,
-    /// ACTIVE, DISABLED or DELETED (default: all but DELETED).
+    /// Default: all but DELETED.
+    #[param(value_type = Option<schema::MemberStatus>)]
     status: Option<String>,
+    /// 1 and up; a page past the end is empty.
+    #[param(format = Int64, minimum = 1, maximum = 1_000_000)]
     page: Option<i64>,
+    #[param(format = Int64, minimum = 1, maximum = 100)]
     per_page: Option<i64>,
 }
 
@@ -35,7 +43,9 @@ pub struct MembersQuery {
 #[serde(rename_all = "camelCase")]
 pub struct MembersPage {
     items: Vec<UserDto>,
+    #[schema(format = Int64, minimum = 1)]
     page: i64,
+    #[schema(format = Int64, minimum = 1)]
     per_page: i64,
     /// Matches, counted up to 10,000 (10,001 means more than that).
     total: i64,
@@ -50,6 +60,7 @@ pub struct MembersPage {
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Membership not active", body = ErrorBody),
         (status = 404, description = "Unknown tenant", body = ErrorBody),
+        (status = 409, description = "No tenantId, and the caller belongs to several tenants", body = ErrorBody),
     )
 )]
 pub async fn list_members(
@@ -57,6 +68,7 @@ pub async fn list_members(
     ApiCaller(caller): ApiCaller,
     ApiQuery(q): ApiQuery<MembersQuery>,
 ) -> Result<Json<MembersPage>, AppError> {
+    check_list_query(q.page, q.per_page, &[("search", q.search.as_deref())])?;
     let actor = actor_in(&state, caller, q.tenant_id).await?;
     let page = tenant_admin::list_members(
         &state,
@@ -75,9 +87,12 @@ pub async fn list_members(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"roles": ["extractor-viewer"]}))]
 pub struct MemberPatch {
+    #[schema(schema_with = schema::role_list_or_null)]
     roles: Option<Vec<String>>,
-    /// ACTIVE or DISABLED.
+    /// Disable or re-enable.
+    #[schema(schema_with = schema::settable_member_status_or_null)]
     status: Option<String>,
 }
 
@@ -142,24 +157,34 @@ pub async fn remove_member(
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditQuery {
+    /// Default: the caller's tenant (required when they have several).
+    #[param(format = Int64, minimum = 1)]
     tenant_id: Option<i64>,
     /// Part of the actor's email.
+    #[param(max_length = 200)]
     actor: Option<String>,
     /// An action such as `invite.created`.
+    #[param(max_length = 200)]
     action: Option<String>,
+    /// 1 and up; a page past the end is empty.
+    #[param(format = Int64, minimum = 1, maximum = 1_000_000)]
     page: Option<i64>,
+    #[param(format = Int64, minimum = 1, maximum = 100)]
     per_page: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEventDto {
+    #[schema(format = Int64)]
     id: i64,
     actor: String,
     action: String,
     target: String,
     #[schema(value_type = Object)]
     details: serde_json::Value,
+    /// Milliseconds since the epoch.
+    #[schema(format = Int64)]
     at: i64,
 }
 
@@ -167,7 +192,9 @@ pub struct AuditEventDto {
 #[serde(rename_all = "camelCase")]
 pub struct AuditPage {
     items: Vec<AuditEventDto>,
+    #[schema(format = Int64, minimum = 1)]
     page: i64,
+    #[schema(format = Int64, minimum = 1)]
     per_page: i64,
     /// Matches, counted up to 10,000 (10,001 means more than that).
     total: i64,
@@ -195,6 +222,7 @@ impl From<AuditEntry> for AuditEventDto {
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Not a tenant manager", body = ErrorBody),
         (status = 404, description = "Unknown tenant", body = ErrorBody),
+        (status = 409, description = "No tenantId, and the caller belongs to several tenants", body = ErrorBody),
     )
 )]
 pub async fn list_audit(
@@ -202,6 +230,14 @@ pub async fn list_audit(
     ApiCaller(caller): ApiCaller,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, AppError> {
+    check_list_query(
+        q.page,
+        q.per_page,
+        &[
+            ("actor", q.actor.as_deref()),
+            ("action", q.action.as_deref()),
+        ],
+    )?;
     let actor = actor_in(&state, caller, q.tenant_id).await?;
     let page = tenant_admin::list_audit(
         &state,
@@ -217,4 +253,40 @@ pub async fn list_audit(
         per_page: page.per_page,
         total: page.total,
     }))
+}
+
+/// The longest text filter a list takes.
+const MAX_FILTER_CHARS: usize = 200;
+
+/// Paging and text filters as the document states them: a page or size out
+/// of range, or an overlong filter, is a 400 naming it (the pages clamp
+/// instead; an API client is told).
+fn check_list_query(
+    page: Option<i64>,
+    per_page: Option<i64>,
+    filters: &[(&str, Option<&str>)],
+) -> Result<(), AppError> {
+    use tenant_admin::{MAX_PAGE, MAX_PER_PAGE};
+    let mut form = FormParser::default();
+    if let Some(p) = page.filter(|p| !(1..=MAX_PAGE).contains(p)) {
+        form.field::<()>(
+            "page",
+            Err(format!("Use a page from 1 to {MAX_PAGE}, not {p}.")),
+        );
+    }
+    if let Some(n) = per_page.filter(|n| !(1..=MAX_PER_PAGE).contains(n)) {
+        form.field::<()>(
+            "perPage",
+            Err(format!("Use 1 to {MAX_PER_PAGE} per page, not {n}.")),
+        );
+    }
+    for (name, value) in filters {
+        if value.is_some_and(|v| v.chars().count() > MAX_FILTER_CHARS) {
+            form.field::<()>(
+                name,
+                Err(format!("Use at most {MAX_FILTER_CHARS} characters.")),
+            );
+        }
+    }
+    form.finish(|| Some(()))
 }

@@ -11,14 +11,21 @@ use app::dto::MemberInfo;
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson};
+use super::schema;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({"url": schema::EXAMPLE_URL}))]
 pub struct RegistrationRequest {
+    /// With `projectName`: create a tenant. Without: accept the caller's
+    /// pending invitation.
+    #[schema(schema_with = schema::tenant_name_or_null)]
     tenant_name: Option<String>,
+    #[schema(schema_with = schema::project_name_or_null)]
     project_name: Option<String>,
     /// The caller's application URL; its origin must be Portico's own or
     /// listed in `PORTICO_ALLOWED_ORIGINS`.
+    #[schema(schema_with = schema::url, required = true)]
     url: Option<String>,
 }
 
@@ -26,19 +33,27 @@ pub struct RegistrationRequest {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserDto {
+    #[schema(format = Int64)]
     id: i64,
+    #[schema(format = Int64)]
     created_at: i64,
+    #[schema(format = Int64)]
     updated_at: i64,
-    #[schema(example = "ACTIVE")]
+    #[schema(value_type = schema::MemberStatus)]
     status: String,
+    #[schema(format = Int64)]
     tenant_id: i64,
+    #[schema(format = Int64)]
     organisation_id: Option<i64>,
     first_name: String,
     last_name: String,
+    #[schema(format = Email)]
     email: String,
+    /// The account's id as a string.
     external_id: String,
     #[schema(value_type = Object)]
     meta: serde_json::Value,
+    #[schema(schema_with = schema::role_list)]
     roles: Vec<String>,
 }
 

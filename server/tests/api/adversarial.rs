@@ -364,6 +364,18 @@ async fn a_redirect_url_with_control_characters_cannot_break_the_redirect() {
             Some(json!({"email": "bob@example.com", "sendEmail": false, "redirect_url": format!("{base}/welcome\r\nSet-Cookie: x=1")})),
         )
         .await;
+    // Raw control characters are not URL characters: refused up front.
+    assert_eq!(status, 400, "{body}");
+    assert!(body["fields"]["redirect_url"].is_string(), "{body}");
+    // Percent-encoded, they are stored, and still cannot split the header.
+    let (status, body) = app
+        .api(
+            Method::POST,
+            &format!("/auth/invite?workspaceId={tenant}"),
+            Some(&manager.jwt),
+            Some(json!({"email": "bob@example.com", "sendEmail": false, "redirect_url": format!("{base}/welcome%0D%0ASet-Cookie:%20x=1")})),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
     let (_, res) =
         accept_as_new_account(&app, &token_of(body["inviteUrl"].as_str().unwrap())).await;
@@ -495,7 +507,14 @@ async fn managers_disabling_or_demoting_each_other_at_once_always_leave_one() {
 async fn a_page_number_past_any_data_is_an_empty_page_not_an_error() {
     let app = spawn_app().await;
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
-    for page in ["9223372036854775807", "-9223372036854775808", "0"] {
+    // Outside the documented 1..=1,000,000: a 400 naming the page, never an
+    // overflow or a 500.
+    for page in [
+        "9223372036854775807",
+        "-9223372036854775808",
+        "0",
+        "1000001",
+    ] {
         let (status, body) = app
             .api(
                 Method::GET,
@@ -504,12 +523,14 @@ async fn a_page_number_past_any_data_is_an_empty_page_not_an_error() {
                 None,
             )
             .await;
-        assert_eq!(status, 200, "page {page}: {body}");
+        assert_eq!(status, 400, "page {page}: {body}");
+        assert!(body["fields"]["page"].is_string(), "{body}");
     }
+    // The last page anyone may ask for, far past the data: empty.
     let (status, body) = app
         .api(
             Method::GET,
-            &format!("/api/v1/audit?tenantId={tenant}&page=9223372036854775807"),
+            &format!("/api/v1/audit?tenantId={tenant}&page=1000000"),
             Some(&manager.jwt),
             None,
         )

@@ -188,7 +188,9 @@ async fn doit_invite_errors_are_error_objects() {
             Some(json!({"email": "b@x.io", "organizationId": "999"})),
         )
         .await;
-    assert_eq!(status, 400, "{body}");
+    // Another tenant's or an unknown organisation: not this key's to use.
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"], "No such organisation in your tenant.");
     let viewer = app.account("viewer@example.com").await;
     let (status, _) = app
         .api(

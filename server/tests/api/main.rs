@@ -7,6 +7,7 @@ mod adversarial;
 mod api_auth;
 mod assets;
 mod compat;
+mod contract;
 mod data_layer;
 mod foundation;
 mod helpers;

@@ -306,6 +306,33 @@ pub async fn tenants_of(
     .await?)
 }
 
+/// A membership of an account, with its tenant's name (`GET /api/v1/me`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MembershipOfAccount {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    #[sqlx(try_from = "String")]
+    pub roles: RoleNames,
+    pub status: String,
+    pub organisation_id: Option<i64>,
+}
+
+pub const MEMBERSHIPS_OF_SQL: &str = "SELECT m.id, m.tenant_id, t.name AS tenant_name, m.roles, m.status, m.organisation_id \
+     FROM members m JOIN tenants t ON t.id = m.tenant_id \
+     WHERE m.account_id = $1 AND m.status <> 'DELETED' ORDER BY t.name, t.id";
+
+/// The account's memberships that were not removed, active or disabled.
+pub async fn memberships_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Vec<MembershipOfAccount>, AppError> {
+    Ok(sqlx::query_as(MEMBERSHIPS_OF_SQL)
+        .bind(account_id)
+        .fetch_all(conn)
+        .await?)
+}
+
 /// How many members have each (status, role set): a handful of rows
 /// however large the tenant.
 pub async fn status_role_counts(

@@ -14,6 +14,23 @@ pub async fn insert(conn: &mut AnyConnection, name: &str, now: i64) -> Result<i6
     .await?)
 }
 
+/// A tenant row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TenantRow {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<TenantRow>, AppError> {
+    Ok(
+        sqlx::query_as("SELECT id, name, created_at FROM tenants WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
 pub async fn count(conn: &mut AnyConnection) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM tenants")
         .fetch_one(conn)

@@ -66,13 +66,12 @@ pub async fn create_invite(
         .await?;
     let mut tx = state.db.begin().await?;
     // The organisation's name goes into the mail ("Organisation member in …").
+    // An id that is not one of this tenant's organisations is unknown: 404.
     let organisation_name = match new.organisation_id {
         Some(org) => Some(
             db::collections::organisation_name(&mut tx, actor.tenant_id, org)
                 .await?
-                .ok_or_else(|| {
-                    AppError::field("organisationId", "No such organisation in this tenant.")
-                })?,
+                .ok_or(AppError::NotFound)?,
         ),
         None => None,
     };

@@ -135,9 +135,9 @@ pub async fn update_member(
         if roles.iter().any(|r| r.scope() == RoleScope::Organisation)
             && member.organisation_id.is_none()
         {
-            return Err(AppError::field(
-                "roles",
-                "Organisation roles need the member to be in an organisation.",
+            // The roles are well formed; the member's state refuses them: 409.
+            return Err(AppError::Conflict(
+                "Organisation roles need the member to be in an organisation.".into(),
             ));
         }
         if !roles.contains(&Role::ExtractorManager) {

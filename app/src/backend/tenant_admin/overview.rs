@@ -85,6 +85,14 @@ pub async fn overview(state: &AppState, actor: &Actor) -> Result<crate::dto::Ove
     })
 }
 
+/// The actor's tenant (any active member may read it).
+pub async fn tenant(state: &AppState, actor: &Actor) -> Result<db::tenants::TenantRow, AppError> {
+    let mut conn = state.db.read().await?;
+    db::tenants::get(&mut conn, actor.tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// Tenants, accounts and pending invitations of the whole instance (the
 /// home page).
 pub async fn instance_counts(state: &AppState) -> Result<(i64, i64, i64), AppError> {

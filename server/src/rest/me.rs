@@ -1,0 +1,129 @@
+//! `GET /api/v1/me` (the caller and their memberships) and
+//! `GET /api/v1/tenants/{id}` (a tenant the caller belongs to).
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use app::backend::{AppState, accounts, invites, tenant_admin};
+use app::{AppError, ErrorBody};
+
+use super::extract::{ApiCaller, ApiPath};
+use super::schema::{MemberStatus, role_list};
+
+/// One membership of the caller.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MembershipDto {
+    #[schema(format = Int64)]
+    member_id: i64,
+    #[schema(format = Int64)]
+    tenant_id: i64,
+    tenant_name: String,
+    #[schema(schema_with = role_list)]
+    roles: Vec<String>,
+    #[schema(value_type = MemberStatus)]
+    status: String,
+    #[schema(format = Int64)]
+    organisation_id: Option<i64>,
+}
+
+/// The caller: their account and every tenant they belong to (active or
+/// disabled).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MeDto {
+    #[schema(format = Int64)]
+    id: i64,
+    #[schema(format = Email)]
+    email: String,
+    first_name: String,
+    last_name: String,
+    email_verified: bool,
+    memberships: Vec<MembershipDto>,
+}
+
+/// Who the bearer is, and their tenants.
+#[utoipa::path(
+    get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = MeDto),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+    )
+)]
+pub async fn get_me(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<MeDto>, AppError> {
+    let memberships = accounts::memberships(&state, caller.id).await?;
+    let info = caller.info();
+    Ok(Json(MeDto {
+        id: info.id,
+        email: info.email,
+        first_name: info.first_name,
+        last_name: info.last_name,
+        email_verified: info.email_verified,
+        memberships: memberships
+            .into_iter()
+            .map(|m| MembershipDto {
+                member_id: m.id,
+                tenant_id: m.tenant_id,
+                tenant_name: m.tenant_name,
+                roles: m.roles.0,
+                status: m.status,
+                organisation_id: m.organisation_id,
+            })
+            .collect(),
+    }))
+}
+
+/// A tenant. The seat fields are null and 0 until seat limits exist.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantDto {
+    #[schema(format = Int64)]
+    id: i64,
+    name: String,
+    /// The most members plus pending invitations the tenant may have; null:
+    /// no limit.
+    #[schema(format = Int64)]
+    seat_limit: Option<i64>,
+    #[schema(format = Int64, minimum = 0)]
+    seats_used: i64,
+    #[schema(format = Int64, minimum = 0)]
+    seats_reserved: i64,
+    /// Milliseconds since the epoch.
+    #[schema(format = Int64)]
+    created_at: i64,
+}
+
+/// A tenant the caller is an active member of.
+#[utoipa::path(
+    get, path = "/api/v1/tenants/{id}", tag = "members",
+    params(("id" = i64, Path, description = "The tenant's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The tenant", body = TenantDto),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "Membership not active", body = ErrorBody),
+        (status = 404, description = "No such tenant, or not one of the caller's", body = ErrorBody),
+    )
+)]
+pub async fn get_tenant(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<TenantDto>, AppError> {
+    let actor = invites::actor_for(&state, caller, id).await?;
+    let tenant = tenant_admin::tenant(&state, &actor).await?;
+    Ok(Json(TenantDto {
+        id: tenant.id,
+        name: tenant.name,
+        seat_limit: None,
+        seats_used: 0,
+        seats_reserved: 0,
+        created_at: tenant.created_at,
+    }))
+}

@@ -1,0 +1,250 @@
+//! Shared pieces of the OpenAPI document: the role catalogue and the
+//! statuses as enums, and the exact shapes of fields the Rust types keep
+//! lenient (so a bad value gets the field-by-field 400, while the document
+//! states the contract).
+
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::{KnownFormat, Ref, RefOr};
+
+/// A role of the catalogue (SPEC §2): tenant-wide `extractor-*`, or
+/// `organisation-*` inside the member's organisation; viewer < user <
+/// manager.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    ExtractorViewer,
+    ExtractorUser,
+    ExtractorManager,
+    OrganisationViewer,
+    OrganisationUser,
+    OrganisationManager,
+}
+
+/// An invitation's status as readers see it.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum InviteStatus {
+    Pending,
+    Accepted,
+    Declined,
+    Revoked,
+    Expired,
+}
+
+/// A member's status.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum MemberStatus {
+    Active,
+    Disabled,
+    Deleted,
+}
+
+/// The statuses a manager may set: disable or re-enable.
+pub fn settable_member_status() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(["ACTIVE", "DISABLED"]))
+        .build()
+        .into()
+}
+
+/// DoiT's `organizationId`: a number, a numeric string, empty or null.
+pub fn doit_organization_id() -> RefOr<Schema> {
+    use utoipa::openapi::schema::OneOfBuilder;
+    let one_of = OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(1)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^([1-9][0-9]{0,17})?$")),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build();
+    RefOr::T(Schema::OneOf(one_of))
+}
+
+/// One or more roles of the catalogue, each once.
+pub fn role_list() -> RefOr<Schema> {
+    ArrayBuilder::new()
+        .items(Ref::from_schema_name("Role"))
+        .min_items(Some(1))
+        .unique_items(true)
+        .build()
+        .into()
+}
+
+/// A string of `min..=max` characters holding at least one that is not
+/// white space, and no control character: what the name parsers accept.
+pub fn line(min: usize, max: usize, example: &str) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(min))
+        .max_length(Some(max))
+        .pattern(Some(LINE_PATTERN))
+        .examples([serde_json::json!(example)])
+        .build()
+        .into()
+}
+
+/// A first or last name.
+pub fn person_name() -> RefOr<Schema> {
+    line(1, 100, "Ada")
+}
+
+/// A tenant's name.
+pub fn tenant_name() -> RefOr<Schema> {
+    line(1, 100, "Acme")
+}
+
+/// A project's name.
+pub fn project_name() -> RefOr<Schema> {
+    line(1, 100, "Launch")
+}
+
+/// No control characters (C0, DEL, C1) and something besides white space.
+pub const LINE_PATTERN: &str = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$";
+
+/// An email address as the parser accepts it.
+pub fn email() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+        .max_length(Some(254))
+        .examples([serde_json::json!("bob@example.com")])
+        .build()
+        .into()
+}
+
+/// The placeholder pattern of URL fields in the document built from the
+/// code; the served document replaces it with the origins this instance
+/// allows (`with_allowed_origins`), so the pattern states the origin rule.
+pub const ANY_HTTP_URL: &str = "^https?://[!-~]+$";
+
+/// The example URL in the document built from the code; the served
+/// document puts this instance's own acceptance page there.
+pub const EXAMPLE_URL: &str = "https://portico.example/invite";
+
+/// A URL whose origin must be Portico's own or an allowed one.
+pub fn url() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::Custom("uri".into())))
+        .min_length(Some(1))
+        .max_length(Some(2000))
+        .pattern(Some(ANY_HTTP_URL))
+        .examples([serde_json::json!(EXAMPLE_URL)])
+        .build()
+        .into()
+}
+
+/// `pattern` matching exactly the URLs `invites::check_url` accepts: one of
+/// `origins` as written, then nothing or a path and query, and a fragment,
+/// of RFC 3986 characters.
+pub fn origin_pattern(origins: &[String]) -> String {
+    let alternatives: Vec<String> = origins.iter().map(|o| regex_escape(o)).collect();
+    const CHAR: &str = "(?:[A-Za-z0-9._~:/?@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})";
+    format!(
+        "^(?:{})(?:[/?]{CHAR}*)?(?:#{CHAR}*)?$",
+        alternatives.join("|")
+    )
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A new password: 10 to 256 characters, not one of the common passwords
+/// that long (compared without case).
+pub fn new_password() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(app::domain::Password::MIN_CHARS))
+        .max_length(Some(app::domain::Password::MAX_CHARS))
+        .pattern(Some(not_common_pattern()))
+        .examples([serde_json::json!("correct horse battery")])
+        .build()
+        .into()
+}
+
+/// `^(?!(?:a|b|…)$)`: none of the common passwords of at least the minimum
+/// length, each letter matched in either case.
+fn not_common_pattern() -> String {
+    let alternatives: Vec<String> = app::domain::Password::common_at_least_min()
+        .map(|p| {
+            p.chars()
+                .map(|c| {
+                    if c.is_ascii_alphabetic() {
+                        format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase())
+                    } else {
+                        regex_escape(&c.to_string())
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    format!("^(?!(?:{})$)", alternatives.join("|"))
+}
+
+/// Any non-empty string (a credential or token, checked by the server).
+pub fn secret(max: usize) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(max))
+        .build()
+        .into()
+}
+
+/// `schema` or `null`: an optional field the server also takes as null.
+fn or_null(schema: RefOr<Schema>) -> RefOr<Schema> {
+    use utoipa::openapi::schema::OneOfBuilder;
+    RefOr::T(Schema::OneOf(
+        OneOfBuilder::new()
+            .item(schema)
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .build(),
+    ))
+}
+
+pub fn person_name_or_null() -> RefOr<Schema> {
+    or_null(person_name())
+}
+
+pub fn tenant_name_or_null() -> RefOr<Schema> {
+    or_null(tenant_name())
+}
+
+pub fn project_name_or_null() -> RefOr<Schema> {
+    or_null(project_name())
+}
+
+pub fn new_password_or_null() -> RefOr<Schema> {
+    or_null(new_password())
+}
+
+pub fn url_or_null() -> RefOr<Schema> {
+    or_null(url())
+}
+
+pub fn role_list_or_null() -> RefOr<Schema> {
+    or_null(role_list())
+}
+
+pub fn settable_member_status_or_null() -> RefOr<Schema> {
+    or_null(settable_member_status())
+}
