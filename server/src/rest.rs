@@ -53,116 +53,141 @@ impl Modify for BearerAuth {
     }
 }
 
-/// Where an answer's ids lead (OpenAPI links): `(path, method, status,
-/// link name, target operation id, [(parameter, runtime expression)])`.
-/// Generated clients and schemathesis' stateful phase follow them.
-const LINKS: &[(&str, &str, &str, &str, &str, &[(&str, &str)])] = &[
-    (
+/// An OpenAPI link: where an id in an answer leads. Generated clients and
+/// schemathesis' stateful phase follow them.
+struct ApiLink {
+    path: &'static str,
+    method: &'static str,
+    status: &'static str,
+    name: &'static str,
+    operation_id: &'static str,
+    /// The target's parameter and the runtime expression that fills it.
+    parameter: (&'static str, &'static str),
+}
+
+const fn link(
+    path: &'static str,
+    method: &'static str,
+    status: &'static str,
+    name: &'static str,
+    operation_id: &'static str,
+    parameter: (&'static str, &'static str),
+) -> ApiLink {
+    ApiLink {
+        path,
+        method,
+        status,
+        name,
+        operation_id,
+        parameter,
+    }
+}
+
+const LINKS: &[ApiLink] = &[
+    link(
         "/api/v1/registration/invite",
         "post",
         "200",
         "Resend",
         "resend_invite",
-        &[("id", "$response.body#/id")],
+        ("id", "$response.body#/id"),
     ),
-    (
+    link(
         "/api/v1/registration/invite",
         "post",
         "200",
         "Revoke",
         "revoke_invite",
-        &[("id", "$response.body#/id")],
+        ("id", "$response.body#/id"),
     ),
-    (
+    link(
         "/api/v1/invites",
         "get",
         "200",
         "ResendFirst",
         "resend_invite",
-        &[("id", "$response.body#/0/id")],
+        ("id", "$response.body#/0/id"),
     ),
-    (
+    link(
         "/api/v1/invites",
         "get",
         "200",
         "RevokeFirst",
         "revoke_invite",
-        &[("id", "$response.body#/0/id")],
+        ("id", "$response.body#/0/id"),
     ),
-    (
+    link(
         "/auth/invite",
         "post",
         "201",
         "Resend",
         "resend_invite",
-        &[("id", "$response.body#/inviteId")],
+        ("id", "$response.body#/inviteId"),
     ),
-    (
+    link(
         "/auth/invite",
         "post",
         "201",
         "Revoke",
         "revoke_invite",
-        &[("id", "$response.body#/inviteId")],
+        ("id", "$response.body#/inviteId"),
     ),
-    (
+    link(
         "/api/v1/members",
         "get",
         "200",
         "UpdateFirst",
         "update_member",
-        &[("id", "$response.body#/items/0/id")],
+        ("id", "$response.body#/items/0/id"),
     ),
-    (
+    link(
         "/api/v1/members",
         "get",
         "200",
         "RemoveFirst",
         "remove_member",
-        &[("id", "$response.body#/items/0/id")],
+        ("id", "$response.body#/items/0/id"),
     ),
-    (
+    link(
         "/api/v1/invites/accept",
         "post",
         "200",
         "UpdateMember",
         "update_member",
-        &[("id", "$response.body#/id")],
+        ("id", "$response.body#/id"),
     ),
-    (
+    link(
         "/api/v1/me",
         "get",
         "200",
         "FirstTenant",
         "get_tenant",
-        &[("id", "$response.body#/memberships/0/tenantId")],
+        ("id", "$response.body#/memberships/0/tenantId"),
     ),
 ];
 
 fn add_links(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::RefOr;
     use utoipa::openapi::link::LinkBuilder;
-    for (path, method, status, name, target, params) in LINKS {
-        let Some(item) = doc.paths.paths.get_mut(*path) else {
+    for l in LINKS {
+        let Some(item) = doc.paths.paths.get_mut(l.path) else {
             continue;
         };
-        let operation = match *method {
+        let operation = match l.method {
             "get" => item.get.as_mut(),
             "post" => item.post.as_mut(),
             _ => None,
         };
         let Some(RefOr::T(response)) =
-            operation.and_then(|o| o.responses.responses.get_mut(*status))
+            operation.and_then(|o| o.responses.responses.get_mut(l.status))
         else {
             continue;
         };
-        let link = params
-            .iter()
-            .fold(LinkBuilder::new().operation_id(*target), |l, (p, e)| {
-                l.parameter(*p, *e)
-            })
+        let built = LinkBuilder::new()
+            .operation_id(l.operation_id)
+            .parameter(l.parameter.0, l.parameter.1)
             .build();
-        response.links.insert((*name).to_owned(), RefOr::T(link));
+        response.links.insert(l.name.to_owned(), RefOr::T(built));
     }
 }
 
