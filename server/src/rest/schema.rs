@@ -8,19 +8,25 @@ use utoipa::ToSchema;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::{KnownFormat, Ref, RefOr};
 
-/// A role of the catalogue (SPEC §2): tenant-wide `extractor-*`, or
-/// `organisation-*` inside the member's organisation; viewer < user <
-/// manager.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    ExtractorViewer,
-    ExtractorUser,
-    ExtractorManager,
-    OrganisationViewer,
-    OrganisationUser,
-    OrganisationManager,
+/// A role of the catalogue (SPEC §2), the component `Role`: its values are
+/// `app::domain::Role::ALL`, so the document cannot drift from the code.
+pub struct Role;
+
+impl utoipa::PartialSchema for Role {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "A role of the catalogue: tenant-wide `extractor-*`, or `organisation-*` inside \
+                 the member's organisation; viewer < user < manager.",
+            ))
+            .enum_values(Some(app::domain::Role::ALL.map(app::domain::Role::as_str)))
+            .build()
+            .into()
+    }
 }
+
+impl ToSchema for Role {}
 
 /// An invitation's status as readers see it.
 #[derive(Serialize, ToSchema)]
