@@ -46,7 +46,7 @@ test("the OpenAPI document is valid and the server keeps to it under schemathesi
     "--max-examples",
     process.env.PORTICO_CONTRACT_EXAMPLES ?? "40",
     "--seed",
-    "1",
+    process.env.PORTICO_CONTRACT_SEED ?? "1",
     "--workers",
     "1",
     "--generation-database",
