@@ -22,13 +22,50 @@ pub struct OutgoingMail {
 
 /// Queues `mail` on the caller's connection or transaction.
 pub async fn enqueue(conn: &mut AnyConnection, mail: &OutgoingMail) -> Result<(), AppError> {
+    insert(conn, mail, None).await
+}
+
+/// Queues a mail that carries `invite_id`'s link, so replacing the link
+/// can cancel it while it is unsent ([`cancel_unsent_for_invite`]).
+pub async fn enqueue_for_invite(
+    conn: &mut AnyConnection,
+    mail: &OutgoingMail,
+    invite_id: i64,
+) -> Result<(), AppError> {
+    insert(conn, mail, Some(invite_id)).await
+}
+
+async fn insert(
+    conn: &mut AnyConnection,
+    mail: &OutgoingMail,
+    invite_id: Option<i64>,
+) -> Result<(), AppError> {
     let new = db::outbox_mail::NewMail {
         to: &mail.to,
         subject: &mail.subject,
         text: &mail.text,
         html: &mail.html,
+        invite_id,
     };
     db::outbox_mail::insert(conn, new, now_ms()).await
+}
+
+/// Cancels the invitation's unsent mail: its link was replaced (resend,
+/// refresh, "Copy link") or ended (revoke), and nobody should get a dead
+/// link (SPEC §5).
+pub async fn cancel_unsent_for_invite(
+    conn: &mut AnyConnection,
+    invite_id: i64,
+) -> Result<(), AppError> {
+    let cancelled = db::outbox_mail::cancel_unsent_for_invite(conn, invite_id, now_ms()).await?;
+    if cancelled > 0 {
+        tracing::info!(
+            invite_id,
+            cancelled,
+            "unsent invitation mail cancelled: its link was replaced"
+        );
+    }
+    Ok(())
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -146,6 +146,11 @@ async fn hot_queries_are_served_by_indexes() {
             outbox_mail::CLAIM_SQL,
             vec![I(2), I(1), I(20)],
         ),
+        (
+            "cancel an invitation's unsent mail",
+            outbox_mail::CANCEL_UNSENT_FOR_INVITE_SQL,
+            vec![I(1), I(1)],
+        ),
     ];
     let mut conn = app.state.db.pool.acquire().await.unwrap();
     let postgres = app.state.db.kind == DbKind::Postgres;

@@ -92,3 +92,127 @@ async fn names_are_escaped_in_the_html_part() {
     assert!(!html.contains("<script>alert(1)</script>"), "{html}");
     assert!(html.contains("&lt;script&gt;"), "{html}");
 }
+
+/// The token in an invitation link found in `text`.
+fn token_in(text: &str) -> String {
+    let link = crate::smtp_sink::link_in(text, "http");
+    link.split("token=").nth(1).expect("a token").to_owned()
+}
+
+#[tokio::test]
+async fn a_replaced_links_unsent_mail_is_cancelled_so_only_live_links_are_mailed() {
+    use reqwest::Method;
+    use serde_json::json;
+    // A confirmed manager first (her confirmation is mailed), then the same
+    // database with SMTP down.
+    let first = spawn_app_with(&[]).await;
+    let (ada, tenant) = first.manager("ada@example.com", "Acme").await;
+    let database_url = first.database_url.clone();
+    first.stop().await;
+    let port = closed_port().await;
+    let smtp_url = format!("smtp://127.0.0.1:{port}");
+    let app = spawn_app_with(&[("DATABASE_URL", &database_url), ("PORTICO_MAIL", &smtp_url)]).await;
+    let url = format!("{}/invite", app.state.config.base_url);
+    let invite = |email: &'static str| {
+        let body =
+            json!({"email": email, "roles": ["extractor-user"], "url": url, "tenantId": tenant});
+        app.api(
+            Method::POST,
+            "/api/v1/registration/invite",
+            Some(&ada.jwt),
+            Some(body),
+        )
+    };
+    let unsent_to = |email: &str| {
+        format!("SELECT COUNT(*) FROM outbox_mail WHERE to_address = '{email}' AND sent_at IS NULL")
+    };
+    let stored_hash = |email: &str| {
+        let email = email.to_owned();
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, String>("SELECT token_hash FROM invites WHERE email = $1")
+                .bind(email)
+                .fetch_one(&app.state.db.pool)
+                .await
+                .unwrap()
+        }
+    };
+
+    // SMTP is down: mail waits. Inviting again (refresh) and resending each
+    // replace the link; each time the waiting mail is replaced, not added to.
+    let (status, bob) = invite("bob@example.com").await;
+    assert_eq!(status, 200, "{bob}");
+    assert_eq!(invite("bob@example.com").await.0, 200);
+    assert_eq!(app.count(&unsent_to("bob@example.com")).await, 1);
+    let (status, _) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/invites/{}/resend", bob["id"]),
+            Some(&ada.jwt),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(app.count(&unsent_to("bob@example.com")).await, 1);
+    let text: String = sqlx::query_scalar(
+        "SELECT text_body FROM outbox_mail WHERE to_address = 'bob@example.com' AND sent_at IS NULL",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        app::backend::crypto::hash_token(&token_in(&text)),
+        stored_hash("bob@example.com").await,
+        "the mail that waits carries the live link"
+    );
+    // Revoked: its link is dead, so its mail goes too.
+    let (status, _) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/invites/{}/revoke", bob["id"]),
+            Some(&ada.jwt),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(app.count(&unsent_to("bob@example.com")).await, 0);
+
+    // Carol is invited twice; when SMTP is back she gets one mail, and its
+    // link works.
+    assert_eq!(invite("carol@example.com").await.0, 200);
+    assert_eq!(invite("carol@example.com").await.0, 200);
+    let database_url = app.database_url.clone();
+    app.stop().await;
+    let sink = SmtpSink::start_on(port).await;
+    let again =
+        spawn_app_with(&[("DATABASE_URL", &database_url), ("PORTICO_MAIL", &smtp_url)]).await;
+    wait_until(
+        &again,
+        "SELECT COUNT(*) FROM outbox_mail WHERE to_address = 'carol@example.com' AND sent_at IS NOT NULL",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let to_carol: Vec<String> = sink
+        .messages()
+        .into_iter()
+        .filter(|m| m.contains("To: carol@example.com"))
+        .collect();
+    assert_eq!(to_carol.len(), 1, "one mail, not one per link");
+    let token = token_in(&crate::smtp_sink::decode_quoted_printable(&to_carol[0]));
+    let (status, preview) = again
+        .api(
+            Method::GET,
+            &format!("/api/v1/invites/preview?token={token}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "the mailed link works: {preview}");
+    assert!(
+        !sink
+            .messages()
+            .iter()
+            .any(|m| m.contains("To: bob@example.com")),
+        "the revoked invitation's mail was never sent"
+    );
+}

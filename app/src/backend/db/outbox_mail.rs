@@ -21,21 +21,42 @@ pub struct NewMail<'a> {
     pub subject: &'a str,
     pub text: &'a str,
     pub html: &'a str,
+    /// The invitation whose link the mail carries, if any.
+    pub invite_id: Option<i64>,
 }
 
 pub async fn insert(conn: &mut AnyConnection, mail: NewMail<'_>, now: i64) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO outbox_mail (to_address, subject, text_body, html_body, attempts, next_attempt_at, created_at) \
-         VALUES ($1, $2, $3, $4, 0, $5, $5)",
+        "INSERT INTO outbox_mail (to_address, subject, text_body, html_body, attempts, next_attempt_at, created_at, invite_id) \
+         VALUES ($1, $2, $3, $4, 0, $5, $5, $6)",
     )
     .bind(mail.to)
     .bind(mail.subject)
     .bind(mail.text)
     .bind(mail.html)
     .bind(now)
+    .bind(mail.invite_id)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Drops the invitation's mails that no worker has sent or is sending: their
+/// link was just replaced or ended. One a worker holds is already on its way.
+pub const CANCEL_UNSENT_FOR_INVITE_SQL: &str = "DELETE FROM outbox_mail \
+     WHERE invite_id = $1 AND sent_at IS NULL AND (locked_until IS NULL OR locked_until < $2)";
+
+pub async fn cancel_unsent_for_invite(
+    conn: &mut AnyConnection,
+    invite_id: i64,
+    now: i64,
+) -> Result<u64, AppError> {
+    Ok(sqlx::query(CANCEL_UNSENT_FOR_INVITE_SQL)
+        .bind(invite_id)
+        .bind(now)
+        .execute(conn)
+        .await?
+        .rows_affected())
 }
 
 /// Claims up to `batch` due mails until `lease_until`: an instance that

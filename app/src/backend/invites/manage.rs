@@ -32,6 +32,7 @@ async fn find_in_tenant(
 async fn queue_invite_mail(
     conn: &mut AnyConnection,
     actor: &Actor,
+    invite_id: i64,
     details: &MailDetails,
     link: &str,
 ) -> Result<(), AppError> {
@@ -46,7 +47,7 @@ async fn queue_invite_mail(
         link,
         expires_at: details.expired_at,
     });
-    mail::enqueue(conn, &mail).await
+    mail::enqueue_for_invite(conn, &mail, invite_id).await
 }
 
 /// Invites an email into the actor's tenant, or refreshes the pending
@@ -127,13 +128,15 @@ pub async fn create_invite(
     };
     let (invite, link, action) = match pending {
         Some(id) => {
-            // Merged with the stored fields: read them back.
+            // Merged with the stored fields: read them back. The old link
+            // dies here, and with it any unsent mail that carries it.
             db::invites::refresh(&mut tx, id, &fields, now).await?;
+            mail::cancel_unsent_for_invite(&mut tx, id).await?;
             let stored_url = db::invites::url(&mut tx, id).await?;
             let link = link_for(state, stored_url.as_deref(), &token);
             if new.send_email {
                 let details = db::invites::mail_details(&mut tx, id).await?;
-                queue_invite_mail(&mut tx, actor, &details, &link).await?;
+                queue_invite_mail(&mut tx, actor, id, &details, &link).await?;
             }
             let invite = find_in_tenant(&mut tx, actor.tenant_id, id).await?;
             (invite, link, "invite.refreshed")
@@ -153,7 +156,7 @@ pub async fn create_invite(
                     tenant_name: actor.tenant_name.clone(),
                     organisation_name,
                 };
-                queue_invite_mail(&mut tx, actor, &details, &link).await?;
+                queue_invite_mail(&mut tx, actor, id, &details, &link).await?;
             }
             let invite = InviteInfo {
                 id,
@@ -219,10 +222,11 @@ pub async fn reissue_invite(
     // A copied link was handed to the manager, not mailed: accepting it
     // proves nothing about the mailbox.
     let url = db::invites::reissue(&mut tx, id, &token_hash, expires, send_mail, now).await?;
+    mail::cancel_unsent_for_invite(&mut tx, id).await?;
     let link = link_for(state, url.as_deref(), &token);
     if send_mail {
         let details = db::invites::mail_details(&mut tx, id).await?;
-        queue_invite_mail(&mut tx, actor, &details, &link).await?;
+        queue_invite_mail(&mut tx, actor, id, &details, &link).await?;
     }
     let action = if send_mail {
         "invite.resent"
@@ -246,6 +250,8 @@ pub async fn revoke_invite(
     let mut tx = state.db.begin().await?;
     let invite = managed_pending(&mut tx, actor, id).await?;
     db::invites::set_status(&mut tx, id, "revoked", now_ms()).await?;
+    // A mail not sent yet would carry a link that no longer works.
+    mail::cancel_unsent_for_invite(&mut tx, id).await?;
     actor
         .log(
             &mut tx,
