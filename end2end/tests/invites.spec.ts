@@ -92,6 +92,11 @@ test("bulk invitations are checked row by row before anything is sent", async ({
   await page.goto(`${tenantPath}/invites`);
   await expect(page.getByRole("cell", { name: good, exact: true })).toBeVisible();
   await expect(page.getByRole("cell", { name: good2, exact: true })).toBeVisible();
+  // Each row says when it expires; the filters include "Expiring soon".
+  await expect(page.getByRole("row").filter({ hasText: good }).getByRole("cell").nth(3)).toHaveText("in 7 days");
+  await page.getByRole("navigation", { name: "Filter by status" }).getByRole("link", { name: "Expiring soon" }).click();
+  await expect(page).toHaveURL(/status=expiring/);
+  await expect(page.getByRole("cell", { name: good, exact: true })).toHaveCount(0);
 });
 
 test("Copy link shows a fresh link once; the mailed link stops working", async ({ page, browser, javaScriptEnabled: js }) => {

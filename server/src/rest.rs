@@ -23,7 +23,7 @@ use app::backend::AppState;
 #[openapi(
     info(title = "Portico API", description = "Tenant onboarding: accounts, tenants, invitations, members."),
     modifiers(&BearerAuth),
-    components(schemas(app::ErrorBody, schema::Role, schema::InviteStatus, schema::MemberStatus)),
+    components(schemas(app::ErrorBody, schema::Role, schema::InviteStatus, schema::InviteFilter, schema::MemberStatus)),
     tags(
         (name = "auth", description = "Accounts and access tokens"),
         (name = "registration", description = "Tenants and invitations, Extractor style"),

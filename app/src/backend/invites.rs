@@ -11,7 +11,10 @@ mod manage;
 pub use accept::{
     Accepted, Acceptor, REPLACED, accept, accept_by_email, decline, link_replaced, preview,
 };
-pub use manage::{create_invite, list_invites, reissue_invite, revoke_invite};
+pub use manage::{
+    EXPIRING_SOON_HOURS, LISTED_STATUSES, create_invite, invite_again, list_invites,
+    reissue_invite, revoke_invite,
+};
 
 use super::accounts::AccountRow;
 use super::config::parse_origin;

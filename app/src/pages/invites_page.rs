@@ -246,6 +246,18 @@ pub async fn revoke_invite(tenant_id: i64, invite_id: i64) -> Result<(), AppErro
     Ok(())
 }
 
+/// "Invite again": a fresh invitation for an expired one, mailed at once.
+#[server(prefix = "/rpc", endpoint = "invite_again")]
+pub async fn invite_again(tenant_id: i64, invite_id: i64) -> Result<(), AppError> {
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let issued = crate::backend::invites::invite_again(&state, &actor, invite_id).await?;
+    leptos_axum::redirect(&format!(
+        "/t/{tenant_id}/invites?sent={}",
+        issued.invite.email
+    ));
+    Ok(())
+}
+
 /// A fresh link for an invitation, without mail. Only hashes are stored, so
 /// the old link cannot be shown again: this one replaces it. The page shows
 /// it after the post (kept in the session for that one render).
@@ -320,7 +332,10 @@ fn InvitesView(
     let tenant_id = data.tenant_id;
     let sent_value = send.value();
     let bulk_value = bulk.value();
-    let statuses = ["", "pending", "accepted", "declined", "revoked", "expired"];
+    let statuses = [
+        "", "pending", "expiring", "accepted", "declined", "revoked", "expired",
+    ];
+    let again = ServerAction::<InviteAgain>::new();
     let (roles_single, roles_bulk) = (data.grantable_roles.clone(), data.grantable_roles.clone());
     let (orgs_single, orgs_bulk) = (data.organisations.clone(), data.organisations.clone());
     view! {
@@ -392,12 +407,17 @@ fn InvitesView(
             <h2 id="list-heading">"All invitations"</h2>
             <nav aria-label="Filter by status" class="filters">
                 {statuses.into_iter().map(|s| {
-                    let label = if s.is_empty() { "All".to_owned() } else { capitalise(s) };
+                    let label = match s {
+                        "" => "All".to_owned(),
+                        "expiring" => "Expiring soon".to_owned(),
+                        s => capitalise(s),
+                    };
                     let href = if s.is_empty() { format!("/t/{tenant_id}/invites") } else { format!("/t/{tenant_id}/invites?status={s}") };
                     view! { <a href=href>{label}</a> }
                 }).collect_view()}
             </nav>
             <FormError value=copy.value() />
+            <FormError value=again.value() />
             {data.fresh_link.map(|link| view! {
                 <div class="notice" role="status">
                     <p>"New link (earlier links for this invitation no longer work):"</p>
@@ -421,6 +441,7 @@ fn InvitesView(
                             let pending = i.status == "pending";
                             let resend_label = format!("Resend to {}", i.email);
                             let copy_label = format!("Copy link for {}", i.email);
+                            let again_label = format!("Invite {} again", i.email);
                             let revoke_label = format!("Revoke invitation of {}", i.email);
                             view! {
                                 <tr>
@@ -444,6 +465,13 @@ fn InvitesView(
                                                 <input type="hidden" name="tenant_id" value=tenant_id />
                                                 <input type="hidden" name="invite_id" value=i.id />
                                                 <button type="submit" class="danger" aria-label=revoke_label>"Revoke"</button>
+                                            </ActionForm>
+                                        })}
+                                        {(i.status == "expired" && data.can_invite).then(|| view! {
+                                            <ActionForm action=again>
+                                                <input type="hidden" name="tenant_id" value=tenant_id />
+                                                <input type="hidden" name="invite_id" value=i.id />
+                                                <button type="submit" class="secondary" aria-label=again_label>"Invite again"</button>
                                             </ActionForm>
                                         })}
                                     </td>

@@ -142,8 +142,9 @@ pub async fn create_invite(
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct ListQuery {
-    /// Only invitations with this status.
-    #[param(value_type = Option<schema::InviteStatus>)]
+    /// Only invitations with this status, or `expiring` (pending, expiring
+    /// within 48 hours).
+    #[param(value_type = Option<schema::InviteFilter>)]
     status: Option<String>,
     /// Default: the caller's tenant (required when they have several).
     #[param(format = Int64, minimum = 1)]

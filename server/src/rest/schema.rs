@@ -28,6 +28,22 @@ impl utoipa::PartialSchema for Role {
 
 impl ToSchema for Role {}
 
+/// What the invitation list filters by: a status, or `expiring` (pending
+/// and expiring within 48 hours). Values from `invites::LISTED_STATUSES`.
+pub struct InviteFilter;
+
+impl utoipa::PartialSchema for InviteFilter {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(app::backend::invites::LISTED_STATUSES))
+            .build()
+            .into()
+    }
+}
+
+impl ToSchema for InviteFilter {}
+
 /// An invitation's status as readers see it.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]

@@ -86,12 +86,17 @@ async fn hot_queries_are_served_by_indexes() {
         (
             "invitation list",
             &list_invites,
-            vec![I(1), T(""), I(0), I(1), I(1000)],
+            vec![I(1), T(""), I(0), I(1), I(1000), I(2)],
         ),
         (
             "invitation list by status",
             &list_invites,
-            vec![I(1), T("expired"), I(0), I(1), I(1000)],
+            vec![I(1), T("expired"), I(0), I(1), I(1000), I(2)],
+        ),
+        (
+            "invitations expiring soon",
+            &list_invites,
+            vec![I(1), T("expiring"), I(0), I(1), I(1000), I(2)],
         ),
         (
             "claim by token",

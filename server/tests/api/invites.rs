@@ -837,3 +837,108 @@ async fn invitation_endpoints_answer_bad_paths_queries_and_missing_tokens_with_t
         .await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn an_expired_invitation_is_offered_again_in_one_click_and_expiring_ones_are_listed() {
+    let app = spawn_app().await;
+    let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
+    let (_, bob) = invite(
+        &app,
+        &ada,
+        json!({"email": "bob@example.com", "roles": ["extractor-viewer"], "url": accept_url(&app)}),
+    )
+    .await;
+    let (_, carol) = invite(
+        &app,
+        &ada,
+        json!({"email": "carol@example.com", "roles": ["extractor-user"], "url": accept_url(&app)}),
+    )
+    .await;
+    // Time passes: bob's invitation expired, carol's expires within the hour.
+    let now = app::backend::db::now_ms();
+    for (email, at) in [
+        ("bob@example.com", now - 1_000),
+        ("carol@example.com", now + 3_600_000),
+    ] {
+        sqlx::query("UPDATE invites SET expired_at = $1 WHERE email = $2")
+            .bind(at)
+            .bind(email)
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+    }
+    let emails = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["email"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let list = |status: &'static str| {
+        let path = format!("/api/v1/invites?status={status}&tenantId={tenant}");
+        let (app, jwt) = (&app, ada.jwt.clone());
+        async move { app.api(Method::GET, &path, Some(&jwt), None).await }
+    };
+    let (status, expiring) = list("expiring").await;
+    assert_eq!(status, 200, "{expiring}");
+    assert_eq!(emails(&expiring), ["carol@example.com"]);
+    assert_eq!(emails(&list("expired").await.1), ["bob@example.com"]);
+
+    let again = |id: &Value| {
+        ada.client
+            .post(app.url("/rpc/invite_again"))
+            .form(&[
+                ("tenant_id", tenant.to_string()),
+                ("invite_id", id.to_string()),
+            ])
+            .send()
+    };
+    let res = again(&bob["id"]).await.unwrap();
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    // A fresh pending invitation with the same roles, mailed.
+    let (_, pending) = list("pending").await;
+    let fresh = pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["email"] == "bob@example.com")
+        .expect("bob invited again");
+    assert_ne!(fresh["id"], bob["id"]);
+    assert_eq!(fresh["roles"], json!(["extractor-viewer"]));
+    for _ in 0..50 {
+        let mails = app
+            .smtp
+            .messages()
+            .into_iter()
+            .filter(|m| m.contains("To: bob@example.com"))
+            .count();
+        if mails == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        app.smtp
+            .messages()
+            .into_iter()
+            .filter(|m| m.contains("To: bob@example.com"))
+            .count(),
+        2,
+        "the first mail and the new one"
+    );
+    // Only an expired invitation is offered again; another tenant's is not found.
+    let res = again(&carol["id"]).await.unwrap();
+    assert_eq!(res.status(), 409);
+    let (eve, _) = app.manager("eve@example.com", "Globex").await;
+    let res = eve
+        .client
+        .post(app.url("/rpc/invite_again"))
+        .form(&[
+            ("tenant_id", tenant.to_string()),
+            ("invite_id", bob["id"].to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}

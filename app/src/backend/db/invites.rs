@@ -70,34 +70,76 @@ pub async fn find_in_tenant(
 }
 
 /// A tenant's invitations, newest first, by the status readers see
-/// ('' = all); `organisation` 0 = every organisation. Walks
-/// `invites_tenant_created_idx`.
+/// ('' = all; 'expiring' = pending and expiring before `$6`);
+/// `organisation` 0 = every organisation. Walks `invites_tenant_created_idx`.
 pub fn list_sql() -> String {
     format!(
         "SELECT {COLUMNS} FROM invites WHERE tenant_id = $1 AND ($2 = '' \
            OR ($2 = 'pending' AND status = 'pending' AND expired_at > $4) \
+           OR ($2 = 'expiring' AND status = 'pending' AND expired_at > $4 AND expired_at <= $6) \
            OR ($2 = 'expired' AND (status = 'expired' OR (status = 'pending' AND expired_at <= $4))) \
-           OR ($2 NOT IN ('pending', 'expired') AND status = $2)) \
+           OR ($2 NOT IN ('pending', 'expiring', 'expired') AND status = $2)) \
          AND ($3 = 0 OR organisation_id = $3) ORDER BY created_at DESC, id DESC LIMIT $5"
     )
+}
+
+/// What [`list_for_tenant`] filters by.
+pub struct ListFilter<'a> {
+    /// A status readers see, 'expiring', or '' for all.
+    pub status: &'a str,
+    /// 0 = every organisation.
+    pub organisation: i64,
+    pub now: i64,
+    /// 'expiring' means pending and expiring before this.
+    pub expiring_before: i64,
+    pub limit: i64,
 }
 
 pub async fn list_for_tenant(
     conn: &mut AnyConnection,
     tenant_id: i64,
-    status: &str,
-    organisation: i64,
-    now: i64,
-    limit: i64,
+    filter: ListFilter<'_>,
 ) -> Result<Vec<InviteRow>, AppError> {
     Ok(sqlx::query_as(&list_sql())
         .bind(tenant_id)
-        .bind(status)
-        .bind(organisation)
-        .bind(now)
-        .bind(limit)
+        .bind(filter.status)
+        .bind(filter.organisation)
+        .bind(filter.now)
+        .bind(filter.limit)
+        .bind(filter.expiring_before)
         .fetch_all(conn)
         .await?)
+}
+
+/// What an invitation offered, to offer it again.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OfferRow {
+    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub roles: RoleNames,
+    pub organisation_id: Option<i64>,
+    pub message: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub redirect_url: Option<String>,
+    pub url: Option<String>,
+    pub status: String,
+    pub expired_at: i64,
+}
+
+pub async fn offer_in_tenant(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    id: i64,
+) -> Result<Option<OfferRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT email, roles, organisation_id, message, first_name, last_name, redirect_url, url, status, expired_at \
+         FROM invites WHERE id = $1 AND tenant_id = $2",
+    )
+    .bind(id)
+    .bind(tenant_id)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// The pending invitation of an address in a tenant (at most one, by the

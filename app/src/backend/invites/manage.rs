@@ -11,11 +11,21 @@ use crate::backend::permissions::Actor;
 use crate::backend::rate_limit::Bucket;
 use crate::backend::state::AppState;
 use crate::backend::{crypto, mail};
+use crate::domain::{Email, PersonName};
 use crate::dto::InviteInfo;
 use crate::error::AppError;
 
 /// The most invitations a list answers with, newest first.
 pub const MAX_LISTED: i64 = 1000;
+
+/// "Expiring soon": pending, and expiring within this many hours.
+pub const EXPIRING_SOON_HOURS: i64 = 48;
+
+/// The statuses a list filters by: those readers see, and `expiring`
+/// (pending, expiring within [`EXPIRING_SOON_HOURS`]).
+pub const LISTED_STATUSES: [&str; 6] = [
+    "pending", "expiring", "accepted", "declined", "revoked", "expired",
+];
 
 async fn find_in_tenant(
     conn: &mut AnyConnection,
@@ -273,25 +283,66 @@ pub async fn list_invites(
     actor: &Actor,
     status: Option<&str>,
 ) -> Result<Vec<InviteInfo>, AppError> {
-    const STATUSES: [&str; 5] = ["pending", "accepted", "declined", "revoked", "expired"];
     if let Some(s) = status
-        && !STATUSES.contains(&s)
+        && !LISTED_STATUSES.contains(&s)
     {
         return Err(AppError::field(
             "status",
-            "Use pending, accepted, declined, revoked or expired.",
+            "Use pending, expiring, accepted, declined, revoked or expired.",
         ));
     }
     let now = now_ms();
     let mut conn = state.db.read().await?;
-    let rows = db::invites::list_for_tenant(
-        &mut conn,
-        actor.tenant_id,
-        status.unwrap_or(""),
-        actor.organisation_filter(),
+    let filter = db::invites::ListFilter {
+        status: status.unwrap_or(""),
+        organisation: actor.organisation_filter(),
         now,
-        MAX_LISTED,
-    )
-    .await?;
+        expiring_before: now + EXPIRING_SOON_HOURS * 3_600_000,
+        limit: MAX_LISTED,
+    };
+    let rows = db::invites::list_for_tenant(&mut conn, actor.tenant_id, filter).await?;
     Ok(rows.into_iter().map(|row| row.info(now)).collect())
+}
+
+/// "Invite again": a fresh invitation, mailed at once, offering what an
+/// expired one offered (email, roles, organisation, names, message, URLs).
+/// The same checks as any invitation apply (permission, verified email,
+/// rate limit, not already a member).
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id, invite_id = id))]
+pub async fn invite_again(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+) -> Result<IssuedInvite, AppError> {
+    let offer = {
+        let mut conn = state.db.read().await?;
+        db::invites::offer_in_tenant(&mut conn, actor.tenant_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
+    actor.ensure_can_manage(offer.organisation_id, &offer.roles.parsed())?;
+    if db::invites::status_at(offer.status, offer.expired_at, now_ms()) != "expired" {
+        return Err(AppError::Conflict(
+            "Only an expired invitation can be sent again; resend a pending one.".into(),
+        ));
+    }
+    // Stored values were checked when first given; a row that no longer
+    // parses is refused, not guessed at.
+    let stored = |e: String| {
+        tracing::error!(error = %e, "stored invitation does not parse");
+        AppError::Internal
+    };
+    let name = |n: Option<String>| n.map(|n| PersonName::parse(&n)).transpose();
+    let new = NewInvite {
+        email: Email::parse(&offer.email).map_err(stored)?,
+        roles: offer.roles.parsed(),
+        organisation_id: offer.organisation_id,
+        message: offer.message,
+        first_name: name(offer.first_name).map_err(stored)?,
+        last_name: name(offer.last_name).map_err(stored)?,
+        redirect_url: offer.redirect_url,
+        url: offer.url,
+        send_email: true,
+    };
+    create_invite(state, actor, new).await
 }
