@@ -144,7 +144,8 @@ fn leptos_options(addr: std::net::SocketAddr, config: &Config) -> LeptosOptions 
 }
 
 /// Every minute: deletes expired sessions and ended rate-limit windows,
-/// and marks invitations past their expiry as expired.
+/// marks invitations past their expiry as expired, and queues the reminders
+/// that are due.
 async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
     let db = state.db.clone();
     let sessions = DbSessionStore::new(db.clone());
@@ -157,6 +158,9 @@ async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = app::backend::invites::sweep(&db).await {
             tracing::warn!(error = ?e, "invitation expiry sweep failed");
+        }
+        if let Err(e) = app::backend::invites::send_reminders(&state).await {
+            tracing::warn!(error = ?e, "invitation reminders failed");
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}

@@ -39,6 +39,9 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     pub mail: MailTransport,
     pub invite_ttl_hours: i64,
+    /// `PORTICO_INVITE_REMINDER_HOURS`: the one reminder goes this long
+    /// before a pending invitation expires; 0 = no reminders.
+    pub invite_reminder_hours: i64,
     /// `None`: generate one and keep it in the database on first start.
     pub secret: Option<String>,
     pub secure_cookies: bool,
@@ -167,6 +170,19 @@ impl Config {
                 )
             })?;
 
+        let (var, reminder) = get("PORTICO_INVITE_REMINDER_HOURS", "24");
+        let invite_reminder_hours = reminder
+            .parse::<i64>()
+            .ok()
+            .filter(|h| (0..=24 * 365).contains(h))
+            .ok_or_else(|| {
+                err(
+                    var,
+                    &reminder,
+                    "expected a whole number of hours between 0 (no reminders) and 8760",
+                )
+            })?;
+
         let secret = match lookup("PORTICO_SECRET") {
             Some(s) if s.len() < 32 => {
                 return Err(err(
@@ -219,6 +235,7 @@ impl Config {
             allowed_origins,
             mail,
             invite_ttl_hours,
+            invite_reminder_hours,
             secret,
             secure_cookies,
             rate_limits,
@@ -289,6 +306,7 @@ mod tests {
         assert_eq!(c.base_url, "http://127.0.0.1:3000");
         assert_eq!(c.mail, MailTransport::File("./data/mail".into()));
         assert_eq!(c.invite_ttl_hours, 168);
+        assert_eq!(c.invite_reminder_hours, 24);
         assert!(!c.secure_cookies);
     }
 
@@ -323,6 +341,14 @@ mod tests {
                 .var,
             "PORTICO_INVITE_TTL_HOURS"
         );
+        for bad in ["-1", "soon", "9000"] {
+            assert_eq!(
+                config(&[("PORTICO_INVITE_REMINDER_HOURS", bad)])
+                    .unwrap_err()
+                    .var,
+                "PORTICO_INVITE_REMINDER_HOURS"
+            );
+        }
         assert_eq!(
             config(&[("PORTICO_MAIL", "carrier-pigeon")])
                 .unwrap_err()

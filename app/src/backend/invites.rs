@@ -21,6 +21,7 @@ use super::config::parse_origin;
 use super::db::{self, Db, now_ms};
 use super::permissions::Actor;
 use super::state::AppState;
+use super::{crypto, mail};
 use crate::domain::{Email, PersonName, Role};
 use crate::dto::InviteInfo;
 use crate::error::AppError;
@@ -125,6 +126,52 @@ fn link_for(state: &AppState, url: Option<&str>, token: &str) -> String {
 pub async fn sweep(db: &Db) -> Result<u64, AppError> {
     let mut conn = db.write().await?;
     db::invites::expire_due(&mut conn, now_ms()).await
+}
+
+/// The most reminders one pass sends; the next pass takes the rest.
+const REMINDER_BATCH: i64 = 100;
+
+/// The periodic reminder pass (SPEC §5): each pending invitation whose link
+/// was mailed gets one reminder `invite_reminder_hours` before it expires,
+/// with a fresh link (only hashes are stored, so the first link cannot be
+/// mailed again; it stops working, and an unsent mail carrying it is
+/// cancelled). The expiry stays. Several instances: each reminder once (the
+/// conditional update decides). Returns how many were queued.
+pub async fn send_reminders(state: &AppState) -> Result<u64, AppError> {
+    let hours = state.config.invite_reminder_hours;
+    if hours == 0 {
+        return Ok(0);
+    }
+    let now = now_ms();
+    let due = {
+        let mut conn = state.db.read().await?;
+        db::invites::due_reminders(&mut conn, now, now + hours * 3_600_000, REMINDER_BATCH).await?
+    };
+    let mut sent = 0;
+    for invite in due {
+        let mut tx = state.db.begin().await?;
+        let (token, token_hash) = crypto::new_token();
+        if !db::invites::mark_reminded(&mut tx, invite.id, &token_hash, now).await? {
+            continue;
+        }
+        mail::cancel_unsent_for_invite(&mut tx, invite.id).await?;
+        let details = db::invites::mail_details(&mut tx, invite.id).await?;
+        let reminder = mail::invite_mail(&mail::InviteMail {
+            reminder: true,
+            to: &details.email,
+            tenant: &details.tenant_name,
+            inviter: &details.inviter,
+            roles: &details.roles.0,
+            organisation: details.organisation_name.as_deref(),
+            message: details.message.as_deref(),
+            link: &link_for(state, invite.url.as_deref(), &token),
+            expires_at: details.expired_at,
+        });
+        mail::enqueue_for_invite(&mut tx, &reminder, invite.id).await?;
+        tx.commit().await?;
+        sent += 1;
+    }
+    Ok(sent)
 }
 
 /// Loads the actor for a tenant from an account.

@@ -151,6 +151,8 @@ pub fn password_reset_mail(to: &str, first_name: &str, link: &str) -> OutgoingMa
 
 /// What the invitation mail says.
 pub struct InviteMail<'a> {
+    /// The one reminder before the invitation expires (SPEC §5).
+    pub reminder: bool,
     pub to: &'a str,
     pub tenant: &'a str,
     pub inviter: &'a str,
@@ -163,7 +165,12 @@ pub struct InviteMail<'a> {
 }
 
 pub fn invite_mail(m: &InviteMail<'_>) -> OutgoingMail {
-    let subject = format!("{} invited you to {} on Portico", m.inviter, m.tenant);
+    let subject = format!(
+        "{}{} invited you to {} on Portico",
+        if m.reminder { "Reminder: " } else { "" },
+        m.inviter,
+        m.tenant
+    );
     // Roles by name, each with what it allows (the catalogue strings are for
     // the API).
     let roles: Vec<String> = m
@@ -174,12 +181,23 @@ pub fn invite_mail(m: &InviteMail<'_>) -> OutgoingMail {
             Err(_) => r.clone(),
         })
         .collect();
+    // The reminder's link is new: the one in the first mail stops working.
+    let note = if m.reminder {
+        "This invitation expires soon. The link below replaces the one in the first mail.\n\n"
+    } else {
+        ""
+    };
     let mut text = format!(
-        "Hello,\n\n{} invited you to join {} on Portico. Your roles:\n",
+        "Hello,\n\n{note}{} invited you to join {} on Portico. Your roles:\n",
         m.inviter, m.tenant
     );
     let mut body = format!(
-        "<p>Hello,</p><p>{} invited you to join <strong>{}</strong> on Portico. Your roles:</p><ul>",
+        "<p>Hello,</p>{}<p>{} invited you to join <strong>{}</strong> on Portico. Your roles:</p><ul>",
+        if m.reminder {
+            format!("<p>{}</p>", note.trim_end())
+        } else {
+            String::new()
+        },
         escape_html(m.inviter),
         escape_html(m.tenant),
     );
@@ -226,6 +244,7 @@ mod tests {
         let roles = vec!["extractor-user".to_owned(), "organisation-user".to_owned()];
         let expires_at = now_ms() + 7 * 86_400_000 + 60_000;
         let m = invite_mail(&InviteMail {
+            reminder: false,
             to: "bob@x.io",
             tenant: "Acme & Co",
             inviter: "Ada Lovelace",

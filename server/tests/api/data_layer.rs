@@ -112,6 +112,11 @@ async fn hot_queries_are_served_by_indexes() {
         ("first invitation?", invites::ANY_IN_TENANT_SQL, vec![I(1)]),
         ("expiry sweep", invites::EXPIRE_DUE_SQL, vec![I(1)]),
         (
+            "due reminders",
+            invites::DUE_REMINDERS_SQL,
+            vec![I(1), I(2), I(100)],
+        ),
+        (
             "funnel",
             invites::FUNNEL_SQL,
             vec![I(1), I(0), I(604_800_000), I(1)],

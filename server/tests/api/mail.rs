@@ -216,3 +216,101 @@ async fn a_replaced_links_unsent_mail_is_cancelled_so_only_live_links_are_mailed
         "the revoked invitation's mail was never sent"
     );
 }
+
+#[tokio::test]
+async fn a_pending_invitation_gets_one_reminder_with_a_working_link_before_it_expires() {
+    use reqwest::Method;
+    use serde_json::json;
+    let app = spawn_app_with(&[("PORTICO_INVITE_REMINDER_HOURS", "24")]).await;
+    let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
+    let url = format!("{}/invite", app.state.config.base_url);
+    for email in ["bob@example.com", "carol@example.com"] {
+        let body =
+            json!({"email": email, "roles": ["extractor-user"], "url": url, "tenantId": tenant});
+        let (status, _) = app
+            .api(
+                Method::POST,
+                "/api/v1/registration/invite",
+                Some(&ada.jwt),
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    // Nothing is due a week before expiry.
+    assert_eq!(
+        app::backend::invites::send_reminders(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+    // Bob's invitation now expires in 20 hours; carol's still in a week.
+    let soon = app::backend::db::now_ms() + 20 * 3_600_000;
+    sqlx::query("UPDATE invites SET expired_at = $1 WHERE email = 'bob@example.com'")
+        .bind(soon)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        app::backend::invites::send_reminders(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    // Once: the next passes find nothing.
+    assert_eq!(
+        app::backend::invites::send_reminders(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+    let reminder = app
+        .smtp
+        .mail_to("bob@example.com", "Reminder: Ada Manager invited you")
+        .await;
+    assert!(reminder.contains("expires in 20 hours"), "{reminder}");
+    let token = token_in(&reminder);
+    let (status, preview) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/invites/preview?token={token}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "the reminder's link works: {preview}");
+    assert_eq!(preview["expiredAt"], soon, "the expiry stays");
+    assert!(
+        !app.smtp
+            .messages()
+            .iter()
+            .any(|m| m.contains("Reminder:") && m.contains("To: carol@example.com")),
+        "carol is not due"
+    );
+}
+
+#[tokio::test]
+async fn reminders_can_be_turned_off() {
+    let app = spawn_app_with(&[("PORTICO_INVITE_REMINDER_HOURS", "0")]).await;
+    let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
+    let url = format!("{}/invite", app.state.config.base_url);
+    let body = serde_json::json!({"email": "bob@example.com", "roles": ["extractor-user"], "url": url, "tenantId": tenant});
+    app.api(
+        reqwest::Method::POST,
+        "/api/v1/registration/invite",
+        Some(&ada.jwt),
+        Some(body),
+    )
+    .await;
+    sqlx::query("UPDATE invites SET expired_at = $1")
+        .bind(app::backend::db::now_ms() + 3_600_000)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        app::backend::invites::send_reminders(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+}

@@ -303,13 +303,67 @@ pub struct MailDetails {
     pub expired_at: i64,
     pub tenant_name: String,
     pub organisation_name: Option<String>,
+    /// Who sent the invitation.
+    pub inviter: String,
+}
+
+/// A pending invitation whose mailed link is due a reminder.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DueReminder {
+    pub id: i64,
+    pub url: Option<String>,
+}
+
+/// Pending, mailed, not reminded yet, expiring in `($1, $2]`: a range of
+/// `invites_pending_expiry_idx`.
+pub const DUE_REMINDERS_SQL: &str = "SELECT id, url FROM invites \
+     WHERE status = 'pending' AND expired_at > $1 AND expired_at <= $2 \
+       AND reminded_at IS NULL AND send_email <> 0 AND token_mailed <> 0 \
+     ORDER BY expired_at LIMIT $3";
+
+pub async fn due_reminders(
+    conn: &mut AnyConnection,
+    now: i64,
+    until: i64,
+    limit: i64,
+) -> Result<Vec<DueReminder>, AppError> {
+    Ok(sqlx::query_as(DUE_REMINDERS_SQL)
+        .bind(now)
+        .bind(until)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Records the reminder and puts in the new link's hash (the expiry stays);
+/// false when another instance reminded first or the invitation ended.
+pub async fn mark_reminded(
+    conn: &mut AnyConnection,
+    id: i64,
+    token_hash: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    Ok(sqlx::query(
+        "UPDATE invites SET reminded_at = $1, previous_token_hash = token_hash, token_hash = $2, \
+         token_mailed = 1, updated_at = $1 \
+         WHERE id = $3 AND status = 'pending' AND reminded_at IS NULL",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .bind(id)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 pub async fn mail_details(conn: &mut AnyConnection, id: i64) -> Result<MailDetails, AppError> {
     Ok(sqlx::query_as(
-        "SELECT i.email, i.roles, i.message, i.expired_at, t.name AS tenant_name, o.name AS organisation_name \
+        "SELECT i.email, i.roles, i.message, i.expired_at, t.name AS tenant_name, o.name AS organisation_name, \
+         COALESCE(a.first_name || ' ' || a.last_name, 'A manager') AS inviter \
          FROM invites i JOIN tenants t ON t.id = i.tenant_id \
-         LEFT JOIN organisations o ON o.id = i.organisation_id WHERE i.id = $1",
+         LEFT JOIN organisations o ON o.id = i.organisation_id \
+         LEFT JOIN accounts a ON a.id = i.invited_by WHERE i.id = $1",
     )
     .bind(id)
     .fetch_one(conn)

@@ -48,6 +48,7 @@ async fn queue_invite_mail(
 ) -> Result<(), AppError> {
     let inviter = format!("{} {}", actor.account.first_name, actor.account.last_name);
     let mail = mail::invite_mail(&mail::InviteMail {
+        reminder: false,
         to: &details.email,
         tenant: &details.tenant_name,
         inviter: &inviter,
@@ -165,6 +166,7 @@ pub async fn create_invite(
                     expired_at: expires,
                     tenant_name: actor.tenant_name.clone(),
                     organisation_name,
+                    inviter: format!("{} {}", actor.account.first_name, actor.account.last_name),
                 };
                 queue_invite_mail(&mut tx, actor, id, &details, &link).await?;
             }
