@@ -332,6 +332,36 @@ impl TestApp {
         .expect("insert organisation")
     }
 
+    /// `by` invites `email` into `tenant` as an `extractor-user` through
+    /// REST, with the link on Portico's own acceptance page.
+    pub async fn invite_as_user(
+        &self,
+        by: &Person,
+        tenant: i64,
+        email: &str,
+    ) -> (u16, serde_json::Value) {
+        let url = format!("{}/invite", self.state.config.base_url);
+        let body = serde_json::json!({"email": email, "roles": ["extractor-user"], "url": url, "tenantId": tenant});
+        self.api(
+            reqwest::Method::POST,
+            "/api/v1/registration/invite",
+            Some(&by.jwt),
+            Some(body),
+        )
+        .await
+    }
+
+    /// What the public preview says of an invitation link's token.
+    pub async fn preview(&self, token: &str) -> (u16, serde_json::Value) {
+        self.api(
+            reqwest::Method::GET,
+            &format!("/api/v1/invites/preview?token={token}"),
+            None,
+            None,
+        )
+        .await
+    }
+
     /// The token from the newest invitation mail to `email`.
     pub async fn invite_token(&self, email: &str) -> String {
         let mail = self.smtp.mail_to(email, "invited you to").await;

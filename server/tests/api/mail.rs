@@ -102,7 +102,6 @@ fn token_in(text: &str) -> String {
 #[tokio::test]
 async fn a_replaced_links_unsent_mail_is_cancelled_so_only_live_links_are_mailed() {
     use reqwest::Method;
-    use serde_json::json;
     // A confirmed manager first (her confirmation is mailed), then the same
     // database with SMTP down.
     let first = spawn_app_with(&[]).await;
@@ -112,17 +111,7 @@ async fn a_replaced_links_unsent_mail_is_cancelled_so_only_live_links_are_mailed
     let port = closed_port().await;
     let smtp_url = format!("smtp://127.0.0.1:{port}");
     let app = spawn_app_with(&[("DATABASE_URL", &database_url), ("PORTICO_MAIL", &smtp_url)]).await;
-    let url = format!("{}/invite", app.state.config.base_url);
-    let invite = |email: &'static str| {
-        let body =
-            json!({"email": email, "roles": ["extractor-user"], "url": url, "tenantId": tenant});
-        app.api(
-            Method::POST,
-            "/api/v1/registration/invite",
-            Some(&ada.jwt),
-            Some(body),
-        )
-    };
+    let invite = |email: &'static str| app.invite_as_user(&ada, tenant, email);
     let unsent_to = |email: &str| {
         format!("SELECT COUNT(*) FROM outbox_mail WHERE to_address = '{email}' AND sent_at IS NULL")
     };
@@ -199,14 +188,7 @@ async fn a_replaced_links_unsent_mail_is_cancelled_so_only_live_links_are_mailed
         .collect();
     assert_eq!(to_carol.len(), 1, "one mail, not one per link");
     let token = token_in(&crate::smtp_sink::decode_quoted_printable(&to_carol[0]));
-    let (status, preview) = again
-        .api(
-            Method::GET,
-            &format!("/api/v1/invites/preview?token={token}"),
-            None,
-            None,
-        )
-        .await;
+    let (status, preview) = again.preview(&token).await;
     assert_eq!(status, 200, "the mailed link works: {preview}");
     assert!(
         !sink
@@ -219,23 +201,10 @@ async fn a_replaced_links_unsent_mail_is_cancelled_so_only_live_links_are_mailed
 
 #[tokio::test]
 async fn a_pending_invitation_gets_one_reminder_with_a_working_link_before_it_expires() {
-    use reqwest::Method;
-    use serde_json::json;
     let app = spawn_app_with(&[("PORTICO_INVITE_REMINDER_HOURS", "24")]).await;
     let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
-    let url = format!("{}/invite", app.state.config.base_url);
     for email in ["bob@example.com", "carol@example.com"] {
-        let body =
-            json!({"email": email, "roles": ["extractor-user"], "url": url, "tenantId": tenant});
-        let (status, _) = app
-            .api(
-                Method::POST,
-                "/api/v1/registration/invite",
-                Some(&ada.jwt),
-                Some(body),
-            )
-            .await;
-        assert_eq!(status, 200);
+        assert_eq!(app.invite_as_user(&ada, tenant, email).await.0, 200);
     }
     // Nothing is due a week before expiry.
     assert_eq!(
@@ -270,14 +239,7 @@ async fn a_pending_invitation_gets_one_reminder_with_a_working_link_before_it_ex
         .await;
     assert!(reminder.contains("expires in 20 hours"), "{reminder}");
     let token = token_in(&reminder);
-    let (status, preview) = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/invites/preview?token={token}"),
-            None,
-            None,
-        )
-        .await;
+    let (status, preview) = app.preview(&token).await;
     assert_eq!(status, 200, "the reminder's link works: {preview}");
     assert_eq!(preview["expiredAt"], soon, "the expiry stays");
     assert!(
@@ -293,15 +255,10 @@ async fn a_pending_invitation_gets_one_reminder_with_a_working_link_before_it_ex
 async fn reminders_can_be_turned_off() {
     let app = spawn_app_with(&[("PORTICO_INVITE_REMINDER_HOURS", "0")]).await;
     let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
-    let url = format!("{}/invite", app.state.config.base_url);
-    let body = serde_json::json!({"email": "bob@example.com", "roles": ["extractor-user"], "url": url, "tenantId": tenant});
-    app.api(
-        reqwest::Method::POST,
-        "/api/v1/registration/invite",
-        Some(&ada.jwt),
-        Some(body),
-    )
-    .await;
+    assert_eq!(
+        app.invite_as_user(&ada, tenant, "bob@example.com").await.0,
+        200
+    );
     sqlx::query("UPDATE invites SET expired_at = $1")
         .bind(app::backend::db::now_ms() + 3_600_000)
         .execute(&app.state.db.pool)
