@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod config;
 pub mod crypto;
+pub mod events;
 pub mod db;
 pub mod invites;
 pub mod mail;
@@ -17,6 +18,7 @@ pub mod session_store;
 pub mod settings;
 pub mod state;
 pub mod tenant_admin;
+pub mod webhooks;
 #[doc(hidden)]
 pub mod testing;
 

@@ -162,3 +162,50 @@ pub struct Overview {
     pub members_by_role: Vec<(String, i64)>,
     pub funnel: Vec<FunnelWeek>,
 }
+
+/// A webhook endpoint of a tenant, as managers see it (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookInfo {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub url: String,
+    pub description: String,
+    /// The event types it receives; empty: all of them.
+    pub events: Vec<String>,
+    pub enabled: bool,
+    /// Why it is disabled: "manual", or "failing" (three days without a
+    /// successful delivery).
+    pub disabled_reason: Option<String>,
+    /// Since when every delivery failed (none since the last success).
+    pub failing_since: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// An endpoint just created, with its signing secret (shown once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewWebhook {
+    pub endpoint: WebhookInfo,
+    pub secret: String,
+}
+
+/// One event on its way to one endpoint, and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryInfo {
+    pub id: i64,
+    pub endpoint_id: i64,
+    /// The `webhook-id` header: the same on every attempt.
+    pub message_id: String,
+    pub event_type: String,
+    /// pending, delivered or failed (no attempts left).
+    pub status: String,
+    pub attempts: i64,
+    /// The HTTP status of the last attempt, if it got an answer.
+    pub response_code: Option<i64>,
+    pub last_error: Option<String>,
+    pub last_attempt_at: Option<i64>,
+    /// When the next attempt is due (pending only).
+    pub next_attempt_at: Option<i64>,
+    pub delivered_at: Option<i64>,
+    pub created_at: i64,
+}

@@ -49,6 +49,9 @@ pub struct Config {
     pub rate_limits: RateLimits,
     /// `PORTICO_TRUSTED_PROXIES`: peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// `PORTICO_WEBHOOK_ALLOW_PRIVATE`: webhook URLs may reach loopback and
+    /// private addresses (tests, development). Off: refused.
+    pub webhook_allow_private: bool,
     /// `LEPTOS_SITE_ROOT`: where cargo-leptos put the WASM, JS and CSS
     /// (`pkg/`), default `target/site`.
     pub site_root: std::path::PathBuf,
@@ -170,7 +173,7 @@ impl Config {
                 )
             })?;
 
-        let (var, reminder) = get("PORTICO_INVITE_REMINDER_HOURS", "24");
+        let (var, reminder) = get("PORTICO_INVITE_REMINDER_HOURS", "48");
         let invite_reminder_hours = reminder
             .parse::<i64>()
             .ok()
@@ -197,11 +200,14 @@ impl Config {
         let default_secure = base_url.starts_with("https://");
         let secure_cookies = match lookup("PORTICO_SECURE_COOKIES") {
             None => default_secure,
-            Some(v) => match v.as_str() {
-                "true" | "1" | "yes" => true,
-                "false" | "0" | "no" => false,
-                _ => return Err(err("PORTICO_SECURE_COOKIES", &v, "expected true or false")),
-            },
+            Some(v) => parse_bool(&v)
+                .ok_or_else(|| err("PORTICO_SECURE_COOKIES", &v, "expected true or false"))?,
+        };
+
+        let webhook_allow_private = match lookup("PORTICO_WEBHOOK_ALLOW_PRIVATE") {
+            None => false,
+            Some(v) => parse_bool(&v)
+                .ok_or_else(|| err("PORTICO_WEBHOOK_ALLOW_PRIVATE", &v, "expected true or false"))?,
         };
 
         let (var, limits) = get("PORTICO_RATE_LIMITS", "");
@@ -240,8 +246,18 @@ impl Config {
             secure_cookies,
             rate_limits,
             trusted_proxies,
+            webhook_allow_private,
             site_root: get("LEPTOS_SITE_ROOT", "target/site").1.into(),
         })
+    }
+}
+
+/// A yes/no setting: true/1/yes or false/0/no.
+fn parse_bool(value: &str) -> Option<bool> {
+    match value {
+        "true" | "1" | "yes" => Some(true),
+        "false" | "0" | "no" => Some(false),
+        _ => None,
     }
 }
 
@@ -306,7 +322,7 @@ mod tests {
         assert_eq!(c.base_url, "http://127.0.0.1:3000");
         assert_eq!(c.mail, MailTransport::File("./data/mail".into()));
         assert_eq!(c.invite_ttl_hours, 168);
-        assert_eq!(c.invite_reminder_hours, 24);
+        assert_eq!(c.invite_reminder_hours, 48);
         assert!(!c.secure_cookies);
     }
 

@@ -26,6 +26,7 @@ pub mod rate_limits;
 pub mod sessions;
 pub mod settings;
 pub mod tenants;
+pub mod webhooks;
 
 /// A roles column: a JSON array of role names, decoded here and nowhere
 /// else.

@@ -16,8 +16,12 @@ pub use manage::{
     reissue_invite, revoke_invite,
 };
 
+use serde_json::json;
+
 use super::accounts::AccountRow;
+use super::audit::{self, AuditActor};
 use super::config::parse_origin;
+use super::events::{self, EventType, Subject};
 use super::db::{self, Db, now_ms};
 use super::permissions::Actor;
 use super::state::AppState;
@@ -121,11 +125,52 @@ fn link_for(state: &AppState, url: Option<&str>, token: &str) -> String {
     format!("{base}{sep}token={token}")
 }
 
+/// Invitations one sweep transaction expires; the sweep repeats until done.
+const EXPIRY_BATCH: i64 = 500;
+
 /// The periodic sweep: records the expiry of invitations past their date
-/// (readers already see them as expired).
+/// (readers already see them as expired), each in the audit log and as one
+/// `invite.expired` event, in the transaction that records it. Returns how
+/// many expired.
 pub async fn sweep(db: &Db) -> Result<u64, AppError> {
-    let mut conn = db.write().await?;
-    db::invites::expire_due(&mut conn, now_ms()).await
+    let mut total = 0;
+    loop {
+        let mut tx = db.begin().await?;
+        let now = now_ms();
+        let expired = db::invites::expire_due(&mut tx, now, EXPIRY_BATCH).await?;
+        let count = expired.len() as i64;
+        for row in expired {
+            record_expiry(&mut tx, row.info(now)).await?;
+        }
+        tx.commit().await?;
+        total += count as u64;
+        if count < EXPIRY_BATCH {
+            return Ok(total);
+        }
+    }
+}
+
+/// Who the audit log names for what nobody did (an expiry).
+pub fn system_actor() -> AuditActor {
+    AuditActor {
+        account_id: None,
+        label: "Portico".into(),
+    }
+}
+
+/// Records that `invite` (already marked expired) expired: audit entry and
+/// `invite.expired` event.
+pub async fn record_expiry(conn: &mut sqlx::AnyConnection, invite: InviteInfo) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        Some(invite.tenant_id),
+        &system_actor(),
+        "invite.expired",
+        &invite.email,
+        json!({ "inviteId": invite.id }),
+    )
+    .await?;
+    events::emit(conn, EventType::InviteExpired, None, Subject::Invite(invite)).await
 }
 
 /// The most reminders one pass sends; the next pass takes the rest.

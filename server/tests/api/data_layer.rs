@@ -75,6 +75,7 @@ async fn hot_queries_are_served_by_indexes() {
     use P::{I, T};
     let app = spawn_app().await;
     let list_invites = invites::list_sql();
+    let expire_due = invites::expire_due_sql();
     let list_members = members::list_sql();
     let count_members = members::count_sql();
     let cases: Vec<(&str, &str, Vec<P>)> = vec![
@@ -110,7 +111,7 @@ async fn hot_queries_are_served_by_indexes() {
         ),
         ("preview", invites::PREVIEW_SQL, vec![T("hash")]),
         ("first invitation?", invites::ANY_IN_TENANT_SQL, vec![I(1)]),
-        ("expiry sweep", invites::EXPIRE_DUE_SQL, vec![I(1)]),
+        ("expiry sweep", &expire_due, vec![I(1), I(500)]),
         (
             "due reminders",
             invites::DUE_REMINDERS_SQL,

@@ -509,14 +509,29 @@ pub async fn decline(
     .await?)
 }
 
-/// The sweep: records the expiry of every pending invitation past its
-/// date. Served by the partial index `invites_pending_expiry_idx`, so its
-/// cost follows the invitations that expired, not the table.
-pub const EXPIRE_DUE_SQL: &str = "UPDATE invites SET status = 'expired', updated_at = $1 WHERE status = 'pending' AND expired_at <= $1";
+/// The sweep: records the expiry of up to `$2` pending invitations past
+/// their date and returns them (each one once, whichever instance runs it:
+/// the status condition decides). Served by the partial index
+/// `invites_pending_expiry_idx`, so its cost follows the invitations that
+/// expired, not the table.
+pub fn expire_due_sql() -> String {
+    format!(
+        "UPDATE invites SET status = 'expired', updated_at = $1 \
+         WHERE id IN (SELECT id FROM invites WHERE status = 'pending' AND expired_at <= $1 ORDER BY expired_at LIMIT $2) \
+           AND status = 'pending' RETURNING {COLUMNS}"
+    )
+}
 
-pub async fn expire_due(conn: &mut AnyConnection, now: i64) -> Result<u64, AppError> {
-    let done = sqlx::query(EXPIRE_DUE_SQL).bind(now).execute(conn).await?;
-    Ok(done.rows_affected())
+pub async fn expire_due(
+    conn: &mut AnyConnection,
+    now: i64,
+    batch: i64,
+) -> Result<Vec<InviteRow>, AppError> {
+    Ok(sqlx::query_as(&expire_due_sql())
+        .bind(now)
+        .bind(batch)
+        .fetch_all(conn)
+        .await?)
 }
 
 /// Invitations of a tenant created since `since`, counted by week and by

@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::backend::accounts::{self, AccountRow, NewAccount};
 use crate::backend::audit::{self, AuditActor};
 use crate::backend::crypto;
+use crate::backend::events::{self, EventType, Subject};
 use crate::backend::db::invites::{ClaimedRow, status_at};
 use crate::backend::db::{self, now_ms};
 use crate::backend::state::AppState;
@@ -235,6 +236,17 @@ async fn complete_acceptance(
         json!({ "inviteId": invite.id, "memberId": member_id }),
     )
     .await?;
+    let accepted = stored_invite(&mut tx, invite.tenant_id, invite.id, now).await?;
+    events::emit(&mut tx, EventType::InviteAccepted, Some(&actor), Subject::Invite(accepted)).await?;
+    let member = db::members::find_in_tenant(&mut tx, invite.tenant_id, member_id).await?;
+    events::emit_via(
+        &mut tx,
+        EventType::MemberJoined,
+        Some(&actor),
+        Subject::Member(member),
+        Some("invite"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Accepted {
         account_id: account.id,
@@ -273,6 +285,21 @@ pub async fn decline(state: &AppState, token: &str, account: &AccountRow) -> Res
         json!({ "inviteId": id }),
     )
     .await?;
+    let declined = stored_invite(&mut tx, tenant_id, id, now_ms()).await?;
+    events::emit(&mut tx, EventType::InviteDeclined, Some(&actor), Subject::Invite(declined)).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// An invitation as it is stored now, for an event.
+async fn stored_invite(
+    conn: &mut sqlx::AnyConnection,
+    tenant_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<crate::dto::InviteInfo, AppError> {
+    db::invites::find_in_tenant(conn, tenant_id, id)
+        .await?
+        .map(|row| row.info(now))
+        .ok_or(AppError::Internal)
 }

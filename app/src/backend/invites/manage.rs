@@ -10,6 +10,7 @@ use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::permissions::Actor;
 use crate::backend::rate_limit::Bucket;
 use crate::backend::state::AppState;
+use crate::backend::events::{self, EventType, Subject};
 use crate::backend::{crypto, mail};
 use crate::domain::{Email, PersonName};
 use crate::dto::InviteInfo;
@@ -106,6 +107,8 @@ pub async fn create_invite(
     {
         Some(p) if p.expired_at <= now => {
             db::invites::set_status(&mut tx, p.id, "expired", now).await?;
+            let expired = find_in_tenant(&mut tx, actor.tenant_id, p.id).await?;
+            super::record_expiry(&mut tx, expired).await?;
             None
         }
         Some(p) => {
@@ -137,7 +140,7 @@ pub async fn create_invite(
         invited_by: actor.account.id,
         send_email: new.send_email,
     };
-    let (invite, link, action) = match pending {
+    let (invite, link, action, event) = match pending {
         Some(id) => {
             // Merged with the stored fields: read them back. The old link
             // dies here, and with it any unsent mail that carries it.
@@ -150,7 +153,7 @@ pub async fn create_invite(
                 queue_invite_mail(&mut tx, actor, id, &details, &link).await?;
             }
             let invite = find_in_tenant(&mut tx, actor.tenant_id, id).await?;
-            (invite, link, "invite.refreshed")
+            (invite, link, "invite.refreshed", EventType::InviteResent)
         }
         None => {
             // Everything stored is known here: nothing to read back.
@@ -182,7 +185,7 @@ pub async fn create_invite(
                 updated_at: now,
                 send_email: new.send_email,
             };
-            (invite, link, "invite.created")
+            (invite, link, "invite.created", EventType::InviteCreated)
         }
     };
     actor
@@ -193,6 +196,7 @@ pub async fn create_invite(
             json!({ "inviteId": invite.id, "roles": roles.0 }),
         )
         .await?;
+    events::emit(&mut tx, event, Some(&actor.audit()), Subject::Invite(invite.clone())).await?;
     tx.commit().await?;
     Ok(IssuedInvite { invite, link })
 }
@@ -249,6 +253,7 @@ pub async fn reissue_invite(
         .log(&mut tx, action, &invite.email, json!({ "inviteId": id }))
         .await?;
     let invite = find_in_tenant(&mut tx, actor.tenant_id, id).await?;
+    events::emit(&mut tx, EventType::InviteResent, Some(&actor.audit()), Subject::Invite(invite.clone())).await?;
     tx.commit().await?;
     Ok(IssuedInvite { invite, link })
 }
@@ -273,6 +278,7 @@ pub async fn revoke_invite(
         )
         .await?;
     let invite = find_in_tenant(&mut tx, actor.tenant_id, id).await?;
+    events::emit(&mut tx, EventType::InviteRevoked, Some(&actor.audit()), Subject::Invite(invite.clone())).await?;
     tx.commit().await?;
     Ok(invite)
 }

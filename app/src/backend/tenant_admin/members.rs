@@ -5,6 +5,7 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use crate::backend::db::{self, RoleNames, now_ms};
+use crate::backend::events::{self, EventType, Subject};
 use crate::backend::permissions::Actor;
 use crate::backend::state::AppState;
 use crate::domain::{Role, RoleScope};
@@ -176,6 +177,9 @@ pub async fn update_member(
             .await?;
     }
     let updated = db::members::find_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
+    if updated != member {
+        events::emit(&mut tx, EventType::MemberUpdated, Some(&actor.audit()), Subject::Member(updated.clone())).await?;
+    }
     tx.commit().await?;
     Ok(updated)
 }
@@ -211,6 +215,8 @@ pub async fn remove_member(
             json!({ "memberId": member_id }),
         )
         .await?;
+    let removed = db::members::find_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
+    events::emit(&mut tx, EventType::MemberRemoved, Some(&actor.audit()), Subject::Member(removed)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -230,6 +236,8 @@ pub async fn leave_tenant(state: &AppState, actor: &Actor) -> Result<(), AppErro
             json!({ "memberId": actor.member_id }),
         )
         .await?;
+    let left = db::members::find_in_tenant(&mut tx, actor.tenant_id, actor.member_id).await?;
+    events::emit(&mut tx, EventType::MemberRemoved, Some(&actor.audit()), Subject::Member(left)).await?;
     tx.commit().await?;
     Ok(())
 }

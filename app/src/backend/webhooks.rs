@@ -1,0 +1,396 @@
+//! Webhook endpoints (SPEC §8): tenant managers register URLs that receive
+//! the tenant's events, see each delivery and retry one. The same service
+//! serves the page `/t/{id}/webhooks` and the REST endpoints. Delivery
+//! itself is the server's webhook worker.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use base64::Engine;
+use rand::RngCore;
+use serde_json::json;
+
+use super::config::parse_origin;
+use super::db::{self, now_ms};
+use super::events::EventType;
+use super::permissions::Actor;
+use super::state::AppState;
+use crate::domain::FormParser;
+use crate::dto::{DeliveryInfo, NewWebhook, Page, WebhookInfo};
+use crate::error::AppError;
+
+/// Endpoints one tenant may register.
+pub const MAX_ENDPOINTS: i64 = 20;
+pub const DESCRIPTION_MAX_CHARS: usize = 200;
+pub const URL_MAX_CHARS: usize = 2_000;
+/// How long resolving an endpoint's host may take when it is added.
+const RESOLVE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Whether an address is one a webhook must not reach: loopback, private,
+/// link-local (cloud metadata lives at 169.254.169.254), shared (CGNAT),
+/// unspecified, broadcast, multicast, documentation — and the IPv4 ones
+/// written as IPv6.
+pub fn is_forbidden_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (b == 18 || b == 19))
+                || a >= 240
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_forbidden_ip(IpAddr::V4(v4)),
+            None => {
+                v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    || v6.is_unique_local()
+                    || v6.is_unicast_link_local()
+                    || v6.segments()[0] == 0x2001 && v6.segments()[1] == 0x0db8
+            }
+        },
+    }
+}
+
+/// Checks an endpoint URL without the network: https (or http on
+/// Portico's or an allowed origin), no credentials in it, and, unless
+/// private addresses are allowed, no loopback/private host written out.
+/// Returns the URL as it will be called.
+pub fn check_url(state: &AppState, raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    if raw.chars().count() > URL_MAX_CHARS {
+        return Err(format!("Keep the URL under {URL_MAX_CHARS} characters."));
+    }
+    let url = url::Url::parse(raw).map_err(|_| "Enter a full URL such as https://example.com/hooks.".to_owned())?;
+    let allowed_http = || {
+        parse_origin(raw).is_some_and(|origin| {
+            std::iter::once(&state.config.base_url)
+                .chain(&state.config.allowed_origins)
+                .any(|o| *o == origin)
+        })
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if allowed_http() => {}
+        "http" => {
+            return Err(
+                "Use an https:// URL (http:// only on an origin listed in PORTICO_ALLOWED_ORIGINS)."
+                    .into(),
+            );
+        }
+        _ => return Err("Use an https:// URL.".into()),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("Leave credentials out of the URL; verify the signature instead.".into());
+    }
+    let host = match url.host() {
+        Some(h) => h,
+        None => return Err("The URL needs a host.".into()),
+    };
+    if !state.config.webhook_allow_private {
+        let private = match host {
+            url::Host::Ipv4(ip) => is_forbidden_ip(IpAddr::V4(ip)),
+            url::Host::Ipv6(ip) => is_forbidden_ip(IpAddr::V6(ip)),
+            url::Host::Domain(name) => {
+                let name = name.trim_end_matches('.');
+                name == "localhost" || name.ends_with(".localhost")
+            }
+        };
+        if private {
+            return Err(PRIVATE_ADDRESS.into());
+        }
+    }
+    Ok(url.to_string())
+}
+
+const PRIVATE_ADDRESS: &str = "This URL points at a loopback, private or link-local address, which webhooks may not reach.";
+
+/// Resolves the URL's host and refuses it when any address it has is one a
+/// webhook may not reach. A name that does not resolve (yet) is accepted:
+/// every delivery checks again before it connects.
+async fn check_resolves_publicly(state: &AppState, url: &str) -> Result<(), String> {
+    if state.config.webhook_allow_private {
+        return Ok(());
+    }
+    let Ok(parsed) = url::Url::parse(url) else {
+        return Ok(());
+    };
+    let Some(url::Host::Domain(host)) = parsed.host() else {
+        return Ok(());
+    };
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let lookup = tokio::net::lookup_host((host.to_owned(), port));
+    match tokio::time::timeout(RESOLVE_TIMEOUT, lookup).await {
+        Ok(Ok(addrs)) => {
+            let addrs: Vec<_> = addrs.collect();
+            if addrs.iter().any(|a| is_forbidden_ip(a.ip())) {
+                Err(PRIVATE_ADDRESS.into())
+            } else {
+                Ok(())
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks an event filter: known types, each once, in the order of
+/// [`EventType::ALL`]. Empty: every event.
+pub fn parse_events(names: &[String]) -> Result<Vec<String>, String> {
+    if let Some(bad) = names.iter().find(|n| EventType::parse(n).is_none()) {
+        let known: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
+        return Err(format!(
+            "Unknown event type {bad:?}. Known types: {}.",
+            known.join(", ")
+        ));
+    }
+    Ok(EventType::ALL
+        .iter()
+        .map(|t| t.as_str())
+        .filter(|t| names.iter().any(|n| n == t))
+        .map(str::to_owned)
+        .collect())
+}
+
+pub fn check_description(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.chars().count() > DESCRIPTION_MAX_CHARS {
+        Err(format!(
+            "Keep the description under {DESCRIPTION_MAX_CHARS} characters."
+        ))
+    } else if text.chars().any(char::is_control) {
+        Err("The description cannot hold control characters.".into())
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+/// A signing secret: `whsec_` and 24 random bytes in base64 (the part the
+/// Standard Webhooks signature is keyed with).
+fn new_secret() -> String {
+    let mut bytes = [0u8; 24];
+    rand::rng().fill_bytes(&mut bytes);
+    format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
+}
+
+/// What a manager asks for when adding an endpoint (unchecked).
+#[derive(Debug, Clone, Default)]
+pub struct EndpointRequest {
+    pub url: Option<String>,
+    pub events: Option<Vec<String>>,
+    pub description: Option<String>,
+    /// Only when changing one.
+    pub enabled: Option<bool>,
+}
+
+/// The fields of a request, each checked; every problem is reported at once.
+async fn check_request(
+    state: &AppState,
+    request: &EndpointRequest,
+) -> Result<(Option<String>, Option<Vec<String>>, Option<String>), AppError> {
+    let mut form = FormParser::default();
+    let url = match &request.url {
+        Some(u) => form.field("url", check_url(state, u)).map(Some),
+        None => Some(None),
+    };
+    let events = match &request.events {
+        Some(e) => form.field("events", parse_events(e)).map(Some),
+        None => Some(None),
+    };
+    let description = match &request.description {
+        Some(d) => form.field("description", check_description(d)).map(Some),
+        None => Some(None),
+    };
+    let checked = form.finish(|| Some((url?, events?, description?)))?;
+    if let Some(url) = &checked.0 {
+        check_resolves_publicly(state, url)
+            .await
+            .map_err(|e| AppError::field("url", e))?;
+    }
+    Ok(checked)
+}
+
+/// Adds an endpoint; the answer carries its secret, shown this once.
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id))]
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    request: &EndpointRequest,
+) -> Result<NewWebhook, AppError> {
+    actor.ensure_tenant_manager()?;
+    let (url, events, description) = check_request(state, request).await?;
+    let url = url.ok_or_else(|| AppError::field("url", "This field is required."))?;
+    let events = db::webhooks::events_column(&events.unwrap_or_default());
+    let description = description.unwrap_or_default();
+    let secret = new_secret();
+    let mut tx = state.db.begin().await?;
+    // One endpoint added at a time per tenant, so the cap holds.
+    db::tenants::lock(&mut tx, actor.tenant_id).await?;
+    if db::webhooks::count_in_tenant(&mut tx, actor.tenant_id).await? >= MAX_ENDPOINTS {
+        return Err(AppError::Conflict(format!(
+            "A tenant can have at most {MAX_ENDPOINTS} webhook endpoints. Delete one first."
+        )));
+    }
+    let new = db::webhooks::NewEndpoint {
+        tenant_id: actor.tenant_id,
+        url: &url,
+        description: &description,
+        events: &events,
+        secret: &secret,
+        created_by: actor.account.id,
+    };
+    let row = db::webhooks::insert(&mut tx, new, now_ms()).await?;
+    actor
+        .log(&mut tx, "webhook.created", &url, json!({ "webhookId": row.id }))
+        .await?;
+    tx.commit().await?;
+    Ok(NewWebhook {
+        endpoint: row.into(),
+        secret,
+    })
+}
+
+pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<WebhookInfo>, AppError> {
+    actor.ensure_tenant_manager()?;
+    let mut conn = state.db.read().await?;
+    let rows = db::webhooks::list(&mut conn, actor.tenant_id).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+async fn find(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<db::webhooks::EndpointRow, AppError> {
+    actor.ensure_tenant_manager()?;
+    db::webhooks::find_in_tenant(conn, actor.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<WebhookInfo, AppError> {
+    let mut conn = state.db.read().await?;
+    Ok(find(&mut conn, actor, id).await?.into())
+}
+
+/// Changes an endpoint's URL, filter, description or state. Enabling one
+/// starts afresh (its failure record is cleared); its waiting deliveries go
+/// out then.
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id, webhook_id = id))]
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    request: &EndpointRequest,
+) -> Result<WebhookInfo, AppError> {
+    actor.ensure_tenant_manager()?;
+    let (url, events, description) = check_request(state, request).await?;
+    let mut tx = state.db.begin().await?;
+    let mut row = find(&mut tx, actor, id).await?;
+    let now = now_ms();
+    if let Some(url) = url {
+        row.url = url;
+    }
+    if let Some(events) = events {
+        row.events = db::webhooks::events_column(&events);
+    }
+    if let Some(description) = description {
+        row.description = description;
+    }
+    let action = match request.enabled {
+        Some(true) if row.disabled_at.is_some() => {
+            row.disabled_at = None;
+            row.disabled_reason = None;
+            row.failing_since = None;
+            "webhook.enabled"
+        }
+        Some(false) if row.disabled_at.is_none() => {
+            row.disabled_at = Some(now);
+            row.disabled_reason = Some("manual".into());
+            "webhook.disabled"
+        }
+        _ => "webhook.updated",
+    };
+    let row = db::webhooks::update(&mut tx, &row, now).await?;
+    actor
+        .log(&mut tx, action, &row.url, json!({ "webhookId": id }))
+        .await?;
+    tx.commit().await?;
+    Ok(row.into())
+}
+
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id, webhook_id = id))]
+pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let row = find(&mut tx, actor, id).await?;
+    db::webhooks::delete(&mut tx, id).await?;
+    actor
+        .log(&mut tx, "webhook.deleted", &row.url, json!({ "webhookId": id }))
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An endpoint's deliveries, newest first.
+pub async fn deliveries(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    (page, per_page): (i64, i64),
+) -> Result<Page<DeliveryInfo>, AppError> {
+    let mut conn = state.db.read().await?;
+    find(&mut conn, actor, id).await?;
+    let (rows, total) =
+        db::webhooks::list_deliveries(&mut conn, id, per_page, (page - 1) * per_page).await?;
+    Ok(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        page,
+        per_page,
+        total,
+    })
+}
+
+/// Sends a delivery again now (a failed one gets a fresh round of attempts,
+/// with the same `webhook-id`).
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id, webhook_id = id, delivery_id))]
+pub async fn retry(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    delivery_id: i64,
+) -> Result<DeliveryInfo, AppError> {
+    let mut tx = state.db.begin().await?;
+    let endpoint = find(&mut tx, actor, id).await?;
+    if endpoint.disabled_at.is_some() {
+        return Err(AppError::Conflict(
+            "This endpoint is disabled. Enable it first; its waiting deliveries then go out.".into(),
+        ));
+    }
+    let Some(row) = db::webhooks::retry(&mut tx, id, delivery_id, now_ms()).await? else {
+        return Err(if db::webhooks::delivery_exists(&mut tx, id, delivery_id).await? {
+            AppError::Conflict("This delivery is being attempted right now.".into())
+        } else {
+            AppError::NotFound
+        });
+    };
+    actor
+        .log(
+            &mut tx,
+            "webhook.retried",
+            &endpoint.url,
+            json!({ "webhookId": id, "deliveryId": delivery_id }),
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(row.into())
+}
