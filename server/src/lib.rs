@@ -11,5 +11,6 @@ pub mod redact;
 pub mod rest;
 pub mod rpc_status;
 pub mod startup;
+pub mod webhook_worker;
 
 pub use startup::{Application, StartError, run};

@@ -11,6 +11,7 @@ pub mod me;
 pub mod members;
 pub mod registration;
 pub mod schema;
+pub mod webhooks;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -23,12 +24,13 @@ use app::backend::AppState;
 #[openapi(
     info(title = "Portico API", description = "Tenant onboarding: accounts, tenants, invitations, members."),
     modifiers(&BearerAuth),
-    components(schemas(app::ErrorBody, schema::Role, schema::InviteStatus, schema::InviteFilter, schema::MemberStatus)),
+    components(schemas(app::ErrorBody, schema::Role, schema::InviteStatus, schema::InviteFilter, schema::MemberStatus, schema::EventTypeName, schema::DeliveryStatus, webhooks::WebhookEventDto)),
     tags(
         (name = "auth", description = "Accounts and access tokens"),
         (name = "registration", description = "Tenants and invitations, Extractor style"),
         (name = "invitations", description = "Invitations: list, resend, revoke, preview, accept"),
         (name = "members", description = "Members of a tenant and its audit log"),
+        (name = "webhooks", description = "Webhook endpoints, their deliveries, and the events they receive (see `webhooks`)"),
         (name = "compatibility", description = "Drop-in endpoints of other invitation APIs"),
     )
 )]
@@ -208,6 +210,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(members::list_members))
         .routes(routes!(members::update_member, members::remove_member))
         .routes(routes!(members::list_audit))
+        .routes(routes!(webhooks::create_webhook, webhooks::list_webhooks))
+        .routes(routes!(webhooks::update_webhook, webhooks::delete_webhook))
+        .routes(routes!(webhooks::list_deliveries))
+        .routes(routes!(webhooks::retry_delivery))
         .routes(routes!(compat::royalti_invite))
         .routes(routes!(compat::doit_invite))
 }
@@ -222,9 +228,14 @@ pub fn served_openapi(
     let mut origins = vec![config.base_url.clone()];
     origins.extend(config.allowed_origins.iter().cloned());
     let placeholder = format!("\"{}\"", schema::ANY_HTTP_URL);
+    let webhook_placeholder = format!("\"{}\"", schema::ANY_WEBHOOK_URL);
+    let webhook_origins = app::backend::webhooks::http_origins(config);
     let patched = serde_json::to_string(&schema::origin_pattern(&origins)).and_then(|pattern| {
+        let webhook_pattern =
+            serde_json::to_string(&schema::webhook_url_pattern(&webhook_origins))?;
         let text = serde_json::to_string(&doc)?
             .replace(&placeholder, &pattern)
+            .replace(&webhook_placeholder, &webhook_pattern)
             .replace(schema::EXAMPLE_URL, &format!("{}/invite", config.base_url));
         serde_json::from_str(&text)
     });
@@ -237,6 +248,7 @@ pub fn served_openapi(
 pub fn router_and_document() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = router().split_for_parts();
     add_links(&mut doc);
+    webhooks::document_events(&mut doc);
     (router, doc)
 }
 

@@ -24,6 +24,7 @@ use app::{App, AppError, shell};
 
 use crate::csrf::{self, AllowedOrigins};
 use crate::mail_worker::{MailWorker, TransportError};
+use crate::webhook_worker::WebhookWorker;
 use crate::metrics::{self, HttpMetrics};
 use crate::{ops, rest, rpc_status};
 
@@ -39,6 +40,8 @@ pub enum StartError {
     Db(#[from] DbError),
     #[error(transparent)]
     Mail(#[from] TransportError),
+    #[error("cannot set up the webhook client: {0}")]
+    Webhooks(#[from] reqwest::Error),
     #[error("cannot read or store the secret: {0}")]
     Secret(app::AppError),
     #[error("cannot listen on {addr}: {source}")]
@@ -55,6 +58,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     mail_worker: MailWorker,
+    webhook_worker: WebhookWorker,
     pub state: AppState,
 }
 
@@ -82,11 +86,13 @@ impl Application {
         };
         let mail_worker =
             MailWorker::new(state.db.clone(), &state.config.mail, &state.config.base_url)?;
+        let webhook_worker = WebhookWorker::new(state.clone())?;
         let router = router(state.clone());
         Ok(Application {
             listener,
             router,
             mail_worker,
+            webhook_worker,
             state,
         })
     }
@@ -107,6 +113,7 @@ impl Application {
     ) -> Result<(), StartError> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let mail = tokio::spawn(self.mail_worker.run(stop_rx.clone()));
+        let webhooks = tokio::spawn(self.webhook_worker.run(stop_rx.clone()));
         let sweeper = tokio::spawn(housekeeping(self.state.clone(), stop_rx));
         let served = axum::serve(
             self.listener,
@@ -118,6 +125,7 @@ impl Application {
         .map_err(StartError::Serve);
         let _ = stop_tx.send(true);
         let _ = mail.await;
+        let _ = webhooks.await;
         let _ = sweeper.await;
         served
     }

@@ -79,7 +79,7 @@ pub fn check_url(state: &AppState, url: &str) -> Result<(), String> {
 
 /// A path, query and fragment of RFC 3986 characters: `%` only before two
 /// hex digits, `#` only once (the fragment).
-fn is_uri_tail(rest: &str) -> bool {
+pub(crate) fn is_uri_tail(rest: &str) -> bool {
     let (before, fragment) = rest.split_once('#').unwrap_or((rest, ""));
     let ok = |part: &str| {
         let bytes = part.as_bytes();

@@ -149,6 +149,30 @@ pub fn password_reset_mail(to: &str, first_name: &str, link: &str) -> OutgoingMa
     )
 }
 
+/// To a tenant manager: an endpoint that failed for three days was disabled.
+pub fn webhook_disabled_mail(
+    to: &str,
+    first_name: &str,
+    tenant: &str,
+    url: &str,
+    link: &str,
+) -> OutgoingMail {
+    let first = format!(
+        "Portico could not deliver the events of {tenant} to {url} for three days, so it disabled that webhook endpoint."
+    );
+    action_mail(
+        to,
+        &format!("A webhook endpoint of {tenant} was disabled"),
+        first_name,
+        &[
+            &first,
+            "Events from now on are not queued for it. Fix the receiver, then enable the endpoint on the webhooks page; deliveries already waiting go out then, and you can retry failed ones from its delivery log.",
+        ],
+        "Open the webhooks page",
+        link,
+    )
+}
+
 /// What the invitation mail says.
 pub struct InviteMail<'a> {
     /// The one reminder before the invitation expires (SPEC §5).

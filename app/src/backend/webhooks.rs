@@ -10,7 +10,6 @@ use base64::Engine;
 use rand::RngCore;
 use serde_json::json;
 
-use super::config::parse_origin;
 use super::db::{self, now_ms};
 use super::events::EventType;
 use super::permissions::Actor;
@@ -60,56 +59,108 @@ pub fn is_forbidden_ip(ip: IpAddr) -> bool {
     }
 }
 
-/// Checks an endpoint URL without the network: https (or http on
-/// Portico's or an allowed origin), no credentials in it, and, unless
-/// private addresses are allowed, no loopback/private host written out.
-/// Returns the URL as it will be called.
+/// The origins an endpoint may use over plain http: Portico's own and the
+/// allowed ones, minus, unless private addresses are allowed, those on a
+/// loopback or private address (the API document lists the same).
+pub fn http_origins(config: &super::config::Config) -> Vec<String> {
+    std::iter::once(&config.base_url)
+        .chain(&config.allowed_origins)
+        .filter(|o| config.webhook_allow_private || !origin_is_private(o))
+        .cloned()
+        .collect()
+}
+
+fn origin_is_private(origin: &str) -> bool {
+    match url::Url::parse(origin).ok().and_then(|u| u.host().map(|h| h.to_owned())) {
+        Some(url::Host::Ipv4(ip)) => is_forbidden_ip(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => is_forbidden_ip(IpAddr::V6(ip)),
+        Some(url::Host::Domain(name)) => is_local_name(&name),
+        None => true,
+    }
+}
+
+fn is_local_name(name: &str) -> bool {
+    name == "localhost" || name.ends_with(".localhost")
+}
+
+/// A DNS name as endpoint URLs write it: two or more labels of lower-case
+/// letters, digits and inner hyphens (up to 63 each), the last one letters
+/// only, and not `localhost`. (The API document's pattern says the same.)
+fn is_public_dns_name(host: &str) -> bool {
+    let labels: Vec<&str> = host.split('.').collect();
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.len())
+            && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    let Some(tld) = labels.last() else {
+        return false;
+    };
+    labels.len() >= 2
+        && labels.iter().all(|l| label_ok(l))
+        && (2..=63).contains(&tld.len())
+        && tld.bytes().all(|b| b.is_ascii_lowercase())
+        && !is_local_name(host)
+}
+
+/// Checks an endpoint URL without the network (SPEC §8): `https://` and a
+/// public DNS name, an optional port (1–9999), then a path, query and
+/// fragment of URL characters; or any URL on an origin of
+/// [`http_origins`]. Credentials, IP addresses and `localhost` are refused
+/// on the https form.
 pub fn check_url(state: &AppState, raw: &str) -> Result<String, String> {
-    let raw = raw.trim();
     if raw.chars().count() > URL_MAX_CHARS {
         return Err(format!("Keep the URL under {URL_MAX_CHARS} characters."));
     }
-    let url = url::Url::parse(raw).map_err(|_| "Enter a full URL such as https://example.com/hooks.".to_owned())?;
-    let allowed_http = || {
-        parse_origin(raw).is_some_and(|origin| {
-            std::iter::once(&state.config.base_url)
-                .chain(&state.config.allowed_origins)
-                .any(|o| *o == origin)
-        })
-    };
-    match url.scheme() {
-        "https" => {}
-        "http" if allowed_http() => {}
-        "http" => {
-            return Err(
-                "Use an https:// URL (http:// only on an origin listed in PORTICO_ALLOWED_ORIGINS)."
-                    .into(),
-            );
-        }
-        _ => return Err("Use an https:// URL.".into()),
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err("Leave credentials out of the URL; verify the signature instead.".into());
-    }
-    let host = match url.host() {
-        Some(h) => h,
-        None => return Err("The URL needs a host.".into()),
-    };
-    if !state.config.webhook_allow_private {
-        let private = match host {
-            url::Host::Ipv4(ip) => is_forbidden_ip(IpAddr::V4(ip)),
-            url::Host::Ipv6(ip) => is_forbidden_ip(IpAddr::V6(ip)),
-            url::Host::Domain(name) => {
-                let name = name.trim_end_matches('.');
-                name == "localhost" || name.ends_with(".localhost")
+    let on_http_origin = http_origins(&state.config).iter().find_map(|o| {
+        raw.strip_prefix(o.as_str())
+            .filter(|r| r.is_empty() || r.starts_with(['/', '?', '#']))
+    });
+    let tail = match on_http_origin {
+        Some(tail) => tail,
+        None => {
+            let Some(rest) = raw.strip_prefix("https://") else {
+                return Err(if raw.starts_with("http://") {
+                    "Use an https:// URL (http:// only on an origin listed in PORTICO_ALLOWED_ORIGINS)."
+                        .into()
+                } else {
+                    "Enter a full https:// URL such as https://example.com/hooks.".into()
+                });
+            };
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (authority, tail) = rest.split_at(end);
+            let (host, port) = match authority.split_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority, None),
+            };
+            if authority.contains('@') {
+                return Err("Leave credentials out of the URL; verify the signature instead.".into());
             }
-        };
-        if private {
-            return Err(PRIVATE_ADDRESS.into());
+            if !is_public_dns_name(host) {
+                return Err(if host.parse::<IpAddr>().is_ok() || host.starts_with('[') || is_local_name(host) {
+                    PRIVATE_OR_ADDRESS.into()
+                } else {
+                    "Write the host as a lower-case domain name such as hooks.example.com.".into()
+                });
+            }
+            if let Some(p) = port
+                && !(p.len() <= 4 && !p.starts_with('0') && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            {
+                return Err("Use a port from 1 to 9999, or none.".into());
+            }
+            tail
         }
+    };
+    if !super::invites::is_uri_tail(tail) {
+        return Err("Percent-encode spaces and other characters URLs may not hold.".into());
     }
-    Ok(url.to_string())
+    url::Url::parse(raw)
+        .map(|_| raw.to_owned())
+        .map_err(|_| "Enter a full https:// URL such as https://example.com/hooks.".into())
 }
+
+const PRIVATE_OR_ADDRESS: &str = "Use a domain name: webhooks go to https:// hosts by name (an address is allowed only on an origin listed in PORTICO_ALLOWED_ORIGINS).";
 
 const PRIVATE_ADDRESS: &str = "This URL points at a loopback, private or link-local address, which webhooks may not reach.";
 
@@ -393,4 +444,48 @@ pub async fn retry(
         .await?;
     tx.commit().await?;
     Ok(row.into())
+}
+
+/// How long an endpoint may fail before it is disabled (SPEC §8).
+pub const DISABLE_AFTER_MS: i64 = 3 * 24 * 3_600_000;
+
+/// Disables an endpoint whose deliveries have all failed for
+/// [`DISABLE_AFTER_MS`], records it, and mails the tenant's managers. The
+/// conditional update makes it happen once, whichever instance sees it.
+pub async fn disable_if_failing(state: &AppState, endpoint_id: i64) -> Result<bool, AppError> {
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let Some((tenant_id, url)) =
+        db::webhooks::disable_if_failing_since(&mut tx, endpoint_id, now - DISABLE_AFTER_MS, now)
+            .await?
+    else {
+        return Ok(false);
+    };
+    super::audit::record(
+        &mut tx,
+        Some(tenant_id),
+        &super::invites::system_actor(),
+        "webhook.disabled",
+        &url,
+        json!({ "webhookId": endpoint_id, "reason": "failing" }),
+    )
+    .await?;
+    let tenant = db::tenants::get(&mut tx, tenant_id)
+        .await?
+        .map(|t| t.name)
+        .unwrap_or_default();
+    let link = format!("{}/t/{tenant_id}/webhooks", state.config.base_url);
+    for (email, first_name) in db::members::active_manager_contacts(&mut tx, tenant_id).await? {
+        let mail = super::mail::webhook_disabled_mail(&email, &first_name, &tenant, &url, &link);
+        super::mail::enqueue(&mut tx, &mail).await?;
+    }
+    tx.commit().await?;
+    tracing::warn!(webhook_id = endpoint_id, tenant_id, "webhook endpoint disabled after three days of failures");
+    Ok(true)
+}
+
+/// The tenant of an endpoint, if it exists.
+pub async fn tenant_of(state: &AppState, id: i64) -> Result<Option<i64>, AppError> {
+    let mut conn = state.db.read().await?;
+    db::webhooks::tenant_of(&mut conn, id).await
 }

@@ -241,6 +241,7 @@ pub async fn revoke_invite(
 pub enum Owned {
     Invite,
     Member,
+    Webhook,
 }
 
 /// The actor in the tenant that owns the invitation or member `id`, so an
@@ -256,6 +257,7 @@ pub async fn actor_for_row(
     let owner = match what {
         Owned::Invite => invites::tenant_of(state, id).await?,
         Owned::Member => tenant_admin::tenant_of_member(state, id).await?,
+        Owned::Webhook => app::backend::webhooks::tenant_of(state, id).await?,
     };
     let owner = owner.ok_or(AppError::NotFound)?;
     if tenant_id.is_some_and(|t| t != owner) {

@@ -261,7 +261,7 @@ const MAX_FILTER_CHARS: usize = 200;
 /// Paging and text filters as the document states them: a page or size out
 /// of range, or an overlong filter, is a 400 naming it (the pages clamp
 /// instead; an API client is told).
-fn check_list_query(
+pub(super) fn check_list_query(
     page: Option<i64>,
     per_page: Option<i64>,
     filters: &[(&str, Option<&str>)],

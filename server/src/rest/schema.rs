@@ -55,6 +55,106 @@ pub enum InviteStatus {
     Expired,
 }
 
+/// An event type of SPEC §8, the component `EventTypeName`: values from
+/// `app::backend::events::EventType::ALL`.
+pub struct EventTypeName;
+
+impl utoipa::PartialSchema for EventTypeName {
+    fn schema() -> RefOr<Schema> {
+        use app::backend::events::EventType;
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(EventType::ALL.map(EventType::as_str)))
+            .build()
+            .into()
+    }
+}
+
+impl ToSchema for EventTypeName {}
+
+/// Where a webhook delivery stands.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryStatus {
+    Pending,
+    Delivered,
+    /// No attempts left; "retry" starts a fresh round.
+    Failed,
+}
+
+/// Event types, each once (empty: all of them).
+pub fn event_type_list() -> RefOr<Schema> {
+    ArrayBuilder::new()
+        .items(Ref::from_schema_name("EventTypeName"))
+        .unique_items(true)
+        .build()
+        .into()
+}
+
+pub fn event_type_list_or_null() -> RefOr<Schema> {
+    or_null(event_type_list())
+}
+
+/// Why an endpoint is disabled, or null.
+pub fn disabled_reason() -> RefOr<Schema> {
+    or_null(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(["manual", "failing"]))
+            .build()
+            .into(),
+    )
+}
+
+/// An endpoint's description: up to 200 characters, no control characters.
+pub fn description_or_null() -> RefOr<Schema> {
+    or_null(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(app::backend::webhooks::DESCRIPTION_MAX_CHARS))
+            .pattern(Some(r"^[^\u0000-\u001f\u007f-\u009f]*$"))
+            .build()
+            .into(),
+    )
+}
+
+/// The placeholder pattern of webhook URLs in the built document; the
+/// served document states the instance's rule ([`webhook_url_pattern`]).
+pub const ANY_WEBHOOK_URL: &str = "^https://[!-~]+$";
+
+/// A webhook endpoint URL (`webhooks::check_url`).
+pub fn webhook_url() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::Custom("uri".into())))
+        .min_length(Some(1))
+        .max_length(Some(app::backend::webhooks::URL_MAX_CHARS))
+        .pattern(Some(ANY_WEBHOOK_URL))
+        .examples([serde_json::json!("https://hooks.example.com/portico")])
+        .build()
+        .into()
+}
+
+pub fn webhook_url_or_null() -> RefOr<Schema> {
+    or_null(webhook_url())
+}
+
+/// `pattern` matching exactly the webhook URLs `webhooks::check_url`
+/// accepts: `https://` and a lower-case domain name (letters-only last
+/// label), an optional port 1–9999, or one of `http_origins` as written;
+/// then a path, query and fragment of RFC 3986 characters.
+pub fn webhook_url_pattern(http_origins: &[String]) -> String {
+    const LABEL: &str = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+    let https = format!("https://(?:{LABEL}\\.)+[a-z]{{2,63}}(?::[1-9][0-9]{{0,3}})?");
+    let alternatives: Vec<String> = std::iter::once(https)
+        .chain(http_origins.iter().map(|o| regex_escape(o)))
+        .collect();
+    format!("^(?:{}){TAIL}$", alternatives.join("|"))
+}
+
+/// A path and query, then a fragment, of RFC 3986 characters.
+const TAIL: &str = "(?:[/?](?:[A-Za-z0-9._~:/?@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*)?(?:#(?:[A-Za-z0-9._~:/?@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*)?";
+
 /// A member's status.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "UPPERCASE")]
@@ -172,11 +272,7 @@ pub fn url() -> RefOr<Schema> {
 /// of RFC 3986 characters.
 pub fn origin_pattern(origins: &[String]) -> String {
     let alternatives: Vec<String> = origins.iter().map(|o| regex_escape(o)).collect();
-    const CHAR: &str = "(?:[A-Za-z0-9._~:/?@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})";
-    format!(
-        "^(?:{})(?:[/?]{CHAR}*)?(?:#{CHAR}*)?$",
-        alternatives.join("|")
-    )
+    format!("^(?:{}){TAIL}$", alternatives.join("|"))
 }
 
 fn regex_escape(s: &str) -> String {

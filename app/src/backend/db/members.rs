@@ -148,6 +148,20 @@ pub async fn active_manager_ids(
         .await?)
 }
 
+/// Email and first name of the tenant's active managers (for mail to them).
+pub async fn active_manager_contacts(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+) -> Result<Vec<(String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT a.email, a.first_name FROM members m JOIN accounts a ON a.id = m.account_id \
+         WHERE m.tenant_id = $1 AND m.status = 'ACTIVE' AND m.roles LIKE '%\"extractor-manager\"%'",
+    )
+    .bind(tenant_id)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// An account's membership of a tenant, for permission checks.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Membership {
