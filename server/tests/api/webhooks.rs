@@ -1,0 +1,371 @@
+//! Events and webhooks (SPEC §8): a real receiver gets every event type once,
+//! signed so that an independent Standard Webhooks implementation (the
+//! `standardwebhooks` crate, used only here) verifies it; an outage and a
+//! restart lose nothing; two instances attempt each delivery once; private
+//! addresses are refused; an endpoint failing for three days is disabled.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{Person, TestApp, spawn_app_on, spawn_app_with};
+use crate::hook_receiver::{HookReceiver, Received};
+
+/// Settings for an app whose webhooks may go to a receiver on `origin`.
+fn receiver_settings(origin: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("PORTICO_WEBHOOK_ALLOW_PRIVATE", "true".into()),
+        ("PORTICO_ALLOWED_ORIGINS", origin.to_owned()),
+        ("PORTICO_RATE_LIMITS", "off".into()),
+    ]
+}
+
+async fn spawn_for(origin: &str) -> TestApp {
+    let settings = receiver_settings(origin);
+    let vars: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    spawn_app_with(&vars).await
+}
+
+/// Registers an endpoint over REST; returns its id and secret.
+async fn add_endpoint(app: &TestApp, manager: &Person, tenant: i64, body: Value) -> (i64, String) {
+    let (status, created) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/webhooks?tenantId={tenant}"),
+            Some(&manager.jwt),
+            Some(body),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    (created["id"].as_i64().unwrap(), secret)
+}
+
+/// Verifies a request with the `standardwebhooks` crate.
+fn verify(secret: &str, request: &Received) {
+    let hook = standardwebhooks::Webhook::new(secret).expect("secret");
+    hook.verify(&request.body, &request.headers)
+        .unwrap_or_else(|e| panic!("signature rejected: {e:?}"));
+}
+
+async fn wait_until(app: &TestApp, sql: &str, want: i64) {
+    for _ in 0..300 {
+        if app.count(sql).await == want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{sql} never reached {want} (is {})", app.count(sql).await);
+}
+
+async fn invite(app: &TestApp, manager: &Person, tenant: i64, email: &str) -> i64 {
+    let (status, body) = app.invite_as_user(manager, tenant, email).await;
+    assert_eq!(status, 200, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn a_real_receiver_gets_every_event_type_once_signed_and_typed() {
+    let receiver = HookReceiver::start(0).await;
+    let app = spawn_for(&receiver.origin()).await;
+    let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
+    let (_, secret) = add_endpoint(&app, &manager, tenant, json!({"url": receiver.url(), "description": "all events"})).await;
+
+    // invite.created, invite.resent
+    let bob_invite = invite(&app, &manager, tenant, "bob@example.com").await;
+    let (status, _) = app
+        .api(Method::POST, &format!("/api/v1/invites/{bob_invite}/resend"), Some(&manager.jwt), None)
+        .await;
+    assert_eq!(status, 200);
+    // invite.revoked
+    let carol_invite = invite(&app, &manager, tenant, "carol@example.com").await;
+    let (status, _) = app
+        .api(Method::POST, &format!("/api/v1/invites/{carol_invite}/revoke"), Some(&manager.jwt), None)
+        .await;
+    assert_eq!(status, 200);
+    // invite.declined
+    invite(&app, &manager, tenant, "dave@example.com").await;
+    let dave = app.account("dave@example.com").await;
+    let token = app.invite_token("dave@example.com").await;
+    let res = dave
+        .client
+        .post(app.url("/rpc/decline_invite"))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
+    // invite.accepted + member.joined
+    let bob = app.account("bob@example.com").await;
+    let token = app.invite_token("bob@example.com").await;
+    let (status, joined) = app
+        .api(Method::POST, "/api/v1/invites/accept", Some(&bob.jwt), Some(json!({"token": token})))
+        .await;
+    assert_eq!(status, 200, "{joined}");
+    let bob_member = joined["id"].as_i64().unwrap();
+    // member.updated, member.removed
+    let (status, _) = app
+        .api(Method::PATCH, &format!("/api/v1/members/{bob_member}"), Some(&manager.jwt), Some(json!({"roles": ["extractor-viewer"]})))
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = app
+        .api(Method::DELETE, &format!("/api/v1/members/{bob_member}"), Some(&manager.jwt), None)
+        .await;
+    assert_eq!(status, 204);
+    // invite.expired: the sweep records it once, however often it runs.
+    let erin_invite = invite(&app, &manager, tenant, "erin@example.com").await;
+    sqlx::query("UPDATE invites SET expired_at = 1 WHERE id = $1")
+        .bind(erin_invite)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(app::backend::invites::sweep(&app.state.db).await.unwrap(), 1);
+    assert_eq!(app::backend::invites::sweep(&app.state.db).await.unwrap(), 0);
+
+    let expected = [
+        "invite.created", "invite.resent", "invite.created", "invite.revoked", "invite.created",
+        "invite.declined", "invite.accepted", "member.joined", "member.updated", "member.removed",
+        "invite.created", "invite.expired",
+    ];
+    let received = receiver.wait_for_messages(expected.len()).await;
+    // Give a stray duplicate time to show up, then count.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let received_now = receiver.received();
+    assert_eq!(received_now.len(), expected.len(), "one request per event, no repeats");
+    let mut by_type: HashMap<String, Vec<Value>> = HashMap::new();
+    for request in &received {
+        verify(&secret, request);
+        let body = request.json();
+        by_type.entry(body["type"].as_str().unwrap().to_owned()).or_default().push(body);
+    }
+    for t in app::backend::events::EventType::ALL {
+        assert!(by_type.contains_key(t.as_str()), "no {} received", t.as_str());
+    }
+    assert_eq!(by_type["invite.created"].len(), 4);
+    assert_eq!(by_type["invite.expired"].len(), 1, "invite.expired exactly once");
+
+    let accepted = &by_type["invite.accepted"][0];
+    assert_eq!(accepted["data"]["tenantId"], tenant);
+    assert_eq!(accepted["data"]["invite"]["status"], "accepted");
+    assert_eq!(accepted["data"]["actor"]["email"], "bob@example.com");
+    let joined = &by_type["member.joined"][0];
+    assert_eq!(joined["data"]["member"]["email"], "bob@example.com");
+    assert_eq!(joined["data"]["via"], "invite");
+    assert_eq!(by_type["member.updated"][0]["data"]["member"]["roles"], json!(["extractor-viewer"]));
+    assert_eq!(by_type["member.removed"][0]["data"]["member"]["status"], "DELETED");
+    let expired = &by_type["invite.expired"][0];
+    assert_eq!(expired["data"]["invite"]["email"], "erin@example.com");
+    assert_eq!(expired["data"]["actor"], Value::Null);
+    assert!(expired["timestamp"].as_str().unwrap().ends_with('Z'));
+
+    // The delivery log says the same.
+    let endpoint = app.count("SELECT MIN(id) FROM webhook_endpoints").await;
+    let (status, log) = app
+        .api(Method::GET, &format!("/api/v1/webhooks/{endpoint}/deliveries?perPage=100"), Some(&manager.jwt), None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(log["total"], expected.len());
+    assert!(log["items"].as_array().unwrap().iter().all(|d| d["status"] == "delivered" && d["responseCode"] == 204 && d["attempts"] == 1));
+    app.stop().await;
+    receiver.stop();
+}
+
+#[tokio::test]
+async fn an_endpoint_receives_only_the_types_it_asked_for_and_a_disabled_one_nothing() {
+    let receiver = HookReceiver::start(0).await;
+    let app = spawn_for(&receiver.origin()).await;
+    let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
+    let (only_revoked, _) = add_endpoint(&app, &manager, tenant, json!({"url": receiver.url(), "events": ["invite.revoked"]})).await;
+    let (disabled, _) = add_endpoint(&app, &manager, tenant, json!({"url": format!("{}/off", receiver.origin())})).await;
+    let (status, body) = app
+        .api(Method::PATCH, &format!("/api/v1/webhooks/{disabled}"), Some(&manager.jwt), Some(json!({"enabled": false})))
+        .await;
+    assert_eq!((status, &body["disabledReason"]), (200, &json!("manual")));
+    let id = invite(&app, &manager, tenant, "bob@example.com").await;
+    app.api(Method::POST, &format!("/api/v1/invites/{id}/revoke"), Some(&manager.jwt), None).await;
+    let received = receiver.wait_for_messages(1).await;
+    assert_eq!(received[0].json()["type"], "invite.revoked");
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = {only_revoked}")).await, 1);
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = {disabled}")).await, 0);
+    // Unknown event types are named.
+    let (status, body) = app
+        .api(Method::POST, "/api/v1/webhooks", Some(&manager.jwt), Some(json!({"url": receiver.url(), "events": ["invite.exploded"]})))
+        .await;
+    assert_eq!(status, 400);
+    assert!(body.to_string().contains("invite.exploded"), "{body}");
+    app.stop().await;
+    receiver.stop();
+}
+
+#[tokio::test]
+async fn an_outage_and_a_restart_lose_no_event() {
+    // The receiver is down (nothing listens on its port) while events happen.
+    let port = HookReceiver::free_port().await;
+    let origin = format!("http://127.0.0.1:{port}");
+    let first = spawn_for(&origin).await;
+    let (manager, tenant) = first.manager("ada@example.com", "Acme").await;
+    let (_, secret) = add_endpoint(&first, &manager, tenant, json!({"url": format!("{origin}/hooks")})).await;
+    for n in 0..3 {
+        invite(&first, &manager, tenant, &format!("person{n}@example.com")).await;
+    }
+    // Every delivery failed once and waits for its retry; then Portico stops.
+    wait_until(&first, "SELECT COUNT(*) FROM webhook_deliveries WHERE attempts >= 1 AND status = 'pending' AND last_error IS NOT NULL", 3).await;
+    let database_url = first.database_url.clone();
+    first.stop().await;
+
+    // The receiver comes back, and so does Portico (a new process on the
+    // same database).
+    let receiver = HookReceiver::start(port).await;
+    let settings = receiver_settings(&origin);
+    let vars: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let second = spawn_app_on(&database_url, &vars).await;
+    let received = receiver.wait_for_messages(3).await;
+    wait_until(&second, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'", 3).await;
+
+    let stored: HashSet<String> = sqlx::query_scalar::<_, String>("SELECT message_id FROM webhook_deliveries")
+        .fetch_all(&second.state.db.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    let arrived: HashSet<String> = received.iter().map(Received::message_id).collect();
+    assert_eq!(stored, arrived, "every event arrived, under its own webhook-id");
+    for request in &received {
+        verify(&secret, request);
+    }
+    // Each was attempted at least twice: the failure, then the success.
+    assert_eq!(second.count("SELECT COUNT(*) FROM webhook_deliveries WHERE attempts >= 2").await, 3);
+    second.stop().await;
+    receiver.stop();
+}
+
+#[tokio::test]
+async fn two_instances_on_one_database_attempt_each_delivery_once() {
+    let receiver = HookReceiver::start(0).await;
+    let one = spawn_for(&receiver.origin()).await;
+    let settings = receiver_settings(&receiver.origin());
+    let vars: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let two = spawn_app_on(&one.database_url, &vars).await;
+    let (manager, tenant) = one.manager("ada@example.com", "Acme").await;
+    add_endpoint(&one, &manager, tenant, json!({"url": receiver.url()})).await;
+    const EVENTS: usize = 40;
+    for n in 0..EVENTS {
+        let app = if n % 2 == 0 { &one } else { &two };
+        invite(app, &manager, tenant, &format!("person{n}@example.com")).await;
+    }
+    receiver.wait_for_messages(EVENTS).await;
+    wait_until(&one, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'", EVENTS as i64).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let received = receiver.received();
+    assert_eq!(received.len(), EVENTS, "no delivery attempted by both instances");
+    assert_eq!(one.count("SELECT COUNT(*) FROM webhook_deliveries WHERE attempts = 1").await, EVENTS as i64);
+    one.stop().await;
+    two.stop().await;
+    receiver.stop();
+}
+
+#[tokio::test]
+async fn private_and_loopback_urls_are_refused_without_the_flag() {
+    let app = spawn_app_with(&[("PORTICO_ALLOWED_ORIGINS", "http://10.0.0.5,http://127.0.0.1:9")]).await;
+    let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
+    for url in [
+        "https://127.0.0.1/hooks",
+        "http://127.0.0.1:9/hooks",
+        "https://10.1.2.3/hooks",
+        "http://10.0.0.5/hooks",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/hooks",
+        "https://localhost/hooks",
+        "https://metadata.localhost/hooks",
+        "http://hooks.example.com/plain-http",
+        "https://user:pw@hooks.example.com/",
+    ] {
+        let (status, body) = app
+            .api(Method::POST, &format!("/api/v1/webhooks?tenantId={tenant}"), Some(&manager.jwt), Some(json!({"url": url})))
+            .await;
+        assert_eq!(status, 400, "{url} was accepted: {body}");
+        assert!(body["fields"]["url"].is_string() || body.to_string().contains("url"), "{body}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM webhook_endpoints").await, 0);
+    // A public name is fine (it does not need to resolve here).
+    add_endpoint(&app, &manager, tenant, json!({"url": "https://hooks.example.com/portico"})).await;
+
+    // An endpoint stored before the rules tightened (written straight into
+    // the database) is still never called: the worker refuses the address.
+    let receiver = HookReceiver::start(0).await;
+    sqlx::query(
+        "INSERT INTO webhook_endpoints (tenant_id, url, description, events, secret, created_at, updated_at) \
+         VALUES ($1, $2, '', '', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 1, 1)",
+    )
+    .bind(tenant)
+    .bind(receiver.url())
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    invite(&app, &manager, tenant, "bob@example.com").await;
+    wait_until(&app, "SELECT COUNT(*) FROM webhook_deliveries WHERE last_error LIKE '%refused%'", 1).await;
+    assert!(receiver.received().is_empty(), "a loopback receiver was called");
+    app.stop().await;
+    receiver.stop();
+}
+
+#[tokio::test]
+async fn a_failed_delivery_is_retried_on_request_and_three_failing_days_disable_the_endpoint() {
+    let receiver = HookReceiver::start(0).await;
+    receiver.answer_with(500);
+    let app = spawn_for(&receiver.origin()).await;
+    let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
+    let (endpoint, _) = add_endpoint(&app, &manager, tenant, json!({"url": receiver.url()})).await;
+    invite(&app, &manager, tenant, "bob@example.com").await;
+    wait_until(&app, "SELECT COUNT(*) FROM webhook_deliveries WHERE response_code = 500 AND status = 'pending'", 1).await;
+    let (_, log) = app
+        .api(Method::GET, &format!("/api/v1/webhooks/{endpoint}/deliveries"), Some(&manager.jwt), None)
+        .await;
+    let delivery = &log["items"][0];
+    assert!(delivery["lastError"].as_str().unwrap().contains("500"), "{delivery}");
+    let delivery_id = delivery["id"].as_i64().unwrap();
+
+    // The receiver is fixed; "Retry" sends it now, with the same webhook-id.
+    receiver.answer_with(200);
+    let mut retried = false;
+    for _ in 0..100 {
+        let (status, _) = app
+            .api(Method::POST, &format!("/api/v1/webhooks/{endpoint}/deliveries/{delivery_id}/retry"), Some(&manager.jwt), None)
+            .await;
+        if status == 200 {
+            retried = true;
+            break;
+        }
+        assert_eq!(status, 409, "only 'being attempted right now' may refuse");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(retried);
+    wait_until(&app, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'", 1).await;
+    let ids: HashSet<String> = receiver.received().iter().map(Received::message_id).collect();
+    assert_eq!(ids.len(), 1, "the retry reused the webhook-id");
+
+    // Failing since four days: the next failure disables it and mails Ada.
+    receiver.answer_with(503);
+    sqlx::query("UPDATE webhook_endpoints SET failing_since = $1")
+        .bind(app::backend::now_ms() - 4 * 86_400_000)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    invite(&app, &manager, tenant, "carol@example.com").await;
+    wait_until(&app, "SELECT COUNT(*) FROM webhook_endpoints WHERE disabled_reason = 'failing'", 1).await;
+    let mail = app.smtp.mail_to("ada@example.com", "was disabled").await;
+    assert!(mail.contains(&receiver.url()), "{mail}");
+    let (_, listed) = app.api(Method::GET, "/api/v1/webhooks", Some(&manager.jwt), None).await;
+    assert_eq!(listed[0]["enabled"], false);
+    // Retrying on a disabled endpoint says what to do.
+    let (status, body) = app
+        .api(Method::POST, &format!("/api/v1/webhooks/{endpoint}/deliveries/{delivery_id}/retry"), Some(&manager.jwt), None)
+        .await;
+    assert_eq!(status, 409);
+    assert!(body.to_string().contains("Enable it first"), "{body}");
+    app.stop().await;
+    receiver.stop();
+}
