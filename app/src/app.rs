@@ -19,6 +19,7 @@ use crate::pages::password_reset_pages::{ForgotPasswordPage, ResetPasswordPage};
 use crate::pages::register_page::RegisterPage;
 use crate::pages::tenant_home_page::TenantHomePage;
 use crate::pages::verify_email_page::VerifyEmailPage;
+use crate::pages::webhooks_page::WebhooksPage;
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -97,6 +98,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("audit"))
                         view=AuditPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("webhooks"))
+                        view=WebhooksPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

@@ -6,8 +6,8 @@ pub mod api_tokens;
 pub mod audit;
 pub mod config;
 pub mod crypto;
-pub mod events;
 pub mod db;
+pub mod events;
 pub mod invites;
 pub mod mail;
 pub mod permissions;
@@ -18,9 +18,9 @@ pub mod session_store;
 pub mod settings;
 pub mod state;
 pub mod tenant_admin;
-pub mod webhooks;
 #[doc(hidden)]
 pub mod testing;
+pub mod webhooks;
 
 pub use config::{Config, ConfigError, DbKind, MailTransport};
 pub use db::{Db, DbError, now_ms};

@@ -4,11 +4,13 @@
 //! value never reaches a service. Errors are sentences for a form field.
 
 mod email;
+mod event_type;
 mod names;
 mod password;
 mod role;
 
 pub use email::Email;
+pub use event_type::EventType;
 pub use names::{PersonName, ProjectName, TenantName};
 pub use password::Password;
 pub use role::{Role, RoleScope};

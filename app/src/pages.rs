@@ -14,3 +14,4 @@ pub mod password_reset_pages;
 pub mod register_page;
 pub mod tenant_home_page;
 pub mod verify_email_page;
+pub mod webhooks_page;

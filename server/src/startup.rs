@@ -24,8 +24,8 @@ use app::{App, AppError, shell};
 
 use crate::csrf::{self, AllowedOrigins};
 use crate::mail_worker::{MailWorker, TransportError};
-use crate::webhook_worker::WebhookWorker;
 use crate::metrics::{self, HttpMetrics};
+use crate::webhook_worker::WebhookWorker;
 use crate::{ops, rest, rpc_status};
 
 /// Sessions end after this long without a request.

@@ -44,20 +44,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, then 12 h five times — 15
 /// attempts over about three days and three hours.
 const RETRY_DELAYS_MS: [i64; 14] = [
-    5_000,
-    30_000,
-    120_000,
-    600_000,
-    1_800_000,
-    3_600_000,
-    7_200_000,
-    14_400_000,
-    28_800_000,
-    43_200_000,
-    43_200_000,
-    43_200_000,
-    43_200_000,
-    43_200_000,
+    5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000,
+    43_200_000, 43_200_000, 43_200_000, 43_200_000, 43_200_000,
 ];
 /// What of a receiver's answer is kept as the error (its start).
 const ERROR_MAX_CHARS: usize = 300;
@@ -200,14 +188,17 @@ impl WebhookWorker {
             && let Some(ip) = literal_ip(&url)
             && is_forbidden_ip(ip)
         {
-            return Err((None, format!("refused: {ip} is a private or loopback address")));
+            return Err((
+                None,
+                format!("refused: {ip} is a private or loopback address"),
+            ));
         }
         let event: RecordedEvent = serde_json::from_str(&delivery.payload)
             .map_err(|e| (None, format!("stored event unreadable: {e}")))?;
         let body = crate::rest::webhooks::render_event(&delivery.event_type, event);
         let timestamp = now_ms() / 1000;
-        let signature = sign(&target.secret, &delivery.message_id, timestamp, &body)
-            .map_err(|e| (None, e))?;
+        let signature =
+            sign(&target.secret, &delivery.message_id, timestamp, &body).map_err(|e| (None, e))?;
         let response = self
             .client
             .post(url)
@@ -226,7 +217,12 @@ impl WebhookWorker {
             let reason = response.status().canonical_reason().unwrap_or("");
             let text = response.text().await.unwrap_or_default();
             let text: String = text.chars().take(ERROR_MAX_CHARS).collect();
-            Err((Some(code), format!("answered {code} {reason}: {text}").trim_end_matches([' ', ':']).to_owned()))
+            Err((
+                Some(code),
+                format!("answered {code} {reason}: {text}")
+                    .trim_end_matches([' ', ':'])
+                    .to_owned(),
+            ))
         }
     }
 }
@@ -254,7 +250,10 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &str) -> Result<String
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).map_err(|e| e.to_string())?;
     mac.update(format!("{id}.{timestamp}.").as_bytes());
     mac.update(body.as_bytes());
-    Ok(format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes())))
+    Ok(format!(
+        "v1,{}",
+        STANDARD.encode(mac.finalize().into_bytes())
+    ))
 }
 
 fn literal_ip(url: &reqwest::Url) -> Option<IpAddr> {
@@ -296,9 +295,8 @@ impl reqwest::dns::Resolve for GuardedResolver {
         let allow_private = self.allow_private;
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let allowed: Vec<SocketAddr> = found
                 .iter()
                 .copied()
@@ -308,7 +306,10 @@ impl reqwest::dns::Resolve for GuardedResolver {
                 let refused: Box<dyn std::error::Error + Send + Sync> = if found.is_empty() {
                     format!("{host} has no address").into()
                 } else {
-                    format!("refused: {host} resolves only to loopback, private or link-local addresses").into()
+                    format!(
+                        "refused: {host} resolves only to loopback, private or link-local addresses"
+                    )
+                    .into()
                 };
                 return Err(refused);
             }
@@ -345,10 +346,7 @@ mod tests {
             r#"{"test": 2432232314}"#,
         )
         .unwrap();
-        assert_eq!(
-            signature,
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
-        );
+        assert_eq!(signature, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
     }
 
     #[tokio::test]

@@ -206,8 +206,13 @@ impl Config {
 
         let webhook_allow_private = match lookup("PORTICO_WEBHOOK_ALLOW_PRIVATE") {
             None => false,
-            Some(v) => parse_bool(&v)
-                .ok_or_else(|| err("PORTICO_WEBHOOK_ALLOW_PRIVATE", &v, "expected true or false"))?,
+            Some(v) => parse_bool(&v).ok_or_else(|| {
+                err(
+                    "PORTICO_WEBHOOK_ALLOW_PRIVATE",
+                    &v,
+                    "expected true or false",
+                )
+            })?,
         };
 
         let (var, limits) = get("PORTICO_RATE_LIMITS", "");

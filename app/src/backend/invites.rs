@@ -21,8 +21,8 @@ use serde_json::json;
 use super::accounts::AccountRow;
 use super::audit::{self, AuditActor};
 use super::config::parse_origin;
-use super::events::{self, EventType, Subject};
 use super::db::{self, Db, now_ms};
+use super::events::{self, EventType, Subject};
 use super::permissions::Actor;
 use super::state::AppState;
 use super::{crypto, mail};
@@ -160,7 +160,10 @@ pub fn system_actor() -> AuditActor {
 
 /// Records that `invite` (already marked expired) expired: audit entry and
 /// `invite.expired` event.
-pub async fn record_expiry(conn: &mut sqlx::AnyConnection, invite: InviteInfo) -> Result<(), AppError> {
+pub async fn record_expiry(
+    conn: &mut sqlx::AnyConnection,
+    invite: InviteInfo,
+) -> Result<(), AppError> {
     audit::record(
         conn,
         Some(invite.tenant_id),
@@ -170,7 +173,13 @@ pub async fn record_expiry(conn: &mut sqlx::AnyConnection, invite: InviteInfo) -
         json!({ "inviteId": invite.id }),
     )
     .await?;
-    events::emit(conn, EventType::InviteExpired, None, Subject::Invite(invite)).await
+    events::emit(
+        conn,
+        EventType::InviteExpired,
+        None,
+        Subject::Invite(invite),
+    )
+    .await
 }
 
 /// The most reminders one pass sends; the next pass takes the rest.

@@ -89,6 +89,7 @@ pub mod kept {
     pub const FRESH_INVITE_LINK: &str = "kept_invite_link";
     pub const BULK_RESULTS: &str = "kept_bulk_results";
     pub const NEW_API_TOKEN: &str = "kept_api_token";
+    pub const NEW_WEBHOOK_SECRET: &str = "kept_webhook_secret";
 }
 
 /// Keeps `value` under `key` for the next render.

@@ -71,7 +71,10 @@ pub fn http_origins(config: &super::config::Config) -> Vec<String> {
 }
 
 fn origin_is_private(origin: &str) -> bool {
-    match url::Url::parse(origin).ok().and_then(|u| u.host().map(|h| h.to_owned())) {
+    match url::Url::parse(origin)
+        .ok()
+        .and_then(|u| u.host().map(|h| h.to_owned()))
+    {
         Some(url::Host::Ipv4(ip)) => is_forbidden_ip(IpAddr::V4(ip)),
         Some(url::Host::Ipv6(ip)) => is_forbidden_ip(IpAddr::V6(ip)),
         Some(url::Host::Domain(name)) => is_local_name(&name),
@@ -90,7 +93,8 @@ fn is_public_dns_name(host: &str) -> bool {
     let labels: Vec<&str> = host.split('.').collect();
     let label_ok = |l: &str| {
         (1..=63).contains(&l.len())
-            && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !l.starts_with('-')
             && !l.ends_with('-')
     };
@@ -135,17 +139,28 @@ pub fn check_url(state: &AppState, raw: &str) -> Result<String, String> {
                 None => (authority, None),
             };
             if authority.contains('@') {
-                return Err("Leave credentials out of the URL; verify the signature instead.".into());
+                return Err(
+                    "Leave credentials out of the URL; verify the signature instead.".into(),
+                );
             }
             if !is_public_dns_name(host) {
-                return Err(if host.parse::<IpAddr>().is_ok() || host.starts_with('[') || is_local_name(host) {
-                    PRIVATE_OR_ADDRESS.into()
-                } else {
-                    "Write the host as a lower-case domain name such as hooks.example.com.".into()
-                });
+                return Err(
+                    if host.parse::<IpAddr>().is_ok()
+                        || host.starts_with('[')
+                        || is_local_name(host)
+                    {
+                        PRIVATE_OR_ADDRESS.into()
+                    } else {
+                        "Write the host as a lower-case domain name such as hooks.example.com."
+                            .into()
+                    },
+                );
             }
             if let Some(p) = port
-                && !(p.len() <= 4 && !p.starts_with('0') && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                && !(p.len() <= 4
+                    && !p.starts_with('0')
+                    && !p.is_empty()
+                    && p.bytes().all(|b| b.is_ascii_digit()))
             {
                 return Err("Use a port from 1 to 9999, or none.".into());
             }
@@ -162,7 +177,8 @@ pub fn check_url(state: &AppState, raw: &str) -> Result<String, String> {
 
 const PRIVATE_OR_ADDRESS: &str = "Use a domain name: webhooks go to https:// hosts by name (an address is allowed only on an origin listed in PORTICO_ALLOWED_ORIGINS).";
 
-const PRIVATE_ADDRESS: &str = "This URL points at a loopback, private or link-local address, which webhooks may not reach.";
+const PRIVATE_ADDRESS: &str =
+    "This URL points at a loopback, private or link-local address, which webhooks may not reach.";
 
 /// Resolves the URL's host and refuses it when any address it has is one a
 /// webhook may not reach. A name that does not resolve (yet) is accepted:
@@ -302,7 +318,12 @@ pub async fn create(
     };
     let row = db::webhooks::insert(&mut tx, new, now_ms()).await?;
     actor
-        .log(&mut tx, "webhook.created", &url, json!({ "webhookId": row.id }))
+        .log(
+            &mut tx,
+            "webhook.created",
+            &url,
+            json!({ "webhookId": row.id }),
+        )
         .await?;
     tx.commit().await?;
     Ok(NewWebhook {
@@ -386,7 +407,12 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppE
     let row = find(&mut tx, actor, id).await?;
     db::webhooks::delete(&mut tx, id).await?;
     actor
-        .log(&mut tx, "webhook.deleted", &row.url, json!({ "webhookId": id }))
+        .log(
+            &mut tx,
+            "webhook.deleted",
+            &row.url,
+            json!({ "webhookId": id }),
+        )
         .await?;
     tx.commit().await?;
     Ok(())
@@ -424,15 +450,18 @@ pub async fn retry(
     let endpoint = find(&mut tx, actor, id).await?;
     if endpoint.disabled_at.is_some() {
         return Err(AppError::Conflict(
-            "This endpoint is disabled. Enable it first; its waiting deliveries then go out.".into(),
+            "This endpoint is disabled. Enable it first; its waiting deliveries then go out."
+                .into(),
         ));
     }
     let Some(row) = db::webhooks::retry(&mut tx, id, delivery_id, now_ms()).await? else {
-        return Err(if db::webhooks::delivery_exists(&mut tx, id, delivery_id).await? {
-            AppError::Conflict("This delivery is being attempted right now.".into())
-        } else {
-            AppError::NotFound
-        });
+        return Err(
+            if db::webhooks::delivery_exists(&mut tx, id, delivery_id).await? {
+                AppError::Conflict("This delivery is being attempted right now.".into())
+            } else {
+                AppError::NotFound
+            },
+        );
     };
     actor
         .log(
@@ -480,7 +509,11 @@ pub async fn disable_if_failing(state: &AppState, endpoint_id: i64) -> Result<bo
         super::mail::enqueue(&mut tx, &mail).await?;
     }
     tx.commit().await?;
-    tracing::warn!(webhook_id = endpoint_id, tenant_id, "webhook endpoint disabled after three days of failures");
+    tracing::warn!(
+        webhook_id = endpoint_id,
+        tenant_id,
+        "webhook endpoint disabled after three days of failures"
+    );
     Ok(true)
 }
 

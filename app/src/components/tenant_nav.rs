@@ -4,13 +4,14 @@ use leptos::prelude::*;
 
 #[component]
 pub fn TenantNav(tenant_id: i64, tenant_name: String) -> impl IntoView {
-    let links = [
+    let links: [(&str, &str); 7] = [
         ("", "Overview"),
         ("/members", "Members"),
         ("/invites", "Invitations"),
         ("/organisations", "Organisations"),
         ("/projects", "Projects"),
         ("/audit", "Audit log"),
+        ("/webhooks", "Webhooks"),
     ];
     view! {
         <nav class="tenant-nav" aria-label="Tenant">

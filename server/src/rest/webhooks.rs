@@ -351,7 +351,9 @@ pub async fn retry_delivery(
 ) -> Result<Json<DeliveryDto>, AppError> {
     let actor = actor_for_row(&state, caller, Owned::Webhook, id, None).await?;
     Ok(Json(
-        webhooks::retry(&state, &actor, id, delivery_id).await?.into(),
+        webhooks::retry(&state, &actor, id, delivery_id)
+            .await?
+            .into(),
     ))
 }
 
@@ -441,7 +443,8 @@ pub fn document_events(doc: &mut utoipa::openapi::OpenApi) {
             ))
             .response(
                 "2XX",
-                ResponseBuilder::new().description("Delivered; any other answer is retried with backoff"),
+                ResponseBuilder::new()
+                    .description("Delivered; any other answer is retried with backoff"),
             );
         paths = paths.path(event.as_str(), PathItem::new(HttpMethod::Post, operation));
     }

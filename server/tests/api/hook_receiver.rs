@@ -49,9 +49,7 @@ impl HookReceiver {
             .await
             .expect("bind receiver");
         let port = listener.local_addr().unwrap().port();
-        let app = Router::new()
-            .fallback(receive)
-            .with_state(shared.clone());
+        let app = Router::new().fallback(receive).with_state(shared.clone());
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });

@@ -79,6 +79,36 @@ const ENDPOINTS: &[(&str, &str, &[&str])] = &[
         "get",
         &["200", "400", "401", "403", "404", "409"],
     ),
+    (
+        "/api/v1/webhooks",
+        "post",
+        &["201", "400", "401", "403", "404", "409"],
+    ),
+    (
+        "/api/v1/webhooks",
+        "get",
+        &["200", "401", "403", "404", "409"],
+    ),
+    (
+        "/api/v1/webhooks/{id}",
+        "patch",
+        &["200", "400", "401", "403", "404"],
+    ),
+    (
+        "/api/v1/webhooks/{id}",
+        "delete",
+        &["204", "400", "401", "403", "404"],
+    ),
+    (
+        "/api/v1/webhooks/{id}/deliveries",
+        "get",
+        &["200", "400", "401", "403", "404"],
+    ),
+    (
+        "/api/v1/webhooks/{id}/deliveries/{deliveryId}/retry",
+        "post",
+        &["200", "400", "401", "403", "404", "409"],
+    ),
 ];
 
 #[tokio::test]
@@ -113,6 +143,20 @@ async fn the_served_document_is_openapi_3_and_lists_every_endpoint() {
         assert_eq!(param["in"], "query", "{path} {name}");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // Every event type is documented as a webhook with its typed body.
+    for event in app::backend::events::EventType::ALL {
+        let hook = &doc["webhooks"][event.as_str()]["post"];
+        assert_eq!(
+            hook["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/WebhookEventDto",
+            "{}",
+            event.as_str()
+        );
+    }
+    let data = &doc["components"]["schemas"]["EventDataDto"]["properties"];
+    for field in ["tenantId", "actor", "invite", "member"] {
+        assert!(data[field].is_object(), "event data lacks {field}");
+    }
     let operations: usize = doc["paths"]
         .as_object()
         .unwrap()

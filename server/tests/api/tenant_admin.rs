@@ -138,15 +138,35 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
             Some(json!({"email": "pending@example.com", "roles": ["extractor-viewer"], "url": format!("{}/invite", app.state.config.base_url)})))
         .await;
     let invite = invite["id"].as_i64().unwrap();
+    let webhook_body = json!({"url": "https://hooks.example.com/portico"});
+    let (_, webhook) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/webhooks?tenantId={tenant}"),
+            Some(&manager.jwt),
+            Some(webhook_body.clone()),
+        )
+        .await;
+    let webhook = webhook["id"].as_i64().unwrap();
+    let (_, doomed) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/webhooks?tenantId={tenant}"),
+            Some(&manager.jwt),
+            Some(webhook_body.clone()),
+        )
+        .await;
+    let doomed = doomed["id"].as_i64().unwrap();
     let mut failures = Vec::new();
 
-    let pages: [(&str, Row); 6] = [
+    let pages: [(&str, Row); 7] = [
         ("", READ),
         ("/members", READ),
         ("/invites", READ),
         ("/organisations", READ),
         ("/projects", READ),
         ("/audit", TENANT_MANAGER_ONLY),
+        ("/webhooks", TENANT_MANAGER_ONLY),
     ];
     for (path, expected) in pages {
         for (caller, want) in callers.iter().zip(expected) {
@@ -184,6 +204,20 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
         (
             "get_audit_page",
             vec![("tenant_id", t.clone())],
+            TENANT_MANAGER_ONLY,
+        ),
+        (
+            "get_webhooks_page",
+            vec![("tenant_id", t.clone()), ("endpoint", webhook.to_string())],
+            TENANT_MANAGER_ONLY,
+        ),
+        (
+            "set_webhook_enabled",
+            vec![
+                ("tenant_id", t.clone()),
+                ("webhook_id", webhook.to_string()),
+                ("enabled", "true".into()),
+            ],
             TENANT_MANAGER_ONLY,
         ),
         (
@@ -277,7 +311,7 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
     }
 
     let invite_body = json!({"tenantId": tenant, "email": "pending@example.com", "roles": ["extractor-viewer"], "url": format!("{}/invite", app.state.config.base_url)});
-    let rest: [(Method, String, Option<Value>, Row); 6] = [
+    let rest: [(Method, String, Option<Value>, Row); 10] = [
         (
             Method::GET,
             format!("/api/v1/members?tenantId={tenant}"),
@@ -314,6 +348,30 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
             None,
             TENANT_MANAGER_ONLY,
         ),
+        (
+            Method::GET,
+            format!("/api/v1/webhooks?tenantId={tenant}"),
+            None,
+            TENANT_MANAGER_ONLY,
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/webhooks/{webhook}"),
+            Some(json!({"description": "checked"})),
+            TENANT_MANAGER_ONLY,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/webhooks/{webhook}/deliveries"),
+            None,
+            TENANT_MANAGER_ONLY,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/webhooks?tenantId={tenant}"),
+            Some(webhook_body.clone()),
+            [403, 403, 201, 403, 403, 403, 404, 401],
+        ),
     ];
     for (method, path, body, expected) in &rest {
         for (caller, want) in callers.iter().zip(expected) {
@@ -333,8 +391,10 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
             }
         }
     }
-    // Destructive calls run last, callers in reverse order: the one allowed
-    // call (the manager's) comes after everyone who must be refused has tried.
+    // Destructive calls run last, and the one allowed call (the manager's)
+    // comes after everyone who must be refused has tried.
+    let mut last_allowed: Vec<(&Caller, u16)> = callers.iter().zip(TENANT_MANAGER_ONLY).collect();
+    last_allowed.sort_by_key(|(_, want)| *want == 200);
     let victim_a = ids[1];
     let (_, second) = app
         .api(Method::POST, "/api/v1/registration/invite", Some(&manager.jwt),
@@ -361,9 +421,16 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
                 ("member_id", victim_a.to_string()),
             ],
         ),
+        (
+            "delete_webhook",
+            vec![
+                ("tenant_id", t.clone()),
+                ("webhook_id", webhook.to_string()),
+            ],
+        ),
     ];
     for (name, form) in &destructive_rpcs {
-        for (caller, want) in callers.iter().zip(TENANT_MANAGER_ONLY).rev() {
+        for &(caller, want) in &last_allowed {
             let client = caller
                 .person
                 .as_ref()
@@ -388,9 +455,10 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
     let destructive_rest = [
         (Method::POST, format!("/api/v1/invites/{second}/revoke")),
         (Method::DELETE, format!("/api/v1/members/{target}")),
+        (Method::DELETE, format!("/api/v1/webhooks/{doomed}")),
     ];
     for (method, path) in &destructive_rest {
-        for (caller, want) in callers.iter().zip(TENANT_MANAGER_ONLY).rev() {
+        for &(caller, want) in &last_allowed {
             let want = if *method == Method::DELETE && want == 200 {
                 204
             } else {

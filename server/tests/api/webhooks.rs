@@ -72,18 +72,34 @@ async fn a_real_receiver_gets_every_event_type_once_signed_and_typed() {
     let receiver = HookReceiver::start(0).await;
     let app = spawn_for(&receiver.origin()).await;
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
-    let (_, secret) = add_endpoint(&app, &manager, tenant, json!({"url": receiver.url(), "description": "all events"})).await;
+    let (_, secret) = add_endpoint(
+        &app,
+        &manager,
+        tenant,
+        json!({"url": receiver.url(), "description": "all events"}),
+    )
+    .await;
 
     // invite.created, invite.resent
     let bob_invite = invite(&app, &manager, tenant, "bob@example.com").await;
     let (status, _) = app
-        .api(Method::POST, &format!("/api/v1/invites/{bob_invite}/resend"), Some(&manager.jwt), None)
+        .api(
+            Method::POST,
+            &format!("/api/v1/invites/{bob_invite}/resend"),
+            Some(&manager.jwt),
+            None,
+        )
         .await;
     assert_eq!(status, 200);
     // invite.revoked
     let carol_invite = invite(&app, &manager, tenant, "carol@example.com").await;
     let (status, _) = app
-        .api(Method::POST, &format!("/api/v1/invites/{carol_invite}/revoke"), Some(&manager.jwt), None)
+        .api(
+            Method::POST,
+            &format!("/api/v1/invites/{carol_invite}/revoke"),
+            Some(&manager.jwt),
+            None,
+        )
         .await;
     assert_eq!(status, 200);
     // invite.declined
@@ -97,22 +113,41 @@ async fn a_real_receiver_gets_every_event_type_once_signed_and_typed() {
         .send()
         .await
         .unwrap();
-    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
     // invite.accepted + member.joined
     let bob = app.account("bob@example.com").await;
     let token = app.invite_token("bob@example.com").await;
     let (status, joined) = app
-        .api(Method::POST, "/api/v1/invites/accept", Some(&bob.jwt), Some(json!({"token": token})))
+        .api(
+            Method::POST,
+            "/api/v1/invites/accept",
+            Some(&bob.jwt),
+            Some(json!({"token": token})),
+        )
         .await;
     assert_eq!(status, 200, "{joined}");
     let bob_member = joined["id"].as_i64().unwrap();
     // member.updated, member.removed
     let (status, _) = app
-        .api(Method::PATCH, &format!("/api/v1/members/{bob_member}"), Some(&manager.jwt), Some(json!({"roles": ["extractor-viewer"]})))
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/members/{bob_member}"),
+            Some(&manager.jwt),
+            Some(json!({"roles": ["extractor-viewer"]})),
+        )
         .await;
     assert_eq!(status, 200);
     let (status, _) = app
-        .api(Method::DELETE, &format!("/api/v1/members/{bob_member}"), Some(&manager.jwt), None)
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/members/{bob_member}"),
+            Some(&manager.jwt),
+            None,
+        )
         .await;
     assert_eq!(status, 204);
     // invite.expired: the sweep records it once, however often it runs.
@@ -122,30 +157,60 @@ async fn a_real_receiver_gets_every_event_type_once_signed_and_typed() {
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    assert_eq!(app::backend::invites::sweep(&app.state.db).await.unwrap(), 1);
-    assert_eq!(app::backend::invites::sweep(&app.state.db).await.unwrap(), 0);
+    assert_eq!(
+        app::backend::invites::sweep(&app.state.db).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        app::backend::invites::sweep(&app.state.db).await.unwrap(),
+        0
+    );
 
     let expected = [
-        "invite.created", "invite.resent", "invite.created", "invite.revoked", "invite.created",
-        "invite.declined", "invite.accepted", "member.joined", "member.updated", "member.removed",
-        "invite.created", "invite.expired",
+        "invite.created",
+        "invite.resent",
+        "invite.created",
+        "invite.revoked",
+        "invite.created",
+        "invite.declined",
+        "invite.accepted",
+        "member.joined",
+        "member.updated",
+        "member.removed",
+        "invite.created",
+        "invite.expired",
     ];
     let received = receiver.wait_for_messages(expected.len()).await;
     // Give a stray duplicate time to show up, then count.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let received_now = receiver.received();
-    assert_eq!(received_now.len(), expected.len(), "one request per event, no repeats");
+    assert_eq!(
+        received_now.len(),
+        expected.len(),
+        "one request per event, no repeats"
+    );
     let mut by_type: HashMap<String, Vec<Value>> = HashMap::new();
     for request in &received {
         verify(&secret, request);
         let body = request.json();
-        by_type.entry(body["type"].as_str().unwrap().to_owned()).or_default().push(body);
+        by_type
+            .entry(body["type"].as_str().unwrap().to_owned())
+            .or_default()
+            .push(body);
     }
     for t in app::backend::events::EventType::ALL {
-        assert!(by_type.contains_key(t.as_str()), "no {} received", t.as_str());
+        assert!(
+            by_type.contains_key(t.as_str()),
+            "no {} received",
+            t.as_str()
+        );
     }
     assert_eq!(by_type["invite.created"].len(), 4);
-    assert_eq!(by_type["invite.expired"].len(), 1, "invite.expired exactly once");
+    assert_eq!(
+        by_type["invite.expired"].len(),
+        1,
+        "invite.expired exactly once"
+    );
 
     let accepted = &by_type["invite.accepted"][0];
     assert_eq!(accepted["data"]["tenantId"], tenant);
@@ -154,8 +219,14 @@ async fn a_real_receiver_gets_every_event_type_once_signed_and_typed() {
     let joined = &by_type["member.joined"][0];
     assert_eq!(joined["data"]["member"]["email"], "bob@example.com");
     assert_eq!(joined["data"]["via"], "invite");
-    assert_eq!(by_type["member.updated"][0]["data"]["member"]["roles"], json!(["extractor-viewer"]));
-    assert_eq!(by_type["member.removed"][0]["data"]["member"]["status"], "DELETED");
+    assert_eq!(
+        by_type["member.updated"][0]["data"]["member"]["roles"],
+        json!(["extractor-viewer"])
+    );
+    assert_eq!(
+        by_type["member.removed"][0]["data"]["member"]["status"],
+        "DELETED"
+    );
     let expired = &by_type["invite.expired"][0];
     assert_eq!(expired["data"]["invite"]["email"], "erin@example.com");
     assert_eq!(expired["data"]["actor"], Value::Null);
@@ -164,11 +235,22 @@ async fn a_real_receiver_gets_every_event_type_once_signed_and_typed() {
     // The delivery log says the same.
     let endpoint = app.count("SELECT MIN(id) FROM webhook_endpoints").await;
     let (status, log) = app
-        .api(Method::GET, &format!("/api/v1/webhooks/{endpoint}/deliveries?perPage=100"), Some(&manager.jwt), None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/webhooks/{endpoint}/deliveries?perPage=100"),
+            Some(&manager.jwt),
+            None,
+        )
         .await;
     assert_eq!(status, 200);
     assert_eq!(log["total"], expected.len());
-    assert!(log["items"].as_array().unwrap().iter().all(|d| d["status"] == "delivered" && d["responseCode"] == 204 && d["attempts"] == 1));
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["status"] == "delivered" && d["responseCode"] == 204 && d["attempts"] == 1)
+    );
     app.stop().await;
     receiver.stop();
 }
@@ -178,21 +260,61 @@ async fn an_endpoint_receives_only_the_types_it_asked_for_and_a_disabled_one_not
     let receiver = HookReceiver::start(0).await;
     let app = spawn_for(&receiver.origin()).await;
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
-    let (only_revoked, _) = add_endpoint(&app, &manager, tenant, json!({"url": receiver.url(), "events": ["invite.revoked"]})).await;
-    let (disabled, _) = add_endpoint(&app, &manager, tenant, json!({"url": format!("{}/off", receiver.origin())})).await;
+    let (only_revoked, _) = add_endpoint(
+        &app,
+        &manager,
+        tenant,
+        json!({"url": receiver.url(), "events": ["invite.revoked"]}),
+    )
+    .await;
+    let (disabled, _) = add_endpoint(
+        &app,
+        &manager,
+        tenant,
+        json!({"url": format!("{}/off", receiver.origin())}),
+    )
+    .await;
     let (status, body) = app
-        .api(Method::PATCH, &format!("/api/v1/webhooks/{disabled}"), Some(&manager.jwt), Some(json!({"enabled": false})))
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/webhooks/{disabled}"),
+            Some(&manager.jwt),
+            Some(json!({"enabled": false})),
+        )
         .await;
     assert_eq!((status, &body["disabledReason"]), (200, &json!("manual")));
     let id = invite(&app, &manager, tenant, "bob@example.com").await;
-    app.api(Method::POST, &format!("/api/v1/invites/{id}/revoke"), Some(&manager.jwt), None).await;
+    app.api(
+        Method::POST,
+        &format!("/api/v1/invites/{id}/revoke"),
+        Some(&manager.jwt),
+        None,
+    )
+    .await;
     let received = receiver.wait_for_messages(1).await;
     assert_eq!(received[0].json()["type"], "invite.revoked");
-    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = {only_revoked}")).await, 1);
-    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = {disabled}")).await, 0);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = {only_revoked}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = {disabled}"
+        ))
+        .await,
+        0
+    );
     // Unknown event types are named.
     let (status, body) = app
-        .api(Method::POST, "/api/v1/webhooks", Some(&manager.jwt), Some(json!({"url": receiver.url(), "events": ["invite.exploded"]})))
+        .api(
+            Method::POST,
+            "/api/v1/webhooks",
+            Some(&manager.jwt),
+            Some(json!({"url": receiver.url(), "events": ["invite.exploded"]})),
+        )
         .await;
     assert_eq!(status, 400);
     assert!(body.to_string().contains("invite.exploded"), "{body}");
@@ -207,7 +329,13 @@ async fn an_outage_and_a_restart_lose_no_event() {
     let origin = format!("http://127.0.0.1:{port}");
     let first = spawn_for(&origin).await;
     let (manager, tenant) = first.manager("ada@example.com", "Acme").await;
-    let (_, secret) = add_endpoint(&first, &manager, tenant, json!({"url": format!("{origin}/hooks")})).await;
+    let (_, secret) = add_endpoint(
+        &first,
+        &manager,
+        tenant,
+        json!({"url": format!("{origin}/hooks")}),
+    )
+    .await;
     for n in 0..3 {
         invite(&first, &manager, tenant, &format!("person{n}@example.com")).await;
     }
@@ -223,21 +351,35 @@ async fn an_outage_and_a_restart_lose_no_event() {
     let vars: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let second = spawn_app_on(&database_url, &vars).await;
     let received = receiver.wait_for_messages(3).await;
-    wait_until(&second, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'", 3).await;
+    wait_until(
+        &second,
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'",
+        3,
+    )
+    .await;
 
-    let stored: HashSet<String> = sqlx::query_scalar::<_, String>("SELECT message_id FROM webhook_deliveries")
-        .fetch_all(&second.state.db.pool)
-        .await
-        .unwrap()
-        .into_iter()
-        .collect();
+    let stored: HashSet<String> =
+        sqlx::query_scalar::<_, String>("SELECT message_id FROM webhook_deliveries")
+            .fetch_all(&second.state.db.pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
     let arrived: HashSet<String> = received.iter().map(Received::message_id).collect();
-    assert_eq!(stored, arrived, "every event arrived, under its own webhook-id");
+    assert_eq!(
+        stored, arrived,
+        "every event arrived, under its own webhook-id"
+    );
     for request in &received {
         verify(&secret, request);
     }
     // Each was attempted at least twice: the failure, then the success.
-    assert_eq!(second.count("SELECT COUNT(*) FROM webhook_deliveries WHERE attempts >= 2").await, 3);
+    assert_eq!(
+        second
+            .count("SELECT COUNT(*) FROM webhook_deliveries WHERE attempts >= 2")
+            .await,
+        3
+    );
     second.stop().await;
     receiver.stop();
 }
@@ -257,11 +399,24 @@ async fn two_instances_on_one_database_attempt_each_delivery_once() {
         invite(app, &manager, tenant, &format!("person{n}@example.com")).await;
     }
     receiver.wait_for_messages(EVENTS).await;
-    wait_until(&one, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'", EVENTS as i64).await;
+    wait_until(
+        &one,
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'",
+        EVENTS as i64,
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let received = receiver.received();
-    assert_eq!(received.len(), EVENTS, "no delivery attempted by both instances");
-    assert_eq!(one.count("SELECT COUNT(*) FROM webhook_deliveries WHERE attempts = 1").await, EVENTS as i64);
+    assert_eq!(
+        received.len(),
+        EVENTS,
+        "no delivery attempted by both instances"
+    );
+    assert_eq!(
+        one.count("SELECT COUNT(*) FROM webhook_deliveries WHERE attempts = 1")
+            .await,
+        EVENTS as i64
+    );
     one.stop().await;
     two.stop().await;
     receiver.stop();
@@ -269,7 +424,11 @@ async fn two_instances_on_one_database_attempt_each_delivery_once() {
 
 #[tokio::test]
 async fn private_and_loopback_urls_are_refused_without_the_flag() {
-    let app = spawn_app_with(&[("PORTICO_ALLOWED_ORIGINS", "http://10.0.0.5,http://127.0.0.1:9")]).await;
+    let app = spawn_app_with(&[(
+        "PORTICO_ALLOWED_ORIGINS",
+        "http://10.0.0.5,http://127.0.0.1:9",
+    )])
+    .await;
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
     for url in [
         "https://127.0.0.1/hooks",
@@ -284,14 +443,28 @@ async fn private_and_loopback_urls_are_refused_without_the_flag() {
         "https://user:pw@hooks.example.com/",
     ] {
         let (status, body) = app
-            .api(Method::POST, &format!("/api/v1/webhooks?tenantId={tenant}"), Some(&manager.jwt), Some(json!({"url": url})))
+            .api(
+                Method::POST,
+                &format!("/api/v1/webhooks?tenantId={tenant}"),
+                Some(&manager.jwt),
+                Some(json!({"url": url})),
+            )
             .await;
         assert_eq!(status, 400, "{url} was accepted: {body}");
-        assert!(body["fields"]["url"].is_string() || body.to_string().contains("url"), "{body}");
+        assert!(
+            body["fields"]["url"].is_string() || body.to_string().contains("url"),
+            "{body}"
+        );
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM webhook_endpoints").await, 0);
     // A public name is fine (it does not need to resolve here).
-    add_endpoint(&app, &manager, tenant, json!({"url": "https://hooks.example.com/portico"})).await;
+    add_endpoint(
+        &app,
+        &manager,
+        tenant,
+        json!({"url": "https://hooks.example.com/portico"}),
+    )
+    .await;
 
     // An endpoint stored before the rules tightened (written straight into
     // the database) is still never called: the worker refuses the address.
@@ -306,8 +479,16 @@ async fn private_and_loopback_urls_are_refused_without_the_flag() {
     .await
     .unwrap();
     invite(&app, &manager, tenant, "bob@example.com").await;
-    wait_until(&app, "SELECT COUNT(*) FROM webhook_deliveries WHERE last_error LIKE '%refused%'", 1).await;
-    assert!(receiver.received().is_empty(), "a loopback receiver was called");
+    wait_until(
+        &app,
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE last_error LIKE '%refused%'",
+        1,
+    )
+    .await;
+    assert!(
+        receiver.received().is_empty(),
+        "a loopback receiver was called"
+    );
     app.stop().await;
     receiver.stop();
 }
@@ -320,12 +501,25 @@ async fn a_failed_delivery_is_retried_on_request_and_three_failing_days_disable_
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
     let (endpoint, _) = add_endpoint(&app, &manager, tenant, json!({"url": receiver.url()})).await;
     invite(&app, &manager, tenant, "bob@example.com").await;
-    wait_until(&app, "SELECT COUNT(*) FROM webhook_deliveries WHERE response_code = 500 AND status = 'pending'", 1).await;
+    wait_until(
+        &app,
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE response_code = 500 AND status = 'pending'",
+        1,
+    )
+    .await;
     let (_, log) = app
-        .api(Method::GET, &format!("/api/v1/webhooks/{endpoint}/deliveries"), Some(&manager.jwt), None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/webhooks/{endpoint}/deliveries"),
+            Some(&manager.jwt),
+            None,
+        )
         .await;
     let delivery = &log["items"][0];
-    assert!(delivery["lastError"].as_str().unwrap().contains("500"), "{delivery}");
+    assert!(
+        delivery["lastError"].as_str().unwrap().contains("500"),
+        "{delivery}"
+    );
     let delivery_id = delivery["id"].as_i64().unwrap();
 
     // The receiver is fixed; "Retry" sends it now, with the same webhook-id.
@@ -333,7 +527,12 @@ async fn a_failed_delivery_is_retried_on_request_and_three_failing_days_disable_
     let mut retried = false;
     for _ in 0..100 {
         let (status, _) = app
-            .api(Method::POST, &format!("/api/v1/webhooks/{endpoint}/deliveries/{delivery_id}/retry"), Some(&manager.jwt), None)
+            .api(
+                Method::POST,
+                &format!("/api/v1/webhooks/{endpoint}/deliveries/{delivery_id}/retry"),
+                Some(&manager.jwt),
+                None,
+            )
             .await;
         if status == 200 {
             retried = true;
@@ -343,8 +542,17 @@ async fn a_failed_delivery_is_retried_on_request_and_three_failing_days_disable_
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(retried);
-    wait_until(&app, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'", 1).await;
-    let ids: HashSet<String> = receiver.received().iter().map(Received::message_id).collect();
+    wait_until(
+        &app,
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'",
+        1,
+    )
+    .await;
+    let ids: HashSet<String> = receiver
+        .received()
+        .iter()
+        .map(Received::message_id)
+        .collect();
     assert_eq!(ids.len(), 1, "the retry reused the webhook-id");
 
     // Failing since four days: the next failure disables it and mails Ada.
@@ -355,14 +563,26 @@ async fn a_failed_delivery_is_retried_on_request_and_three_failing_days_disable_
         .await
         .unwrap();
     invite(&app, &manager, tenant, "carol@example.com").await;
-    wait_until(&app, "SELECT COUNT(*) FROM webhook_endpoints WHERE disabled_reason = 'failing'", 1).await;
+    wait_until(
+        &app,
+        "SELECT COUNT(*) FROM webhook_endpoints WHERE disabled_reason = 'failing'",
+        1,
+    )
+    .await;
     let mail = app.smtp.mail_to("ada@example.com", "was disabled").await;
     assert!(mail.contains(&receiver.url()), "{mail}");
-    let (_, listed) = app.api(Method::GET, "/api/v1/webhooks", Some(&manager.jwt), None).await;
+    let (_, listed) = app
+        .api(Method::GET, "/api/v1/webhooks", Some(&manager.jwt), None)
+        .await;
     assert_eq!(listed[0]["enabled"], false);
     // Retrying on a disabled endpoint says what to do.
     let (status, body) = app
-        .api(Method::POST, &format!("/api/v1/webhooks/{endpoint}/deliveries/{delivery_id}/retry"), Some(&manager.jwt), None)
+        .api(
+            Method::POST,
+            &format!("/api/v1/webhooks/{endpoint}/deliveries/{delivery_id}/retry"),
+            Some(&manager.jwt),
+            None,
+        )
         .await;
     assert_eq!(status, 409);
     assert!(body.to_string().contains("Enable it first"), "{body}");

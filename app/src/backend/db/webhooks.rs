@@ -81,10 +81,11 @@ impl From<EndpointRow> for WebhookInfo {
 const ENDPOINT_COLUMNS: &str = "id, tenant_id, url, description, events, disabled_at, disabled_reason, failing_since, created_at, updated_at";
 
 pub async fn count_in_tenant(conn: &mut AnyConnection, tenant_id: i64) -> Result<i64, AppError> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM webhook_endpoints WHERE tenant_id = $1")
-        .bind(tenant_id)
-        .fetch_one(conn)
-        .await?;
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM webhook_endpoints WHERE tenant_id = $1")
+            .bind(tenant_id)
+            .fetch_one(conn)
+            .await?;
     Ok(n)
 }
 
@@ -264,12 +265,14 @@ pub async fn delivery_exists(
     endpoint_id: i64,
     id: i64,
 ) -> Result<bool, AppError> {
-    Ok(sqlx::query("SELECT id FROM webhook_deliveries WHERE id = $1 AND endpoint_id = $2")
-        .bind(id)
-        .bind(endpoint_id)
-        .fetch_optional(conn)
-        .await?
-        .is_some())
+    Ok(
+        sqlx::query("SELECT id FROM webhook_deliveries WHERE id = $1 AND endpoint_id = $2")
+            .bind(id)
+            .bind(endpoint_id)
+            .fetch_optional(conn)
+            .await?
+            .is_some(),
+    )
 }
 
 /// A delivery claimed by a worker, with where it goes.
@@ -404,8 +407,10 @@ pub async fn disable_if_failing_since(
 }
 
 pub async fn tenant_of(conn: &mut AnyConnection, id: i64) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query_scalar("SELECT tenant_id FROM webhook_endpoints WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT tenant_id FROM webhook_endpoints WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
 }

@@ -7,9 +7,9 @@ use serde_json::json;
 use crate::backend::accounts::{self, AccountRow, NewAccount};
 use crate::backend::audit::{self, AuditActor};
 use crate::backend::crypto;
-use crate::backend::events::{self, EventType, Subject};
 use crate::backend::db::invites::{ClaimedRow, status_at};
 use crate::backend::db::{self, now_ms};
+use crate::backend::events::{self, EventType, Subject};
 use crate::backend::state::AppState;
 use crate::domain::{Email, PersonName};
 use crate::dto::InvitePreview;
@@ -237,7 +237,13 @@ async fn complete_acceptance(
     )
     .await?;
     let accepted = stored_invite(&mut tx, invite.tenant_id, invite.id, now).await?;
-    events::emit(&mut tx, EventType::InviteAccepted, Some(&actor), Subject::Invite(accepted)).await?;
+    events::emit(
+        &mut tx,
+        EventType::InviteAccepted,
+        Some(&actor),
+        Subject::Invite(accepted),
+    )
+    .await?;
     let member = db::members::find_in_tenant(&mut tx, invite.tenant_id, member_id).await?;
     events::emit_via(
         &mut tx,
@@ -286,7 +292,13 @@ pub async fn decline(state: &AppState, token: &str, account: &AccountRow) -> Res
     )
     .await?;
     let declined = stored_invite(&mut tx, tenant_id, id, now_ms()).await?;
-    events::emit(&mut tx, EventType::InviteDeclined, Some(&actor), Subject::Invite(declined)).await?;
+    events::emit(
+        &mut tx,
+        EventType::InviteDeclined,
+        Some(&actor),
+        Subject::Invite(declined),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

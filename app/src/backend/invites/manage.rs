@@ -7,10 +7,10 @@ use sqlx::AnyConnection;
 use super::{IssuedInvite, NewInvite, link_for};
 use crate::backend::db::invites::{InviteFields, MailDetails};
 use crate::backend::db::{self, RoleNames, now_ms};
+use crate::backend::events::{self, EventType, Subject};
 use crate::backend::permissions::Actor;
 use crate::backend::rate_limit::Bucket;
 use crate::backend::state::AppState;
-use crate::backend::events::{self, EventType, Subject};
 use crate::backend::{crypto, mail};
 use crate::domain::{Email, PersonName};
 use crate::dto::InviteInfo;
@@ -196,7 +196,13 @@ pub async fn create_invite(
             json!({ "inviteId": invite.id, "roles": roles.0 }),
         )
         .await?;
-    events::emit(&mut tx, event, Some(&actor.audit()), Subject::Invite(invite.clone())).await?;
+    events::emit(
+        &mut tx,
+        event,
+        Some(&actor.audit()),
+        Subject::Invite(invite.clone()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(IssuedInvite { invite, link })
 }
@@ -253,7 +259,13 @@ pub async fn reissue_invite(
         .log(&mut tx, action, &invite.email, json!({ "inviteId": id }))
         .await?;
     let invite = find_in_tenant(&mut tx, actor.tenant_id, id).await?;
-    events::emit(&mut tx, EventType::InviteResent, Some(&actor.audit()), Subject::Invite(invite.clone())).await?;
+    events::emit(
+        &mut tx,
+        EventType::InviteResent,
+        Some(&actor.audit()),
+        Subject::Invite(invite.clone()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(IssuedInvite { invite, link })
 }
@@ -278,7 +290,13 @@ pub async fn revoke_invite(
         )
         .await?;
     let invite = find_in_tenant(&mut tx, actor.tenant_id, id).await?;
-    events::emit(&mut tx, EventType::InviteRevoked, Some(&actor.audit()), Subject::Invite(invite.clone())).await?;
+    events::emit(
+        &mut tx,
+        EventType::InviteRevoked,
+        Some(&actor.audit()),
+        Subject::Invite(invite.clone()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(invite)
 }

@@ -178,7 +178,13 @@ pub async fn update_member(
     }
     let updated = db::members::find_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
     if updated != member {
-        events::emit(&mut tx, EventType::MemberUpdated, Some(&actor.audit()), Subject::Member(updated.clone())).await?;
+        events::emit(
+            &mut tx,
+            EventType::MemberUpdated,
+            Some(&actor.audit()),
+            Subject::Member(updated.clone()),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(updated)
@@ -216,7 +222,13 @@ pub async fn remove_member(
         )
         .await?;
     let removed = db::members::find_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
-    events::emit(&mut tx, EventType::MemberRemoved, Some(&actor.audit()), Subject::Member(removed)).await?;
+    events::emit(
+        &mut tx,
+        EventType::MemberRemoved,
+        Some(&actor.audit()),
+        Subject::Member(removed),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -237,7 +249,13 @@ pub async fn leave_tenant(state: &AppState, actor: &Actor) -> Result<(), AppErro
         )
         .await?;
     let left = db::members::find_in_tenant(&mut tx, actor.tenant_id, actor.member_id).await?;
-    events::emit(&mut tx, EventType::MemberRemoved, Some(&actor.audit()), Subject::Member(left)).await?;
+    events::emit(
+        &mut tx,
+        EventType::MemberRemoved,
+        Some(&actor.audit()),
+        Subject::Member(left),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,0 +1,381 @@
+//! `/t/{tenantId}/webhooks`: where the tenant's events go (SPEC §8). Tenant
+//! managers add an endpoint (URL, events, description; the signing secret
+//! is shown once), disable or enable it, delete it (with a confirmation
+//! step), and read its delivery log, retrying a delivery. Every form works
+//! without JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use crate::components::error_template::ErrorTemplate;
+use crate::components::form_field::{FormError, FormField, field_error};
+use crate::components::tenant_nav::{TenantNav, use_tenant_id};
+use crate::components::time::RelativeTime;
+use crate::domain::EventType;
+use crate::dto::{DeliveryInfo, NewWebhook, Page, WebhookInfo};
+use crate::error::AppError;
+
+/// Everything the webhooks page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhooksPageData {
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub endpoints: Vec<WebhookInfo>,
+    /// The endpoint just added, with its secret: shown this once.
+    pub new_webhook: Option<NewWebhook>,
+    /// The endpoint whose delivery log is open, and a page of it.
+    pub log: Option<(WebhookInfo, Page<DeliveryInfo>)>,
+}
+
+#[server(prefix = "/rpc", endpoint = "get_webhooks_page")]
+pub async fn get_webhooks_page(
+    tenant_id: i64,
+    endpoint: Option<i64>,
+    page: Option<i64>,
+) -> Result<WebhooksPageData, AppError> {
+    use crate::backend::session::{kept, take_kept};
+    use crate::backend::{tenant_admin, webhooks};
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let endpoints = webhooks::list(&state, &actor).await?;
+    let log = match endpoint {
+        Some(id) => {
+            let deliveries =
+                webhooks::deliveries(&state, &actor, id, tenant_admin::paging(page, Some(25)))
+                    .await?;
+            Some((webhooks::get(&state, &actor, id).await?, deliveries))
+        }
+        None => None,
+    };
+    let new_webhook = take_kept::<(i64, NewWebhook)>(kept::NEW_WEBHOOK_SECRET)
+        .await?
+        .filter(|(t, _)| *t == tenant_id)
+        .map(|(_, w)| w);
+    Ok(WebhooksPageData {
+        tenant_id,
+        tenant_name: actor.tenant_name.clone(),
+        endpoints,
+        new_webhook,
+        log,
+    })
+}
+
+#[server(prefix = "/rpc", endpoint = "add_webhook")]
+pub async fn add_webhook(
+    tenant_id: i64,
+    url: String,
+    #[server(default)] events: Vec<String>,
+    #[server(default)] description: String,
+) -> Result<(), AppError> {
+    use crate::backend::session::{keep, kept};
+    use crate::backend::webhooks::{self, EndpointRequest};
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let request = EndpointRequest {
+        url: Some(url),
+        events: Some(events),
+        description: Some(description),
+        enabled: None,
+    };
+    let created = webhooks::create(&state, &actor, &request).await?;
+    // The secret is shown on the next render only (kept in the server-side
+    // session until that render takes it).
+    keep(kept::NEW_WEBHOOK_SECRET, &(tenant_id, &created)).await?;
+    leptos_axum::redirect(&format!("/t/{tenant_id}/webhooks"));
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "set_webhook_enabled")]
+pub async fn set_webhook_enabled(
+    tenant_id: i64,
+    webhook_id: i64,
+    enabled: bool,
+) -> Result<(), AppError> {
+    use crate::backend::webhooks::{self, EndpointRequest};
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let request = EndpointRequest {
+        enabled: Some(enabled),
+        ..Default::default()
+    };
+    webhooks::update(&state, &actor, webhook_id, &request).await?;
+    leptos_axum::redirect(&format!("/t/{tenant_id}/webhooks"));
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "delete_webhook")]
+pub async fn delete_webhook(tenant_id: i64, webhook_id: i64) -> Result<(), AppError> {
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    crate::backend::webhooks::delete(&state, &actor, webhook_id).await?;
+    leptos_axum::redirect(&format!("/t/{tenant_id}/webhooks?deleted=1"));
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "retry_webhook_delivery")]
+pub async fn retry_webhook_delivery(
+    tenant_id: i64,
+    webhook_id: i64,
+    delivery_id: i64,
+) -> Result<(), AppError> {
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    crate::backend::webhooks::retry(&state, &actor, webhook_id, delivery_id).await?;
+    leptos_axum::redirect(&format!(
+        "/t/{tenant_id}/webhooks?endpoint={webhook_id}&retried={delivery_id}"
+    ));
+    Ok(())
+}
+
+#[component]
+pub fn WebhooksPage() -> impl IntoView {
+    let tenant_id = use_tenant_id();
+    let query = use_query_map();
+    let endpoint = move || query.read().get("endpoint").and_then(|s| s.parse().ok());
+    let page = move || query.read().get("page").and_then(|s| s.parse().ok());
+    let data = Resource::new(
+        move || (tenant_id(), endpoint(), page()),
+        |(t, e, p)| get_webhooks_page(t, e, p),
+    );
+    view! {
+        <Title text="Webhooks" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
+                {move || Suspend::new(async move { data.await.map(|d| view! { <WebhooksView data=d /> }) })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+fn WebhooksView(data: WebhooksPageData) -> impl IntoView {
+    let query = use_query_map();
+    let confirm_delete: Option<i64> = query
+        .read_untracked()
+        .get("delete")
+        .and_then(|s| s.parse().ok());
+    let deleted = query.read_untracked().get("deleted").is_some();
+    let retried = query.read_untracked().get("retried").is_some();
+    let add = ServerAction::<AddWebhook>::new();
+    let toggle = ServerAction::<SetWebhookEnabled>::new();
+    let delete = ServerAction::<DeleteWebhook>::new();
+    let retry = ServerAction::<RetryWebhookDelivery>::new();
+    let added = add.value();
+    let tenant_id = data.tenant_id;
+    let base = format!("/t/{tenant_id}/webhooks");
+    let to_delete =
+        confirm_delete.and_then(|id| data.endpoints.iter().find(|e| e.id == id).cloned());
+    view! {
+        <TenantNav tenant_id tenant_name=data.tenant_name.clone() />
+        <h1>"Webhooks"</h1>
+        <p>
+            "Portico POSTs each event of this tenant to your endpoints as JSON, signed the "
+            <a href="https://www.standardwebhooks.com/">"Standard Webhooks"</a>
+            " way (headers " <code>"webhook-id"</code> ", " <code>"webhook-timestamp"</code> ", "
+            <code>"webhook-signature"</code> "). Any 2xx answer delivers; anything else is retried for about three days."
+        </p>
+        {deleted.then(|| view! { <p class="notice" role="status">"The endpoint is deleted."</p> })}
+        {retried.then(|| view! { <p class="notice" role="status">"The delivery is due again and goes out in a moment."</p> })}
+        {data.new_webhook.map(|w| view! {
+            <div class="notice" role="status">
+                <p>{format!("Endpoint added for {}. Copy its signing secret now; it is shown only once:", w.endpoint.url)}</p>
+                <p><code data-testid="new-webhook-secret">{w.secret}</code></p>
+            </div>
+        })}
+        {to_delete.map(|e| view! {
+            <section class="panel confirm" aria-labelledby="delete-heading">
+                <h2 id="delete-heading">"Delete this endpoint?"</h2>
+                <p>{format!("{} stops receiving events, and its delivery log is deleted with it.", e.url)}</p>
+                <ActionForm action=delete attr:class="inline-form">
+                    <input type="hidden" name="tenant_id" value=tenant_id />
+                    <input type="hidden" name="webhook_id" value=e.id />
+                    <button type="submit" class="danger">"Delete endpoint"</button>
+                </ActionForm>
+                " "
+                <a class="button secondary" href=base.clone()>"Keep it"</a>
+                <FormError value=delete.value() />
+            </section>
+        })}
+        <section class="panel" aria-labelledby="endpoints-heading">
+            <h2 id="endpoints-heading">"Endpoints"</h2>
+            <FormError value=toggle.value() />
+            {if data.endpoints.is_empty() {
+                view! { <p>"No endpoints yet. Add one below to receive this tenant's events."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-scroll" tabindex="0">
+                        <table>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"URL"</th>
+                                    <th scope="col">"Events"</th>
+                                    <th scope="col">"State"</th>
+                                    <th scope="col">"Actions"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {data.endpoints.iter().cloned().map(|e| view! {
+                                    <EndpointRow e tenant_id toggle base=base.clone() />
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+        {data.log.map(|(e, deliveries)| view! { <DeliveryLog e deliveries tenant_id retry /> })}
+        <section class="panel" aria-labelledby="add-heading">
+            <h2 id="add-heading">"Add an endpoint"</h2>
+            <ActionForm action=add attr:class="stacked">
+                <input type="hidden" name="tenant_id" value=tenant_id />
+                <FormField label="Endpoint URL" name="url" input_type="url" server_error=field_error(added, "url") />
+                <p class="hint">"An https:// address on the internet (private and loopback addresses are refused)."</p>
+                <FormField label="Description" name="description" server_error=field_error(added, "description") />
+                <fieldset class="field">
+                    <legend>"Events"</legend>
+                    <p class="hint">"Tick none to receive every event, including types added later."</p>
+                    {EventType::ALL.into_iter().map(|t| {
+                        let id = format!("event-{}", t.as_str().replace('.', "-"));
+                        let hint_id = format!("{id}-hint");
+                        view! {
+                            <div class="choice">
+                                <input type="checkbox" id=id.clone() name="events[]" value=t.as_str() aria-describedby=hint_id.clone() />
+                                <label for=id><code>{t.as_str()}</code></label>
+                                <p class="hint" id=hint_id>{format!("When {}.", t.describe())}</p>
+                            </div>
+                        }
+                    }).collect_view()}
+                    <p class="field-error">{field_error(added, "events")}</p>
+                </fieldset>
+                <FormError value=added />
+                <button type="submit">"Add endpoint"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn EndpointRow(
+    e: WebhookInfo,
+    tenant_id: i64,
+    toggle: ServerAction<SetWebhookEnabled>,
+    base: String,
+) -> impl IntoView {
+    let events = if e.events.is_empty() {
+        "All events".to_owned()
+    } else {
+        e.events.join(", ")
+    };
+    let state = match (e.enabled, e.disabled_reason.as_deref(), e.failing_since) {
+        (true, _, None) => view! { "Enabled" }.into_any(),
+        (true, _, Some(ms)) => view! { "Enabled, failing since " <RelativeTime ms /> }.into_any(),
+        (false, Some("failing"), _) => {
+            "Disabled: three days without a successful delivery".into_any()
+        }
+        (false, _, _) => "Disabled".into_any(),
+    };
+    let toggle_aria = format!("{} {}", if e.enabled { "Disable" } else { "Enable" }, e.url);
+    let delete_aria = format!("Delete {}", e.url);
+    let log_aria = format!("Delivery log of {}", e.url);
+    let (toggle_label, enable) = if e.enabled {
+        ("Disable", false)
+    } else {
+        ("Enable", true)
+    };
+    view! {
+        <tr>
+            <td>
+                <code>{e.url.clone()}</code>
+                {(!e.description.is_empty()).then(|| view! { <br /> <span class="hint">{e.description.clone()}</span> })}
+            </td>
+            <td>{events}</td>
+            <td>{state}</td>
+            <td class="actions">
+                <a href=format!("{base}?endpoint={}", e.id) aria-label=log_aria>"Delivery log"</a>
+                " "
+                <ActionForm action=toggle attr:class="inline-form">
+                    <input type="hidden" name="tenant_id" value=tenant_id />
+                    <input type="hidden" name="webhook_id" value=e.id />
+                    <input type="hidden" name="enabled" value=enable.to_string() />
+                    <button type="submit" class="secondary" aria-label=toggle_aria>{toggle_label}</button>
+                </ActionForm>
+                " "
+                <a class="button danger" href=format!("{base}?delete={}", e.id) aria-label=delete_aria>"Delete"</a>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn DeliveryLog(
+    e: WebhookInfo,
+    deliveries: Page<DeliveryInfo>,
+    tenant_id: i64,
+    retry: ServerAction<RetryWebhookDelivery>,
+) -> impl IntoView {
+    let pages = deliveries.pages();
+    let current = deliveries.page;
+    let endpoint_id = e.id;
+    view! {
+        <section class="panel" aria-labelledby="log-heading">
+            <h2 id="log-heading">{format!("Delivery log of {}", e.url)}</h2>
+            <FormError value=retry.value() />
+            {if deliveries.items.is_empty() {
+                view! { <p>"Nothing sent yet. Events of this tenant appear here as they happen."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-scroll" tabindex="0">
+                        <table>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Event"</th>
+                                    <th scope="col">"Status"</th>
+                                    <th scope="col">"Attempts"</th>
+                                    <th scope="col">"Response"</th>
+                                    <th scope="col">"Last error"</th>
+                                    <th scope="col">"Created"</th>
+                                    <th scope="col">"Action"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {deliveries.items.into_iter().map(|d| {
+                                    let status = match (d.status.as_str(), d.next_attempt_at) {
+                                        ("delivered", _) => view! { "Delivered" }.into_any(),
+                                        ("pending", Some(ms)) if d.attempts > 0 => view! { "Retrying " <RelativeTime ms /> }.into_any(),
+                                        ("pending", _) => view! { "Sending" }.into_any(),
+                                        _ => view! { "Failed: no attempts left" }.into_any(),
+                                    };
+                                    let can_retry = !(d.status == "pending" && d.attempts == 0);
+                                    view! {
+                                        <tr data-testid="delivery">
+                                            <td><code>{d.event_type.clone()}</code></td>
+                                            <td>{status}</td>
+                                            <td>{d.attempts}</td>
+                                            <td>{d.response_code.map(|c| c.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                            <td>{d.last_error.clone().unwrap_or_default()}</td>
+                                            <td><RelativeTime ms=d.created_at /></td>
+                                            <td>
+                                                {can_retry.then(|| view! {
+                                                    <ActionForm action=retry attr:class="inline-form">
+                                                        <input type="hidden" name="tenant_id" value=tenant_id />
+                                                        <input type="hidden" name="webhook_id" value=endpoint_id />
+                                                        <input type="hidden" name="delivery_id" value=d.id />
+                                                        <button type="submit" class="secondary" aria-label=format!("Retry {} delivery {}", d.event_type, d.id)>"Retry"</button>
+                                                    </ActionForm>
+                                                })}
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    {(pages > 1).then(|| view! {
+                        <nav class="pager" aria-label="Delivery log pages">
+                            {(current > 1).then(|| view! { <a href=format!("/t/{tenant_id}/webhooks?endpoint={endpoint_id}&page={}", current - 1)>"Newer"</a> })}
+                            {format!(" Page {current} of {pages} ")}
+                            {(current < pages).then(|| view! { <a href=format!("/t/{tenant_id}/webhooks?endpoint={endpoint_id}&page={}", current + 1)>"Older"</a> })}
+                        </nav>
+                    })}
+                }.into_any()
+            }}
+        </section>
+    }
+}
