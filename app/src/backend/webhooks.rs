@@ -108,6 +108,11 @@ fn is_public_dns_name(host: &str) -> bool {
         && !is_local_name(host)
 }
 
+/// A port as endpoint URLs write it: 1 to 9999, no leading zero.
+fn is_port(p: &str) -> bool {
+    (1..=4).contains(&p.len()) && !p.starts_with('0') && p.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Checks an endpoint URL without the network (SPEC §8): `https://` and a
 /// public DNS name, an optional port (1–9999), then a path, query and
 /// fragment of URL characters; or any URL on an origin of
@@ -157,10 +162,7 @@ pub fn check_url(state: &AppState, raw: &str) -> Result<String, String> {
                 );
             }
             if let Some(p) = port
-                && !(p.len() <= 4
-                    && !p.starts_with('0')
-                    && !p.is_empty()
-                    && p.bytes().all(|b| b.is_ascii_digit()))
+                && !is_port(p)
             {
                 return Err("Use a port from 1 to 9999, or none.".into());
             }
