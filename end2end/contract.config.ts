@@ -12,6 +12,6 @@ export default defineConfig({
   timeout: 15 * 60_000,
   projects: [base.projects![1]],
   webServer: (base.webServer as any[]).map((server) =>
-    server.env ? { ...server, env: { ...server.env, PORTICO_RATE_LIMITS: "off" } } : server,
+    server.env ? { ...server, env: { ...server.env, PORTICO_RATE_LIMITS: "off", PORTICO_WEBHOOK_ALLOW_PRIVATE: "false" } } : server,
   ),
 });

@@ -7,6 +7,7 @@ import * as path from "node:path";
 // with JavaScript (hydrated app) and without (server-rendered HTML, forms).
 const port = Number(process.env.PORTICO_E2E_PORT ?? 3100);
 const smtpPort = Number(process.env.PORTICO_E2E_SMTP_PORT ?? 3125);
+const hookPort = Number(process.env.PORTICO_E2E_HOOK_PORT ?? 3126);
 const baseURL = `http://127.0.0.1:${port}`;
 
 // Set once by the runner; workers inherit it, so all agree on the paths.
@@ -14,6 +15,9 @@ process.env.PORTICO_E2E_RUN_DIR ??= path.join(__dirname, ".tmp", `run-${Date.now
 const runDir = process.env.PORTICO_E2E_RUN_DIR;
 const mailDir = path.join(runDir, "mail");
 process.env.PORTICO_E2E_MAIL_DIR = mailDir;
+const hookDir = path.join(runDir, "hooks");
+process.env.PORTICO_E2E_HOOK_DIR = hookDir;
+process.env.PORTICO_E2E_HOOK_ORIGIN = `http://127.0.0.1:${hookPort}`;
 
 const chromium = {
   browserName: "chromium" as const,
@@ -56,6 +60,13 @@ export default defineConfig({
       stdout: "pipe",
     },
     {
+      command: `node hook-receiver.js ${hookPort} "${hookDir}"`,
+      cwd: __dirname,
+      port: hookPort,
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
+    {
       command: `mkdir -p "${runDir}" && ${process.env.PORTICO_E2E_BIN ?? "../target/release/portico"}`,
       cwd: __dirname,
       url: `${baseURL}/readyz`,
@@ -73,6 +84,9 @@ export default defineConfig({
         // Every spec signs up and in from 127.0.0.1: the per-address limits
         // are raised for the run, the others stay as shipped.
         PORTICO_RATE_LIMITS: "sign_up_ip=1000/10m,sign_in_ip=1000/1m",
+        // Webhooks go to the receiver on this machine (hook-receiver.js).
+        PORTICO_WEBHOOK_ALLOW_PRIVATE: "true",
+        PORTICO_ALLOWED_ORIGINS: `http://127.0.0.1:${hookPort}`,
       },
     },
   ],

@@ -45,7 +45,7 @@ pub async fn get_audit_page(
 }
 
 /// The actions the log records, for the filter.
-const ACTIONS: [&str; 17] = [
+const ACTIONS: [&str; 24] = [
     "tenant.created",
     "invite.created",
     "invite.refreshed",
@@ -54,6 +54,7 @@ const ACTIONS: [&str; 17] = [
     "invite.revoked",
     "invite.accepted",
     "invite.declined",
+    "invite.expired",
     "member.roles_changed",
     "member.disabled",
     "member.enabled",
@@ -63,6 +64,12 @@ const ACTIONS: [&str; 17] = [
     "organisation.created",
     "organisation.deleted",
     "project.created",
+    "webhook.created",
+    "webhook.updated",
+    "webhook.enabled",
+    "webhook.disabled",
+    "webhook.deleted",
+    "webhook.retried",
 ];
 
 #[component]
