@@ -172,9 +172,7 @@ pub fn check_url(state: &AppState, raw: &str) -> Result<String, String> {
     if !super::invites::is_uri_tail(tail) {
         return Err("Percent-encode spaces and other characters URLs may not hold.".into());
     }
-    url::Url::parse(raw)
-        .map(|_| raw.to_owned())
-        .map_err(|_| "Enter a full https:// URL such as https://example.com/hooks.".into())
+    Ok(raw.to_owned())
 }
 
 const PRIVATE_OR_ADDRESS: &str = "Use a domain name: webhooks go to https:// hosts by name (an address is allowed only on an origin listed in PORTICO_ALLOWED_ORIGINS).";
@@ -213,6 +211,10 @@ async fn check_resolves_publicly(state: &AppState, url: &str) -> Result<(), Stri
 /// Checks an event filter: known types, each once, in the order of
 /// [`EventType::ALL`]. Empty: every event.
 pub fn parse_events(names: &[String]) -> Result<Vec<String>, String> {
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = names.iter().find(|n| !seen.insert(n.as_str())) {
+        return Err(format!("List each event type once ({twice} is there twice)."));
+    }
     if let Some(bad) = names.iter().find(|n| EventType::parse(n).is_none()) {
         let known: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
         return Err(format!(
@@ -523,4 +525,48 @@ pub async fn disable_if_failing(state: &AppState, endpoint_id: i64) -> Result<bo
 pub async fn tenant_of(state: &AppState, id: i64) -> Result<Option<i64>, AppError> {
     let mut conn = state.db.read().await?;
     db::webhooks::tenant_of(&mut conn, id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_loopback_link_local_and_mapped_addresses_are_forbidden() {
+        for ip in [
+            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
+            "100.64.0.1", "0.0.0.0", "255.255.255.255", "224.0.0.1", "::1", "fd00::1",
+            "fe80::1", "::ffff:10.0.0.1", "::ffff:127.0.0.1", "::",
+        ] {
+            assert!(is_forbidden_ip(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111"] {
+            assert!(!is_forbidden_ip(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn endpoint_hosts_are_lower_case_public_names() {
+        for ok in ["hooks.example.com", "a.bc", "x-1.y2.example.org"] {
+            assert!(is_public_dns_name(ok), "{ok}");
+        }
+        for bad in [
+            "localhost", "api.localhost", "Hooks.example.com", "example", "1.2.3.4",
+            "-a.example.com", "a-.example.com", "a..b.com", "example.c0m", "",
+        ] {
+            assert!(!is_public_dns_name(bad), "{bad}");
+        }
+        assert!(is_port("443") && is_port("9999") && !is_port("0") && !is_port("08") && !is_port("10000"));
+    }
+
+    #[test]
+    fn an_event_filter_names_unknown_and_repeated_types() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            parse_events(&names(&["member.removed", "invite.created"])).unwrap(),
+            names(&["invite.created", "member.removed"])
+        );
+        assert!(parse_events(&names(&["invite.exploded"])).unwrap_err().contains("invite.exploded"));
+        assert!(parse_events(&names(&["invite.created", "invite.created"])).unwrap_err().contains("twice"));
+    }
 }
