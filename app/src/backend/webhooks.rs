@@ -213,7 +213,9 @@ async fn check_resolves_publicly(state: &AppState, url: &str) -> Result<(), Stri
 pub fn parse_events(names: &[String]) -> Result<Vec<String>, String> {
     let mut seen = std::collections::HashSet::new();
     if let Some(twice) = names.iter().find(|n| !seen.insert(n.as_str())) {
-        return Err(format!("List each event type once ({twice} is there twice)."));
+        return Err(format!(
+            "List each event type once ({twice} is there twice)."
+        ));
     }
     if let Some(bad) = names.iter().find(|n| EventType::parse(n).is_none()) {
         let known: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
@@ -534,9 +536,21 @@ mod tests {
     #[test]
     fn private_loopback_link_local_and_mapped_addresses_are_forbidden() {
         for ip in [
-            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
-            "100.64.0.1", "0.0.0.0", "255.255.255.255", "224.0.0.1", "::1", "fd00::1",
-            "fe80::1", "::ffff:10.0.0.1", "::ffff:127.0.0.1", "::",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:10.0.0.1",
+            "::ffff:127.0.0.1",
+            "::",
         ] {
             assert!(is_forbidden_ip(ip.parse().unwrap()), "{ip}");
         }
@@ -551,12 +565,26 @@ mod tests {
             assert!(is_public_dns_name(ok), "{ok}");
         }
         for bad in [
-            "localhost", "api.localhost", "Hooks.example.com", "example", "1.2.3.4",
-            "-a.example.com", "a-.example.com", "a..b.com", "example.c0m", "",
+            "localhost",
+            "api.localhost",
+            "Hooks.example.com",
+            "example",
+            "1.2.3.4",
+            "-a.example.com",
+            "a-.example.com",
+            "a..b.com",
+            "example.c0m",
+            "",
         ] {
             assert!(!is_public_dns_name(bad), "{bad}");
         }
-        assert!(is_port("443") && is_port("9999") && !is_port("0") && !is_port("08") && !is_port("10000"));
+        assert!(
+            is_port("443")
+                && is_port("9999")
+                && !is_port("0")
+                && !is_port("08")
+                && !is_port("10000")
+        );
     }
 
     #[test]
@@ -566,7 +594,15 @@ mod tests {
             parse_events(&names(&["member.removed", "invite.created"])).unwrap(),
             names(&["invite.created", "member.removed"])
         );
-        assert!(parse_events(&names(&["invite.exploded"])).unwrap_err().contains("invite.exploded"));
-        assert!(parse_events(&names(&["invite.created", "invite.created"])).unwrap_err().contains("twice"));
+        assert!(
+            parse_events(&names(&["invite.exploded"]))
+                .unwrap_err()
+                .contains("invite.exploded")
+        );
+        assert!(
+            parse_events(&names(&["invite.created", "invite.created"]))
+                .unwrap_err()
+                .contains("twice")
+        );
     }
 }

@@ -130,6 +130,14 @@ pub fn WebhooksPage() -> impl IntoView {
     let query = use_query_map();
     let endpoint = move || query.read().get("endpoint").and_then(|s| s.parse().ok());
     let page = move || query.read().get("page").and_then(|s| s.parse().ok());
+    // Created outside the Suspense, so a failed post without JavaScript
+    // (the error comes back in the URL) reaches the forms.
+    let actions = Actions {
+        add: ServerAction::new(),
+        toggle: ServerAction::new(),
+        delete: ServerAction::new(),
+        retry: ServerAction::new(),
+    };
     let data = Resource::new(
         move || (tenant_id(), endpoint(), page()),
         |(t, e, p)| get_webhooks_page(t, e, p),
@@ -138,14 +146,23 @@ pub fn WebhooksPage() -> impl IntoView {
         <Title text="Webhooks" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
-                {move || Suspend::new(async move { data.await.map(|d| view! { <WebhooksView data=d /> }) })}
+                {move || Suspend::new(async move { data.await.map(|d| view! { <WebhooksView data=d actions /> }) })}
             </ErrorBoundary>
         </Suspense>
     }
 }
 
+/// The page's forms.
+#[derive(Clone, Copy)]
+struct Actions {
+    add: ServerAction<AddWebhook>,
+    toggle: ServerAction<SetWebhookEnabled>,
+    delete: ServerAction<DeleteWebhook>,
+    retry: ServerAction<RetryWebhookDelivery>,
+}
+
 #[component]
-fn WebhooksView(data: WebhooksPageData) -> impl IntoView {
+fn WebhooksView(data: WebhooksPageData, actions: Actions) -> impl IntoView {
     let query = use_query_map();
     let confirm_delete: Option<i64> = query
         .read_untracked()
@@ -153,10 +170,12 @@ fn WebhooksView(data: WebhooksPageData) -> impl IntoView {
         .and_then(|s| s.parse().ok());
     let deleted = query.read_untracked().get("deleted").is_some();
     let retried = query.read_untracked().get("retried").is_some();
-    let add = ServerAction::<AddWebhook>::new();
-    let toggle = ServerAction::<SetWebhookEnabled>::new();
-    let delete = ServerAction::<DeleteWebhook>::new();
-    let retry = ServerAction::<RetryWebhookDelivery>::new();
+    let Actions {
+        add,
+        toggle,
+        delete,
+        retry,
+    } = actions;
     let added = add.value();
     let tenant_id = data.tenant_id;
     let base = format!("/t/{tenant_id}/webhooks");
@@ -227,7 +246,7 @@ fn WebhooksView(data: WebhooksPageData) -> impl IntoView {
                 <input type="hidden" name="tenant_id" value=tenant_id />
                 <FormField label="Endpoint URL" name="url" input_type="url" server_error=field_error(added, "url") />
                 <p class="hint">"An https:// address on the internet (private and loopback addresses are refused)."</p>
-                <FormField label="Description" name="description" server_error=field_error(added, "description") />
+                <FormField label="Description" name="description" required=false server_error=field_error(added, "description") />
                 <fieldset class="field">
                     <legend>"Events"</legend>
                     <p class="hint">"Tick none to receive every event, including types added later."</p>
