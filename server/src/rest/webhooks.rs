@@ -221,6 +221,7 @@ pub async fn create_webhook(
     get, path = "/api/v1/webhooks", tag = "webhooks", params(WebhookTenantQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "Endpoints, oldest first", body = Vec<WebhookDto>),
+        (status = 400, description = "Bad tenantId", body = ErrorBody),
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Not a tenant manager", body = ErrorBody),
         (status = 404, description = "Unknown tenant", body = ErrorBody),
