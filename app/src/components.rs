@@ -3,6 +3,7 @@
 pub mod error_template;
 pub mod form_field;
 pub mod layout;
+pub mod pager;
 pub mod role_choices;
 pub mod tenant_nav;
 pub mod time;

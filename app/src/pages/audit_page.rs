@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::components::error_template::ErrorTemplate;
+use crate::components::pager::Pager;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::components::time::RelativeTime;
 use crate::dto::{AuditEntry, Page};
@@ -109,8 +110,6 @@ fn AuditView(d: AuditPageData) -> impl IntoView {
         let (actor, action) = (actor.clone(), action.clone());
         move |p: i64| format!("/t/{tenant_id}/audit?actor={actor}&action={action}&page={p}")
     };
-    let prev = (page > 1).then(|| link(page - 1));
-    let next = (page < pages).then(|| link(page + 1));
     view! {
         <TenantNav tenant_id tenant_name=d.tenant_name.clone() />
         <h1>"Audit log"</h1>
@@ -137,10 +136,6 @@ fn AuditView(d: AuditPageData) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <nav aria-label="Pages" class="pager">
-            {prev.map(|href| view! { <a href=href rel="prev">"Previous"</a> })}
-            <span>{format!("Page {page} of {pages}")}</span>
-            {next.map(|href| view! { <a href=href rel="next">"Next"</a> })}
-        </nav>
+        <Pager page pages link=link />
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::FormError;
+use crate::components::pager::Pager;
 use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::dto::{MemberInfo, Page};
@@ -178,8 +179,6 @@ fn MembersView(
             urlencode(&status_filter)
         )
     };
-    let prev = (page > 1).then(|| page_link(page - 1));
-    let next = (page < pages).then(|| page_link(page + 1));
     view! {
         <TenantNav tenant_id tenant_name=d.tenant_name.clone() />
         <h1>"Members"</h1>
@@ -231,11 +230,7 @@ fn MembersView(
                 </tbody>
             </table>
         </div>
-        <nav aria-label="Pages" class="pager">
-            {prev.map(|href| view! { <a href=href rel="prev">"Previous"</a> })}
-            <span>{format!("Page {page} of {pages}")}</span>
-            {next.map(|href| view! { <a href=href rel="next">"Next"</a> })}
-        </nav>
+        <Pager page pages link=page_link />
     }
 }
 

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::{FormError, FormField, field_error};
+use crate::components::pager::Pager;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::components::time::RelativeTime;
 use crate::domain::EventType;
@@ -387,11 +388,8 @@ fn DeliveryLog(
                         </table>
                     </div>
                     {(pages > 1).then(|| view! {
-                        <nav class="pager" aria-label="Delivery log pages">
-                            {(current > 1).then(|| view! { <a href=format!("/t/{tenant_id}/webhooks?endpoint={endpoint_id}&page={}", current - 1)>"Newer"</a> })}
-                            {format!(" Page {current} of {pages} ")}
-                            {(current < pages).then(|| view! { <a href=format!("/t/{tenant_id}/webhooks?endpoint={endpoint_id}&page={}", current + 1)>"Older"</a> })}
-                        </nav>
+                        <Pager page=current pages label="Delivery log pages"
+                            link=move |p| format!("/t/{tenant_id}/webhooks?endpoint={endpoint_id}&page={p}") />
                     })}
                 }.into_any()
             }}
