@@ -523,6 +523,27 @@ pub async fn disable_if_failing(state: &AppState, endpoint_id: i64) -> Result<bo
     Ok(true)
 }
 
+/// How long finished deliveries stay in the log.
+pub const RETENTION_MS: i64 = 30 * 24 * 3_600_000;
+/// Deliveries one pruning statement deletes; the pass repeats until done.
+const PRUNE_BATCH: i64 = 1_000;
+
+/// The periodic clean-up: deletes delivered and failed deliveries older
+/// than [`RETENTION_MS`] (pending ones stay until they end), so the log of
+/// a busy tenant does not grow without bound. Returns how many went.
+pub async fn prune_deliveries(db: &super::db::Db) -> Result<u64, AppError> {
+    let before = now_ms() - RETENTION_MS;
+    let mut total = 0;
+    loop {
+        let mut conn = db.write().await?;
+        let deleted = db::webhooks::prune_finished(&mut conn, before, PRUNE_BATCH).await?;
+        total += deleted;
+        if deleted < PRUNE_BATCH as u64 {
+            return Ok(total);
+        }
+    }
+}
+
 /// The tenant of an endpoint, if it exists.
 pub async fn tenant_of(state: &AppState, id: i64) -> Result<Option<i64>, AppError> {
     let mut conn = state.db.read().await?;

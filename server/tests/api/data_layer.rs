@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use app::backend::DbKind;
-use app::backend::db::{audit_events, invites, members, outbox_mail, sessions};
+use app::backend::db::{audit_events, invites, members, outbox_mail, sessions, webhooks};
 use sqlx::Row;
 
 use crate::helpers::spawn_app;
@@ -62,12 +62,13 @@ enum P {
 }
 
 /// Tables that grow with use: none may be scanned by a hot query.
-const GROWING: [&str; 5] = [
+const GROWING: [&str; 6] = [
     "invites",
     "members",
     "audit_events",
     "sessions",
     "outbox_mail",
+    "webhook_deliveries",
 ];
 
 #[tokio::test]
@@ -161,6 +162,21 @@ async fn hot_queries_are_served_by_indexes() {
             "cancel an invitation's unsent mail",
             outbox_mail::CANCEL_UNSENT_FOR_INVITE_SQL,
             vec![I(1), I(1)],
+        ),
+        (
+            "webhook claim",
+            webhooks::CLAIM_SQL,
+            vec![I(2), I(1), I(16)],
+        ),
+        (
+            "webhook delivery count",
+            webhooks::COUNT_DELIVERIES_SQL,
+            vec![I(1)],
+        ),
+        (
+            "webhook delivery clean-up",
+            webhooks::PRUNE_SQL,
+            vec![I(1), I(1000)],
         ),
     ];
     let mut conn = app.state.db.pool.acquire().await.unwrap();

@@ -589,3 +589,50 @@ async fn a_failed_delivery_is_retried_on_request_and_three_failing_days_disable_
     app.stop().await;
     receiver.stop();
 }
+
+#[tokio::test]
+async fn finished_deliveries_leave_the_log_after_thirty_days_pending_ones_stay() {
+    let receiver = HookReceiver::start(0).await;
+    let app = spawn_for(&receiver.origin()).await;
+    let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
+    add_endpoint(&app, &manager, tenant, json!({"url": receiver.url()})).await;
+    for n in 0..3 {
+        invite(&app, &manager, tenant, &format!("person{n}@example.com")).await;
+    }
+    wait_until(
+        &app,
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'",
+        3,
+    )
+    .await;
+    // Two delivered ones and a pending one are made 31 days old.
+    let old = app::backend::now_ms() - 31 * 86_400_000;
+    sqlx::query("UPDATE webhook_deliveries SET created_at = $1 WHERE id IN (SELECT id FROM webhook_deliveries ORDER BY id LIMIT 2)")
+        .bind(old)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE webhook_deliveries SET created_at = $1, status = 'pending', next_attempt_at = $2 WHERE id = (SELECT MAX(id) FROM webhook_deliveries)")
+        .bind(old)
+        .bind(app::backend::now_ms() + 86_400_000)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        app::backend::webhooks::prune_deliveries(&app.state.db)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM webhook_deliveries").await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'")
+            .await,
+        1
+    );
+    app.stop().await;
+    receiver.stop();
+}

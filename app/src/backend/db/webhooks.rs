@@ -232,12 +232,34 @@ pub async fn list_deliveries(
     .bind(offset)
     .fetch_all(&mut *conn)
     .await?;
-    let (total,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = $1")
-            .bind(endpoint_id)
-            .fetch_one(conn)
-            .await?;
+    let total = sqlx::query_scalar(COUNT_DELIVERIES_SQL)
+        .bind(endpoint_id)
+        .fetch_one(conn)
+        .await?;
     Ok((rows, total))
+}
+
+/// Counts up to `members::COUNT_CAP` + 1 deliveries: a log of a million
+/// costs no more than one of ten thousand.
+pub const COUNT_DELIVERIES_SQL: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM webhook_deliveries \
+     WHERE endpoint_id = $1 LIMIT 10001) capped";
+
+/// Deletes up to `$2` finished (delivered or failed) deliveries created
+/// before `$1`, oldest first, through `webhook_deliveries_finished_idx`.
+pub const PRUNE_SQL: &str = "DELETE FROM webhook_deliveries WHERE id IN \
+     (SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2)";
+
+pub async fn prune_finished(
+    conn: &mut AnyConnection,
+    before: i64,
+    batch: i64,
+) -> Result<u64, AppError> {
+    Ok(sqlx::query(PRUNE_SQL)
+        .bind(before)
+        .bind(batch)
+        .execute(conn)
+        .await?
+        .rows_affected())
 }
 
 /// Makes a delivery due now (again), unless a worker holds it this moment.
