@@ -7,7 +7,9 @@ export PATH := $(HOME)/.cargo/bin:$(HOME)/.cache/portico-tools/node_modules/.bin
 export RUSTFLAGS := --cfg erase_components
 RELEASE_ENV := env -u RUSTFLAGS
 PG_DIR := /tmp/portico-test-pg-$(shell id -u)
-RUST_TEST := cargo test -p app -p server --features app/ssr
+# cargo-nextest (on the machine; .ci/ensure-tools.sh installs it if not):
+# each test in its own process, a hung one stopped (.config/nextest.toml).
+RUST_TEST := cargo nextest run -p app -p server --features app/ssr
 
 .PHONY: run test tools test-deps build fmt-check lint test-rust test-rust-sqlite test-rust-postgres test-e2e test-contract bench bench-deps bench-size bench-weight
 

@@ -4,6 +4,7 @@
 #   - the wasm32 target (rustup)
 #   - cargo-leptos 0.3.11, built from its source (fetched by cargo) with one dependency
 #     pinned back so it compiles on Rust 1.95
+#   - cargo-nextest, which runs the Rust tests (usually on the machine already)
 #   - wasm-bindgen-cli at exactly the version of the wasm-bindgen crate
 #   - wasm-opt (npm binaryen@132; Debian's 108 emits WASM that fails to hydrate)
 # Everything comes through cargo or npm: nothing downloads binaries from GitHub.
@@ -42,6 +43,11 @@ if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
     cargo install --path . --locked
   )
   rm -rf "$src"
+fi
+
+if ! cargo nextest --version >/dev/null 2>&1; then
+  log "installing cargo-nextest"
+  cargo install cargo-nextest --locked
 fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then

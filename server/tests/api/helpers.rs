@@ -68,10 +68,12 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
-/// A cookie-aware client that does not follow redirects.
+/// A cookie-aware client that does not follow redirects. A request
+/// unanswered after a minute fails its test instead of hanging it.
 pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
+        .timeout(std::time::Duration::from_secs(60))
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("build client")
