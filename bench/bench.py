@@ -5,6 +5,7 @@
     python3 bench/bench.py scale    # 0 / 100,000 / 1,000,000 stored invitations
     python3 bench/bench.py scale --db postgres
     python3 bench/bench.py fleet    # one vs two instances on one PostgreSQL
+    python3 bench/bench.py webhooks # invitations with 0 / 3 endpoints, 1M stored deliveries
     python3 bench/bench.py all      # all of the above
 
 Every load is wrk with 16 connections, one thread, 10 s (BENCH_DURATION),
@@ -86,6 +87,14 @@ class Db:
             return value
         out = subprocess.check_output(["psql", "-tA", self.url, "-c", query], text=True)
         return int(out.strip() or 0)
+
+    def text(self, query):
+        if self.kind == "sqlite":
+            con = sqlite3.connect(self.path, timeout=60)
+            rows = con.execute(query).fetchall()
+            con.close()
+            return " / ".join(str(r[0]) for r in rows)
+        return subprocess.check_output(["psql", "-tA", self.url, "-c", query], text=True).strip()
 
     def close(self):
         if self.kind == "postgres":
@@ -392,9 +401,122 @@ def cmd_peer():
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+class HookReceiver:
+    """A local receiver that answers every webhook 204 and counts them."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        counter = {"n": 0}
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("content-length", 0)))
+                counter["n"] += 1
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        class Server(http.server.ThreadingHTTPServer):
+            # The default backlog of 5 drops the worker's 16 parallel
+            # connects, and each dropped SYN costs a 1 s retransmit.
+            request_queue_size = 128
+
+        self.counter = counter
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+def seed_deliveries_sql(count, endpoint):
+    now = int(time.time() * 1000)
+    return (f"WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {count})\n"
+            "INSERT INTO webhook_deliveries (endpoint_id, message_id, event_type, payload, status, attempts, "
+            "next_attempt_at, response_code, delivered_at, created_at) "
+            f"SELECT {endpoint}, 'msg_seed' || n, 'invite.created', '{{}}', 'delivered', 1, {now} - n, 204, "
+            f"{now} - n, {now} - n FROM seq;\nANALYZE;\n")
+
+
+def cmd_webhooks(db_kind):
+    """What events cost the write path: invitations with no endpoint, with
+    three subscribed endpoints, and with three endpoints whose log already
+    holds 1,000,000 deliveries; then how fast the worker drains the
+    deliveries the load queued, and a page of a million-row log."""
+    print(f"\n### Webhooks on {db_kind} ({os.cpu_count()} cores, wrk -t1 -c{CONNS} -d{DURATION}s)\n")
+    print(HEADER)
+    receiver = HookReceiver()
+    try:
+        for label, endpoints, stored in [
+            ("no endpoint", 0, 0),
+            ("3 endpoints", 3, 0),
+            ("3 endpoints, 1,000,000 stored deliveries", 3, 1_000_000),
+        ]:
+            log(f"-- {db_kind}: {label}")
+            workdir = tempfile.mkdtemp(prefix="portico-bench-")
+            os.chmod(workdir, 0o755)
+            db = Db(db_kind, workdir)
+            app = None
+            try:
+                app = Portico(db, workdir, "a", {
+                    "PORTICO_WEBHOOK_ALLOW_PRIVATE": "true",
+                    "PORTICO_ALLOWED_ORIGINS": receiver.origin,
+                })
+                tenant, token_file = manager(app, db, workdir)
+                with open(token_file) as f:
+                    token = f.read().strip()
+                ids = []
+                for n in range(endpoints):
+                    status, _, body = post(f"{app.base}/api/v1/webhooks?tenantId={tenant}",
+                                           json_body={"url": f"{receiver.origin}/hook{n}"}, token=token)
+                    if status != 201:
+                        raise SystemExit(f"endpoint failed: {status} {body}")
+                    ids.append(json.loads(body)["id"])
+                if stored:
+                    t = time.time()
+                    db.sql(seed_deliveries_sql(stored, ids[0]))
+                    log(f"   seeded in {time.time() - t:.0f} s")
+                run = f"r{int(time.time() * 1000)}"
+                url = app.base + "/invite"
+                wrk(app.base, "invite.lua", [token_file, "warm" + run, url], duration=2)
+                result = load([app], db, "invite.lua", [token_file, run, url], "create invitation", drain=True)
+                print(row(result, f"{label}: create invitation"), flush=True)
+                if endpoints:
+                    # Until every queued delivery had its first attempt: a
+                    # failed one waits for its retry, which is not speed.
+                    t = time.time()
+                    untried = "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending' AND attempts = 0"
+                    queued = db.scalar(untried)
+                    while db.scalar(untried) > 0 and time.time() - t < 300:
+                        time.sleep(0.2)
+                    took = time.time() - t
+                    failed = db.scalar("SELECT COUNT(*) FROM webhook_deliveries WHERE last_error IS NOT NULL")
+                    if failed:
+                        log("   failed attempts: " + db.text(
+                            "SELECT last_error FROM webhook_deliveries WHERE last_error IS NOT NULL LIMIT 3"))
+                    print(f"| {label}: worker drains {queued:,} queued deliveries | "
+                          f"{queued / took if took else 0:,.0f} deliveries/s | | | | | {failed} |", flush=True)
+                    r = wrk(app.base, "read.lua", [token_file, run, f"/api/v1/webhooks/{ids[0]}/deliveries?page=2",
+                                                   "deliveries"], duration=5, conns=1)
+                    print(f"| {label}: delivery log, page 2 | {float(r['rps']):,.0f} | {float(r['p50_ms']):.2f} | "
+                          f"{float(r['p99_ms']):.2f} | — | {app.peak_rss_kb() / 1024:.0f} | {r['errors']} |", flush=True)
+            finally:
+                if app:
+                    app.stop()
+                db.close()
+                shutil.rmtree(workdir, ignore_errors=True)
+    finally:
+        receiver.stop()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["peer", "scale", "fleet", "all"])
+    ap.add_argument("what", choices=["peer", "scale", "fleet", "webhooks", "all"])
     ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     a = ap.parse_args()
     if not os.path.exists(BINARY):
@@ -405,9 +527,12 @@ def main():
         cmd_peer()
     if a.what == "scale":
         cmd_scale(a.db)
+    if a.what == "webhooks":
+        cmd_webhooks(a.db)
     if a.what == "all":
         cmd_scale("sqlite")
         cmd_scale("postgres")
+        cmd_webhooks("sqlite")
     if a.what in ("fleet", "all"):
         cmd_fleet()
 

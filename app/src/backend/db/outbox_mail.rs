@@ -60,14 +60,20 @@ pub async fn cancel_unsent_for_invite(
 }
 
 /// Claims up to `batch` due mails until `lease_until`: an instance that
-/// claimed a mail is the only one to send it until the lease ends. Served
-/// by `outbox_mail_due_idx`.
+/// claimed a mail is the only one to send it until the lease ends. The due
+/// ones are found through `outbox_mail_due_idx`; the claim then touches
+/// only those rows, by primary key. Another instance's claim, send or
+/// cancellation in between changes the lease, the attempt count or the
+/// row's existence, which the outer condition re-checks. (It does not
+/// repeat `sent_at IS NULL`: with that, PostgreSQL's generic plan may walk
+/// every unsent mail once per claimed one, slow as a backlog grows.)
 pub const CLAIM_SQL: &str = "UPDATE outbox_mail SET locked_until = $1 \
-     WHERE id IN (SELECT id FROM outbox_mail \
-                  WHERE sent_at IS NULL AND next_attempt_at <= $2 \
-                    AND (locked_until IS NULL OR locked_until < $2) \
-                  ORDER BY id LIMIT $3) \
-       AND sent_at IS NULL AND (locked_until IS NULL OR locked_until < $2) \
+     FROM (SELECT id AS due_id, attempts AS due_attempts FROM outbox_mail \
+           WHERE sent_at IS NULL AND next_attempt_at <= $2 \
+             AND (locked_until IS NULL OR locked_until < $2) \
+           ORDER BY id LIMIT $3) AS due \
+     WHERE id = due.due_id AND attempts = due.due_attempts \
+       AND (locked_until IS NULL OR locked_until < $2) \
      RETURNING id, to_address, subject, text_body, html_body, attempts";
 
 pub async fn claim_due(

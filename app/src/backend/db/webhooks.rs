@@ -309,14 +309,22 @@ pub struct ClaimedDelivery {
 }
 
 /// Claims up to `batch` due deliveries of enabled endpoints until
-/// `lease_until`: only the claiming instance attempts them until then.
-/// Served by `webhook_deliveries_due_idx`.
+/// `lease_until`: only the claiming instance attempts them until then. The
+/// due ones are found through `webhook_deliveries_due_idx`; the claim then
+/// touches only those rows, by primary key. Every way out of `pending`
+/// (an attempt recorded, the endpoint deleted) changes the attempt count or
+/// removes the row, and another claim changes the lease: the outer
+/// condition re-checks both instead of `status`, which would let
+/// PostgreSQL's generic plan walk every pending delivery once per claimed
+/// one (a claim took about half a second with 23,000 pending deliveries).
 pub const CLAIM_SQL: &str = "UPDATE webhook_deliveries SET locked_until = $1 \
-     WHERE id IN (SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
-                  WHERE d.status = 'pending' AND d.next_attempt_at <= $2 \
-                    AND (d.locked_until IS NULL OR d.locked_until < $2) AND e.disabled_at IS NULL \
-                  ORDER BY d.next_attempt_at LIMIT $3) \
-       AND status = 'pending' AND (locked_until IS NULL OR locked_until < $2) \
+     FROM (SELECT d.id AS due_id, d.attempts AS due_attempts \
+           FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
+           WHERE d.status = 'pending' AND d.next_attempt_at <= $2 \
+             AND (d.locked_until IS NULL OR d.locked_until < $2) AND e.disabled_at IS NULL \
+           ORDER BY d.next_attempt_at LIMIT $3) AS due \
+     WHERE id = due.due_id AND attempts = due.due_attempts \
+       AND (locked_until IS NULL OR locked_until < $2) \
      RETURNING id, endpoint_id, message_id, event_type, payload, attempts";
 
 pub async fn claim_due(
