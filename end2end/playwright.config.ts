@@ -9,6 +9,8 @@ const port = Number(process.env.PORTICO_E2E_PORT ?? 3100);
 const smtpPort = Number(process.env.PORTICO_E2E_SMTP_PORT ?? 3125);
 const hookPort = Number(process.env.PORTICO_E2E_HOOK_PORT ?? 3126);
 const baseURL = `http://127.0.0.1:${port}`;
+// The instance operator's token (PORTICO_ADMIN_TOKEN) for the seat specs.
+process.env.PORTICO_E2E_ADMIN_TOKEN ??= "e2e-operator-token-of-at-least-32-characters";
 
 // Set once by the runner; workers inherit it, so all agree on the paths.
 process.env.PORTICO_E2E_RUN_DIR ??= path.join(__dirname, ".tmp", `run-${Date.now()}`);
@@ -87,6 +89,7 @@ export default defineConfig({
         // Webhooks go to the receiver on this machine (hook-receiver.js).
         PORTICO_WEBHOOK_ALLOW_PRIVATE: "true",
         PORTICO_ALLOWED_ORIGINS: `http://127.0.0.1:${hookPort}`,
+        PORTICO_ADMIN_TOKEN: process.env.PORTICO_E2E_ADMIN_TOKEN,
       },
     },
   ],

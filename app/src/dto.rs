@@ -152,6 +152,7 @@ pub struct FunnelWeek {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Overview {
     pub tenant_id: i64,
+    pub seats: Seats,
     /// Whether the viewer may invite people.
     pub can_invite: bool,
     /// Whether anyone was ever invited to the tenant.
@@ -208,4 +209,35 @@ pub struct DeliveryInfo {
     pub next_attempt_at: Option<i64>,
     pub delivered_at: Option<i64>,
     pub created_at: i64,
+}
+
+/// A tenant's seats (SPEC §9): ACTIVE members, pending invitations for
+/// other emails, and the operator's limit (`None`: none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seats {
+    pub limit: Option<i64>,
+    pub used: i64,
+    pub reserved: i64,
+}
+
+impl Seats {
+    /// No seat left for a new invitation.
+    pub fn is_full(&self) -> bool {
+        self.limit
+            .is_some_and(|limit| self.used + self.reserved >= limit)
+    }
+
+    /// "7 of 10 seats used, 2 reserved" (SPEC §9).
+    pub fn summary(&self) -> String {
+        match self.limit {
+            Some(limit) => format!(
+                "{} of {limit} seats used, {} reserved",
+                self.used, self.reserved
+            ),
+            None => format!(
+                "{} seats used, {} reserved, no limit",
+                self.used, self.reserved
+            ),
+        }
+    }
 }

@@ -35,6 +35,10 @@ pub enum AppError {
     /// The request conflicts with what is stored (duplicate, already used, …).
     #[error("{0}")]
     Conflict(String),
+    /// A conflict with the tenant's seat limit (SPEC §9), said so a manager
+    /// knows what to free.
+    #[error("{0}")]
+    SeatLimitReached(String),
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     RateLimited { retry_after_secs: u64 },
     /// The account must confirm its email address first (SPEC §2).
@@ -66,7 +70,7 @@ impl AppError {
                 StatusCode::FORBIDDEN
             }
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::SeatLimitReached(_) => StatusCode::CONFLICT,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -84,6 +88,7 @@ impl AppError {
             AppError::EmailNotVerified(_) => "email_not_verified",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
+            AppError::SeatLimitReached(_) => "seat_limit_reached",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Busy { .. } => "busy",
             AppError::Internal => "internal",

@@ -2,9 +2,11 @@
 //! from the handlers (`/api/openapi.json`, viewer at `/api/docs`). Handlers
 //! are thin: parse, call the service in `app::backend`, shape the answer.
 
+pub mod admin;
 pub mod auth;
 pub mod compat;
 pub mod extract;
+pub mod invite_links;
 pub mod invites;
 pub mod jwt;
 pub mod me;
@@ -24,7 +26,7 @@ use app::backend::AppState;
 #[openapi(
     info(title = "Portico API", description = "Tenant onboarding: accounts, tenants, invitations, members."),
     modifiers(&BearerAuth),
-    components(schemas(app::ErrorBody, schema::Role, schema::InviteStatus, schema::InviteFilter, schema::MemberStatus, schema::EventTypeName, schema::DeliveryStatus, webhooks::WebhookEventDto)),
+    components(schemas(app::ErrorBody, schema::Role, schema::InviteStatus, schema::InviteFilter, schema::MemberStatus, schema::EventTypeName, schema::DeliveryStatus, schema::InviteLinkStatus, webhooks::WebhookEventDto)),
     tags(
         (name = "auth", description = "Accounts and access tokens"),
         (name = "registration", description = "Tenants and invitations, Extractor style"),
@@ -32,6 +34,7 @@ use app::backend::AppState;
         (name = "members", description = "Members of a tenant and its audit log"),
         (name = "webhooks", description = "Webhook endpoints, their deliveries, and the events they receive (see `webhooks`)"),
         (name = "compatibility", description = "Drop-in endpoints of other invitation APIs"),
+        (name = "admin", description = "The instance operator's endpoints (PORTICO_ADMIN_TOKEN)"),
     )
 )]
 struct ApiDoc;
@@ -49,6 +52,15 @@ impl Modify for BearerAuth {
                     .description(Some(
                         "An API token from /account or a JWT from POST /api/v1/auth/token",
                     ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "operator",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The instance operator's PORTICO_ADMIN_TOKEN"))
                     .build(),
             ),
         );
@@ -183,6 +195,14 @@ const LINKS: &[ApiLink] = &[
         ("id", "$response.body#/id"),
     ),
     link(
+        "/api/v1/invite-links",
+        "post",
+        "201",
+        "Revoke",
+        "revoke_invite_link",
+        ("id", "$response.body#/id"),
+    ),
+    link(
         "/api/v1/me",
         "get",
         "200",
@@ -224,6 +244,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::issue_token))
         .routes(routes!(me::get_me))
         .routes(routes!(me::get_tenant))
+        .routes(routes!(admin::update_tenant))
         .routes(routes!(registration::register))
         .routes(routes!(invites::create_invite))
         .routes(routes!(invites::list_invites))
@@ -231,6 +252,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(invites::revoke_invite))
         .routes(routes!(invites::preview_invite))
         .routes(routes!(invites::accept_invite))
+        .routes(routes!(
+            invite_links::create_invite_link,
+            invite_links::list_invite_links
+        ))
+        .routes(routes!(invite_links::revoke_invite_link))
+        .routes(routes!(invite_links::join_invite_link))
         .routes(routes!(members::list_members))
         .routes(routes!(members::update_member, members::remove_member))
         .routes(routes!(members::list_audit))

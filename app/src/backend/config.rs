@@ -52,6 +52,9 @@ pub struct Config {
     /// `PORTICO_WEBHOOK_ALLOW_PRIVATE`: webhook URLs may reach loopback and
     /// private addresses (tests, development). Off: refused.
     pub webhook_allow_private: bool,
+    /// `PORTICO_ADMIN_TOKEN`: the instance operator's bearer token for
+    /// `/api/v1/admin/…`; `None`: those endpoints are off.
+    pub admin_token: Option<String>,
     /// `LEPTOS_SITE_ROOT`: where cargo-leptos put the WASM, JS and CSS
     /// (`pkg/`), default `target/site`.
     pub site_root: std::path::PathBuf,
@@ -197,6 +200,17 @@ impl Config {
             other => other,
         };
 
+        let admin_token = match lookup("PORTICO_ADMIN_TOKEN") {
+            Some(t) if t.chars().count() < 32 || t.trim() != t => {
+                return Err(err(
+                    "PORTICO_ADMIN_TOKEN",
+                    "<hidden>",
+                    "must be at least 32 characters, without surrounding spaces",
+                ));
+            }
+            other => other,
+        };
+
         let default_secure = base_url.starts_with("https://");
         let secure_cookies = match lookup("PORTICO_SECURE_COOKIES") {
             None => default_secure,
@@ -252,6 +266,7 @@ impl Config {
             rate_limits,
             trusted_proxies,
             webhook_allow_private,
+            admin_token,
             site_root: get("LEPTOS_SITE_ROOT", "target/site").1.into(),
         })
     }

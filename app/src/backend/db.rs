@@ -19,6 +19,7 @@ pub mod api_tokens;
 pub mod audit_events;
 pub mod collections;
 pub mod health;
+pub mod invite_links;
 pub mod invites;
 pub mod members;
 pub mod outbox_mail;

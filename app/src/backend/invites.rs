@@ -24,6 +24,7 @@ use super::config::parse_origin;
 use super::db::{self, Db, now_ms};
 use super::events::{self, EventType, Subject};
 use super::permissions::Actor;
+use super::seats::{self, SeatClaim};
 use super::state::AppState;
 use super::{crypto, mail};
 use crate::domain::{Email, PersonName, Role};
@@ -151,6 +152,45 @@ pub async fn sweep(db: &Db) -> Result<u64, AppError> {
 }
 
 /// Who the audit log names for what nobody did (an expiry).
+/// Makes `account_id` an ACTIVE member of `tenant_id` with `roles`, on the
+/// caller's transaction (an invitation accepted, a link used): a new
+/// member, or a DELETED one back. ACTIVE already is 409; DISABLED is 403 (a
+/// manager disabled it on purpose). The seat (`claim`) is checked before
+/// anything is written.
+pub(crate) async fn admit_member(
+    conn: &mut sqlx::AnyConnection,
+    tenant_id: i64,
+    account_id: i64,
+    roles: &db::RoleNames,
+    organisation_id: Option<i64>,
+    claim: SeatClaim,
+    now: i64,
+) -> Result<i64, AppError> {
+    match db::members::membership(conn, tenant_id, account_id).await? {
+        Some(m) if m.status == "ACTIVE" => Err(AppError::Conflict(
+            "You are already a member of this tenant.".into(),
+        )),
+        Some(m) if m.status == "DISABLED" => Err(AppError::ForbiddenBecause(
+            "Your membership of this tenant is disabled. Ask a manager.".into(),
+        )),
+        Some(m) => {
+            seats::ensure_free(conn, tenant_id, claim).await?;
+            db::members::reactivate(conn, m.id, roles, organisation_id, now).await?;
+            Ok(m.id)
+        }
+        None => {
+            seats::ensure_free(conn, tenant_id, claim).await?;
+            let member = db::members::NewMember {
+                tenant_id,
+                account_id,
+                roles,
+                organisation_id,
+            };
+            db::members::insert(conn, member, now).await
+        }
+    }
+}
+
 pub fn system_actor() -> AuditActor {
     AuditActor {
         account_id: None,

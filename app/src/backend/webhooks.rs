@@ -14,7 +14,7 @@ use super::db::{self, now_ms};
 use super::events::EventType;
 use super::permissions::Actor;
 use super::state::AppState;
-use crate::domain::FormParser;
+use crate::domain::{FormParser, is_dns_name};
 use crate::dto::{DeliveryInfo, NewWebhook, Page, WebhookInfo};
 use crate::error::AppError;
 
@@ -86,26 +86,10 @@ fn is_local_name(name: &str) -> bool {
     name == "localhost" || name.ends_with(".localhost")
 }
 
-/// A DNS name as endpoint URLs write it: two or more labels of lower-case
-/// letters, digits and inner hyphens (up to 63 each), the last one letters
-/// only, and not `localhost`. (The API document's pattern says the same.)
+/// A DNS name as endpoint URLs write it ([`is_dns_name`]), and not
+/// `localhost`. (The API document's pattern says the same.)
 fn is_public_dns_name(host: &str) -> bool {
-    let labels: Vec<&str> = host.split('.').collect();
-    let label_ok = |l: &str| {
-        (1..=63).contains(&l.len())
-            && l.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-    };
-    let Some(tld) = labels.last() else {
-        return false;
-    };
-    labels.len() >= 2
-        && labels.iter().all(|l| label_ok(l))
-        && (2..=63).contains(&tld.len())
-        && tld.bytes().all(|b| b.is_ascii_lowercase())
-        && !is_local_name(host)
+    is_dns_name(host) && !is_local_name(host)
 }
 
 /// A port as endpoint URLs write it: 1 to 9999, no leading zero.

@@ -59,6 +59,28 @@ impl std::fmt::Display for Email {
     }
 }
 
+/// A DNS name as Portico writes them in URLs and policies: two or more
+/// dot-separated labels of lower-case letters, digits and inner hyphens
+/// (1–63 each), the last one letters only (2–63). The API document's
+/// patterns say the same.
+pub fn is_dns_name(name: &str) -> bool {
+    let labels: Vec<&str> = name.split('.').collect();
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.len())
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    let Some(tld) = labels.last() else {
+        return false;
+    };
+    labels.len() >= 2
+        && labels.iter().all(|l| label_ok(l))
+        && (2..=63).contains(&tld.len())
+        && tld.bytes().all(|b| b.is_ascii_lowercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::Email;

@@ -46,7 +46,7 @@ pub async fn get_audit_page(
 }
 
 /// The actions the log records, for the filter.
-const ACTIONS: [&str; 24] = [
+const ACTIONS: [&str; 28] = [
     "tenant.created",
     "invite.created",
     "invite.refreshed",
@@ -56,6 +56,9 @@ const ACTIONS: [&str; 24] = [
     "invite.accepted",
     "invite.declined",
     "invite.expired",
+    "invite_link.created",
+    "invite_link.revoked",
+    "member.joined",
     "member.roles_changed",
     "member.disabled",
     "member.enabled",
@@ -71,6 +74,7 @@ const ACTIONS: [&str; 24] = [
     "webhook.disabled",
     "webhook.deleted",
     "webhook.retried",
+    "tenant.seat_limit_changed",
 ];
 
 #[component]

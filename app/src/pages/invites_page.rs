@@ -13,7 +13,7 @@ use crate::components::tenant_nav::TenantNav;
 use crate::components::time::RelativeTime;
 #[cfg(feature = "ssr")]
 use crate::domain::Email;
-use crate::dto::InviteInfo;
+use crate::dto::{InviteInfo, Seats};
 use crate::error::AppError;
 use crate::format::role_names;
 
@@ -23,6 +23,7 @@ pub struct InvitesPageData {
     pub tenant_id: i64,
     pub tenant_name: String,
     pub can_invite: bool,
+    pub seats: Seats,
     /// Roles the viewer may grant.
     pub grantable_roles: Vec<String>,
     pub organisations: Vec<(i64, String)>,
@@ -59,10 +60,12 @@ pub async fn get_invites_page(
     }
     let fresh_link = of_tenant(take_kept(kept::FRESH_INVITE_LINK).await?, tenant_id);
     let bulk_results = of_tenant(take_kept(kept::BULK_RESULTS).await?, tenant_id);
+    let seats = crate::backend::seats::of_tenant(&state, tenant_id).await?;
     Ok(InvitesPageData {
         tenant_id,
         tenant_name,
         can_invite: !grantable_roles.is_empty(),
+        seats,
         grantable_roles,
         organisations,
         invites: list,
@@ -201,7 +204,11 @@ pub async fn send_bulk_invites(
             Ok(_) => "Invitation sent.".to_owned(),
             // Permission and verification fail on the first row, before anything
             // is sent; only per-person outcomes are reported per row.
-            Err(e @ (AppError::Conflict(_) | AppError::RateLimited { .. })) => e.to_string(),
+            Err(
+                e @ (AppError::Conflict(_)
+                | AppError::SeatLimitReached(_)
+                | AppError::RateLimited { .. }),
+            ) => e.to_string(),
             Err(e) => return Err(e),
         };
         results.push(BulkRow {
@@ -344,7 +351,17 @@ fn InvitesView(
         <Show when=move || sent().is_some()>
             <p class="notice" role="status">{move || format!("Invitation sent to {}.", sent().unwrap_or_default())}</p>
         </Show>
+        <p data-testid="seats">{data.seats.summary()} "."</p>
+        {(data.can_invite && data.seats.is_full()).then(|| view! {
+            <p class="notice warning" role="status" data-testid="seats-full">
+                {format!(
+                    "No seat left: all {} seats are used or reserved by pending invitations. Revoke an invitation or remove a member to invite someone new.",
+                    data.seats.limit.unwrap_or_default(),
+                )}
+            </p>
+        })}
         {if data.can_invite {
+            let full = data.seats.is_full();
             view! {
             <section class="panel" aria-labelledby="invite-heading">
                 <h2 id="invite-heading">"Invite someone"</h2>
@@ -364,7 +381,7 @@ fn InvitesView(
                         <p class="field-error">{field_error(sent_value, "message")}</p>
                     </div>
                     <FormError value=sent_value />
-                    <button type="submit">"Send invitation"</button>
+                    <button type="submit" disabled=full>"Send invitation"</button>
                 </ActionForm>
             </section>
             <section class="panel" aria-labelledby="bulk-heading">
@@ -391,7 +408,7 @@ fn InvitesView(
                     <OrganisationSelect id="bulk-organisation" organisations=orgs_bulk />
                     <input type="hidden" name="message" value="" />
                     <FormError value=bulk_value />
-                    <button type="submit">"Send invitations"</button>
+                    <button type="submit" disabled=full>"Send invitations"</button>
                 </ActionForm>
                 {data.bulk_results.map(|rows| view! {
                     <ul class="bulk-results" aria-label="Bulk results">

@@ -41,6 +41,7 @@ fn OverviewView(o: Overview) -> impl IntoView {
         <TenantNav tenant_id=o.tenant_id tenant_name=o.tenant_name.clone() />
         <h1>{o.tenant_name.clone()}</h1>
         <p>"Your roles: " {role_names(&o.my_roles)}</p>
+        <p data-testid="seats">{o.seats.summary()} "."</p>
         {(o.can_invite && !o.invited_anyone).then(|| view! {
             <section class="panel first-step" aria-labelledby="first-step">
                 <h2 id="first-step">"Invite your first teammate"</h2>

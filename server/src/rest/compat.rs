@@ -85,7 +85,7 @@ pub struct RoyaltiInviteResponse {
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown workspace", body = ErrorBody),
-        (status = 409, description = "Already an active member", body = ErrorBody),
+        (status = 409, description = "Already an active member, or no seat left (code seat_limit_reached)", body = ErrorBody),
         (status = 429, description = "Too many invitations", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
@@ -184,7 +184,9 @@ impl IntoResponse for DoitError {
                     .join(" "),
             ),
             // DoiT's clients know 400, 401, 403 and 500.
-            AppError::Conflict(msg) => (StatusCode::BAD_REQUEST, msg.clone()),
+            AppError::Conflict(msg) | AppError::SeatLimitReached(msg) => {
+                (StatusCode::BAD_REQUEST, msg.clone())
+            }
             AppError::NotFound | AppError::Forbidden | AppError::ForbiddenBecause(_) => {
                 (StatusCode::FORBIDDEN, self.0.to_string())
             }

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use app::AppError;
 use app::backend::accounts::{self, AccountRow};
-use app::backend::{AppState, api_tokens};
+use app::backend::{AppState, api_tokens, crypto};
 
 use super::jwt;
 
@@ -82,17 +82,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(AppError::Unauthorized)?;
+        let token = bearer(parts).ok_or(AppError::Unauthorized)?;
         let (account_id, version) = if token.starts_with(api_tokens::TOKEN_PREFIX) {
             (api_tokens::authenticate(&state.db, token).await?, None)
         } else {
@@ -105,6 +95,48 @@ impl FromRequestParts<AppState> for ApiCaller {
             .filter(|a| version.is_none_or(|v| v == a.credentials_version))
             .ok_or(AppError::Unauthorized)?;
         Ok(ApiCaller(account))
+    }
+}
+
+/// The token of `Authorization: Bearer <token>`, if one was sent.
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// The instance operator: `Authorization: Bearer <PORTICO_ADMIN_TOKEN>`,
+/// compared in constant time. Without the variable the operator's
+/// endpoints do not exist (404); a missing or wrong token is a 401.
+pub struct Operator;
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let expected = state
+            .config
+            .admin_token
+            .as_deref()
+            .ok_or(AppError::NotFound)?;
+        let given = bearer(parts).ok_or(AppError::Unauthorized)?;
+        // Hashing first makes the lengths equal, so the comparison's time
+        // says nothing about the token.
+        if crypto::hashes_equal(&crypto::hash_token(given), &crypto::hash_token(expected)) {
+            Ok(Operator)
+        } else {
+            Err(AppError::Unauthorized)
+        }
     }
 }
 

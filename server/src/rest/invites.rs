@@ -96,7 +96,7 @@ pub struct InviteRequest {
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Not allowed to grant these roles here", body = ErrorBody),
         (status = 404, description = "Unknown tenant", body = ErrorBody),
-        (status = 409, description = "Already an active member, or no tenantId and the caller belongs to several tenants", body = ErrorBody),
+        (status = 409, description = "Already an active member, no seat left (code seat_limit_reached), or no tenantId and the caller belongs to several tenants", body = ErrorBody),
         (status = 429, description = "Too many invitations", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
@@ -242,6 +242,7 @@ pub enum Owned {
     Invite,
     Member,
     Webhook,
+    InviteLink,
 }
 
 /// The actor in the tenant that owns the invitation or member `id`, so an
@@ -258,6 +259,7 @@ pub async fn actor_for_row(
         Owned::Invite => invites::tenant_of(state, id).await?,
         Owned::Member => tenant_admin::tenant_of_member(state, id).await?,
         Owned::Webhook => app::backend::webhooks::tenant_of(state, id).await?,
+        Owned::InviteLink => app::backend::invite_links::tenant_of(state, id).await?,
     };
     let owner = owner.ok_or(AppError::NotFound)?;
     if tenant_id.is_some_and(|t| t != owner) {
@@ -351,7 +353,7 @@ fn token() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         (status = 401, description = "Bad token", body = ErrorBody),
         (status = 403, description = "The invitation is for another email", body = ErrorBody),
         (status = 404, description = "Unknown invitation token", body = ErrorBody),
-        (status = 409, description = "Already used, revoked, expired, or already a member", body = ErrorBody),
+        (status = 409, description = "Already used, revoked, expired, already a member, or no seat left (code seat_limit_reached)", body = ErrorBody),
         (status = 503, description = "Password hashing is at capacity", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )

@@ -6,6 +6,8 @@ use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use app::backend::db::tenants::TenantRow;
+use app::backend::seats::Seats;
 use app::backend::{AppState, accounts, invites, tenant_admin};
 use app::{AppError, ErrorBody};
 
@@ -78,19 +80,22 @@ pub async fn get_me(
     }))
 }
 
-/// A tenant. The seat fields are null and 0 until seat limits exist.
+/// A tenant and its seats (SPEC §9).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TenantDto {
     #[schema(format = Int64)]
     id: i64,
     name: String,
-    /// The most members plus pending invitations the tenant may have; null:
-    /// no limit.
-    #[schema(format = Int64)]
+    /// The most ACTIVE members plus pending invitations the tenant may
+    /// have, set by the instance operator; null: no limit.
+    #[schema(format = Int64, minimum = 1)]
     seat_limit: Option<i64>,
+    /// ACTIVE members.
     #[schema(format = Int64, minimum = 0)]
     seats_used: i64,
+    /// Pending, unexpired invitations for emails that are not ACTIVE
+    /// members, each email once.
     #[schema(format = Int64, minimum = 0)]
     seats_reserved: i64,
     /// Milliseconds since the epoch.
@@ -117,13 +122,19 @@ pub async fn get_tenant(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<TenantDto>, AppError> {
     let actor = invites::actor_for(&state, caller, id).await?;
-    let tenant = tenant_admin::tenant(&state, &actor).await?;
-    Ok(Json(TenantDto {
-        id: tenant.id,
-        name: tenant.name,
-        seat_limit: None,
-        seats_used: 0,
-        seats_reserved: 0,
-        created_at: tenant.created_at,
-    }))
+    let (tenant, seats) = tenant_admin::tenant_with_seats(&state, actor.tenant_id).await?;
+    Ok(Json(TenantDto::of(tenant, seats)))
+}
+
+impl TenantDto {
+    pub fn of(tenant: TenantRow, seats: Seats) -> Self {
+        TenantDto {
+            id: tenant.id,
+            name: tenant.name,
+            seat_limit: seats.limit,
+            seats_used: seats.used,
+            seats_reserved: seats.reserved,
+            created_at: tenant.created_at,
+        }
+    }
 }

@@ -106,7 +106,7 @@ pub struct MemberPatch {
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown member", body = ErrorBody),
-        (status = 409, description = "Would remove the last manager", body = ErrorBody),
+        (status = 409, description = "Would remove the last manager, or re-enabling needs a seat the tenant does not have (code seat_limit_reached)", body = ErrorBody),
     )
 )]
 pub async fn update_member(

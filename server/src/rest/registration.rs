@@ -89,7 +89,7 @@ impl From<MemberInfo> for UserDto {
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "The caller's email is not verified (code email_not_verified)", body = ErrorBody),
         (status = 404, description = "No pending invitation for the caller", body = ErrorBody),
-        (status = 409, description = "Already a member", body = ErrorBody),
+        (status = 409, description = "Already a member, or no seat left (code seat_limit_reached)", body = ErrorBody),
     )
 )]
 pub async fn register(

@@ -82,6 +82,33 @@ pub enum DeliveryStatus {
     Failed,
 }
 
+/// Where a shareable invitation link stands.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InviteLinkStatus {
+    Active,
+    /// Joined as many times as it allows.
+    UsedUp,
+    Expired,
+    Revoked,
+}
+
+/// Exactly what `invite_links::parse_domain` accepts.
+pub const EMAIL_DOMAIN_PATTERN: &str = "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$";
+
+/// An email domain (the part after `@`), lower-case, or null.
+pub fn email_domain_or_null() -> RefOr<Schema> {
+    or_null(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(253))
+            .pattern(Some(EMAIL_DOMAIN_PATTERN))
+            .examples([serde_json::json!("example.com")])
+            .build()
+            .into(),
+    )
+}
+
 /// Event types, each once (empty: all of them).
 pub fn event_type_list() -> RefOr<Schema> {
     ArrayBuilder::new()

@@ -52,7 +52,8 @@ async fn a_tenant_is_read_by_its_members_only() {
     assert_eq!(t["id"], acme);
     assert_eq!(t["name"], "Acme");
     assert_eq!(t["seatLimit"], Value::Null);
-    assert_eq!(t["seatsUsed"], 0);
+    // Ada herself is the one ACTIVE member; nobody is invited yet.
+    assert_eq!(t["seatsUsed"], 1);
     assert_eq!(t["seatsReserved"], 0);
     assert!(t["createdAt"].as_i64().unwrap() > 1_700_000_000_000);
 

@@ -370,4 +370,39 @@ impl TestApp {
         let link = crate::smtp_sink::link_in(&mail, "/invite?token=");
         link.split("token=").nth(1).unwrap().to_owned()
     }
+
+    /// Accounts with confirmed emails and their JWTs, made in the database:
+    /// many people without paying for many password hashes.
+    pub async fn verified_people(&self, emails: &[String]) -> Vec<Person> {
+        let mut people = Vec::new();
+        for email in emails {
+            let account = self.verified_account(email).await;
+            people.push(Person {
+                client: new_client(),
+                jwt: server::rest::jwt::issue(&self.state.secret, &account).unwrap(),
+            });
+        }
+        people
+    }
+
+    /// An account with a confirmed email, inserted directly.
+    pub async fn verified_account(&self, email: &str) -> app::backend::accounts::AccountRow {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO accounts (email, password_hash, first_name, last_name, email_verified_at, created_at, updated_at) \
+             VALUES ($1, 'unusable', 'Pat', 'Joiner', 1, 1, 1) RETURNING id",
+        )
+        .bind(email)
+        .fetch_one(&self.state.db.pool)
+        .await
+        .unwrap();
+        self.account_row(id).await
+    }
+
+    pub async fn account_row(&self, id: i64) -> app::backend::accounts::AccountRow {
+        let mut conn = self.state.db.pool.acquire().await.unwrap();
+        app::backend::db::accounts::find_by_id(&mut conn, id)
+            .await
+            .unwrap()
+            .unwrap()
+    }
 }

@@ -157,6 +157,16 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
         )
         .await;
     let doomed = doomed["id"].as_i64().unwrap();
+    let link_body = json!({"roles": ["extractor-viewer"], "maxUses": 2});
+    let (_, link) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/invite-links?tenantId={tenant}"),
+            Some(&manager.jwt),
+            Some(link_body.clone()),
+        )
+        .await;
+    let link = link["id"].as_i64().unwrap();
     let mut failures = Vec::new();
 
     let pages: [(&str, Row); 7] = [
@@ -311,7 +321,7 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
     }
 
     let invite_body = json!({"tenantId": tenant, "email": "pending@example.com", "roles": ["extractor-viewer"], "url": format!("{}/invite", app.state.config.base_url)});
-    let rest: [(Method, String, Option<Value>, Row); 10] = [
+    let rest: [(Method, String, Option<Value>, Row); 12] = [
         (
             Method::GET,
             format!("/api/v1/members?tenantId={tenant}"),
@@ -370,6 +380,19 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
             Method::POST,
             format!("/api/v1/webhooks?tenantId={tenant}"),
             Some(webhook_body.clone()),
+            [403, 403, 201, 403, 403, 403, 404, 401],
+        ),
+        // Links: managers of the tenant, and of an organisation (its own).
+        (
+            Method::GET,
+            format!("/api/v1/invite-links?tenantId={tenant}"),
+            None,
+            [403, 403, 200, 403, 403, 200, 404, 401],
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/invite-links?tenantId={tenant}"),
+            Some(link_body.clone()),
             [403, 403, 201, 403, 403, 403, 404, 401],
         ),
     ];
@@ -456,6 +479,7 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
         (Method::POST, format!("/api/v1/invites/{second}/revoke")),
         (Method::DELETE, format!("/api/v1/members/{target}")),
         (Method::DELETE, format!("/api/v1/webhooks/{doomed}")),
+        (Method::DELETE, format!("/api/v1/invite-links/{link}")),
     ];
     for (method, path) in &destructive_rest {
         for &(caller, want) in &last_allowed {

@@ -19,12 +19,14 @@ pub async fn insert(conn: &mut AnyConnection, name: &str, now: i64) -> Result<i6
 pub struct TenantRow {
     pub id: i64,
     pub name: String,
+    /// `None`: no seat limit.
+    pub seat_limit: Option<i64>,
     pub created_at: i64,
 }
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<TenantRow>, AppError> {
     Ok(
-        sqlx::query_as("SELECT id, name, created_at FROM tenants WHERE id = $1")
+        sqlx::query_as("SELECT id, name, seat_limit, created_at FROM tenants WHERE id = $1")
             .bind(id)
             .fetch_optional(conn)
             .await?,
@@ -47,4 +49,80 @@ pub async fn lock(conn: &mut AnyConnection, tenant_id: i64) -> Result<(), AppErr
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// The tenant's seat limit, and whether the tenant exists.
+pub async fn seat_limit(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+) -> Result<Option<Option<i64>>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT seat_limit FROM tenants WHERE id = $1")
+            .bind(tenant_id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+pub async fn set_seat_limit(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    seat_limit: Option<i64>,
+    now: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query("UPDATE tenants SET seat_limit = $1, updated_at = $2 WHERE id = $3")
+        .bind(seat_limit)
+        .bind(now)
+        .bind(tenant_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Seats used: the tenant's ACTIVE members.
+pub async fn seats_used(conn: &mut AnyConnection, tenant_id: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM members WHERE tenant_id = $1 AND status = 'ACTIVE'",
+    )
+    .bind(tenant_id)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The tenant's pending, unexpired invitations: seats reserved, plus the
+/// rare one whose email is an ACTIVE member again (re-enabled while
+/// invited). An upper bound counted from `invites_tenant_pending_idx` alone.
+pub async fn pending_invites(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invites WHERE tenant_id = $1 AND status = 'pending' AND expired_at > $2",
+    )
+    .bind(tenant_id)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Seats reserved: pending, unexpired invitations for emails that are not
+/// ACTIVE members. Each email once: a tenant holds at most one pending
+/// invitation per email (`invites_one_pending_key`).
+pub async fn seats_reserved(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invites i \
+         WHERE i.tenant_id = $1 AND i.status = 'pending' AND i.expired_at > $2 \
+           AND NOT EXISTS (SELECT 1 FROM accounts a \
+                           JOIN members m ON m.account_id = a.id \
+                           WHERE a.email = i.email AND m.tenant_id = $1 AND m.status = 'ACTIVE')",
+    )
+    .bind(tenant_id)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
 }

@@ -10,6 +10,7 @@ use crate::backend::crypto;
 use crate::backend::db::invites::{ClaimedRow, status_at};
 use crate::backend::db::{self, now_ms};
 use crate::backend::events::{self, EventType, Subject};
+use crate::backend::seats::SeatClaim;
 use crate::backend::state::AppState;
 use crate::domain::{Email, PersonName};
 use crate::dto::InvitePreview;
@@ -196,32 +197,16 @@ async fn complete_acceptance(
         }
     };
 
-    let member_id = match db::members::membership(&mut tx, invite.tenant_id, account.id).await? {
-        Some(m) if m.status == "ACTIVE" => {
-            return Err(AppError::Conflict(
-                "You are already a member of this tenant.".into(),
-            ));
-        }
-        Some(m) if m.status == "DISABLED" => {
-            return Err(AppError::ForbiddenBecause(
-                "Your membership of this tenant is disabled. Ask a manager.".into(),
-            ));
-        }
-        Some(m) => {
-            db::members::reactivate(&mut tx, m.id, &invite.roles, invite.organisation_id, now)
-                .await?;
-            m.id
-        }
-        None => {
-            let member = db::members::NewMember {
-                tenant_id: invite.tenant_id,
-                account_id: account.id,
-                roles: &invite.roles,
-                organisation_id: invite.organisation_id,
-            };
-            db::members::insert(&mut tx, member, now).await?
-        }
-    };
+    let member_id = super::admit_member(
+        &mut tx,
+        invite.tenant_id,
+        account.id,
+        &invite.roles,
+        invite.organisation_id,
+        SeatClaim::TakeReserved,
+        now,
+    )
+    .await?;
     db::invites::set_accepted_by(&mut tx, invite.id, account.id).await?;
     let actor = AuditActor {
         account_id: Some(account.id),

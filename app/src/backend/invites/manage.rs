@@ -10,6 +10,7 @@ use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::events::{self, EventType, Subject};
 use crate::backend::permissions::Actor;
 use crate::backend::rate_limit::Bucket;
+use crate::backend::seats::{self, SeatClaim};
 use crate::backend::state::AppState;
 use crate::backend::{crypto, mail};
 use crate::domain::{Email, PersonName};
@@ -156,6 +157,8 @@ pub async fn create_invite(
             (invite, link, "invite.refreshed", EventType::InviteResent)
         }
         None => {
+            // A new invitation reserves a seat (a refreshed one keeps its own).
+            seats::ensure_free(&mut tx, actor.tenant_id, SeatClaim::Reserve).await?;
             // Everything stored is known here: nothing to read back.
             let id =
                 db::invites::insert(&mut tx, actor.tenant_id, new.email.as_str(), &fields, now)

@@ -7,6 +7,7 @@ use sqlx::AnyConnection;
 use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::events::{self, EventType, Subject};
 use crate::backend::permissions::Actor;
+use crate::backend::seats::{self, SeatClaim};
 use crate::backend::state::AppState;
 use crate::domain::{Role, RoleScope};
 use crate::dto::{MemberInfo, Page};
@@ -160,6 +161,8 @@ pub async fn update_member(
     {
         if status == "DISABLED" {
             ensure_not_last_manager(&mut tx, actor.tenant_id, &member).await?;
+        } else {
+            seats::ensure_free(&mut tx, actor.tenant_id, SeatClaim::Join).await?;
         }
         db::members::set_status(&mut tx, member_id, status, now).await?;
         let action = if status == "DISABLED" {

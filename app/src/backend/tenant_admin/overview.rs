@@ -3,6 +3,7 @@
 
 use crate::backend::db::{self, now_ms};
 use crate::backend::permissions::Actor;
+use crate::backend::seats;
 use crate::backend::state::AppState;
 use crate::domain::Role;
 use crate::error::AppError;
@@ -73,8 +74,10 @@ pub async fn overview(state: &AppState, actor: &Actor) -> Result<crate::dto::Ove
     // asked only when the funnel's weeks hold no invitation.
     let invited_anyone = funnel.iter().any(|w| w.sent > 0)
         || db::invites::any_in_tenant(&mut conn, actor.tenant_id).await?;
+    let seats = seats::count(&mut conn, actor.tenant_id).await?;
     Ok(crate::dto::Overview {
         tenant_id: actor.tenant_id,
+        seats,
         can_invite: !actor.grantable_roles().is_empty(),
         invited_anyone,
         tenant_name,
@@ -91,6 +94,19 @@ pub async fn tenant(state: &AppState, actor: &Actor) -> Result<db::tenants::Tena
     db::tenants::get(&mut conn, actor.tenant_id)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// A tenant and its seats, read together (the caller checked access).
+pub async fn tenant_with_seats(
+    state: &AppState,
+    tenant_id: i64,
+) -> Result<(db::tenants::TenantRow, seats::Seats), AppError> {
+    let mut conn = state.db.read().await?;
+    let tenant = db::tenants::get(&mut conn, tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let seats = seats::count(&mut conn, tenant_id).await?;
+    Ok((tenant, seats))
 }
 
 /// Tenants, accounts and pending invitations of the whole instance (the

@@ -1,0 +1,294 @@
+//! Shareable invitation links (SPEC §9): a manager makes a link with roles,
+//! an optional organisation, a number of uses, an expiry and an optional
+//! email domain; a signed-in person with a verified email (at that domain)
+//! joins with it. The code is 32 random bytes shown once; only its SHA-256
+//! is stored. Uses are taken by one conditional UPDATE in the joining
+//! transaction, so never more than `max_uses` people join, and a join that
+//! fails afterwards (no seat, already a member) gives its use back.
+
+use serde_json::json;
+
+use super::accounts::AccountRow;
+use super::audit::AuditActor;
+use super::db::{self, RoleNames, now_ms};
+use super::events::{self, EventType, Subject};
+use super::permissions::Actor;
+use super::seats::SeatClaim;
+use super::state::AppState;
+use super::{audit, crypto};
+use crate::domain::{Role, RoleScope, is_dns_name};
+use crate::error::AppError;
+
+/// The most uses one link may allow.
+pub const MAX_USES: i64 = 10_000;
+/// The longest a link may live.
+pub const MAX_LIFETIME_HOURS: i64 = 24 * 90;
+/// The most links a list answers with, newest first.
+pub const MAX_LISTED: i64 = 1000;
+
+/// A link request, parsed.
+#[derive(Debug, Clone)]
+pub struct NewLink {
+    pub roles: Vec<Role>,
+    pub organisation_id: Option<i64>,
+    pub max_uses: i64,
+    pub expires_in_hours: i64,
+    /// Checked by [`create`] ([`parse_domain`]).
+    pub allowed_domain: Option<String>,
+}
+
+/// A link as managers see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkInfo {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub roles: Vec<String>,
+    pub organisation_id: Option<i64>,
+    pub max_uses: i64,
+    pub uses: i64,
+    pub expires_at: i64,
+    pub allowed_domain: Option<String>,
+    /// `active`, `used_up`, `expired` or `revoked`.
+    pub status: String,
+    pub created_at: i64,
+}
+
+impl LinkInfo {
+    fn of(row: db::invite_links::LinkRow, now: i64) -> Self {
+        LinkInfo {
+            status: row.status(now).to_owned(),
+            id: row.id,
+            tenant_id: row.tenant_id,
+            roles: row.roles.0,
+            organisation_id: row.organisation_id,
+            max_uses: row.max_uses,
+            uses: row.uses,
+            expires_at: row.expires_at,
+            allowed_domain: row.allowed_domain,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// A new link and its URL, shown this once.
+#[derive(Debug, Clone)]
+pub struct IssuedLink {
+    pub link: LinkInfo,
+    pub url: String,
+}
+
+/// Who joined, where.
+#[derive(Debug, Clone, Copy)]
+pub struct Joined {
+    pub tenant_id: i64,
+    pub member_id: i64,
+}
+
+/// Checks the number fields of a link request.
+pub fn check_max_uses(n: i64) -> Result<i64, String> {
+    if (1..=MAX_USES).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("Use a whole number from 1 to {MAX_USES}."))
+    }
+}
+
+pub fn check_lifetime_hours(n: i64) -> Result<i64, String> {
+    if (1..=MAX_LIFETIME_HOURS).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!(
+            "Use a whole number of hours from 1 to {MAX_LIFETIME_HOURS} (90 days)."
+        ))
+    }
+}
+
+/// An email domain as the API document states it: a DNS name
+/// ([`is_dns_name`]: lower-case, at least two labels), 253 characters at
+/// most. Exactly that pattern: what the document refuses is refused.
+pub fn parse_domain(raw: &str) -> Result<String, String> {
+    if raw.len() <= 253 && is_dns_name(raw) {
+        Ok(raw.to_owned())
+    } else {
+        Err("Write a lower-case domain such as example.com.".into())
+    }
+}
+
+/// Creates a link; the same rights as inviting people with those roles.
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id))]
+pub async fn create(state: &AppState, actor: &Actor, new: NewLink) -> Result<IssuedLink, AppError> {
+    actor.ensure_can_invite()?;
+    actor.ensure_can_manage(new.organisation_id, &new.roles)?;
+    if new
+        .roles
+        .iter()
+        .any(|r| r.scope() == RoleScope::Organisation)
+        && new.organisation_id.is_none()
+    {
+        // The request's shape is fine; what it asks for is not (as for
+        // members): 409, like every refusal the document cannot state.
+        return Err(AppError::Conflict(
+            "Organisation roles need an organisation: give organisationId.".into(),
+        ));
+    }
+    let allowed_domain = new
+        .allowed_domain
+        .as_deref()
+        .map(parse_domain)
+        .transpose()
+        .map_err(|e| AppError::field("allowedDomain", e))?;
+    let max_uses = check_max_uses(new.max_uses).map_err(|e| AppError::field("maxUses", e))?;
+    let hours = check_lifetime_hours(new.expires_in_hours)
+        .map_err(|e| AppError::field("expiresInHours", e))?;
+    let mut tx = state.db.begin().await?;
+    if let Some(org) = new.organisation_id {
+        db::collections::organisation_name(&mut tx, actor.tenant_id, org)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    }
+    let (code, code_hash) = crypto::new_token();
+    let now = now_ms();
+    let roles = RoleNames::of(&new.roles);
+    let row = db::invite_links::insert(
+        &mut tx,
+        db::invite_links::NewLink {
+            tenant_id: actor.tenant_id,
+            code_hash: &code_hash,
+            roles: &roles,
+            organisation_id: new.organisation_id,
+            max_uses,
+            expires_at: now + hours * 3_600_000,
+            allowed_domain: allowed_domain.as_deref(),
+            created_by: actor.account.id,
+        },
+        now,
+    )
+    .await?;
+    actor
+        .log(
+            &mut tx,
+            "invite_link.created",
+            &format!("link {}", row.id),
+            json!({ "linkId": row.id, "roles": roles.0, "maxUses": row.max_uses,
+                    "allowedDomain": row.allowed_domain }),
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(IssuedLink {
+        link: LinkInfo::of(row, now),
+        url: format!("{}/join?code={code}", state.config.base_url),
+    })
+}
+
+/// The tenant's links the actor may manage, newest first.
+pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<LinkInfo>, AppError> {
+    actor.ensure_can_invite()?;
+    let mut conn = state.db.read().await?;
+    let now = now_ms();
+    let rows = db::invite_links::list(
+        &mut conn,
+        actor.tenant_id,
+        actor.organisation_filter(),
+        MAX_LISTED,
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| LinkInfo::of(r, now)).collect())
+}
+
+/// Revokes a link: nobody joins with it any more; who joined stays.
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id, link_id = id))]
+pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppError> {
+    actor.ensure_can_invite()?;
+    let mut tx = state.db.begin().await?;
+    let row = db::invite_links::find_in_tenant(&mut tx, actor.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    actor.ensure_can_manage(row.organisation_id, &row.roles.parsed())?;
+    if row.revoked_at.is_none() {
+        db::invite_links::revoke(&mut tx, id, now_ms()).await?;
+        actor
+            .log(
+                &mut tx,
+                "invite_link.revoked",
+                &format!("link {id}"),
+                json!({ "linkId": id, "uses": row.uses }),
+            )
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `account` joins the tenant of the link with `code`.
+#[tracing::instrument(skip_all)]
+pub async fn join(state: &AppState, account: &AccountRow, code: &str) -> Result<Joined, AppError> {
+    if account.email_verified_at.is_none() {
+        return Err(AppError::email_not_verified("join with a link"));
+    }
+    let code_hash = crypto::hash_token(code);
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let Some(link) = db::invite_links::take_use(&mut tx, &code_hash, now).await? else {
+        drop(tx);
+        let mut conn = state.db.read().await?;
+        return match db::invite_links::find_by_code(&mut conn, &code_hash).await? {
+            Some(l) if l.status(now) == "used_up" => Err(AppError::Conflict(format!(
+                "This link has been used {} times, as many as it allows. Ask for a new one.",
+                l.max_uses
+            ))),
+            // Unknown, revoked and expired look alike: nothing to learn.
+            _ => Err(AppError::NotFound),
+        };
+    };
+    if let Some(domain) = &link.allowed_domain
+        && account.email.rsplit_once('@').map(|(_, d)| d) != Some(domain.as_str())
+    {
+        return Err(AppError::ForbiddenBecause(format!(
+            "This link is for people with an @{domain} email address; you are signed in as {}.",
+            account.email
+        )));
+    }
+    let member_id = super::invites::admit_member(
+        &mut tx,
+        link.tenant_id,
+        account.id,
+        &link.roles,
+        link.organisation_id,
+        SeatClaim::Join,
+        now,
+    )
+    .await?;
+    let actor = AuditActor {
+        account_id: Some(account.id),
+        label: account.email.clone(),
+    };
+    audit::record(
+        &mut tx,
+        Some(link.tenant_id),
+        &actor,
+        "member.joined",
+        &account.email,
+        json!({ "linkId": link.id, "memberId": member_id, "via": "link" }),
+    )
+    .await?;
+    let member = db::members::find_in_tenant(&mut tx, link.tenant_id, member_id).await?;
+    events::emit_via(
+        &mut tx,
+        EventType::MemberJoined,
+        Some(&actor),
+        Subject::Member(member),
+        Some("link"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Joined {
+        tenant_id: link.tenant_id,
+        member_id,
+    })
+}
+
+/// The tenant a link belongs to, if it exists.
+pub async fn tenant_of(state: &AppState, id: i64) -> Result<Option<i64>, AppError> {
+    let mut conn = state.db.read().await?;
+    db::invite_links::tenant_of(&mut conn, id).await
+}
