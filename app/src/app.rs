@@ -11,7 +11,9 @@ use crate::pages::account_page::AccountPage;
 use crate::pages::audit_page::AuditPage;
 use crate::pages::collection_page::{OrganisationsPage, ProjectsPage};
 use crate::pages::home_page::HomePage;
+use crate::pages::invite_links_page::InviteLinksPage;
 use crate::pages::invites_page::InvitesPage;
+use crate::pages::join_page::JoinPage;
 use crate::pages::login_page::{LoginPage, LogoutPage};
 use crate::pages::members_page::MembersPage;
 use crate::pages::not_found_page::NotFoundPage;
@@ -80,6 +82,12 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("invite") view=AcceptInvitePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("join") view=JoinPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("links"))
+                        view=InviteLinksPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("members"))
                         view=MembersPage

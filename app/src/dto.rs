@@ -241,3 +241,44 @@ impl Seats {
         }
     }
 }
+
+/// A shareable invitation link as the person holding its code sees it on
+/// `/join` (SPEC §9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinPreview {
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub roles: Vec<String>,
+    pub organisation_name: Option<String>,
+    /// Only people with an email at this domain may join.
+    pub allowed_domain: Option<String>,
+    /// `active`, `used_up`, `expired` or `revoked`.
+    pub status: String,
+    pub expires_at: i64,
+}
+
+impl JoinPreview {
+    /// Whether `email` may join with this link (the allowed domain).
+    pub fn admits(&self, email: &str) -> bool {
+        match &self.allowed_domain {
+            Some(domain) => email.rsplit_once('@').map(|(_, d)| d) == Some(domain.as_str()),
+            None => true,
+        }
+    }
+}
+
+/// A shareable invitation link as managers see it (never its code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteLinkInfo {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub roles: Vec<String>,
+    pub organisation_id: Option<i64>,
+    pub max_uses: i64,
+    pub uses: i64,
+    pub expires_at: i64,
+    pub allowed_domain: Option<String>,
+    /// `active`, `used_up`, `expired` or `revoked`.
+    pub status: String,
+    pub created_at: i64,
+}

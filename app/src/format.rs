@@ -74,6 +74,20 @@ pub fn role_names(roles: &[String]) -> String {
         .join(", ")
 }
 
+/// `value` percent-encoded for a URL's query: every byte but the
+/// unreserved ones (letters, digits, `-._~`).
+pub fn query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -105,5 +119,15 @@ mod tests {
             "organisation-manager".to_owned(),
         ];
         assert_eq!(super::role_names(&roles), "Viewer, Organisation manager");
+    }
+
+    #[test]
+    fn query_values_keep_only_unreserved_bytes() {
+        assert_eq!(super::query_value("aZ9-_.~"), "aZ9-_.~");
+        assert_eq!(
+            super::query_value("/join?code=a&b c"),
+            "%2Fjoin%3Fcode%3Da%26b%20c"
+        );
+        assert_eq!(super::query_value("é"), "%C3%A9");
     }
 }

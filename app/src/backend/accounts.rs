@@ -15,7 +15,7 @@ use super::mail;
 use super::rate_limit::Bucket;
 use super::state::AppState;
 use crate::domain::{Email, Password, PersonName, ProjectName, Role, TenantName};
-use crate::dto::{AccountInfo, TenantSummary};
+use crate::dto::TenantSummary;
 use crate::error::AppError;
 
 const VERIFY_TTL_MS: i64 = 48 * 3600 * 1000;
@@ -153,11 +153,22 @@ pub async fn create_tenant(
     Ok(member_id)
 }
 
+/// A shareable link that a new account joins with once its address is
+/// confirmed: the mailed verification link carries the link's code.
+#[derive(Debug, Clone, Copy)]
+pub struct ThenJoin<'a> {
+    /// A code [`super::invite_links::preview`] found (URL-safe: codes are
+    /// base64url).
+    pub code: &'a str,
+    pub tenant_name: &'a str,
+}
+
 /// Queues a verification mail for `account` on the caller's transaction.
 pub(crate) async fn queue_verification(
     state: &AppState,
     conn: &mut AnyConnection,
     account: &AccountRow,
+    then_join: Option<ThenJoin<'_>>,
 ) -> Result<(), AppError> {
     let (token, hash) = crypto::new_token();
     let now = now_ms();
@@ -170,10 +181,19 @@ pub(crate) async fn queue_verification(
         now,
     )
     .await?;
-    let link = format!("{}/verify-email?token={token}", state.config.base_url);
+    let mut link = format!("{}/verify-email?token={token}", state.config.base_url);
+    if let Some(j) = then_join {
+        link.push_str("&join=");
+        link.push_str(j.code);
+    }
     mail::enqueue(
         conn,
-        &mail::verification_mail(&account.email, &account.first_name, &link),
+        &mail::verification_mail(
+            &account.email,
+            &account.first_name,
+            &link,
+            then_join.map(|j| j.tenant_name),
+        ),
     )
     .await
 }
@@ -202,7 +222,7 @@ pub async fn register(
     let account = find_by_id(&mut tx, account_id)
         .await?
         .ok_or(AppError::Internal)?;
-    queue_verification(state, &mut tx, &account).await?;
+    queue_verification(state, &mut tx, &account, None).await?;
     tx.commit().await?;
     tracing::info!(account_id, tenant_id, "registered");
     Ok(Registered {
@@ -213,13 +233,15 @@ pub async fn register(
 }
 
 /// `POST /api/v1/auth/signup`: an account only (no tenant), unverified,
-/// with its verification mail. A duplicate email is a 409.
+/// with its verification mail (which, with `then_join`, also joins a
+/// shareable link's tenant). A duplicate email is a 409.
 #[tracing::instrument(skip_all)]
 pub async fn sign_up(
     state: &AppState,
     account: NewAccount,
     client_ip: Option<IpAddr>,
-) -> Result<AccountInfo, AppError> {
+    then_join: Option<ThenJoin<'_>>,
+) -> Result<AccountRow, AppError> {
     limit_sign_up(state, &account.email, client_ip).await?;
     let hash = crypto::hash_password(&account.password).await?;
     let mut tx = state.db.begin().await?;
@@ -232,9 +254,9 @@ pub async fn sign_up(
             other => other,
         })?;
     let row = find_by_id(&mut tx, id).await?.ok_or(AppError::Internal)?;
-    queue_verification(state, &mut tx, &row).await?;
+    queue_verification(state, &mut tx, &row, then_join).await?;
     tx.commit().await?;
-    Ok(row.info())
+    Ok(row)
 }
 
 /// Sign-ups cost argon2 work and mail an address the caller names: limited
@@ -392,7 +414,11 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<AccountRow, A
 }
 
 /// Sends a new verification mail to a signed-in, unverified account.
-pub async fn resend_verification(state: &AppState, account_id: i64) -> Result<(), AppError> {
+pub async fn resend_verification(
+    state: &AppState,
+    account_id: i64,
+    then_join: Option<ThenJoin<'_>>,
+) -> Result<(), AppError> {
     state
         .limiter
         .hit(Bucket::VerifyMailAccount, &account_id.to_string())
@@ -406,7 +432,7 @@ pub async fn resend_verification(state: &AppState, account_id: i64) -> Result<()
             "Your email address is already confirmed.".into(),
         ));
     }
-    queue_verification(state, &mut tx, &account).await?;
+    queue_verification(state, &mut tx, &account, then_join).await?;
     tx.commit().await?;
     Ok(())
 }

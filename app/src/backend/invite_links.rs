@@ -9,6 +9,7 @@
 use serde_json::json;
 
 use super::accounts::AccountRow;
+use super::accounts::{self, NewAccount, ThenJoin};
 use super::audit::AuditActor;
 use super::db::{self, RoleNames, now_ms};
 use super::events::{self, EventType, Subject};
@@ -17,6 +18,7 @@ use super::seats::SeatClaim;
 use super::state::AppState;
 use super::{audit, crypto};
 use crate::domain::{Role, RoleScope, is_dns_name};
+use crate::dto::JoinPreview;
 use crate::error::AppError;
 
 /// The most uses one link may allow.
@@ -38,20 +40,7 @@ pub struct NewLink {
 }
 
 /// A link as managers see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkInfo {
-    pub id: i64,
-    pub tenant_id: i64,
-    pub roles: Vec<String>,
-    pub organisation_id: Option<i64>,
-    pub max_uses: i64,
-    pub uses: i64,
-    pub expires_at: i64,
-    pub allowed_domain: Option<String>,
-    /// `active`, `used_up`, `expired` or `revoked`.
-    pub status: String,
-    pub created_at: i64,
-}
+pub use crate::dto::InviteLinkInfo as LinkInfo;
 
 impl LinkInfo {
     fn of(row: db::invite_links::LinkRow, now: i64) -> Self {
@@ -240,14 +229,7 @@ pub async fn join(state: &AppState, account: &AccountRow, code: &str) -> Result<
             _ => Err(AppError::NotFound),
         };
     };
-    if let Some(domain) = &link.allowed_domain
-        && account.email.rsplit_once('@').map(|(_, d)| d) != Some(domain.as_str())
-    {
-        return Err(AppError::ForbiddenBecause(format!(
-            "This link is for people with an @{domain} email address; you are signed in as {}.",
-            account.email
-        )));
-    }
+    ensure_domain(link.allowed_domain.as_deref(), &account.email)?;
     let member_id = super::invites::admit_member(
         &mut tx,
         link.tenant_id,
@@ -285,6 +267,92 @@ pub async fn join(state: &AppState, account: &AccountRow, code: &str) -> Result<
         tenant_id: link.tenant_id,
         member_id,
     })
+}
+
+/// Refuses `email` when the link is for another email domain.
+fn ensure_domain(allowed: Option<&str>, email: &str) -> Result<(), AppError> {
+    match allowed {
+        Some(domain) if email.rsplit_once('@').map(|(_, d)| d) != Some(domain) => {
+            Err(AppError::ForbiddenBecause(format!(
+                "This link is for people with an @{domain} email address, not {email}."
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The link with `code` as `/join` shows it, whatever its state; `None`
+/// for an unknown code. Reads only: opening the page changes nothing.
+pub async fn preview(state: &AppState, code: &str) -> Result<Option<JoinPreview>, AppError> {
+    let mut conn = state.db.read().await?;
+    let Some(link) = db::invite_links::find_by_code(&mut conn, &crypto::hash_token(code)).await?
+    else {
+        return Ok(None);
+    };
+    let tenant = db::tenants::get(&mut conn, link.tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let organisation_name = match link.organisation_id {
+        Some(org) => db::collections::organisation_name(&mut conn, link.tenant_id, org).await?,
+        None => None,
+    };
+    Ok(Some(JoinPreview {
+        status: link.status(now_ms()).to_owned(),
+        tenant_id: link.tenant_id,
+        tenant_name: tenant.name,
+        roles: link.roles.0,
+        organisation_name,
+        allowed_domain: link.allowed_domain,
+        expires_at: link.expires_at,
+    }))
+}
+
+/// A new person's way in through a link: the account is made unverified,
+/// and its verification mail carries the code, so confirming the address
+/// completes the join ([`join`] then). The link must be usable and admit
+/// the email first, so nobody makes an account for a link that would
+/// refuse them.
+#[tracing::instrument(skip_all)]
+pub async fn sign_up_to_join(
+    state: &AppState,
+    account: NewAccount,
+    code: &str,
+    client_ip: Option<std::net::IpAddr>,
+) -> Result<AccountRow, AppError> {
+    let link = usable(state, code).await?;
+    ensure_domain(link.allowed_domain.as_deref(), account.email.as_str())?;
+    let then_join = ThenJoin {
+        code,
+        tenant_name: &link.tenant_name,
+    };
+    accounts::sign_up(state, account, client_ip, Some(then_join)).await
+}
+
+/// Mails a signed-in, unverified account a new verification link that
+/// also joins the tenant of `code`.
+pub async fn resend_verification_to_join(
+    state: &AppState,
+    account: &AccountRow,
+    code: &str,
+) -> Result<(), AppError> {
+    let link = usable(state, code).await?;
+    ensure_domain(link.allowed_domain.as_deref(), &account.email)?;
+    let then_join = ThenJoin {
+        code,
+        tenant_name: &link.tenant_name,
+    };
+    accounts::resend_verification(state, account.id, Some(then_join)).await
+}
+
+/// The link with `code` if people can join with it now.
+async fn usable(state: &AppState, code: &str) -> Result<JoinPreview, AppError> {
+    match preview(state, code).await? {
+        Some(link) if link.status == "active" => Ok(link),
+        Some(link) if link.status == "used_up" => Err(AppError::Conflict(
+            "This link has been used as many times as it allows. Ask for a new one.".into(),
+        )),
+        _ => Err(AppError::NotFound),
+    }
 }
 
 /// The tenant a link belongs to, if it exists.

@@ -124,12 +124,23 @@ fn action_mail(
     }
 }
 
-pub fn verification_mail(to: &str, first_name: &str, link: &str) -> OutgoingMail {
+/// `joining`: the tenant whose shareable link the person signed up with;
+/// confirming completes the join, and the mail says so.
+pub fn verification_mail(
+    to: &str,
+    first_name: &str,
+    link: &str,
+    joining: Option<&str>,
+) -> OutgoingMail {
+    let confirm = "Please confirm that this is your email address. The link works for 48 hours.";
+    let join_line = joining.map(|t| format!("Once you confirm, you join {t} on Portico."));
+    let mut paragraphs = vec![confirm];
+    paragraphs.extend(join_line.as_deref());
     action_mail(
         to,
         "Confirm your email address for Portico",
         first_name,
-        &["Please confirm that this is your email address. The link works for 48 hours."],
+        &paragraphs,
         "Confirm email address",
         link,
     )
@@ -310,8 +321,14 @@ mod tests {
             "a@x.io",
             "<script>alert(1)</script>",
             "http://h/verify-email?token=a&b",
+            Some("<b>Acme</b>"),
         );
         assert!(m.text.contains("Hello <script>alert(1)</script>,"));
+        assert!(m.text.contains("you join <b>Acme</b> on Portico"));
+        assert!(
+            m.html
+                .contains("you join &lt;b&gt;Acme&lt;/b&gt; on Portico")
+        );
         assert!(!m.html.contains("<script>"));
         assert!(m.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(

@@ -90,6 +90,7 @@ pub mod kept {
     pub const BULK_RESULTS: &str = "kept_bulk_results";
     pub const NEW_API_TOKEN: &str = "kept_api_token";
     pub const NEW_WEBHOOK_SECRET: &str = "kept_webhook_secret";
+    pub const NEW_JOIN_LINK: &str = "kept_join_link";
 }
 
 /// Keeps `value` under `key` for the next render.

@@ -4,10 +4,11 @@ use leptos::prelude::*;
 
 #[component]
 pub fn TenantNav(tenant_id: i64, tenant_name: String) -> impl IntoView {
-    let links: [(&str, &str); 7] = [
+    let links: [(&str, &str); 8] = [
         ("", "Overview"),
         ("/members", "Members"),
         ("/invites", "Invitations"),
+        ("/links", "Invitation links"),
         ("/organisations", "Organisations"),
         ("/projects", "Projects"),
         ("/audit", "Audit log"),

@@ -502,8 +502,9 @@ fn InvitesView(
     }
 }
 
+/// An organisation to scope roles to; empty for the whole tenant.
 #[component]
-fn OrganisationSelect(id: &'static str, organisations: Vec<(i64, String)>) -> impl IntoView {
+pub fn OrganisationSelect(id: &'static str, organisations: Vec<(i64, String)>) -> impl IntoView {
     view! {
         <div class="field">
             <label for=id>"Organisation"</label>

@@ -7,18 +7,36 @@ use leptos_router::hooks::use_query_map;
 
 use crate::error::AppError;
 
+/// Confirms the address; with `join` (the code of the shareable link the
+/// account was made with) the person then joins that tenant. A join that
+/// fails (the link used up or revoked meanwhile, no seat left) leaves the
+/// address confirmed and sends the person to the link's page, which says
+/// why.
 #[server(prefix = "/rpc", endpoint = "verify_email")]
-pub async fn verify_email(token: String) -> Result<(), AppError> {
+pub async fn verify_email(token: String, #[server(default)] join: String) -> Result<(), AppError> {
     use crate::backend::session;
     let state = crate::backend::app_state()?;
     let signed_in_as = session::signed_in_account_id().await?;
     let account = crate::backend::accounts::verify_email(&state, &token).await?;
     // The first confirmation revokes every session of the account; the
     // browser that holds the mailed link keeps going under a new one.
-    if signed_in_as == Some(account.id) {
+    let signed_in = signed_in_as == Some(account.id);
+    if signed_in {
         session::sign_in(account.id, account.credentials_version).await?;
     }
-    leptos_axum::redirect("/verify-email?done=1");
+    let target = if join.is_empty() {
+        "/verify-email?done=1".to_owned()
+    } else {
+        match crate::backend::invite_links::join(&state, &account, &join).await {
+            Ok(joined) if signed_in => format!("/t/{}?joined=1", joined.tenant_id),
+            Ok(joined) => format!("/verify-email?done=1&joined={}", joined.tenant_id),
+            Err(e) => {
+                tracing::info!(error = %e, "confirmed, but the join with the link failed");
+                format!("/join?code={}", crate::format::query_value(&join))
+            }
+        }
+    };
+    leptos_axum::redirect(&target);
     Ok(())
 }
 
@@ -26,7 +44,7 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
 pub async fn resend_verification() -> Result<(), AppError> {
     let state = crate::backend::app_state()?;
     let account = crate::backend::session::require_account(&state).await?;
-    crate::backend::accounts::resend_verification(&state, account.id).await?;
+    crate::backend::accounts::resend_verification(&state, account.id, None).await?;
     leptos_axum::redirect("/account?verification_sent=1");
     Ok(())
 }
@@ -37,7 +55,14 @@ pub fn VerifyEmailPage() -> impl IntoView {
     let value = action.value();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
+    let join = move || query.read().get("join").unwrap_or_default();
     let done = move || query.read().get("done").is_some();
+    let joined = move || {
+        query
+            .read()
+            .get("joined")
+            .and_then(|t| t.parse::<i64>().ok())
+    };
     view! {
         <Title text="Confirm your email address" />
         <section class="panel">
@@ -48,6 +73,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
                     view! {
                         <ActionForm action attr:class="stacked">
                             <input type="hidden" name="token" value=token />
+                            <input type="hidden" name="join" value=join />
                             <p>"Confirm that this email address is yours."</p>
                             <p class="form-error" role="alert">
                                 {move || value.with(|v| match v {
@@ -61,9 +87,13 @@ pub fn VerifyEmailPage() -> impl IntoView {
                 }
             >
                 <p class="success" role="status">"Your email address is confirmed. Thank you!"</p>
-                <p>
-                    <a href="/account">"Go to your account"</a>
-                </p>
+                {move || match joined() {
+                    Some(tenant_id) => view! {
+                        <p role="status">"You have joined the tenant of the link you signed up with."</p>
+                        <p><a href=format!("/t/{tenant_id}")>"Open the tenant"</a></p>
+                    }.into_any(),
+                    None => view! { <p><a href="/account">"Go to your account"</a></p> }.into_any(),
+                }}
             </Show>
         </section>
     }

@@ -81,7 +81,9 @@ pub async fn sign_up(
             last_name: last_name?,
         })
     })?;
-    let info = accounts::sign_up(&state, account, Some(ip)).await?;
+    let info = accounts::sign_up(&state, account, Some(ip), None)
+        .await?
+        .info();
     Ok((
         StatusCode::CREATED,
         Json(AccountDto {

@@ -14,6 +14,7 @@ mod helpers;
 mod hook_receiver;
 mod invite_links;
 mod invites;
+mod join_page;
 mod mail;
 mod openapi;
 mod schema;

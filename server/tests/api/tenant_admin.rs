@@ -119,6 +119,8 @@ type Row = [u16; 8];
 type Form = Vec<(&'static str, String)>;
 const READ: Row = [200, 200, 200, 200, 200, 200, 404, 401];
 const TENANT_MANAGER_ONLY: Row = [403, 403, 200, 403, 403, 403, 404, 401];
+/// Shareable links: the tenant's managers, and an organisation's (its own).
+const LINK_MANAGERS: Row = [403, 403, 200, 403, 403, 200, 404, 401];
 
 #[tokio::test]
 async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role() {
@@ -167,9 +169,18 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
         )
         .await;
     let link = link["id"].as_i64().unwrap();
+    let (_, link2) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/invite-links?tenantId={tenant}"),
+            Some(&manager.jwt),
+            Some(link_body.clone()),
+        )
+        .await;
+    let link2 = link2["id"].as_i64().unwrap();
     let mut failures = Vec::new();
 
-    let pages: [(&str, Row); 7] = [
+    let pages: [(&str, Row); 8] = [
         ("", READ),
         ("/members", READ),
         ("/invites", READ),
@@ -177,6 +188,7 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
         ("/projects", READ),
         ("/audit", TENANT_MANAGER_ONLY),
         ("/webhooks", TENANT_MANAGER_ONLY),
+        ("/links", LINK_MANAGERS),
     ];
     for (path, expected) in pages {
         for (caller, want) in callers.iter().zip(expected) {
@@ -219,6 +231,21 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
         (
             "get_webhooks_page",
             vec![("tenant_id", t.clone()), ("endpoint", webhook.to_string())],
+            TENANT_MANAGER_ONLY,
+        ),
+        (
+            "get_links_page",
+            vec![("tenant_id", t.clone())],
+            LINK_MANAGERS,
+        ),
+        (
+            "create_join_link",
+            vec![
+                ("tenant_id", t.clone()),
+                ("roles[]", "extractor-viewer".into()),
+                ("max_uses", "2".into()),
+                ("expires_in_hours", "24".into()),
+            ],
             TENANT_MANAGER_ONLY,
         ),
         (
@@ -428,6 +455,10 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
         (
             "revoke_invite",
             vec![("tenant_id", t.clone()), ("invite_id", invite.to_string())],
+        ),
+        (
+            "revoke_join_link",
+            vec![("tenant_id", t.clone()), ("link_id", link2.to_string())],
         ),
         (
             "delete_collection_item",

@@ -191,7 +191,7 @@ async fn complete_acceptance(
                 .await?
                 .ok_or(AppError::Internal)?;
             if !token_mailed {
-                accounts::queue_verification(state, &mut tx, &account).await?;
+                accounts::queue_verification(state, &mut tx, &account, None).await?;
             }
             account
         }
