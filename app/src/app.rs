@@ -10,6 +10,7 @@ use crate::pages::accept_invite_page::AcceptInvitePage;
 use crate::pages::account_page::AccountPage;
 use crate::pages::audit_page::AuditPage;
 use crate::pages::collection_page::{OrganisationsPage, ProjectsPage};
+use crate::pages::domains_page::DomainsPage;
 use crate::pages::home_page::HomePage;
 use crate::pages::invite_links_page::InviteLinksPage;
 use crate::pages::invites_page::InvitesPage;
@@ -111,6 +112,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("webhooks"))
                         view=WebhooksPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("domains"))
+                        view=DomainsPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod domains;
 pub mod events;
 pub mod invite_links;
 pub mod invites;

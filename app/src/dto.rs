@@ -282,3 +282,24 @@ pub struct InviteLinkInfo {
     pub status: String,
     pub created_at: i64,
 }
+
+/// A tenant's verified email domain and its join policy (SPEC §9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantDomain {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub domain: String,
+    /// `off` or `auto`.
+    pub join_policy: String,
+    pub join_roles: Vec<String>,
+    pub created_at: i64,
+}
+
+/// A tenant a verified account may join by its email domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinableTenant {
+    pub domain_id: i64,
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub roles: Vec<String>,
+}

@@ -5,6 +5,7 @@ pub mod accept_invite_page;
 pub mod account_page;
 pub mod audit_page;
 pub mod collection_page;
+pub mod domains_page;
 pub mod home_page;
 pub mod invite_links_page;
 pub mod invites_page;

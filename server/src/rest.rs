@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod compat;
+pub mod domains;
 pub mod extract;
 pub mod invite_links;
 pub mod invites;
@@ -26,12 +27,13 @@ use app::backend::AppState;
 #[openapi(
     info(title = "Portico API", description = "Tenant onboarding: accounts, tenants, invitations, members."),
     modifiers(&BearerAuth),
-    components(schemas(app::ErrorBody, schema::Role, schema::InviteStatus, schema::InviteFilter, schema::MemberStatus, schema::EventTypeName, schema::DeliveryStatus, schema::InviteLinkStatus, webhooks::WebhookEventDto)),
+    components(schemas(app::ErrorBody, schema::Role, schema::InviteStatus, schema::InviteFilter, schema::MemberStatus, schema::EventTypeName, schema::DeliveryStatus, schema::InviteLinkStatus, schema::JoinPolicy, webhooks::WebhookEventDto)),
     tags(
         (name = "auth", description = "Accounts and access tokens"),
         (name = "registration", description = "Tenants and invitations, Extractor style"),
         (name = "invitations", description = "Invitations: list, resend, revoke, preview, accept"),
         (name = "members", description = "Members of a tenant and its audit log"),
+        (name = "domains", description = "A tenant's verified email domains and who may join by them"),
         (name = "webhooks", description = "Webhook endpoints, their deliveries, and the events they receive (see `webhooks`)"),
         (name = "compatibility", description = "Drop-in endpoints of other invitation APIs"),
         (name = "admin", description = "The instance operator's endpoints (PORTICO_ADMIN_TOKEN)"),
@@ -258,6 +260,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(invite_links::revoke_invite_link))
         .routes(routes!(invite_links::join_invite_link))
+        .routes(routes!(domains::add_domain, domains::list_domains))
+        .routes(routes!(domains::update_domain, domains::remove_domain))
         .routes(routes!(members::list_members))
         .routes(routes!(members::update_member, members::remove_member))
         .routes(routes!(members::list_audit))

@@ -18,6 +18,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit_events;
 pub mod collections;
+pub mod domains;
 pub mod health;
 pub mod invite_links;
 pub mod invites;

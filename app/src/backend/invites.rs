@@ -151,7 +151,6 @@ pub async fn sweep(db: &Db) -> Result<u64, AppError> {
     }
 }
 
-/// Who the audit log names for what nobody did (an expiry).
 /// Makes `account_id` an ACTIVE member of `tenant_id` with `roles`, on the
 /// caller's transaction (an invitation accepted, a link used): a new
 /// member, or a DELETED one back. ACTIVE already is 409; DISABLED is 403 (a
@@ -191,6 +190,7 @@ pub(crate) async fn admit_member(
     }
 }
 
+/// Who the audit log names for what nobody did (an expiry).
 pub fn system_actor() -> AuditActor {
     AuditActor {
         account_id: None,

@@ -8,7 +8,11 @@ use crate::domain::Role;
 /// A checkbox (`roles[]`) for each of `roles`, those in `checked` ticked.
 /// `form` keeps the ids unique when a page has two such groups.
 #[component]
-pub fn RoleChoices(form: &'static str, roles: Vec<String>, checked: Vec<String>) -> impl IntoView {
+pub fn RoleChoices(
+    #[prop(into)] form: String,
+    roles: Vec<String>,
+    checked: Vec<String>,
+) -> impl IntoView {
     roles
         .into_iter()
         .map(|r| {

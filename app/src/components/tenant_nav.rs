@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn TenantNav(tenant_id: i64, tenant_name: String) -> impl IntoView {
-    let links: [(&str, &str); 8] = [
+    let links: [(&str, &str); 9] = [
         ("", "Overview"),
         ("/members", "Members"),
         ("/invites", "Invitations"),
@@ -13,6 +13,7 @@ pub fn TenantNav(tenant_id: i64, tenant_name: String) -> impl IntoView {
         ("/projects", "Projects"),
         ("/audit", "Audit log"),
         ("/webhooks", "Webhooks"),
+        ("/domains", "Domains"),
     ];
     view! {
         <nav class="tenant-nav" aria-label="Tenant">

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::{FormError, FormField, field_error};
 use crate::components::time::RelativeTime;
-use crate::dto::{AccountInfo, ApiTokenInfo, NewApiToken, TenantSummary};
+use crate::dto::{AccountInfo, ApiTokenInfo, JoinableTenant, NewApiToken, TenantSummary};
 use crate::error::AppError;
 use crate::format::role_names;
 
@@ -16,6 +16,8 @@ use crate::format::role_names;
 pub struct AccountOverview {
     pub account: AccountInfo,
     pub tenants: Vec<TenantSummary>,
+    /// Tenants with the account's verified email domain on auto-join.
+    pub joinable: Vec<JoinableTenant>,
     pub tokens: Vec<ApiTokenInfo>,
     /// The token just created, shown once.
     pub new_token: Option<NewApiToken>,
@@ -23,11 +25,12 @@ pub struct AccountOverview {
 
 #[server(prefix = "/rpc", endpoint = "get_account_overview")]
 pub async fn get_account_overview() -> Result<AccountOverview, AppError> {
-    use crate::backend::{accounts, api_tokens, session};
+    use crate::backend::{accounts, api_tokens, domains, session};
     let state = crate::backend::app_state()?;
     let account = session::require_account(&state).await?;
     Ok(AccountOverview {
         tenants: accounts::tenants_of(&state, account.id).await?,
+        joinable: domains::joinable(&state, &account).await?,
         tokens: api_tokens::list(&state.db, account.id).await?,
         new_token: session::take_kept(session::kept::NEW_API_TOKEN).await?,
         account: account.info(),
@@ -93,8 +96,21 @@ pub async fn leave_tenant(tenant_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Joins a tenant by the account's verified email domain (its auto-join
+/// policy), from "Tenants you can join".
+#[server(prefix = "/rpc", endpoint = "join_by_domain")]
+pub async fn join_by_domain(domain_id: i64) -> Result<(), AppError> {
+    use crate::backend::{domains, session};
+    let state = crate::backend::app_state()?;
+    let account = session::require_account(&state).await?;
+    let (tenant_id, _) = domains::join(&state, &account, domain_id).await?;
+    leptos_axum::redirect(&format!("/t/{tenant_id}?joined=1"));
+    Ok(())
+}
+
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    let join = ServerAction::<JoinByDomain>::new();
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
     let profile = ServerAction::<UpdateProfile>::new();
@@ -130,6 +146,7 @@ pub fn AccountPage() -> impl IntoView {
             }}</p>
         })}
         <FormError value=leave_value />
+        <FormError value=join.value() />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
@@ -194,6 +211,26 @@ pub fn AccountPage() -> impl IntoView {
                                             .collect_view()}
                                     </ul>
                                 </section>
+                                {(!o.joinable.is_empty()).then(|| view! {
+                                    <section class="panel" aria-labelledby="joinable-heading">
+                                        <h2 id="joinable-heading">"Tenants you can join"</h2>
+                                        <p>"These tenants let in everyone with a confirmed email address at your domain."</p>
+                                        <ul>
+                                            {o.joinable.into_iter().map(|j| {
+                                                let label = format!("Join {}", j.tenant_name);
+                                                view! {
+                                                    <li>
+                                                        {j.tenant_name.clone()} " — " {role_names(&j.roles)} " "
+                                                        <ActionForm action=join attr:class="inline-form">
+                                                            <input type="hidden" name="domain_id" value=j.domain_id />
+                                                            <button type="submit" aria-label=label>"Join"</button>
+                                                        </ActionForm>
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
+                                })}
                                 <section class="panel" aria-labelledby="tokens-heading">
                                     <h2 id="tokens-heading">"API tokens"</h2>
                                     <p>"Use a token as " <code>"Authorization: Bearer <token>"</code> " with the REST API."</p>

@@ -243,6 +243,7 @@ pub enum Owned {
     Member,
     Webhook,
     InviteLink,
+    Domain,
 }
 
 /// The actor in the tenant that owns the invitation or member `id`, so an
@@ -260,6 +261,7 @@ pub async fn actor_for_row(
         Owned::Member => tenant_admin::tenant_of_member(state, id).await?,
         Owned::Webhook => app::backend::webhooks::tenant_of(state, id).await?,
         Owned::InviteLink => app::backend::invite_links::tenant_of(state, id).await?,
+        Owned::Domain => app::backend::domains::tenant_of(state, id).await?,
     };
     let owner = owner.ok_or(AppError::NotFound)?;
     if tenant_id.is_some_and(|t| t != owner) {

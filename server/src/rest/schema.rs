@@ -96,14 +96,52 @@ pub enum InviteLinkStatus {
 /// Exactly what `invite_links::parse_domain` accepts.
 pub const EMAIL_DOMAIN_PATTERN: &str = "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$";
 
-/// An email domain (the part after `@`), lower-case, or null.
+/// An email domain (the part after `@`), lower-case.
+pub fn email_domain() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(253))
+        .pattern(Some(EMAIL_DOMAIN_PATTERN))
+        .examples([serde_json::json!("example.com")])
+        .build()
+        .into()
+}
+
+/// An email domain, or null.
 pub fn email_domain_or_null() -> RefOr<Schema> {
+    or_null(email_domain())
+}
+
+/// Who may join by a verified domain: nobody (`off`) or anyone whose
+/// verified email is at it (`auto`).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum JoinPolicy {
+    Off,
+    Auto,
+}
+
+pub fn join_policy_or_null() -> RefOr<Schema> {
+    or_null(Ref::from_schema_name("JoinPolicy").into())
+}
+
+/// Tenant-wide roles (`extractor-*`), each once, at least one.
+pub fn tenant_role_list_or_null() -> RefOr<Schema> {
+    use app::domain::{Role, RoleScope};
+    let tenant_roles: Vec<&str> = Role::ALL
+        .into_iter()
+        .filter(|r| r.scope() == RoleScope::Tenant)
+        .map(Role::as_str)
+        .collect();
     or_null(
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .max_length(Some(253))
-            .pattern(Some(EMAIL_DOMAIN_PATTERN))
-            .examples([serde_json::json!("example.com")])
+        ArrayBuilder::new()
+            .items(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(tenant_roles)),
+            )
+            .min_items(Some(1))
+            .unique_items(true)
             .build()
             .into(),
     )

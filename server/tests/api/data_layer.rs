@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use app::backend::DbKind;
-use app::backend::db::{audit_events, invites, members, outbox_mail, sessions, webhooks};
+use app::backend::db::{audit_events, domains, invites, members, outbox_mail, sessions, webhooks};
 use sqlx::Row;
 
 use crate::helpers::spawn_app;
@@ -131,6 +131,11 @@ async fn hot_queries_are_served_by_indexes() {
         ("member count", &count_members, vec![I(1), T(""), T("%%")]),
         ("active managers", members::ACTIVE_MANAGERS_SQL, vec![I(1)]),
         ("membership", members::MEMBERSHIP_SQL, vec![I(1), I(1)]),
+        (
+            "tenants joinable by domain",
+            domains::JOINABLE_SQL,
+            vec![T("example.com"), I(1)],
+        ),
         (
             "active member by email",
             members::ACTIVE_BY_EMAIL_SQL,

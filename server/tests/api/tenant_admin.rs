@@ -180,7 +180,7 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
     let link2 = link2["id"].as_i64().unwrap();
     let mut failures = Vec::new();
 
-    let pages: [(&str, Row); 8] = [
+    let pages: [(&str, Row); 9] = [
         ("", READ),
         ("/members", READ),
         ("/invites", READ),
@@ -189,6 +189,7 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
         ("/audit", TENANT_MANAGER_ONLY),
         ("/webhooks", TENANT_MANAGER_ONLY),
         ("/links", LINK_MANAGERS),
+        ("/domains", TENANT_MANAGER_ONLY),
     ];
     for (path, expected) in pages {
         for (caller, want) in callers.iter().zip(expected) {
@@ -348,7 +349,7 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
     }
 
     let invite_body = json!({"tenantId": tenant, "email": "pending@example.com", "roles": ["extractor-viewer"], "url": format!("{}/invite", app.state.config.base_url)});
-    let rest: [(Method, String, Option<Value>, Row); 12] = [
+    let rest: [(Method, String, Option<Value>, Row); 14] = [
         (
             Method::GET,
             format!("/api/v1/members?tenantId={tenant}"),
@@ -407,6 +408,19 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
             Method::POST,
             format!("/api/v1/webhooks?tenantId={tenant}"),
             Some(webhook_body.clone()),
+            [403, 403, 201, 403, 403, 403, 404, 401],
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/domains?tenantId={tenant}"),
+            None,
+            TENANT_MANAGER_ONLY,
+        ),
+        // Every member's address is at example.com: only the manager adds it.
+        (
+            Method::POST,
+            format!("/api/v1/domains?tenantId={tenant}"),
+            Some(json!({"domain": "example.com"})),
             [403, 403, 201, 403, 403, 403, 404, 401],
         ),
         // Links: managers of the tenant, and of an organisation (its own).

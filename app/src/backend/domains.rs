@@ -1,0 +1,308 @@
+//! Verified domains and auto-join (SPEC §9). A tenant manager adds the
+//! domain of their own verified email (never a public mail domain: anyone
+//! can have an address there) and sets its join policy: `off`, or `auto`
+//! with join roles. With `auto`, a person whose verified email is at the
+//! domain sees the tenant under "Tenants you can join" on `/account` and
+//! joins with one click, seats permitting. Someone the tenant removed or
+//! disabled is not offered it again: that was a manager's decision.
+
+use serde_json::json;
+
+use super::accounts::AccountRow;
+use super::audit::{self, AuditActor};
+use super::db::{self, RoleNames, now_ms};
+use super::events::{self, EventType, Subject};
+use super::permissions::Actor;
+use super::seats::SeatClaim;
+use super::state::AppState;
+use crate::domain::{Role, RoleScope};
+use crate::dto::{JoinableTenant, TenantDomain};
+use crate::error::AppError;
+
+/// Mail providers where anyone can have an address: adding one would let
+/// the whole world join. Checked with the domain lower-cased.
+pub const PUBLIC_MAIL_DOMAINS: &[&str] = &[
+    "aol.com",
+    "gmail.com",
+    "googlemail.com",
+    "gmx.com",
+    "gmx.de",
+    "gmx.net",
+    "hey.com",
+    "hotmail.com",
+    "icloud.com",
+    "live.com",
+    "mac.com",
+    "mail.com",
+    "mail.ru",
+    "me.com",
+    "msn.com",
+    "outlook.com",
+    "proton.me",
+    "protonmail.com",
+    "qq.com",
+    "web.de",
+    "yahoo.com",
+    "yandex.com",
+    "yandex.ru",
+    "zoho.com",
+];
+
+/// The domain part of an email address (stored lower-cased).
+pub fn email_domain(email: &str) -> &str {
+    email.rsplit_once('@').map_or("", |(_, d)| d)
+}
+
+fn info(row: db::domains::DomainRow) -> TenantDomain {
+    TenantDomain {
+        id: row.id,
+        tenant_id: row.tenant_id,
+        domain: row.domain,
+        join_policy: row.join_policy,
+        join_roles: row.join_roles.0,
+        created_at: row.created_at,
+    }
+}
+
+/// Checks a domain a manager asks to add: well formed, not public, and
+/// the domain of their own verified email.
+pub fn check_addable(actor: &Actor, raw: &str) -> Result<String, AppError> {
+    let domain =
+        super::invite_links::parse_domain(raw).map_err(|e| AppError::field("domain", e))?;
+    if PUBLIC_MAIL_DOMAINS.contains(&domain.as_str()) {
+        return Err(AppError::field(
+            "domain",
+            format!(
+                "{domain} is a public mail provider: anyone can have an address there, so it cannot be a tenant's domain."
+            ),
+        ));
+    }
+    if actor.account.email_verified_at.is_none() {
+        return Err(AppError::email_not_verified("add a domain"));
+    }
+    let own = email_domain(&actor.account.email);
+    if own != domain {
+        return Err(AppError::ForbiddenBecause(format!(
+            "You can add only the domain of your own confirmed email address ({own}): that is what proves the tenant belongs there."
+        )));
+    }
+    Ok(domain)
+}
+
+/// Checks join roles: tenant-wide roles (a domain is not an
+/// organisation's), at most the manager's own level, at least one.
+pub fn check_join_roles(actor: &Actor, names: &[String]) -> Result<Vec<Role>, AppError> {
+    let roles = Role::parse_list(names).map_err(|e| AppError::field("joinRoles", e))?;
+    if roles.iter().any(|r| r.scope() != RoleScope::Tenant) {
+        return Err(AppError::field(
+            "joinRoles",
+            "People who join by domain get tenant roles: extractor-viewer, extractor-user or extractor-manager.",
+        ));
+    }
+    actor.ensure_can_manage(None, &roles)?;
+    Ok(roles)
+}
+
+/// Adds the actor's own email domain to the tenant, policy `off`, join
+/// role `extractor-user`. Tenant managers only.
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id))]
+pub async fn add(state: &AppState, actor: &Actor, raw: &str) -> Result<TenantDomain, AppError> {
+    actor.ensure_tenant_manager()?;
+    let domain = check_addable(actor, raw)?;
+    let roles = RoleNames::of(&[Role::ExtractorUser]);
+    let mut tx = state.db.begin().await?;
+    let row = db::domains::insert(
+        &mut tx,
+        actor.tenant_id,
+        &domain,
+        &roles,
+        actor.account.id,
+        now_ms(),
+    )
+    .await?
+    .ok_or_else(|| {
+        AppError::Conflict(format!("{domain} is already one of this tenant's domains."))
+    })?;
+    actor
+        .log(
+            &mut tx,
+            "domain.added",
+            &domain,
+            json!({ "domainId": row.id }),
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(info(row))
+}
+
+pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<TenantDomain>, AppError> {
+    actor.ensure_tenant_manager()?;
+    let mut conn = state.db.read().await?;
+    Ok(db::domains::list(&mut conn, actor.tenant_id)
+        .await?
+        .into_iter()
+        .map(info)
+        .collect())
+}
+
+/// The tenant a domain entry belongs to, if it exists.
+pub async fn tenant_of(state: &AppState, id: i64) -> Result<Option<i64>, AppError> {
+    let mut conn = state.db.read().await?;
+    Ok(db::domains::find(&mut conn, id).await?.map(|d| d.tenant_id))
+}
+
+/// A change of policy and/or join roles; `None` keeps what is there.
+#[derive(Debug, Clone, Default)]
+pub struct DomainChange {
+    /// `off` or `auto` (checked by [`update`]).
+    pub join_policy: Option<String>,
+    pub join_roles: Option<Vec<String>>,
+}
+
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id, domain_id = id))]
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    change: DomainChange,
+) -> Result<TenantDomain, AppError> {
+    actor.ensure_tenant_manager()?;
+    let policy = change
+        .join_policy
+        .map(|p| match p.as_str() {
+            "off" | "auto" => Ok(p),
+            _ => Err(AppError::field("joinPolicy", "Use off or auto.")),
+        })
+        .transpose()?;
+    let roles = change
+        .join_roles
+        .as_deref()
+        .map(|names| check_join_roles(actor, names))
+        .transpose()?;
+    let mut tx = state.db.begin().await?;
+    let row = db::domains::find(&mut tx, id)
+        .await?
+        .filter(|d| d.tenant_id == actor.tenant_id)
+        .ok_or(AppError::NotFound)?;
+    let policy = policy.unwrap_or_else(|| row.join_policy.clone());
+    let roles = roles.map_or_else(|| row.join_roles.clone(), |r| RoleNames::of(&r));
+    let updated = db::domains::update(&mut tx, id, &policy, &roles, now_ms()).await?;
+    actor
+        .log(
+            &mut tx,
+            "domain.updated",
+            &updated.domain,
+            json!({ "domainId": id, "joinPolicy": policy, "joinRoles": roles.0 }),
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(info(updated))
+}
+
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id, domain_id = id))]
+pub async fn remove(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppError> {
+    actor.ensure_tenant_manager()?;
+    let mut tx = state.db.begin().await?;
+    let row = db::domains::find(&mut tx, id)
+        .await?
+        .filter(|d| d.tenant_id == actor.tenant_id)
+        .ok_or(AppError::NotFound)?;
+    db::domains::delete(&mut tx, id).await?;
+    actor
+        .log(
+            &mut tx,
+            "domain.removed",
+            &row.domain,
+            json!({ "domainId": id }),
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// "Tenants you can join": auto-join tenants of the account's verified
+/// email domain where it has no membership. Nothing for an unverified
+/// account.
+pub async fn joinable(
+    state: &AppState,
+    account: &AccountRow,
+) -> Result<Vec<JoinableTenant>, AppError> {
+    if account.email_verified_at.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut conn = state.db.read().await?;
+    Ok(
+        db::domains::joinable(&mut conn, email_domain(&account.email), account.id)
+            .await?
+            .into_iter()
+            .map(|r| JoinableTenant {
+                domain_id: r.domain_id,
+                tenant_id: r.tenant_id,
+                tenant_name: r.tenant_name,
+                roles: r.join_roles.0,
+            })
+            .collect(),
+    )
+}
+
+/// Joins the tenant of domain entry `domain_id` by its auto-join policy.
+/// Returns the tenant id and the new member's id.
+#[tracing::instrument(skip_all, fields(domain_id))]
+pub async fn join(
+    state: &AppState,
+    account: &AccountRow,
+    domain_id: i64,
+) -> Result<(i64, i64), AppError> {
+    if account.email_verified_at.is_none() {
+        return Err(AppError::email_not_verified("join by your email domain"));
+    }
+    let mut tx = state.db.begin().await?;
+    // The same answer for an unknown entry, another domain's and one not on
+    // auto-join: nothing to learn about other tenants.
+    let entry = db::domains::find(&mut tx, domain_id)
+        .await?
+        .filter(|d| d.join_policy == "auto" && d.domain == email_domain(&account.email))
+        .ok_or(AppError::NotFound)?;
+    if let Some(m) = db::members::membership(&mut tx, entry.tenant_id, account.id).await?
+        && m.status == "DELETED"
+    {
+        return Err(AppError::ForbiddenBecause(
+            "A manager removed you from this tenant. Ask them to invite you again.".into(),
+        ));
+    }
+    let now = now_ms();
+    let member_id = super::invites::admit_member(
+        &mut tx,
+        entry.tenant_id,
+        account.id,
+        &entry.join_roles,
+        None,
+        SeatClaim::Join,
+        now,
+    )
+    .await?;
+    let actor = AuditActor {
+        account_id: Some(account.id),
+        label: account.email.clone(),
+    };
+    audit::record(
+        &mut tx,
+        Some(entry.tenant_id),
+        &actor,
+        "member.joined",
+        &account.email,
+        json!({ "domain": entry.domain, "memberId": member_id, "via": "domain" }),
+    )
+    .await?;
+    let member = db::members::find_in_tenant(&mut tx, entry.tenant_id, member_id).await?;
+    events::emit_via(
+        &mut tx,
+        EventType::MemberJoined,
+        Some(&actor),
+        Subject::Member(member),
+        Some("domain"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((entry.tenant_id, member_id))
+}

@@ -1,0 +1,192 @@
+//! `/t/{tenantId}/domains`: the tenant's verified email domains (SPEC §9).
+//! A tenant manager adds the domain of their own confirmed email, and
+//! chooses whether people at it join by themselves (`auto`, with the roles
+//! they get) or not (`off`). Every form works without JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::components::error_template::ErrorTemplate;
+use crate::components::form_field::{FormError, FormField, field_error};
+use crate::components::role_choices::RoleChoices;
+use crate::components::tenant_nav::{TenantNav, use_tenant_id};
+use crate::dto::TenantDomain;
+use crate::error::AppError;
+use crate::format::role_names;
+
+/// Everything the domains page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainsPageData {
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub domains: Vec<TenantDomain>,
+    /// The domain of the viewer's own email: the one they may add.
+    pub own_domain: String,
+    /// Tenant roles people joining by domain may get.
+    pub join_roles: Vec<String>,
+}
+
+#[server(prefix = "/rpc", endpoint = "get_domains_page")]
+pub async fn get_domains_page(tenant_id: i64) -> Result<DomainsPageData, AppError> {
+    use crate::backend::domains;
+    use crate::domain::{Role, RoleScope};
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let list = domains::list(&state, &actor).await?;
+    Ok(DomainsPageData {
+        tenant_id,
+        tenant_name: actor.tenant_name.clone(),
+        domains: list,
+        own_domain: domains::email_domain(&actor.account.email).to_owned(),
+        join_roles: Role::ALL
+            .into_iter()
+            .filter(|r| r.scope() == RoleScope::Tenant)
+            .map(|r| r.as_str().to_owned())
+            .collect(),
+    })
+}
+
+#[server(prefix = "/rpc", endpoint = "add_domain")]
+pub async fn add_domain(tenant_id: i64, domain: String) -> Result<(), AppError> {
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let domain = domain.trim().to_ascii_lowercase();
+    crate::backend::domains::add(&state, &actor, &domain).await?;
+    leptos_axum::redirect(&format!("/t/{tenant_id}/domains"));
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "set_domain_policy")]
+pub async fn set_domain_policy(
+    tenant_id: i64,
+    domain_id: i64,
+    join_policy: String,
+    #[server(default)] roles: Vec<String>,
+) -> Result<(), AppError> {
+    use crate::backend::domains::{self, DomainChange};
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let change = DomainChange {
+        join_policy: Some(join_policy),
+        join_roles: Some(roles),
+    };
+    domains::update(&state, &actor, domain_id, change).await?;
+    leptos_axum::redirect(&format!("/t/{tenant_id}/domains?saved=1"));
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "remove_domain")]
+pub async fn remove_domain(tenant_id: i64, domain_id: i64) -> Result<(), AppError> {
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    crate::backend::domains::remove(&state, &actor, domain_id).await?;
+    leptos_axum::redirect(&format!("/t/{tenant_id}/domains"));
+    Ok(())
+}
+
+/// The page's forms, made outside the Suspense so a failed post without
+/// JavaScript (the error comes back in the URL) reaches them.
+#[derive(Clone, Copy)]
+struct Actions {
+    add: ServerAction<AddDomain>,
+    policy: ServerAction<SetDomainPolicy>,
+    remove: ServerAction<RemoveDomain>,
+}
+
+#[component]
+pub fn DomainsPage() -> impl IntoView {
+    let tenant_id = use_tenant_id();
+    let actions = Actions {
+        add: ServerAction::new(),
+        policy: ServerAction::new(),
+        remove: ServerAction::new(),
+    };
+    let data = Resource::new(
+        move || {
+            (
+                tenant_id(),
+                actions.add.version().get(),
+                actions.policy.version().get(),
+                actions.remove.version().get(),
+            )
+        },
+        |(t, ..)| get_domains_page(t),
+    );
+    view! {
+        <Title text="Domains" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
+                {move || Suspend::new(async move { data.await.map(|d| view! { <DomainsView data=d actions /> }) })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+fn DomainsView(data: DomainsPageData, actions: Actions) -> impl IntoView {
+    let tenant_id = data.tenant_id;
+    let added = actions.add.value();
+    let join_roles = data.join_roles.clone();
+    view! {
+        <TenantNav tenant_id tenant_name=data.tenant_name.clone() />
+        <h1>"Domains"</h1>
+        <p>
+            "With a domain on automatic joining, everyone whose confirmed email address is at it can join this tenant from their account page, with the roles you choose (seats permitting). "
+            "You can add only the domain of your own confirmed email address, and never a public mail provider's."
+        </p>
+        <FormError value=actions.policy.value() />
+        <FormError value=actions.remove.value() />
+        {data.domains.into_iter().map(|d| {
+            let heading_id = format!("domain-{}", d.id);
+            let labelled_by = heading_id.clone();
+            let choices = join_roles.clone();
+            let choice_form = format!("domain-{}", d.id);
+            let remove_label = format!("Remove {}", d.domain);
+            let auto = d.join_policy == "auto";
+            view! {
+                <section class="panel" aria-labelledby=labelled_by>
+                    <h2 id=heading_id>{d.domain.clone()}</h2>
+                    <p data-testid="domain-policy">
+                        {if auto {
+                            format!("Automatic joining: on, as {}.", role_names(&d.join_roles))
+                        } else {
+                            "Automatic joining: off.".to_owned()
+                        }}
+                    </p>
+                    <ActionForm action=actions.policy attr:class="stacked">
+                        <input type="hidden" name="tenant_id" value=tenant_id />
+                        <input type="hidden" name="domain_id" value=d.id />
+                        <fieldset class="field">
+                            <legend>"Who joins"</legend>
+                            <div class="choice">
+                                <input type="radio" id=format!("policy-off-{}", d.id) name="join_policy" value="off" checked=!auto />
+                                <label for=format!("policy-off-{}", d.id)>"Nobody by themselves (off)"</label>
+                            </div>
+                            <div class="choice">
+                                <input type="radio" id=format!("policy-auto-{}", d.id) name="join_policy" value="auto" checked=auto />
+                                <label for=format!("policy-auto-{}", d.id)>"Everyone with a confirmed address at this domain (automatic)"</label>
+                            </div>
+                        </fieldset>
+                        <fieldset class="field">
+                            <legend>"Roles they get"</legend>
+                            <RoleChoices form=choice_form roles=choices checked=d.join_roles.clone() />
+                        </fieldset>
+                        <button type="submit">"Save"</button>
+                    </ActionForm>
+                    <ActionForm action=actions.remove attr:class="inline-form">
+                        <input type="hidden" name="tenant_id" value=tenant_id />
+                        <input type="hidden" name="domain_id" value=d.id />
+                        <button type="submit" class="danger" aria-label=remove_label>"Remove"</button>
+                    </ActionForm>
+                </section>
+            }
+        }).collect_view()}
+        <section class="panel" aria-labelledby="add-domain-heading">
+            <h2 id="add-domain-heading">"Add a domain"</h2>
+            <ActionForm action=actions.add attr:class="stacked">
+                <input type="hidden" name="tenant_id" value=tenant_id />
+                <FormField label="Domain" name="domain" value=data.own_domain.clone()
+                    server_error=field_error(added, "domain") />
+                <FormError value=added />
+                <button type="submit">"Add domain"</button>
+            </ActionForm>
+        </section>
+    }
+}

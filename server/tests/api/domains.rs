@@ -1,0 +1,328 @@
+//! Verified domains and auto-join (SPEC §9): a manager adds only the
+//! domain of their own confirmed email, never a public one; with `auto`,
+//! a confirmed person at the domain sees the tenant on `/account` and joins
+//! with one post; with `off`, nobody sees or joins it; someone the tenant
+//! removed is not let back in by it.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{Person, TestApp, new_client, spawn_app_with};
+
+const ADMIN: &str = "operator-token-of-at-least-32-characters";
+
+async fn app() -> TestApp {
+    spawn_app_with(&[
+        ("PORTICO_RATE_LIMITS", "off"),
+        ("PORTICO_ADMIN_TOKEN", ADMIN),
+    ])
+    .await
+}
+
+/// Acme, managed by ada@acme.test, with acme.test added: (ada, tenant,
+/// domain id).
+async fn acme(app: &TestApp) -> (Person, i64, i64) {
+    let (ada, tenant) = app.manager("ada@acme.test", "Acme").await;
+    let (status, body) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/domains?tenantId={tenant}"),
+            Some(&ada.jwt),
+            Some(json!({"domain": "acme.test"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        (&body["joinPolicy"], &body["joinRoles"]),
+        (&json!("off"), &json!(["extractor-user"]))
+    );
+    let id = body["id"].as_i64().unwrap();
+    (ada, tenant, id)
+}
+
+async fn set_policy(
+    app: &TestApp,
+    ada: &Person,
+    id: i64,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    app.api(
+        Method::PATCH,
+        &format!("/api/v1/domains/{id}"),
+        Some(&ada.jwt),
+        Some(body),
+    )
+    .await
+}
+
+async fn account_page(app: &TestApp, person: &Person) -> String {
+    person
+        .client
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn join(app: &TestApp, client: &reqwest::Client, domain_id: i64) -> reqwest::Response {
+    client
+        .post(app.url("/rpc/join_by_domain"))
+        .form(&[("domain_id", domain_id.to_string())])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn members_of(app: &TestApp, tenant: i64) -> i64 {
+    app.count(&format!(
+        "SELECT COUNT(*) FROM members WHERE tenant_id = {tenant} AND status = 'ACTIVE'"
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn a_confirmed_person_at_an_auto_join_domain_joins_from_their_account_page() {
+    let app = app().await;
+    let (ada, tenant, id) = acme(&app).await;
+    let bob = app.account("bob@acme.test").await;
+
+    // Off (the default): nothing to see, nothing to join.
+    assert!(
+        !account_page(&app, &bob)
+            .await
+            .contains("Tenants you can join")
+    );
+    assert_eq!(join(&app, &bob.client, id).await.status(), 404);
+    assert_eq!(members_of(&app, tenant).await, 1);
+
+    let (status, body) = set_policy(
+        &app,
+        &ada,
+        id,
+        json!({"joinPolicy": "auto", "joinRoles": ["extractor-viewer"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["joinPolicy"], "auto");
+    let page = account_page(&app, &bob).await;
+    assert!(
+        page.contains("Tenants you can join") && page.contains("Join Acme"),
+        "{page}"
+    );
+
+    let res = join(&app, &bob.client, id).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert_eq!(members_of(&app, tenant).await, 2);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM members m JOIN accounts a ON a.id = m.account_id \
+             WHERE a.email = 'bob@acme.test' AND m.tenant_id = {tenant} AND m.roles = '[\"extractor-viewer\"]'"
+        ))
+        .await,
+        1
+    );
+    let audited: String = sqlx::query_scalar(
+        "SELECT details FROM audit_events WHERE action = 'member.joined' AND actor = 'bob@acme.test'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert!(audited.contains("\"via\":\"domain\""), "{audited}");
+    // Joined: no longer offered; a second join changes nothing.
+    assert!(
+        !account_page(&app, &bob)
+            .await
+            .contains("Tenants you can join")
+    );
+    assert_eq!(join(&app, &bob.client, id).await.status(), 409);
+    assert_eq!(members_of(&app, tenant).await, 2);
+
+    // Elsewhere, or unconfirmed: not offered, and refused.
+    let eve = app.account("eve@other.test").await;
+    assert!(
+        !account_page(&app, &eve)
+            .await
+            .contains("Tenants you can join")
+    );
+    assert_eq!(join(&app, &eve.client, id).await.status(), 404);
+    let carl = new_client();
+    let (status, _) = app
+        .api(
+            Method::POST,
+            "/api/v1/auth/signup",
+            None,
+            Some(json!({"email": "carl@acme.test", "password": crate::helpers::PASSWORD, "firstName": "Carl", "lastName": "Later"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let res = carl
+        .post(app.url("/rpc/sign_in"))
+        .form(&[
+            ("email", "carl@acme.test"),
+            ("password", crate::helpers::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = join(&app, &carl, id).await;
+    assert_eq!(res.status(), 403, "an unconfirmed address proves nothing");
+    assert_eq!(members_of(&app, tenant).await, 2);
+}
+
+#[tokio::test]
+async fn someone_the_tenant_removed_is_not_let_back_in_by_the_domain() {
+    let app = app().await;
+    let (ada, tenant, id) = acme(&app).await;
+    set_policy(&app, &ada, id, json!({"joinPolicy": "auto"})).await;
+    let bob = app.account("bob@acme.test").await;
+    assert_eq!(join(&app, &bob.client, id).await.status(), 200);
+    let member: i64 = app
+        .count(&format!(
+            "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'bob@acme.test' AND m.tenant_id = {tenant}"
+        ))
+        .await;
+    let (status, _) = app
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/members/{member}"),
+            Some(&ada.jwt),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert!(
+        !account_page(&app, &bob)
+            .await
+            .contains("Tenants you can join")
+    );
+    assert_eq!(join(&app, &bob.client, id).await.status(), 403);
+    assert_eq!(members_of(&app, tenant).await, 1);
+}
+
+#[tokio::test]
+async fn a_full_tenant_refuses_a_domain_join() {
+    let app = app().await;
+    let (ada, tenant, id) = acme(&app).await;
+    set_policy(&app, &ada, id, json!({"joinPolicy": "auto"})).await;
+    let res = app
+        .client
+        .patch(app.url(&format!("/api/v1/admin/tenants/{tenant}")))
+        .bearer_auth(ADMIN)
+        .json(&json!({"seatLimit": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let bob = app.account("bob@acme.test").await;
+    let res = join(&app, &bob.client, id).await;
+    assert_eq!(res.status(), 409);
+    let body = res.text().await.unwrap();
+    assert!(body.to_lowercase().contains("seat"), "{body}");
+    assert_eq!(members_of(&app, tenant).await, 1);
+}
+
+#[tokio::test]
+async fn managers_add_only_their_own_domain_never_a_public_one() {
+    let app = app().await;
+    let (ada, tenant, id) = acme(&app).await;
+    let path = format!("/api/v1/domains?tenantId={tenant}");
+    let add = |domain: &str| {
+        app.api(
+            Method::POST,
+            &path,
+            Some(&ada.jwt),
+            Some(json!({ "domain": domain })),
+        )
+    };
+    let (status, body) = add("other.test").await;
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("(acme.test)"),
+        "{body}"
+    );
+    let (status, body) = add("acme.test").await;
+    assert_eq!(status, 409, "{body}");
+    for bad in ["Acme.Test", "@acme.test", "acme", ""] {
+        let (status, body) = add(bad).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(body["fields"]["domain"].is_string(), "{bad}: {body}");
+    }
+    let (status, body) = app
+        .api(Method::POST, &path, Some(&ada.jwt), Some(json!({})))
+        .await;
+    assert_eq!(status, 400, "{body}");
+
+    // A manager whose own address is at a public provider still cannot
+    // add it: anyone can have an address there.
+    let (gina, gina_tenant) = app.manager("gina@gmail.com", "Gina's").await;
+    let (status, body) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/domains?tenantId={gina_tenant}"),
+            Some(&gina.jwt),
+            Some(json!({"domain": "gmail.com"})),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["fields"]["domain"]
+            .as_str()
+            .unwrap()
+            .contains("public mail provider"),
+        "{body}"
+    );
+
+    // Policies and roles are checked; refusals change nothing.
+    for bad in [
+        json!({"joinPolicy": "sometimes"}),
+        json!({"joinRoles": ["organisation-user"]}),
+        json!({"joinRoles": []}),
+        json!({"joinRoles": ["owner"]}),
+    ] {
+        let (status, body) = set_policy(&app, &ada, id, bad.clone()).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
+    let (status, list) = app.api(Method::GET, &path, Some(&ada.jwt), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        list,
+        json!([{"id": id, "tenantId": tenant, "domain": "acme.test", "joinPolicy": "off",
+        "joinRoles": ["extractor-user"], "createdAt": list[0]["createdAt"]}])
+    );
+
+    // Another tenant's manager does not see or change it.
+    let (status, _) = set_policy(&app, &gina, id, json!({"joinPolicy": "auto"})).await;
+    assert_eq!(status, 404);
+    let (status, _) = app
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/domains/{id}"),
+            Some(&gina.jwt),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // Removing it: audited, gone.
+    let (status, _) = app
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/domains/{id}"),
+            Some(&ada.jwt),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(app.count("SELECT COUNT(*) FROM tenant_domains").await, 0);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM audit_events WHERE action IN ('domain.added', 'domain.removed')"
+        )
+        .await,
+        2
+    );
+}
