@@ -263,13 +263,6 @@ pub async fn join(
         .await?
         .filter(|d| d.join_policy == "auto" && d.domain == email_domain(&account.email))
         .ok_or(AppError::NotFound)?;
-    if let Some(m) = db::members::membership(&mut tx, entry.tenant_id, account.id).await?
-        && m.status == "DELETED"
-    {
-        return Err(AppError::ForbiddenBecause(
-            "A manager removed you from this tenant. Ask them to invite you again.".into(),
-        ));
-    }
     let now = now_ms();
     let member_id = super::invites::admit_member(
         &mut tx,

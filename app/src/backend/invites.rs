@@ -152,9 +152,12 @@ pub async fn sweep(db: &Db) -> Result<u64, AppError> {
 }
 
 /// Makes `account_id` an ACTIVE member of `tenant_id` with `roles`, on the
-/// caller's transaction (an invitation accepted, a link used): a new
-/// member, or a DELETED one back. ACTIVE already is 409; DISABLED is 403 (a
-/// manager disabled it on purpose). The seat (`claim`) is checked before
+/// caller's transaction (an invitation accepted, a link or domain used): a
+/// new member, or a DELETED one back by an invitation. ACTIVE already is
+/// 409; DISABLED is 403 (a manager disabled it on purpose); DELETED joining
+/// without an invitation (`SeatClaim::Join`) is 403: whoever left or was
+/// removed comes back only when a manager invites them, not with a link
+/// they kept or by their domain. The seat (`claim`) is checked before
 /// anything is written.
 pub(crate) async fn admit_member(
     conn: &mut sqlx::AnyConnection,
@@ -172,6 +175,13 @@ pub(crate) async fn admit_member(
         Some(m) if m.status == "DISABLED" => Err(AppError::ForbiddenBecause(
             "Your membership of this tenant is disabled. Ask a manager.".into(),
         )),
+        Some(m) if claim == SeatClaim::Join => {
+            debug_assert_eq!(m.status, "DELETED");
+            Err(AppError::ForbiddenBecause(
+                "You left this tenant or a manager removed you: to come back, ask a manager to invite you."
+                    .into(),
+            ))
+        }
         Some(m) => {
             seats::ensure_free(conn, tenant_id, claim).await?;
             db::members::reactivate(conn, m.id, roles, organisation_id, now).await?;

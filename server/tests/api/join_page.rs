@@ -405,3 +405,43 @@ async fn a_link_revoked_before_the_confirmation_joins_nobody() {
         .unwrap();
     assert!(html.contains("Link revoked"), "{html}");
 }
+
+/// A person who was removed kept the link: it does not bring them back
+/// (only a manager's invitation does), and the refusal takes no use.
+#[tokio::test]
+async fn someone_removed_cannot_come_back_with_a_link_they_kept() {
+    let app = app().await;
+    let (tenant, code, ada) = acme_with_link(&app, 5, None).await;
+    let dan = app.account("dan@example.net").await;
+    let join = || {
+        app.api(
+            Method::POST,
+            "/api/v1/invite-links/join",
+            Some(&dan.jwt),
+            Some(json!({ "code": code })),
+        )
+    };
+    let (status, body) = join().await;
+    assert_eq!(status, 200, "{body}");
+    let member = body["id"].as_i64().unwrap();
+    let (status, _) = app
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/members/{member}"),
+            Some(&ada),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, body) = join().await;
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("ask a manager to invite you"),
+        "{body}"
+    );
+    assert!(!is_member(&app, "dan@example.net", tenant).await);
+    assert_eq!(app.count("SELECT uses FROM invite_links").await, 1);
+}
