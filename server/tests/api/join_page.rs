@@ -49,7 +49,7 @@ async fn footprint(app: &TestApp) -> (i64, i64, i64) {
     (
         app.count("SELECT COUNT(*) FROM accounts").await,
         app.count("SELECT COUNT(*) FROM members").await,
-        app.count("SELECT COALESCE(SUM(uses), 0) FROM invite_links")
+        app.count("SELECT CAST(COALESCE(SUM(uses), 0) AS BIGINT) FROM invite_links")
             .await,
     )
 }
@@ -354,7 +354,7 @@ async fn other_domains_cannot_sign_up_or_confirm_their_way_in() {
     );
     assert!(!is_member(&app, "eve@evil.test", tenant).await);
     assert_eq!(
-        app.count("SELECT COALESCE(SUM(uses), 0) FROM invite_links")
+        app.count("SELECT CAST(COALESCE(SUM(uses), 0) AS BIGINT) FROM invite_links")
             .await,
         0
     );
