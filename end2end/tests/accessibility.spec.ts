@@ -25,7 +25,7 @@ test("pages are usable at 375 px and pass axe-core", async ({ page, javaScriptEn
   const tenantPath = await confirmedManager(page, js, `A11y ${Date.now()} ${js}`);
   const invitee = uniqueEmail("a11y");
   await sendInvite(page, js, tenantPath, invitee, "Hello");
-  for (const sub of ["", "/members", "/invites", "/organisations", "/projects", "/audit"]) {
+  for (const sub of ["", "/members", "/invites", "/links", "/organisations", "/projects", "/audit", "/webhooks", "/domains"]) {
     await page.goto(`${tenantPath}${sub}`);
     await check(page, `${tenantPath}${sub}`);
   }

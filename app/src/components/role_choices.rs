@@ -50,3 +50,20 @@ fn capitalise_first(s: &str) -> String {
         .map(|c| c.to_uppercase().collect::<String>() + chars.as_str() + ".")
         .unwrap_or_default()
 }
+
+/// Roles as the person offered them reads them: one line each, saying
+/// what the role allows (inside `organisation_name` for organisation
+/// roles).
+#[component]
+pub fn RoleList(roles: Vec<String>, organisation_name: Option<String>) -> impl IntoView {
+    view! {
+        <ul class="role-list">
+            {roles.into_iter().map(|r| {
+                let line = Role::parse(&r)
+                    .map(|role| role.describe(organisation_name.as_deref()))
+                    .unwrap_or(r);
+                view! { <li>{line}</li> }
+            }).collect_view()}
+        </ul>
+    }
+}

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::{Check, FormError, FormField, field_error};
+use crate::components::role_choices::RoleList;
 use crate::components::time::RelativeTime;
-use crate::domain::Role;
 #[cfg(feature = "ssr")]
 use crate::domain::{Password, PersonName};
 use crate::dto::InvitePreview;
@@ -232,14 +232,7 @@ fn InviteDetails(view: InviteView, token: String) -> impl IntoView {
                 <dd>{invite.email.clone()}</dd>
                 <dt>"Roles"</dt>
                 <dd>
-                    <ul class="role-list">
-                        {invite.roles.iter().map(|r| {
-                            let line = Role::parse(r)
-                                .map(|role| role.describe(invite.organisation_name.as_deref()))
-                                .unwrap_or_else(|_| r.clone());
-                            view! { <li>{line}</li> }
-                        }).collect_view()}
-                    </ul>
+                    <RoleList roles=invite.roles.clone() organisation_name=invite.organisation_name.clone() />
                 </dd>
                 <dt>"Expires"</dt>
                 <dd><RelativeTime ms=invite.expired_at /></dd>

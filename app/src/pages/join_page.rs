@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::{Check, FormError, FormField, field_error};
+use crate::components::role_choices::RoleList;
 use crate::components::time::RelativeTime;
-use crate::domain::Role;
 #[cfg(feature = "ssr")]
 use crate::domain::{Email, Password, PersonName};
 use crate::dto::JoinPreview;
@@ -242,14 +242,7 @@ fn JoinDetails(view: JoinView, code: String, actions: Actions) -> impl IntoView 
                 <dd>{link.tenant_name.clone()}</dd>
                 <dt>"Roles"</dt>
                 <dd>
-                    <ul class="role-list">
-                        {link.roles.iter().map(|r| {
-                            let line = Role::parse(r)
-                                .map(|role| role.describe(link.organisation_name.as_deref()))
-                                .unwrap_or_else(|_| r.clone());
-                            view! { <li>{line}</li> }
-                        }).collect_view()}
-                    </ul>
+                    <RoleList roles=link.roles.clone() organisation_name=link.organisation_name.clone() />
                 </dd>
                 {link.allowed_domain.clone().map(|d| view! {
                     <dt>"Who can join"</dt>
