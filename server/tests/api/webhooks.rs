@@ -390,8 +390,10 @@ async fn two_instances_on_one_database_attempt_each_delivery_once() {
     let one = spawn_for(&receiver.origin()).await;
     let settings = receiver_settings(&receiver.origin());
     let vars: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let two = spawn_app_on(&one.database_url, &vars).await;
+    // The manager first: each instance mails through its own test SMTP
+    // server, and the confirmation mail must reach `one`'s.
     let (manager, tenant) = one.manager("ada@example.com", "Acme").await;
+    let two = spawn_app_on(&one.database_url, &vars).await;
     add_endpoint(&one, &manager, tenant, json!({"url": receiver.url()})).await;
     const EVENTS: usize = 40;
     for n in 0..EVENTS {
