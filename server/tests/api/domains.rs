@@ -282,6 +282,8 @@ async fn managers_add_only_their_own_domain_never_a_public_one() {
         json!({"joinRoles": ["organisation-user"]}),
         json!({"joinRoles": []}),
         json!({"joinRoles": ["owner"]}),
+        // serde would read the struct from an array of its fields.
+        json!([null, null]),
     ] {
         let (status, body) = set_policy(&app, &ada, id, bad.clone()).await;
         assert_eq!(status, 400, "{bad}: {body}");
