@@ -292,6 +292,7 @@ def portico_round(db_kind, seed=None, instances=1, label=""):
                 (f"/api/v1/members?tenantId={tenant}&page=2", "members list, page 2"),
                 (f"/api/v1/members?tenantId={tenant}&search=m4242", "members search"),
                 (f"/api/v1/audit?tenantId={tenant}&page=2", "audit page 2"),
+                (f"/api/v1/tenants/{tenant}", "tenant with seats used and reserved"),
             ]:
                 r = wrk(apps[0].base, "read.lua", [token_file, run, path, name], duration=5, conns=1)
                 results.append({"name": name, "rps": float(r["rps"]), "p50": float(r["p50_ms"]),

@@ -330,6 +330,9 @@ async fn a_pending_invitation_of_someone_who_is_a_member_again_reserves_nothing(
     set_limit(&app, tenant, json!(3)).await;
     let (status, body) = app.invite_as_user(&ada, tenant, "cy@example.com").await;
     assert_eq!(status, 200, "{body}");
+    // Now as many pending invitations as members: the overlap is counted
+    // from the members' side instead of the invitations', to the same end.
+    assert_eq!(seats(&app, &ada, tenant).await, (json!(3), 2, 1));
     let (status, body) = app.invite_as_user(&ada, tenant, "dee@example.com").await;
     assert_eq!(status, 409, "{body}");
 }

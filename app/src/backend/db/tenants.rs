@@ -90,8 +90,10 @@ pub async fn seats_used(conn: &mut AnyConnection, tenant_id: i64) -> Result<i64,
 }
 
 /// The tenant's pending, unexpired invitations: seats reserved, plus the
-/// rare one whose email is an ACTIVE member again (re-enabled while
-/// invited). An upper bound counted from `invites_tenant_pending_idx` alone.
+/// rare one whose email is an ACTIVE member again (re-enabled or joined by
+/// a link while invited). Counted from `invites_tenant_pending_idx` alone;
+/// a tenant holds at most one pending invitation per email
+/// (`invites_one_pending_key`), so each email counts once.
 pub async fn pending_invites(
     conn: &mut AnyConnection,
     tenant_id: i64,
@@ -106,23 +108,47 @@ pub async fn pending_invites(
     .await?)
 }
 
-/// Seats reserved: pending, unexpired invitations for emails that are not
-/// ACTIVE members. Each email once: a tenant holds at most one pending
-/// invitation per email (`invites_one_pending_key`).
-pub async fn seats_reserved(
+/// Pending, unexpired invitations whose email is an ACTIVE member, found
+/// by walking the invitations: costs a lookup per pending invitation.
+pub const PENDING_INVITES_OF_MEMBERS_BY_INVITES_SQL: &str = "SELECT COUNT(*) FROM invites i \
+     WHERE i.tenant_id = $1 AND i.status = 'pending' AND i.expired_at > $2 \
+       AND EXISTS (SELECT 1 FROM accounts a \
+                   JOIN members m ON m.account_id = a.id \
+                   WHERE a.email = i.email AND m.tenant_id = $1 AND m.status = 'ACTIVE')";
+
+pub async fn pending_invites_of_members_by_invites(
     conn: &mut AnyConnection,
     tenant_id: i64,
     now: i64,
 ) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM invites i \
-         WHERE i.tenant_id = $1 AND i.status = 'pending' AND i.expired_at > $2 \
-           AND NOT EXISTS (SELECT 1 FROM accounts a \
-                           JOIN members m ON m.account_id = a.id \
-                           WHERE a.email = i.email AND m.tenant_id = $1 AND m.status = 'ACTIVE')",
+    Ok(
+        sqlx::query_scalar(PENDING_INVITES_OF_MEMBERS_BY_INVITES_SQL)
+            .bind(tenant_id)
+            .bind(now)
+            .fetch_one(conn)
+            .await?,
     )
-    .bind(tenant_id)
-    .bind(now)
-    .fetch_one(conn)
-    .await?)
+}
+
+/// The same count found by walking the ACTIVE members: costs a lookup per
+/// member in `invites_one_pending_key`. The same answer as
+/// [`pending_invites_of_members_by_invites`]; the caller walks the smaller side.
+pub const PENDING_INVITES_OF_MEMBERS_BY_MEMBERS_SQL: &str = "SELECT COUNT(*) FROM members m \
+     CROSS JOIN accounts a CROSS JOIN invites i \
+     WHERE m.tenant_id = $1 AND m.status = 'ACTIVE' AND a.id = m.account_id \
+       AND i.tenant_id = $1 AND i.email = a.email \
+       AND i.status = 'pending' AND i.expired_at > $2";
+
+pub async fn pending_invites_of_members_by_members(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar(PENDING_INVITES_OF_MEMBERS_BY_MEMBERS_SQL)
+            .bind(tenant_id)
+            .bind(now)
+            .fetch_one(conn)
+            .await?,
+    )
 }
