@@ -1,7 +1,8 @@
 //! Delivers the outbox (SPEC §5). The worker claims due mails with a lease
 //! (an UPDATE that only succeeds on rows nobody else holds), sends them
 //! through lettre, then marks them sent, or schedules a retry with
-//! exponential backoff and records the error. Because the claim is one
+//! exponential backoff and records the error; a mail the receiving server
+//! refuses for good (SMTP 5xx) is given up instead. Because the claim is one
 //! conditional UPDATE, several instances on one PostgreSQL never claim the
 //! same mail, and a crashed instance's lease simply runs out.
 
@@ -110,7 +111,8 @@ impl MailWorker {
         for mail in &claimed {
             match self.send(mail).await {
                 Ok(()) => sent.push(mail.id),
-                Err(error) => self.failed(mail, &error).await?,
+                Err(SendError::Permanent(error)) => self.give_up(mail, &error).await?,
+                Err(SendError::Transient(error)) => self.failed(mail, &error).await?,
             }
         }
         // One statement for the whole batch that went out.
@@ -122,11 +124,13 @@ impl MailWorker {
         Ok(claimed.len())
     }
 
-    async fn send(&self, mail: &ClaimedMail) -> Result<(), String> {
+    async fn send(&self, mail: &ClaimedMail) -> Result<(), SendError> {
         let to: Mailbox = mail
             .to_address
             .parse()
-            .map_err(|e: lettre::address::AddressError| format!("bad recipient: {e}"))?;
+            .map_err(|e: lettre::address::AddressError| {
+                SendError::Permanent(format!("bad recipient: {e}"))
+            })?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -135,10 +139,20 @@ impl MailWorker {
                 mail.text_body.clone(),
                 mail.html_body.clone(),
             ))
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| SendError::Permanent(e.to_string()))?;
         match &self.transport {
-            Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
-            Transport::File(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| {
+                if e.is_permanent() {
+                    SendError::Permanent(e.to_string())
+                } else {
+                    SendError::Transient(e.to_string())
+                }
+            }),
+            Transport::File(t) => t
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| SendError::Transient(e.to_string())),
             Transport::Log => {
                 // Links in mails carry tokens: the log shows them redacted.
                 let body = crate::redact::redact(&mail.text_body);
@@ -154,6 +168,22 @@ impl MailWorker {
         let mut conn = self.db.write().await?;
         outbox_mail::mark_failed(&mut conn, mail.id, error, now_ms() + delay).await
     }
+
+    async fn give_up(&self, mail: &ClaimedMail, error: &str) -> Result<(), AppError> {
+        tracing::warn!(mail_id = mail.id, %error, "mail refused for good; not retried");
+        let mut conn = self.db.write().await?;
+        outbox_mail::give_up(&mut conn, mail.id, error).await
+    }
+}
+
+/// Why a mail did not go out, and whether trying again can help.
+enum SendError {
+    /// An outage, a timeout, a full disk: retried with backoff, forever
+    /// (an outage delays mail, it never loses it).
+    Transient(String),
+    /// The receiving server refused it for good (SMTP 5xx), or the mail
+    /// cannot be made: given up at once.
+    Permanent(String),
 }
 
 /// The wait after the `attempts`-th failure: 1 s, 2 s, 4 s, … up to an hour.

@@ -153,7 +153,8 @@ fn leptos_options(addr: std::net::SocketAddr, config: &Config) -> LeptosOptions 
 
 /// Every minute: deletes expired sessions and ended rate-limit windows,
 /// marks invitations past their expiry as expired, queues the reminders
-/// that are due, and deletes webhook deliveries past their 30 days.
+/// that are due, and deletes webhook deliveries and finished mails past
+/// their 30 days.
 async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
     let db = state.db.clone();
     let sessions = DbSessionStore::new(db.clone());
@@ -172,6 +173,9 @@ async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = app::backend::webhooks::prune_deliveries(&db).await {
             tracing::warn!(error = ?e, "webhook delivery clean-up failed");
+        }
+        if let Err(e) = app::backend::mail::prune_outbox(&db).await {
+            tracing::warn!(error = ?e, "mail outbox clean-up failed");
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}

@@ -50,6 +50,27 @@ async fn insert(
     db::outbox_mail::insert(conn, new, now_ms()).await
 }
 
+/// How long sent and given-up mails stay in the outbox as a record.
+pub const RETENTION_MS: i64 = 30 * 24 * 3_600_000;
+/// Mails one pruning round deletes; the pass repeats until done.
+const PRUNE_BATCH: i64 = 1_000;
+
+/// The periodic clean-up: deletes sent and given-up mails older than
+/// [`RETENTION_MS`], so the outbox does not grow with every mail ever sent.
+/// Mails still waiting stay (an SMTP outage delays mail, never loses it).
+pub async fn prune_outbox(db: &super::db::Db) -> Result<u64, AppError> {
+    let before = now_ms() - RETENTION_MS;
+    let mut total = 0;
+    loop {
+        let mut conn = db.write().await?;
+        let deleted = db::outbox_mail::prune_finished(&mut conn, before, PRUNE_BATCH).await?;
+        total += deleted;
+        if deleted < PRUNE_BATCH as u64 {
+            return Ok(total);
+        }
+    }
+}
+
 /// Cancels the invitation's unsent mail: its link was replaced (resend,
 /// refresh, "Copy link") or ended (revoke), and nobody should get a dead
 /// link (SPEC §5).

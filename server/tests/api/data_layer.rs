@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use app::backend::DbKind;
-use app::backend::db::{audit_events, domains, invites, members, outbox_mail, sessions, webhooks};
+use app::backend::db::{
+    audit_events, domains, invites, members, outbox_mail, sessions, tenants, webhooks,
+};
 use sqlx::Row;
 
 use crate::helpers::spawn_app;
@@ -166,6 +168,26 @@ async fn hot_queries_are_served_by_indexes() {
         (
             "cancel an invitation's unsent mail",
             outbox_mail::CANCEL_UNSENT_FOR_INVITE_SQL,
+            vec![I(1), I(1)],
+        ),
+        (
+            "sent mail clean-up",
+            outbox_mail::PRUNE_SENT_SQL,
+            vec![I(1), I(1000)],
+        ),
+        (
+            "given-up mail clean-up",
+            outbox_mail::PRUNE_GIVEN_UP_SQL,
+            vec![I(1), I(outbox_mail::NEVER), I(1000)],
+        ),
+        (
+            "seats reserved, overlap by members",
+            tenants::PENDING_INVITES_OF_MEMBERS_BY_MEMBERS_SQL,
+            vec![I(1), I(1)],
+        ),
+        (
+            "seats reserved, overlap by invitations",
+            tenants::PENDING_INVITES_OF_MEMBERS_BY_INVITES_SQL,
             vec![I(1), I(1)],
         ),
         (

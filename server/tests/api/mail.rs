@@ -271,3 +271,84 @@ async fn reminders_can_be_turned_off() {
         0
     );
 }
+
+#[tokio::test]
+async fn a_mail_refused_for_good_is_given_up_and_no_sent_mail_keeps_its_link() {
+    let app = spawn_app_with(&[]).await;
+    app.smtp.refuse("ghost@example.com");
+    let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
+    for email in ["ghost@example.com", "bob@example.com"] {
+        assert_eq!(app.invite_as_user(&ada, tenant, email).await.0, 200);
+    }
+    app.smtp
+        .mail_to("bob@example.com", "Ada Manager invited you")
+        .await;
+    wait_until(
+        &app,
+        "SELECT COUNT(*) FROM outbox_mail WHERE to_address = 'ghost@example.com' AND last_error IS NOT NULL",
+    )
+    .await;
+    // Refused with a 5xx: one attempt, never due again, the refusal kept.
+    let (attempts, next, error): (i64, i64, String) = sqlx::query_as(
+        "SELECT attempts, next_attempt_at, last_error FROM outbox_mail WHERE to_address = 'ghost@example.com'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(attempts, 1);
+    assert_eq!(next, app::backend::db::outbox_mail::NEVER);
+    assert!(
+        error.contains("550") || error.contains("No such user"),
+        "{error}"
+    );
+    // Neither the given-up mail nor any sent one keeps a body with a live link.
+    wait_until(
+        &app,
+        "SELECT COUNT(*) FROM outbox_mail WHERE to_address = 'bob@example.com' AND sent_at IS NOT NULL",
+    )
+    .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox_mail WHERE text_body <> '' OR html_body <> ''")
+            .await,
+        0,
+        "a sent or given-up mail still holds its body"
+    );
+
+    // Thirty days on, the clean-up deletes both; a mail still waiting stays.
+    let month_ago = app::backend::db::now_ms() - app::backend::mail::RETENTION_MS - 1;
+    for sql in [
+        "UPDATE outbox_mail SET created_at = $1",
+        "UPDATE outbox_mail SET sent_at = $1 WHERE sent_at IS NOT NULL",
+    ] {
+        sqlx::query(sql)
+            .bind(month_ago)
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+    }
+    sqlx::query(
+        "INSERT INTO outbox_mail (to_address, subject, text_body, html_body, next_attempt_at, created_at) \
+         VALUES ('later@example.com', 'Waiting', 'text', 'html', $1, $2)",
+    )
+    .bind(app::backend::db::now_ms() + 86_400_000)
+    .bind(month_ago)
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    let deleted = app::backend::mail::prune_outbox(&app.state.db)
+        .await
+        .unwrap();
+    assert!(deleted >= 2, "{deleted}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox_mail WHERE to_address = 'later@example.com'")
+            .await,
+        1,
+        "a mail still waiting stays however old"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox_mail WHERE to_address <> 'later@example.com'")
+            .await,
+        0,
+        "sent and given-up mails past thirty days are gone"
+    );
+}

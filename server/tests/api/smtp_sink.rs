@@ -1,7 +1,10 @@
 //! A real SMTP server on loopback for the tests: it speaks enough SMTP for
 //! lettre (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) and keeps every
 //! message it receives, so tests read delivered mail and follow its links.
+//! Like a real server it can refuse a recipient for good ("550 no such
+//! user").
 
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,6 +15,7 @@ use tokio::task::JoinHandle;
 pub struct SmtpSink {
     pub port: u16,
     messages: Arc<Mutex<Vec<String>>>,
+    refused: Arc<Mutex<HashSet<String>>>,
     task: JoinHandle<()>,
 }
 
@@ -33,17 +37,24 @@ impl SmtpSink {
             .expect("bind SMTP sink");
         let port = listener.local_addr().unwrap().port();
         let messages = Arc::new(Mutex::new(Vec::new()));
-        let store = messages.clone();
+        let refused = Arc::new(Mutex::new(HashSet::new()));
+        let (store, refusing) = (messages.clone(), refused.clone());
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, store.clone()));
+                tokio::spawn(serve(stream, store.clone(), refusing.clone()));
             }
         });
         SmtpSink {
             port,
             messages,
+            refused,
             task,
         }
+    }
+
+    /// From now on, answers `RCPT TO:<address>` with a permanent 550.
+    pub fn refuse(&self, address: &str) {
+        self.refused.lock().unwrap().insert(address.to_owned());
     }
 
     pub fn url(&self) -> String {
@@ -84,7 +95,11 @@ impl SmtpSink {
     }
 }
 
-async fn serve(stream: TcpStream, store: Arc<Mutex<Vec<String>>>) {
+async fn serve(
+    stream: TcpStream,
+    store: Arc<Mutex<Vec<String>>>,
+    refused: Arc<Mutex<HashSet<String>>>,
+) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
     if write
@@ -102,6 +117,14 @@ async fn serve(stream: TcpStream, store: Arc<Mutex<Vec<String>>>) {
             .to_ascii_uppercase();
         let reply: &[u8] = match verb.as_str() {
             "EHLO" => b"250-sink.test\r\n250 8BITMIME\r\n",
+            "RCPT"
+                if refused.lock().unwrap().iter().any(|a| {
+                    line.to_ascii_lowercase()
+                        .contains(&format!("<{}>", a.to_ascii_lowercase()))
+                }) =>
+            {
+                b"550 5.1.1 No such user here\r\n"
+            }
             "HELO" | "MAIL" | "RCPT" | "RSET" | "NOOP" => b"250 OK\r\n",
             "DATA" => {
                 if write

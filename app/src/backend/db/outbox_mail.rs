@@ -90,15 +90,21 @@ pub async fn claim_due(
         .await?)
 }
 
-/// Marks delivered mails sent, in one statement.
+/// `next_attempt_at` of a mail that will never be attempted again: the
+/// receiving server refused it for good. Outside every claim's range.
+pub const NEVER: i64 = i64::MAX;
+
+/// Marks delivered mails sent, in one statement. Their bodies go: they
+/// carried links with live tokens, which Portico otherwise keeps only as
+/// hashes (SPEC §7); the address, subject and times stay as the record.
 pub async fn mark_sent(conn: &mut AnyConnection, ids: &[i64], now: i64) -> Result<(), AppError> {
     if ids.is_empty() {
         return Ok(());
     }
     let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
     let sql = format!(
-        "UPDATE outbox_mail SET sent_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = NULL \
-         WHERE id IN ({})",
+        "UPDATE outbox_mail SET sent_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = NULL, \
+         text_body = '', html_body = '' WHERE id IN ({})",
         placeholders.join(", ")
     );
     let mut query = sqlx::query(&sql).bind(now);
@@ -125,4 +131,54 @@ pub async fn mark_failed(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Gives a mail up: the receiving server refused it permanently (an SMTP
+/// 5xx such as "no such user"), so trying again cannot help. It stays
+/// unsent with the refusal as its last error, is never due again, and its
+/// body (and the link in it) goes.
+pub async fn give_up(conn: &mut AnyConnection, id: i64, error: &str) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE outbox_mail SET attempts = attempts + 1, locked_until = NULL, last_error = $1, \
+         next_attempt_at = $2, text_body = '', html_body = '' WHERE id = $3",
+    )
+    .bind(error)
+    .bind(NEVER)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes up to `$2` mails sent before `$1`, oldest first, through
+/// `outbox_mail_due_idx` (`sent_at` leads it).
+pub const PRUNE_SENT_SQL: &str = "DELETE FROM outbox_mail WHERE id IN \
+     (SELECT id FROM outbox_mail WHERE sent_at < $1 ORDER BY sent_at LIMIT $2)";
+
+/// Deletes up to `$3` given-up mails created before `$1` (`$2` is
+/// [`NEVER`]), through the same index.
+pub const PRUNE_GIVEN_UP_SQL: &str = "DELETE FROM outbox_mail WHERE id IN \
+     (SELECT id FROM outbox_mail WHERE sent_at IS NULL AND next_attempt_at = $2 AND created_at < $1 LIMIT $3)";
+
+/// One batch of the clean-up: sent and given-up mails older than `before`.
+/// Mails still to be sent stay, however old. Returns how many went.
+pub async fn prune_finished(
+    conn: &mut AnyConnection,
+    before: i64,
+    batch: i64,
+) -> Result<u64, AppError> {
+    let sent = sqlx::query(PRUNE_SENT_SQL)
+        .bind(before)
+        .bind(batch)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    let given_up = sqlx::query(PRUNE_GIVEN_UP_SQL)
+        .bind(before)
+        .bind(NEVER)
+        .bind(batch)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    Ok(sent + given_up)
 }
