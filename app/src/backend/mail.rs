@@ -60,15 +60,11 @@ const PRUNE_BATCH: i64 = 1_000;
 /// Mails still waiting stay (an SMTP outage delays mail, never loses it).
 pub async fn prune_outbox(db: &super::db::Db) -> Result<u64, AppError> {
     let before = now_ms() - RETENTION_MS;
-    let mut total = 0;
-    loop {
+    db::delete_in_batches(PRUNE_BATCH, || async {
         let mut conn = db.write().await?;
-        let deleted = db::outbox_mail::prune_finished(&mut conn, before, PRUNE_BATCH).await?;
-        total += deleted;
-        if deleted < PRUNE_BATCH as u64 {
-            return Ok(total);
-        }
-    }
+        db::outbox_mail::prune_finished(&mut conn, before, PRUNE_BATCH).await
+    })
+    .await
 }
 
 /// Cancels the invitation's unsent mail: its link was replaced (resend,

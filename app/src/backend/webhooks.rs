@@ -517,15 +517,11 @@ const PRUNE_BATCH: i64 = 1_000;
 /// a busy tenant does not grow without bound. Returns how many went.
 pub async fn prune_deliveries(db: &super::db::Db) -> Result<u64, AppError> {
     let before = now_ms() - RETENTION_MS;
-    let mut total = 0;
-    loop {
+    db::delete_in_batches(PRUNE_BATCH, || async {
         let mut conn = db.write().await?;
-        let deleted = db::webhooks::prune_finished(&mut conn, before, PRUNE_BATCH).await?;
-        total += deleted;
-        if deleted < PRUNE_BATCH as u64 {
-            return Ok(total);
-        }
-    }
+        db::webhooks::prune_finished(&mut conn, before, PRUNE_BATCH).await
+    })
+    .await
 }
 
 /// The tenant of an endpoint, if it exists.
