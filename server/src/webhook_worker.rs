@@ -215,8 +215,7 @@ impl WebhookWorker {
             Ok(code)
         } else {
             let reason = response.status().canonical_reason().unwrap_or("");
-            let text = response.text().await.unwrap_or_default();
-            let text: String = text.chars().take(ERROR_MAX_CHARS).collect();
+            let text = body_excerpt(response).await;
             Err((
                 Some(code),
                 format!("answered {code} {reason}: {text}")
@@ -225,6 +224,25 @@ impl WebhookWorker {
             ))
         }
     }
+}
+
+/// The start of a refusing receiver's answer, for the delivery log. Read a
+/// chunk at a time and no further than the excerpt needs: however much a
+/// receiver sends, an attempt holds at most a few kilobytes of it.
+async fn body_excerpt(mut response: reqwest::Response) -> String {
+    let max_bytes = ERROR_MAX_CHARS * 4;
+    let mut bytes = Vec::new();
+    while bytes.len() < max_bytes {
+        match response.chunk().await {
+            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+            Ok(None) | Err(_) => break,
+        }
+    }
+    bytes.truncate(max_bytes);
+    String::from_utf8_lossy(&bytes)
+        .chars()
+        .take(ERROR_MAX_CHARS)
+        .collect()
 }
 
 /// The wait after the `attempts`-th failure, or `None` when that was the

@@ -638,3 +638,64 @@ async fn finished_deliveries_leave_the_log_after_thirty_days_pending_ones_stay()
     app.stop().await;
     receiver.stop();
 }
+
+/// A hostile receiver: answers every request 500 with a body that never
+/// ends, as fast as the connection takes it.
+async fn endless_receiver() -> (String, tokio::task::JoinHandle<()>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 16 * 1024];
+                let _ = stream.read(&mut request).await;
+                let head = "HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/plain\r\n\
+                            transfer-encoding: chunked\r\n\r\n";
+                if stream.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = format!(
+                    "{:x}\r\n{}\r\n",
+                    64 * 1024,
+                    "overloaded ".repeat(64 * 1024 / 11 + 1)[..64 * 1024].to_owned()
+                );
+                while stream.write_all(chunk.as_bytes()).await.is_ok() {}
+            });
+        }
+    });
+    (origin, task)
+}
+
+#[tokio::test]
+async fn a_receiver_answering_without_end_costs_one_short_excerpt() {
+    let (origin, receiver) = endless_receiver().await;
+    let app = spawn_for(&origin).await;
+    let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
+    add_endpoint(
+        &app,
+        &manager,
+        tenant,
+        json!({"url": format!("{origin}/hooks")}),
+    )
+    .await;
+    invite(&app, &manager, tenant, "bob@example.com").await;
+    wait_until(
+        &app,
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE response_code = 500",
+        1,
+    )
+    .await;
+    let error: String = sqlx::query_scalar("SELECT last_error FROM webhook_deliveries")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    // The attempt read the start of the answer and hung up; reading it to
+    // the end would have run into the attempt's time limit instead.
+    assert!(
+        error.starts_with("answered 500 Internal Server Error: overloaded overloaded"),
+        "{error}"
+    );
+    assert!(error.len() < 400, "{error}");
+    receiver.abort();
+}
