@@ -155,8 +155,9 @@ impl WebhookWorker {
             },
         };
         {
-            let mut conn = self.state.db.write().await?;
-            store::record_attempt(&mut conn, &delivery, lease_until, result, now).await?;
+            let mut tx = self.state.db.begin().await?;
+            store::record_attempt(&mut tx, &delivery, lease_until, result, now).await?;
+            tx.commit().await?;
         }
         match outcome {
             Ok(code) => {

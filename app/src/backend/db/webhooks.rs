@@ -370,6 +370,8 @@ pub struct AttemptResult<'a> {
 
 /// Records an attempt of a delivery the caller holds (lease `lease_until`);
 /// a success also ends the endpoint's run of failures, a failure starts one.
+/// Run it in a transaction, so that nobody sees the delivery's new status
+/// without the endpoint's.
 pub async fn record_attempt(
     conn: &mut AnyConnection,
     delivery: &ClaimedDelivery,
@@ -382,7 +384,7 @@ pub async fn record_attempt(
         (Some(_), Some(_)) => "pending",
         (Some(_), None) => "failed",
     };
-    sqlx::query(
+    let recorded = sqlx::query(
         "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, locked_until = NULL, \
          response_code = $2, last_error = $3, last_attempt_at = $4, next_attempt_at = $5, \
          delivered_at = CASE WHEN $1 = 'delivered' THEN $4 ELSE delivered_at END \
@@ -396,7 +398,13 @@ pub async fn record_attempt(
     .bind(delivery.id)
     .bind(lease_until)
     .execute(&mut *conn)
-    .await?;
+    .await?
+    .rows_affected();
+    if recorded == 0 {
+        // The lease ran out and another worker holds the delivery now: its
+        // attempt, not this one, speaks for the endpoint.
+        return Ok(());
+    }
     if result.error.is_none() {
         sqlx::query(
             "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL",
