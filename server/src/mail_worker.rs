@@ -1,8 +1,8 @@
 //! Delivers the outbox (SPEC §5). The worker claims due mails with a lease
 //! (an UPDATE that only succeeds on rows nobody else holds), sends them
 //! through lettre, then marks them sent, or schedules a retry with
-//! exponential backoff and records the error; a mail the receiving server
-//! refuses for good (SMTP 5xx) is given up instead. Because the claim is one
+//! exponential backoff and records the error; a mail whose recipient the
+//! server refuses for good ("550 no such user") is given up instead. Because the claim is one
 //! conditional UPDATE, several instances on one PostgreSQL never claim the
 //! same mail, and a crashed instance's lease simply runs out.
 
@@ -142,10 +142,10 @@ impl MailWorker {
             .map_err(|e| SendError::Permanent(e.to_string()))?;
         match &self.transport {
             Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| {
-                if e.is_permanent() {
-                    SendError::Permanent(e.to_string())
-                } else {
-                    SendError::Transient(e.to_string())
+                let text = e.to_string();
+                match e.status().map(u16::from) {
+                    Some(code) if refused_for_good(code, &text) => SendError::Permanent(text),
+                    _ => SendError::Transient(text),
                 }
             }),
             Transport::File(t) => t
@@ -181,9 +181,23 @@ enum SendError {
     /// An outage, a timeout, a full disk: retried with backoff, forever
     /// (an outage delays mail, it never loses it).
     Transient(String),
-    /// The receiving server refused it for good (SMTP 5xx), or the mail
-    /// cannot be made: given up at once.
+    /// The receiving server refused the recipient for good
+    /// ([`refused_for_good`]), or the mail cannot be made: given up at once.
     Permanent(String),
+}
+
+/// Whether an SMTP refusal is about this recipient, for good: 550 (mailbox
+/// unavailable), 551 (user not local) or 553 (mailbox name not allowed),
+/// unless its enhanced status blames policy (5.7.x) or the sender (5.1.7,
+/// 5.1.8). Every other refusal (authentication, TLS, a relay that does not
+/// know Portico's sender) is about Portico's own mail set-up, the same for
+/// every mail: it is retried like an outage, so nothing is lost while the
+/// operator fixes it.
+fn refused_for_good(code: u16, text: &str) -> bool {
+    let blames_setup = text
+        .split_whitespace()
+        .any(|word| word.starts_with("5.7.") || word == "5.1.7" || word == "5.1.8");
+    matches!(code, 550 | 551 | 553) && !blames_setup
 }
 
 /// The wait after the `attempts`-th failure: 1 s, 2 s, 4 s, … up to an hour.
@@ -196,7 +210,44 @@ pub fn backoff_ms(attempts: i64) -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use super::backoff_ms;
+    use super::{backoff_ms, refused_for_good};
+
+    #[test]
+    fn only_a_refusal_of_the_recipient_gives_a_mail_up() {
+        assert!(refused_for_good(
+            550,
+            "permanent error (550): 5.1.1 No such user here"
+        ));
+        assert!(refused_for_good(
+            550,
+            "permanent error (550): mailbox unavailable"
+        ));
+        assert!(refused_for_good(
+            553,
+            "permanent error (553): 5.1.3 bad address syntax"
+        ));
+        // Portico's own set-up: retried until the operator fixes it.
+        assert!(!refused_for_good(
+            535,
+            "permanent error (535): 5.7.8 authentication failed"
+        ));
+        assert!(!refused_for_good(
+            530,
+            "permanent error (530): 5.7.0 must issue STARTTLS"
+        ));
+        assert!(!refused_for_good(
+            550,
+            "permanent error (550): 5.7.1 relaying denied"
+        ));
+        assert!(!refused_for_good(
+            553,
+            "permanent error (553): 5.1.8 sender domain unknown"
+        ));
+        assert!(!refused_for_good(
+            554,
+            "permanent error (554): transaction failed"
+        ));
+    }
 
     #[test]
     fn backoff_doubles_up_to_an_hour() {

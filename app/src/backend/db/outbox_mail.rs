@@ -133,8 +133,8 @@ pub async fn mark_failed(
     Ok(())
 }
 
-/// Gives a mail up: the receiving server refused it permanently (an SMTP
-/// 5xx such as "no such user"), so trying again cannot help. It stays
+/// Gives a mail up: the receiving server refused its recipient for good
+/// ("550 no such user"), so trying again cannot help. It stays
 /// unsent with the refusal as its last error, is never due again, and its
 /// body (and the link in it) goes.
 pub async fn give_up(conn: &mut AnyConnection, id: i64, error: &str) -> Result<(), AppError> {
