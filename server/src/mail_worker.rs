@@ -2,9 +2,10 @@
 //! (an UPDATE that only succeeds on rows nobody else holds), sends them
 //! through lettre, then marks them sent, or schedules a retry with
 //! exponential backoff and records the error; a mail whose recipient the
-//! server refuses for good ("550 no such user") is given up instead. Because the claim is one
-//! conditional UPDATE, several instances on one PostgreSQL never claim the
-//! same mail, and a crashed instance's lease simply runs out.
+//! server refuses for good ("550 no such user") is given up instead.
+//! Because the claim is one conditional UPDATE, several instances on one
+//! PostgreSQL never claim the same mail, and a crashed instance's lease
+//! simply runs out.
 
 use std::time::Duration;
 
