@@ -214,18 +214,18 @@ fn ensure_sqlite_parent_dir(url: &str) {
     }
 }
 
-/// A clean-up in rounds: `round` deletes at most `batch` rows (taking a
-/// writing connection for just that statement) and runs again until a
+/// A clean-up in rounds: `round(batch)` deletes at most `batch` rows
+/// (taking a writing connection for just that) and runs again until a
 /// round deletes fewer, so a large clean-up never holds the write lock for
 /// long. Returns how many rows went.
 pub async fn delete_in_batches<F, Fut>(batch: i64, mut round: F) -> Result<u64, crate::AppError>
 where
-    F: FnMut() -> Fut,
+    F: FnMut(i64) -> Fut,
     Fut: std::future::Future<Output = Result<u64, crate::AppError>>,
 {
     let mut total = 0;
     loop {
-        let deleted = round().await?;
+        let deleted = round(batch).await?;
         total += deleted;
         if deleted < batch as u64 {
             return Ok(total);

@@ -60,9 +60,9 @@ const PRUNE_BATCH: i64 = 1_000;
 /// Mails still waiting stay (an SMTP outage delays mail, never loses it).
 pub async fn prune_outbox(db: &super::db::Db) -> Result<u64, AppError> {
     let before = now_ms() - RETENTION_MS;
-    db::delete_in_batches(PRUNE_BATCH, || async {
+    db::delete_in_batches(PRUNE_BATCH, |batch| async move {
         let mut conn = db.write().await?;
-        db::outbox_mail::prune_finished(&mut conn, before, PRUNE_BATCH).await
+        db::outbox_mail::prune_finished(&mut conn, before, batch).await
     })
     .await
 }

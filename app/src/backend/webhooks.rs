@@ -517,9 +517,9 @@ const PRUNE_BATCH: i64 = 1_000;
 /// a busy tenant does not grow without bound. Returns how many went.
 pub async fn prune_deliveries(db: &super::db::Db) -> Result<u64, AppError> {
     let before = now_ms() - RETENTION_MS;
-    db::delete_in_batches(PRUNE_BATCH, || async {
+    db::delete_in_batches(PRUNE_BATCH, |batch| async move {
         let mut conn = db.write().await?;
-        db::webhooks::prune_finished(&mut conn, before, PRUNE_BATCH).await
+        db::webhooks::prune_finished(&mut conn, before, batch).await
     })
     .await
 }
