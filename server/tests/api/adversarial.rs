@@ -1,5 +1,19 @@
 //! Attacks, each named as the attack it stops (issue 8). They run on
 //! SQLite and, in `make test`, again on PostgreSQL.
+//!
+//! Later features keep their attacks beside their other tests:
+//! - webhooks (`webhooks.rs`): private, loopback and metadata URLs
+//!   (`private_and_loopback_urls_are_refused_without_the_flag`), a receiver
+//!   that answers without end (`a_receiver_answering_without_end_costs_one_short_excerpt`);
+//! - mail (`mail.rs`): dead links never mailed, a refused recipient not
+//!   retried forever, no live link kept after sending;
+//! - seats (`seats.rs`): twenty joins racing for the last seat;
+//! - shareable links (`invite_links.rs`, `join_page.rs`): thirty joins racing
+//!   for five uses, other domains signing up or confirming their way in, a
+//!   removed member coming back with a link they kept, a hand-made `join` on
+//!   someone else's verification link;
+//! - verified domains (`domains.rs`): a domain that is not the manager's own,
+//!   a public mail provider, a removed member rejoining by domain.
 
 use std::sync::{Arc, Mutex, OnceLock};
 
