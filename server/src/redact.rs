@@ -1,12 +1,13 @@
-//! Keeps secrets out of logs: the values of `token` and `code` parameters
-//! (invitation, reset and verification links, shareable join codes) are
-//! replaced wherever they appear in a URL or a mail body that is logged.
+//! Keeps secrets out of logs: the values of `token`, `code` and `join`
+//! parameters (invitation, reset and verification links, shareable join
+//! codes, also when a verification link carries one) are replaced wherever
+//! they appear in a URL or a mail body that is logged.
 
 /// The query parameters whose values are secrets.
-const SECRET_PARAMS: [&str; 2] = ["token", "code"];
+const SECRET_PARAMS: [&str; 3] = ["token", "code", "join"];
 
-/// `text` with the value of every `token=` / `code=` parameter that follows
-/// a `?` or `&` replaced by `[redacted]`.
+/// `text` with the value of every secret parameter that follows a `?` or
+/// `&` (also `&amp;`, as HTML writes it) replaced by `[redacted]`.
 pub fn redact(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -14,6 +15,10 @@ pub fn redact(text: &str) -> String {
         let (before, after) = rest.split_at(pos + 1);
         out.push_str(before);
         rest = after;
+        if let Some(unescaped) = rest.strip_prefix("amp;") {
+            out.push_str("amp;");
+            rest = unescaped;
+        }
         let is_secret = |name: &&str| {
             rest.get(..name.len())
                 .is_some_and(|head| head.eq_ignore_ascii_case(name))
@@ -46,6 +51,18 @@ pub fn redact(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn join_codes_are_redacted_also_in_html() {
+        assert_eq!(
+            redact("/verify-email?token=t0k&join=c0de"),
+            "/verify-email?token=[redacted]&join=[redacted]"
+        );
+        assert_eq!(
+            redact("href=\"/verify-email?token=t0k&amp;join=c0de\""),
+            "href=\"/verify-email?token=[redacted]&amp;join=[redacted]\""
+        );
+    }
 
     #[test]
     fn token_and_code_values_are_redacted() {

@@ -12,7 +12,7 @@ use super::crypto::{self, PasswordHash};
 use super::db::account_tokens::Purpose;
 use super::db::{self, RoleNames, now_ms};
 use super::mail;
-use super::rate_limit::Bucket;
+use super::rate_limit::{Bucket, ip_key};
 use super::state::AppState;
 use crate::domain::{Email, Password, PersonName, ProjectName, Role, TenantName};
 use crate::dto::TenantSummary;
@@ -267,7 +267,7 @@ pub(crate) async fn limit_sign_up(
     client_ip: Option<IpAddr>,
 ) -> Result<(), AppError> {
     if let Some(ip) = client_ip {
-        state.limiter.hit(Bucket::SignUpIp, &ip.to_string()).await?;
+        state.limiter.hit(Bucket::SignUpIp, &ip_key(ip)).await?;
     }
     state.limiter.hit(Bucket::SignUpEmail, email.as_str()).await
 }
@@ -282,7 +282,7 @@ pub async fn authenticate(
     client_ip: Option<IpAddr>,
 ) -> Result<AccountRow, AppError> {
     if let Some(ip) = client_ip {
-        state.limiter.hit(Bucket::SignInIp, &ip.to_string()).await?;
+        state.limiter.hit(Bucket::SignInIp, &ip_key(ip)).await?;
     }
     // The limiter keys on a hash, so an unbounded email costs nothing there.
     state
@@ -296,7 +296,12 @@ pub async fn authenticate(
         }
         Err(_) => None,
     };
-    let ok = crypto::verify_password(password, account.as_ref().map(|a| &a.password_hash)).await?;
+    let ok = crypto::verify_password(
+        crypto::Lane::SignIn,
+        password,
+        account.as_ref().map(|a| &a.password_hash),
+    )
+    .await?;
     match account {
         Some(account) if ok => Ok(account),
         // The same answer whatever failed.
@@ -313,7 +318,7 @@ pub async fn request_password_reset(
     client_ip: Option<IpAddr>,
 ) -> Result<(), AppError> {
     if let Some(ip) = client_ip {
-        state.limiter.hit(Bucket::ResetIp, &ip.to_string()).await?;
+        state.limiter.hit(Bucket::ResetIp, &ip_key(ip)).await?;
     }
     state
         .limiter
@@ -352,12 +357,7 @@ async fn consume_token(
 ) -> Result<i64, AppError> {
     let account_id =
         db::account_tokens::consume(conn, purpose, &crypto::hash_token(token), now_ms()).await?;
-    account_id.ok_or_else(|| {
-        AppError::field(
-            "token",
-            "This link is invalid, expired or already used. Ask for a new one.",
-        )
-    })
+    account_id.ok_or_else(invalid_link)
 }
 
 /// Revokes every credential of the account issued so far: API tokens,
@@ -374,14 +374,49 @@ async fn revoke_credentials(conn: &mut AnyConnection, account_id: i64) -> Result
     Ok(version)
 }
 
+/// A password set with a mailed token (reset, confirmation, invitation
+/// acceptance) costs argon2 work: limited per client address before the
+/// token is looked up, and per target once it is found to be real.
+pub(crate) async fn limit_password_token(
+    state: &AppState,
+    client_ip: Option<IpAddr>,
+) -> Result<(), AppError> {
+    match client_ip {
+        Some(ip) => {
+            state
+                .limiter
+                .hit(Bucket::PasswordTokenIp, &ip_key(ip))
+                .await
+        }
+        None => Ok(()),
+    }
+}
+
+/// The second half of [`limit_password_token`]: per token's target.
+pub(crate) async fn limit_password_target(state: &AppState, target: &str) -> Result<(), AppError> {
+    state.limiter.hit(Bucket::PasswordTokenTarget, target).await
+}
+
 /// Sets a new password from a reset link and revokes every credential
-/// issued before. A reset link also proves the mailbox.
+/// issued before. A reset link also proves the mailbox. The token is
+/// looked up before the password is hashed: a made-up token costs one
+/// indexed read.
 #[tracing::instrument(skip_all)]
 pub async fn reset_password(
     state: &AppState,
     token: &str,
     password: &Password,
+    client_ip: Option<IpAddr>,
 ) -> Result<AccountRow, AppError> {
+    limit_password_token(state, client_ip).await?;
+    let token_hash = crypto::hash_token(token);
+    let target = {
+        let mut conn = state.db.read().await?;
+        db::account_tokens::peek(&mut conn, Purpose::ResetPassword, &token_hash, now_ms())
+            .await?
+            .ok_or_else(invalid_link)?
+    };
+    limit_password_target(state, &format!("account:{target}")).await?;
     let hash = crypto::hash_password(password).await?;
     let mut tx = state.db.begin().await?;
     let account_id = consume_token(&mut tx, Purpose::ResetPassword, token).await?;
@@ -396,14 +431,103 @@ pub async fn reset_password(
     Ok(account)
 }
 
+/// What the confirmation page must ask for before the token's address can
+/// be confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmationNeeds {
+    /// Unknown, used or expired: there is nothing to confirm.
+    NothingValid,
+    /// The button alone.
+    Nothing,
+    /// A new password: the first confirmation made outside the session
+    /// that chose the password discards that password.
+    NewPassword,
+}
+
+fn invalid_link() -> AppError {
+    AppError::field(
+        "token",
+        "This link is invalid, expired or already used. Ask for a new one.",
+    )
+}
+
+fn new_password_needed() -> AppError {
+    AppError::field(
+        "password",
+        "Choose a new password: the address is confirmed from another browser than the one that chose the password, so that password stops working.",
+    )
+}
+
+/// What confirming `token` will ask of `chose_password_of` (the account
+/// whose password this browser chose, if any). Reads only.
+pub async fn confirmation_needs(
+    state: &AppState,
+    token: &str,
+    chose_password_of: Option<i64>,
+) -> Result<ConfirmationNeeds, AppError> {
+    let mut conn = state.db.read().await?;
+    let hash = crypto::hash_token(token);
+    let Some(account_id) =
+        db::account_tokens::peek(&mut conn, Purpose::VerifyEmail, &hash, now_ms()).await?
+    else {
+        return Ok(ConfirmationNeeds::NothingValid);
+    };
+    let account = find_by_id(&mut conn, account_id).await?;
+    Ok(match account {
+        Some(a) if a.email_verified_at.is_none() && chose_password_of != Some(a.id) => {
+            ConfirmationNeeds::NewPassword
+        }
+        Some(_) => ConfirmationNeeds::Nothing,
+        None => ConfirmationNeeds::NothingValid,
+    })
+}
+
 /// Confirms the email address of the token's account. The first
-/// confirmation revokes every credential issued before it: whoever made
-/// the account before the mailbox's owner confirmed it loses access.
+/// confirmation revokes every credential issued before it, and, made
+/// outside the browser session that chose the password, replaces that
+/// password with the one the confirmer chose (a field error on `password`
+/// when they chose none): whoever made the account before the mailbox's
+/// owner confirmed it keeps no way in, neither a session nor the password.
+/// The token is looked up before any password is hashed.
 #[tracing::instrument(skip_all)]
-pub async fn verify_email(state: &AppState, token: &str) -> Result<AccountRow, AppError> {
+pub async fn verify_email(
+    state: &AppState,
+    token: &str,
+    chose_password_of: Option<i64>,
+    new_password: Option<&Password>,
+    client_ip: Option<IpAddr>,
+) -> Result<AccountRow, AppError> {
+    if new_password.is_some() {
+        limit_password_token(state, client_ip).await?;
+    }
+    let token_hash = crypto::hash_token(token);
+    let account = {
+        let mut conn = state.db.read().await?;
+        let id = db::account_tokens::peek(&mut conn, Purpose::VerifyEmail, &token_hash, now_ms())
+            .await?
+            .ok_or_else(invalid_link)?;
+        find_by_id(&mut conn, id).await?.ok_or_else(invalid_link)?
+    };
+    let elsewhere = chose_password_of != Some(account.id);
+    let new_hash = match new_password {
+        Some(password) if elsewhere && account.email_verified_at.is_none() => {
+            limit_password_target(state, &format!("account:{}", account.id)).await?;
+            Some(crypto::hash_password(password).await?)
+        }
+        None if elsewhere && account.email_verified_at.is_none() => {
+            return Err(new_password_needed());
+        }
+        _ => None,
+    };
     let mut tx = state.db.begin().await?;
     let account_id = consume_token(&mut tx, Purpose::VerifyEmail, token).await?;
-    if db::accounts::mark_verified(&mut tx, account_id, now_ms()).await? {
+    let now = now_ms();
+    if db::accounts::mark_verified(&mut tx, account_id, now).await? {
+        match &new_hash {
+            Some(hash) => db::accounts::set_password(&mut tx, account_id, hash, now).await?,
+            None if elsewhere => return Err(new_password_needed()),
+            None => {}
+        }
         revoke_credentials(&mut tx, account_id).await?;
     }
     let account = find_by_id(&mut tx, account_id)
@@ -487,8 +611,14 @@ pub async fn change_password(
     account: &AccountRow,
     current: &str,
     new: &Password,
+    client_ip: Option<IpAddr>,
 ) -> Result<i64, AppError> {
-    if !crypto::verify_password(current, Some(&account.password_hash)).await? {
+    limit_password_token(state, client_ip).await?;
+    state
+        .limiter
+        .hit(Bucket::PasswordChangeAccount, &account.id.to_string())
+        .await?;
+    if !crypto::verify_password(crypto::Lane::Other, current, Some(&account.password_hash)).await? {
         return Err(AppError::field(
             "currentPassword",
             "This is not your current password.",

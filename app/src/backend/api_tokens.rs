@@ -33,12 +33,14 @@ pub async fn create(db: &Db, account: &AccountRow, name: &str) -> Result<NewApiT
     let id = api_tokens::insert(
         &mut conn,
         account_id,
+        account.credentials_version,
         name,
         &prefix,
         &crypto::hash_token(&token),
         now,
     )
-    .await?;
+    .await?
+    .ok_or(AppError::Unauthorized)?;
     Ok(NewApiToken {
         info: ApiTokenInfo {
             id,

@@ -300,25 +300,48 @@ pub fn parse_origin(url: &str) -> Option<String> {
 impl Config {
     /// The address of the client: the socket peer, or, when the peer is a
     /// trusted proxy, the last address in `X-Forwarded-For` that is not one
-    /// of the trusted proxies.
-    pub fn client_ip(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
+    /// of the trusted proxies. Every `X-Forwarded-For` line counts, in
+    /// order (proxies such as HAProxy add a line of their own instead of
+    /// appending to the client's); hops may carry a port (`1.2.3.4:5678`,
+    /// `[2001:db8::1]:443`); IPv4-mapped IPv6 addresses are read as IPv4,
+    /// so `::ffff:10.0.0.1` is in `10.0.0.0/8`.
+    pub fn client_ip<'a>(
+        &self,
+        peer: IpAddr,
+        forwarded_for: impl DoubleEndedIterator<Item = &'a str>,
+    ) -> IpAddr {
         let trusted = |ip: &IpAddr| self.trusted_proxies.iter().any(|net| net.contains(ip));
-        if !trusted(&peer) {
-            return peer;
+        let mut client = peer.to_canonical();
+        if !trusted(&client) {
+            return client;
         }
-        let Some(header) = forwarded_for else {
-            return peer;
-        };
-        let mut client = peer;
-        for hop in header.rsplit(',') {
-            match hop.trim().parse::<IpAddr>() {
-                Ok(ip) if trusted(&ip) => client = ip,
-                Ok(ip) => return ip,
-                Err(_) => break,
+        for line in forwarded_for.rev() {
+            for hop in line.rsplit(',') {
+                match parse_hop(hop) {
+                    Some(ip) if trusted(&ip) => client = ip,
+                    Some(ip) => return ip,
+                    None => return client,
+                }
             }
         }
         client
     }
+}
+
+/// One `X-Forwarded-For` hop: an address, perhaps with a port, perhaps an
+/// IPv6 address in brackets; canonical (IPv4-mapped read as IPv4).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim().trim_matches('"');
+    let ip = if let Ok(ip) = hop.parse::<IpAddr>() {
+        ip
+    } else if let Some(rest) = hop.strip_prefix('[') {
+        rest.split_once(']')?.0.parse().ok()?
+    } else {
+        let (host, port) = hop.rsplit_once(':')?;
+        port.parse::<u16>().ok()?;
+        IpAddr::V4(host.parse().ok()?)
+    };
+    Some(ip.to_canonical())
 }
 
 #[cfg(test)]
@@ -415,13 +438,26 @@ mod tests {
         let stranger: IpAddr = "203.0.113.9".parse().unwrap();
         // A client behind the proxy; anything it put in front is ignored.
         assert_eq!(
-            c.client_ip(proxy, Some("1.1.1.1, 198.51.100.7, 10.9.9.9"))
+            c.client_ip(proxy, ["1.1.1.1, 198.51.100.7, 10.9.9.9"].into_iter())
                 .to_string(),
             "198.51.100.7"
         );
         // Not from a proxy: the header is the client's own word.
-        assert_eq!(c.client_ip(stranger, Some("1.1.1.1")), stranger);
-        assert_eq!(c.client_ip(proxy, None), proxy);
+        assert_eq!(c.client_ip(stranger, ["1.1.1.1"].into_iter()), stranger);
+        assert_eq!(c.client_ip(proxy, std::iter::empty()), proxy);
+        // Every line, the last one nearest; ports stripped; IPv4-mapped
+        // proxies recognised.
+        let lines = ["6.6.6.6", "198.51.100.7:4711, [::ffff:10.0.0.1]:80"];
+        assert_eq!(
+            c.client_ip(proxy, lines.into_iter()).to_string(),
+            "198.51.100.7"
+        );
+        let mapped: IpAddr = "::ffff:10.1.2.3".parse().unwrap();
+        assert_eq!(
+            c.client_ip(mapped, ["[2001:db8::7]:443"].into_iter())
+                .to_string(),
+            "2001:db8::7"
+        );
         assert_eq!(
             config(&[("PORTICO_TRUSTED_PROXIES", "not-a-cidr")])
                 .unwrap_err()

@@ -6,6 +6,7 @@
 //! SHA-256 is stored, so a database leak does not leak usable links.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use argon2::Argon2;
@@ -37,26 +38,51 @@ impl std::fmt::Debug for PasswordHash {
 /// How long a request waits for a turn at argon2 before giving up.
 pub const ARGON2_WAIT: Duration = Duration::from_secs(5);
 
-/// One permit per core: argon2 is CPU- and memory-bound (19 MiB each).
-fn argon2_permits() -> &'static tokio::sync::Semaphore {
-    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
-    PERMITS.get_or_init(|| {
+/// Who is waiting for argon2: sign-in has permits of its own, so a flood
+/// of password-setting requests (reset, acceptance, confirmation, change)
+/// never makes a real sign-in queue behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    SignIn,
+    Other,
+}
+
+/// One permit per core and lane: argon2 is CPU- and memory-bound (19 MiB
+/// each), so at most two hashes per core run at once.
+fn argon2_permits(lane: Lane) -> &'static tokio::sync::Semaphore {
+    static SIGN_IN: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    static OTHER: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    let cell = match lane {
+        Lane::SignIn => &SIGN_IN,
+        Lane::Other => &OTHER,
+    };
+    cell.get_or_init(|| {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         tokio::sync::Semaphore::new(cores)
     })
 }
 
-/// Runs argon2 work on a blocking thread once a permit is free.
+static ARGON2_RUNS: AtomicU64 = AtomicU64::new(0);
+
+/// How many argon2 hashes or verifications this process has run: the
+/// tests check that made-up tokens buy none.
+pub fn argon2_runs() -> u64 {
+    ARGON2_RUNS.load(Ordering::Relaxed)
+}
+
+/// Runs argon2 work on a blocking thread once a permit of `lane` is free.
 async fn with_argon2<T: Send + 'static>(
+    lane: Lane,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
     let busy = AppError::Busy {
         retry_after_secs: 2,
     };
-    let _permit = tokio::time::timeout(ARGON2_WAIT, argon2_permits().acquire())
+    let _permit = tokio::time::timeout(ARGON2_WAIT, argon2_permits(lane).acquire())
         .await
         .map_err(|_| busy.clone())?
         .map_err(|_| busy)?;
+    ARGON2_RUNS.fetch_add(1, Ordering::Relaxed);
     tokio::task::spawn_blocking(work).await.map_err(|e| {
         tracing::error!(error = %e, "password hashing task failed");
         AppError::Internal
@@ -65,7 +91,7 @@ async fn with_argon2<T: Send + 'static>(
 
 pub async fn hash_password(password: &Password) -> Result<PasswordHash, AppError> {
     let password = password.expose().to_owned();
-    with_argon2(move || {
+    with_argon2(Lane::Other, move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| PasswordHash(h.to_string()))
@@ -94,6 +120,7 @@ fn dummy_hash() -> &'static str {
 /// no account, always doing the same work. `Busy` when argon2 is at its
 /// bound.
 pub async fn verify_password(
+    lane: Lane,
     password: &str,
     hash: Option<&PasswordHash>,
 ) -> Result<bool, AppError> {
@@ -102,7 +129,7 @@ pub async fn verify_password(
         Some(h) => (h.0.clone(), true),
         None => (String::new(), false),
     };
-    with_argon2(move || {
+    with_argon2(lane, move || {
         let hash = if real { hash.as_str() } else { dummy_hash() };
         let ok = Argon2::default()
             .verify_password(password.as_bytes(), hash)
@@ -146,15 +173,15 @@ mod tests {
             h.0
         );
         assert_eq!(
-            verify_password("correct horse battery", Some(&h)).await,
+            verify_password(Lane::Other, "correct horse battery", Some(&h)).await,
             Ok(true)
         );
         assert_eq!(
-            verify_password("wrong horse battery", Some(&h)).await,
+            verify_password(Lane::Other, "wrong horse battery", Some(&h)).await,
             Ok(false)
         );
         assert_eq!(
-            verify_password("correct horse battery", None).await,
+            verify_password(Lane::Other, "correct horse battery", None).await,
             Ok(false)
         );
     }

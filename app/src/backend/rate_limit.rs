@@ -12,6 +12,20 @@ use sha2::{Digest, Sha256};
 use super::db::{Db, now_ms};
 use crate::error::AppError;
 
+/// The key of a client address in per-address limits: an IPv4 address
+/// (also when it arrives IPv4-mapped, `::ffff:a.b.c.d`) as itself, an IPv6
+/// address by its /64, the smallest block one subscriber is given, so one
+/// subscriber's 2^64 addresses share one bucket.
+pub fn ip_key(ip: std::net::IpAddr) -> String {
+    match ip.to_canonical() {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
 /// A limit: at most `max` hits per `window` for one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {
@@ -37,10 +51,14 @@ pub enum Bucket {
     InvitesTenant,
     SignUpIp,
     SignUpEmail,
+    PasswordTokenIp,
+    PasswordTokenTarget,
+    PasswordChangeAccount,
+    WebhookUrlTenant,
 }
 
 impl Bucket {
-    pub const ALL: [Bucket; 8] = [
+    pub const ALL: [Bucket; 12] = [
         Bucket::SignInEmail,
         Bucket::SignInIp,
         Bucket::ResetEmail,
@@ -49,6 +67,10 @@ impl Bucket {
         Bucket::InvitesTenant,
         Bucket::SignUpIp,
         Bucket::SignUpEmail,
+        Bucket::PasswordTokenIp,
+        Bucket::PasswordTokenTarget,
+        Bucket::PasswordChangeAccount,
+        Bucket::WebhookUrlTenant,
     ];
 
     /// The name used in `PORTICO_RATE_LIMITS` and the README.
@@ -62,6 +84,10 @@ impl Bucket {
             Bucket::InvitesTenant => "invites_tenant",
             Bucket::SignUpIp => "sign_up_ip",
             Bucket::SignUpEmail => "sign_up_email",
+            Bucket::PasswordTokenIp => "password_token_ip",
+            Bucket::PasswordTokenTarget => "password_token_target",
+            Bucket::PasswordChangeAccount => "password_change_account",
+            Bucket::WebhookUrlTenant => "webhook_url_tenant",
         }
     }
 
@@ -75,6 +101,10 @@ impl Bucket {
             Bucket::InvitesTenant => limit(200, 3600),
             Bucket::SignUpIp => limit(30, 10 * 60),
             Bucket::SignUpEmail => limit(3, 3600),
+            Bucket::PasswordTokenIp => limit(30, 10 * 60),
+            Bucket::PasswordTokenTarget => limit(10, 15 * 60),
+            Bucket::PasswordChangeAccount => limit(10, 15 * 60),
+            Bucket::WebhookUrlTenant => limit(60, 3600),
         }
     }
 

@@ -8,7 +8,7 @@ use axum::extract::ConnectInfo;
 use tower_sessions::Session;
 
 use super::accounts::{self, AccountRow};
-use super::session_store::{ACCOUNT_KEY, CREDENTIALS_VERSION_KEY};
+use super::session_store::{ACCOUNT_KEY, CHOSE_PASSWORD_KEY, CREDENTIALS_VERSION_KEY};
 use super::state::AppState;
 use crate::error::AppError;
 
@@ -75,6 +75,30 @@ pub async fn sign_in(account_id: i64, credentials_version: i64) -> Result<(), Ap
         .map_err(session_error)
 }
 
+/// Signs in a new account whose password this browser just chose, and
+/// remembers that it chose it: confirming the address from this session
+/// keeps the password, from anywhere else it asks for a new one.
+pub async fn sign_in_new_account(
+    account_id: i64,
+    credentials_version: i64,
+) -> Result<(), AppError> {
+    sign_in(account_id, credentials_version).await?;
+    current_session()
+        .await?
+        .insert(CHOSE_PASSWORD_KEY, account_id)
+        .await
+        .map_err(session_error)
+}
+
+/// The account whose password this browser session chose, if any.
+pub async fn chose_password_of() -> Result<Option<i64>, AppError> {
+    current_session()
+        .await?
+        .get::<i64>(CHOSE_PASSWORD_KEY)
+        .await
+        .map_err(session_error)
+}
+
 /// Ends the session: deletes it from the store and expires the cookie.
 pub async fn sign_out() -> Result<(), AppError> {
     let session = current_session().await?;
@@ -124,7 +148,10 @@ pub async fn client_ip(state: &AppState) -> Option<IpAddr> {
         .0
         .ip();
     let headers = leptos_axum::extract::<http::HeaderMap>().await.ok()?;
-    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok());
     Some(state.config.client_ip(peer, forwarded))
 }
 

@@ -14,6 +14,10 @@ use crate::error::AppError;
 pub const ACCOUNT_KEY: &str = "account_id";
 /// The session key holding the account's credentials version at sign-in.
 pub const CREDENTIALS_VERSION_KEY: &str = "credentials_version";
+/// The session key holding the id of the account whose password this
+/// browser chose (register, sign-up to join): only a confirmation of the
+/// address from this session keeps that password (SPEC §2, pre-hijack).
+pub const CHOSE_PASSWORD_KEY: &str = "chose_password_for";
 
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {

@@ -45,17 +45,37 @@ pub fn is_forbidden_ip(ip: IpAddr) -> bool {
                 || (a == 198 && (b == 18 || b == 19))
                 || a >= 240
         }
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_forbidden_ip(IpAddr::V4(v4)),
-            None => {
-                v6.is_loopback()
-                    || v6.is_unspecified()
-                    || v6.is_multicast()
-                    || v6.is_unique_local()
-                    || v6.is_unicast_link_local()
-                    || v6.segments()[0] == 0x2001 && v6.segments()[1] == 0x0db8
+        IpAddr::V6(v6) => {
+            let seg = v6.segments();
+            let embedded = |hi: u16, lo: u16| {
+                let [a, b] = hi.to_be_bytes();
+                let [c, d] = lo.to_be_bytes();
+                is_forbidden_ip(IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d)))
+            };
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_forbidden_ip(IpAddr::V4(v4));
             }
-        },
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || v6.is_unique_local()
+                || v6.is_unicast_link_local()
+                // Documentation (2001:db8::/32), site-local (fec0::/10,
+                // deprecated but still routed by some stacks), Teredo
+                // (2001::/32), discard-only (100::/64).
+                || seg[0] == 0x2001 && seg[1] == 0x0db8
+                || seg[0] & 0xffc0 == 0xfec0
+                || seg[0] == 0x2001 && seg[1] == 0
+                || seg[..4] == [0x100, 0, 0, 0]
+                // IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::/96, and
+                // the local-use 64:ff9b:1::/48) carry an IPv4 address in
+                // their last 32 bits, 6to4 (2002::/16) in bits 16–47: the
+                // embedded address decides.
+                || seg[..6] == [0, 0, 0, 0, 0, 0] && embedded(seg[6], seg[7])
+                || seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] && embedded(seg[6], seg[7])
+                || seg[0] == 0x64 && seg[1] == 0xff9b && seg[2] == 1
+                || seg[0] == 0x2002 && embedded(seg[1], seg[2])
+        }
     }
 }
 

@@ -74,7 +74,10 @@ pub async fn decline_invite(token: String) -> Result<(), AppError> {
     let state = crate::backend::app_state()?;
     let account = session::require_account(&state).await?;
     invites::decline(&state, &token, &account).await?;
-    leptos_axum::redirect(&format!("/invite?token={token}"));
+    leptos_axum::redirect(&format!(
+        "/invite?token={}",
+        crate::format::query_value(&token)
+    ));
     Ok(())
 }
 
@@ -91,11 +94,13 @@ pub async fn accept_invite_new_account(
     let first = form.field("firstName", PersonName::parse(&first_name));
     let last = form.field("lastName", PersonName::parse(&last_name));
     let password = form.field("password", Password::parse(&password));
+    let client_ip = session::client_ip(&state).await;
     let acceptor = form.finish(|| {
         Some(invites::Acceptor::NewAccount {
             first_name: first?,
             last_name: last?,
             password: password?,
+            client_ip,
         })
     })?;
     let accepted = invites::accept(&state, &token, acceptor).await?;

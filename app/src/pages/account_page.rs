@@ -79,8 +79,9 @@ pub async fn change_password(
     let account = session::require_account(&state).await?;
     let new = crate::domain::Password::parse(&new_password)
         .map_err(|e| AppError::field("newPassword", e))?;
+    let ip = session::client_ip(&state).await;
     let version =
-        crate::backend::accounts::change_password(&state, &account, &current_password, &new)
+        crate::backend::accounts::change_password(&state, &account, &current_password, &new, ip)
             .await?;
     // Every session was revoked; this browser continues under a new one.
     session::sign_in(account.id, version).await?;

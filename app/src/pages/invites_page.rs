@@ -136,7 +136,10 @@ pub async fn send_invite(
         },
     )
     .await?;
-    leptos_axum::redirect(&format!("/t/{tenant_id}/invites?sent={}", email.as_str()));
+    leptos_axum::redirect(&format!(
+        "/t/{tenant_id}/invites?sent={}",
+        crate::format::query_value(email.as_str())
+    ));
     Ok(())
 }
 

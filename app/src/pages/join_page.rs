@@ -97,8 +97,11 @@ pub async fn join_new_account(
     })?;
     let ip = session::client_ip(&state).await;
     let account = invite_links::sign_up_to_join(&state, account, &code, ip).await?;
-    session::sign_in(account.id, account.credentials_version).await?;
-    leptos_axum::redirect(&format!("/join?code={code}&sent=1"));
+    session::sign_in_new_account(account.id, account.credentials_version).await?;
+    leptos_axum::redirect(&format!(
+        "/join?code={}&sent=1",
+        crate::format::query_value(&code)
+    ));
     Ok(())
 }
 
@@ -108,7 +111,10 @@ pub async fn resend_join_verification(code: String) -> Result<(), AppError> {
     let state = crate::backend::app_state()?;
     let account = session::require_account(&state).await?;
     invite_links::resend_verification_to_join(&state, &account, &code).await?;
-    leptos_axum::redirect(&format!("/join?code={code}&sent=1"));
+    leptos_axum::redirect(&format!(
+        "/join?code={}&sent=1",
+        crate::format::query_value(&code)
+    ));
     Ok(())
 }
 

@@ -25,7 +25,8 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     use crate::backend::accounts;
     let state = crate::backend::app_state()?;
     let password = Password::parse(&password).map_err(|e| AppError::field("password", e))?;
-    accounts::reset_password(&state, &token, &password).await?;
+    let ip = crate::backend::session::client_ip(&state).await;
+    accounts::reset_password(&state, &token, &password, ip).await?;
     leptos_axum::redirect("/login?reset=1");
     Ok(())
 }

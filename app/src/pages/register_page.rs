@@ -43,7 +43,7 @@ pub async fn register(
     let ip = crate::backend::session::client_ip(&state).await;
     let registered = accounts::register(&state, registration, ip).await?;
     // A new account starts at credentials version 0.
-    crate::backend::session::sign_in(registered.account_id, 0).await?;
+    crate::backend::session::sign_in_new_account(registered.account_id, 0).await?;
     leptos_axum::redirect(&format!("/t/{}", registered.tenant_id));
     Ok(())
 }

@@ -5,22 +5,53 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::components::form_field::{Check, FormField, field_error};
 use crate::error::AppError;
+
+/// Whether the page must ask for a new password (SPEC §2: the mailbox
+/// proves the address, not the password chosen before it was confirmed).
+#[server(prefix = "/rpc", endpoint = "verify_email_needs")]
+pub async fn verify_email_needs(token: String) -> Result<bool, AppError> {
+    use crate::backend::accounts::{self, ConfirmationNeeds};
+    let state = crate::backend::app_state()?;
+    let chose = crate::backend::session::chose_password_of().await?;
+    Ok(
+        accounts::confirmation_needs(&state, &token, chose).await?
+            == ConfirmationNeeds::NewPassword,
+    )
+}
 
 /// Confirms the address; with `join` (the code of the shareable link the
 /// account was made with) the person then joins that tenant. A join that
 /// fails (the link used up or revoked meanwhile, no seat left) leaves the
 /// address confirmed and sends the person to the link's page, which says
-/// why.
+/// why. Confirmed outside the browser session that chose the account's
+/// password, the first confirmation takes a new `password` and signs this
+/// browser in with it.
 #[server(prefix = "/rpc", endpoint = "verify_email")]
-pub async fn verify_email(token: String, #[server(default)] join: String) -> Result<(), AppError> {
+pub async fn verify_email(
+    token: String,
+    #[server(default)] join: String,
+    #[server(default)] password: String,
+) -> Result<(), AppError> {
     use crate::backend::session;
+    use crate::domain::Password;
     let state = crate::backend::app_state()?;
-    let signed_in_as = session::signed_in_account_id().await?;
-    let account = crate::backend::accounts::verify_email(&state, &token).await?;
+    let chose = session::chose_password_of().await?;
+    let new_password = match password.as_str() {
+        "" => None,
+        p => Some(Password::parse(p).map_err(|e| AppError::field("password", e))?),
+    };
+    let ip = session::client_ip(&state).await;
+    let account =
+        crate::backend::accounts::verify_email(&state, &token, chose, new_password.as_ref(), ip)
+            .await?;
     // The first confirmation revokes every session of the account; the
-    // browser that holds the mailed link keeps going under a new one.
-    let signed_in = signed_in_as == Some(account.id);
+    // browser that holds the mailed link goes on under a new one when it
+    // chose the password, at sign-up or here.
+    let signed_in = chose == Some(account.id)
+        && session::signed_in_account_id().await? == Some(account.id)
+        || chose != Some(account.id) && new_password.is_some();
     if signed_in {
         session::sign_in(account.id, account.credentials_version).await?;
     }
@@ -63,6 +94,12 @@ pub fn VerifyEmailPage() -> impl IntoView {
             .get("joined")
             .and_then(|t| t.parse::<i64>().ok())
     };
+    let needs_password = Resource::new(token, |token| async move {
+        if token.is_empty() {
+            return false;
+        }
+        verify_email_needs(token).await.unwrap_or(false)
+    });
     view! {
         <Title text="Confirm your email address" />
         <section class="panel">
@@ -75,9 +112,28 @@ pub fn VerifyEmailPage() -> impl IntoView {
                             <input type="hidden" name="token" value=token />
                             <input type="hidden" name="join" value=join />
                             <p>"Confirm that this email address is yours."</p>
+                            <Suspense fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    needs_password.await.then(|| view! {
+                                        <p data-testid="new-password-needed">
+                                            "This address is being confirmed from another browser than the one that chose its password, so that password stops working now. Choose a new one."
+                                        </p>
+                                        <FormField
+                                            label="New password"
+                                            name="password"
+                                            input_type="password"
+                                            autocomplete="new-password"
+                                            server_error=field_error(value, "password")
+                                            check=Check::Password
+                                        />
+                                    })
+                                })}
+                            </Suspense>
                             <p class="form-error" role="alert">
                                 {move || value.with(|v| match v {
-                                    Some(Err(e)) => Some(e.field_error("token").unwrap_or_else(|| e.to_string())),
+                                    Some(Err(e)) if e.field_error("password").is_none() => {
+                                        Some(e.field_error("token").unwrap_or_else(|| e.to_string()))
+                                    }
                                     _ => None,
                                 })}
                             </p>

@@ -53,12 +53,16 @@ pub async fn update_tenant(
     let limit = match patch.seat_limit {
         None => return Err(AppError::field("seatLimit", "This field is required.")),
         Some(None) => None,
-        Some(Some(v)) => Some(v.as_i64().ok_or_else(|| {
-            AppError::field(
-                "seatLimit",
-                "Use a whole number from 1 to 1000000000, or null for no limit.",
-            )
-        })?),
+        Some(Some(v)) => Some(
+            v.as_number()
+                .and_then(super::extract::as_whole)
+                .ok_or_else(|| {
+                    AppError::field(
+                        "seatLimit",
+                        "Use a whole number from 1 to 1000000000, or null for no limit.",
+                    )
+                })?,
+        ),
     };
     seats::set_limit(&state, id, limit).await?;
     let (tenant, seats) = tenant_admin::tenant_with_seats(&state, id).await?;

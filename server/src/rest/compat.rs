@@ -245,8 +245,7 @@ pub struct DoitInviteResponse {
 fn parse_org(raw: Option<&serde_json::Value>) -> Result<Option<i64>, String> {
     match raw {
         None | Some(serde_json::Value::Null) => Ok(None),
-        Some(serde_json::Value::Number(n)) => n
-            .as_i64()
+        Some(serde_json::Value::Number(n)) => super::extract::as_whole(n)
             .map(Some)
             .ok_or_else(|| "Use a whole number.".into()),
         Some(serde_json::Value::String(s)) if s.is_empty() => Ok(None),

@@ -31,14 +31,19 @@ pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64
     let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
         return Ok(None);
     };
-    n.as_i64()
-        .or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e18)
-                .map(|f| f as i64)
-        })
+    as_whole(&n)
         .map(Some)
         .ok_or_else(|| D::Error::custom(format!("expected a whole number, got {n}")))
+}
+
+/// A JSON number as JSON Schema's `integer` reads it: `5` and `5.0`
+/// alike; `None` for a fraction or a value past `i64`.
+pub fn as_whole(n: &serde_json::Number) -> Option<i64> {
+    n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e18)
+            .map(|f| f as i64)
+    })
 }
 
 /// `Json<T>` that answers malformed bodies with a 400 naming the problem.
@@ -211,8 +216,9 @@ impl FromRequestParts<AppState> for ClientIp {
             .ok_or(AppError::Internal)?;
         let forwarded = parts
             .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok());
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
         Ok(ClientIp(state.config.client_ip(peer, forwarded)))
     }
 }

@@ -18,7 +18,7 @@ use app::dto::InviteInfo;
 use app::{AppError, ErrorBody};
 
 use super::extract::{
-    ApiCaller, ApiJson, ApiPath, ApiQuery, OptionalApiCaller, required, whole_number,
+    ApiCaller, ApiJson, ApiPath, ApiQuery, ClientIp, OptionalApiCaller, required, whole_number,
 };
 use super::registration::UserDto;
 use super::schema;
@@ -356,12 +356,15 @@ fn token() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         (status = 403, description = "The invitation is for another email", body = ErrorBody),
         (status = 404, description = "Unknown invitation token", body = ErrorBody),
         (status = 409, description = "Already used, revoked, expired, already a member, or no seat left (code seat_limit_reached)", body = ErrorBody),
+        (status = 429, description = "Too many acceptances with a new password from this client or for this invitation", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 503, description = "Password hashing is at capacity", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn accept_invite(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     OptionalApiCaller(caller): OptionalApiCaller,
     ApiJson(body): ApiJson<AcceptRequest>,
 ) -> Result<Json<UserDto>, AppError> {
@@ -400,6 +403,7 @@ pub async fn accept_invite(
                         first_name: first?,
                         last_name: last?,
                         password: password?,
+                        client_ip: Some(ip),
                     },
                 ))
             })?

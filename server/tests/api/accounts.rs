@@ -216,7 +216,9 @@ async fn the_mailed_link_confirms_the_email_address() {
             .await,
         0
     );
-    let res = app.rpc("verify_email", &[("token", token)]).await;
+    let res = app
+        .rpc("verify_email", &[("token", token), ("password", PASSWORD)])
+        .await;
     assert_eq!(res.status(), 200, "{:?}", res.text().await);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM accounts WHERE email_verified_at IS NOT NULL")
@@ -225,7 +227,9 @@ async fn the_mailed_link_confirms_the_email_address() {
     );
 
     // Single use.
-    let again = app.rpc("verify_email", &[("token", token)]).await;
+    let again = app
+        .rpc("verify_email", &[("token", token), ("password", PASSWORD)])
+        .await;
     assert_eq!(again.status(), 400);
     // Only the hash is stored.
     assert_eq!(

@@ -803,3 +803,553 @@ async fn tokens_in_urls_and_mails_stay_out_of_the_logs() {
         );
     }
 }
+
+// Issue 20, 1. Pre-hijacked account: the squatter's password does not
+// survive the owner's confirmation.
+#[tokio::test]
+async fn a_squatters_password_stops_working_when_the_owner_confirms_elsewhere() {
+    let app = spawn_app_with(&[("PORTICO_RATE_LIMITS", "off")]).await;
+    let squatter_jwt = sign_up_unverified(&app, "victim@example.com").await;
+    let squatter = new_client();
+    let res = squatter
+        .post(app.url("/rpc/sign_in"))
+        .form(&[("email", "victim@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    // The owner opens the genuine mail in their own browser: the page asks
+    // for a new password before anything is confirmed.
+    let token = app.verification_token("victim@example.com").await;
+    let owner = new_client();
+    let page = owner
+        .get(app.url(&format!("/verify-email?token={token}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("new-password-needed"), "{page}");
+    let res = owner
+        .post(app.url("/rpc/verify_email"))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400, "no confirmation without a new password");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM accounts WHERE email_verified_at IS NOT NULL")
+            .await,
+        0
+    );
+    let res = owner
+        .post(app.url("/rpc/verify_email"))
+        .form(&[
+            ("token", token.as_str()),
+            ("password", "the owner's own words"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+
+    // The squatter's password, JWT and browser are worthless; the owner's
+    // password and browser work.
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"email": "victim@example.com", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(res.0, 401, "the squatter's password no longer signs in");
+    assert_eq!(api_status(&app, &squatter_jwt).await, 401);
+    let html = squatter
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("victim@example.com"), "squatter signed out");
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"email": "victim@example.com", "password": "the owner's own words"})),
+        )
+        .await;
+    assert_eq!(res.0, 200);
+    let html = owner
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("victim@example.com") && html.contains("(confirmed)"),
+        "the owner is signed in: {html}"
+    );
+}
+
+#[tokio::test]
+async fn a_squatter_who_signed_up_through_a_join_link_loses_the_password_too() {
+    let app = spawn_app_with(&[("PORTICO_RATE_LIMITS", "off")]).await;
+    let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
+    let (status, body) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/invite-links?tenantId={tenant}"),
+            Some(&ada.jwt),
+            Some(json!({"roles": ["extractor-user"], "maxUses": 5})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let code = body["url"]
+        .as_str()
+        .unwrap()
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let squatter = new_client();
+    let res = squatter
+        .post(app.url("/rpc/join_new_account"))
+        .form(&[
+            ("code", code.as_str()),
+            ("email", "victim@example.com"),
+            ("first_name", "Mal"),
+            ("last_name", "Lory"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let mail = app
+        .smtp
+        .mail_to("victim@example.com", "Confirm your email")
+        .await;
+    let link = crate::smtp_sink::link_in(&mail, "/verify-email?token=");
+    let query = link.split('?').nth(1).unwrap().to_owned();
+    let owner = new_client();
+    let page = owner
+        .get(app.url(&format!("/verify-email?{query}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("new-password-needed"), "{page}");
+    let token = token_of(&link).split('&').next().unwrap().to_owned();
+    let res = owner
+        .post(app.url("/rpc/verify_email"))
+        .form(&[
+            ("token", token.as_str()),
+            ("join", code.as_str()),
+            ("password", "the owner's own words"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"email": "victim@example.com", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(res.0, 401, "the squatter's password no longer signs in");
+    let html = squatter
+        .get(app.url(&format!("/t/{tenant}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !html.contains("Acme"),
+        "the squatter's browser is signed out: {html}"
+    );
+}
+
+#[tokio::test]
+async fn the_browser_that_chose_the_password_confirms_without_choosing_again() {
+    let app = spawn_app().await;
+    let browser = new_client();
+    let res = browser
+        .post(app.url("/rpc/register"))
+        .form(&[
+            ("email", "ada@example.com"),
+            ("password", PASSWORD),
+            ("first_name", "Ada"),
+            ("last_name", "Lovelace"),
+            ("tenant_name", "Acme"),
+            ("project_name", "Launch"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let token = app.verification_token("ada@example.com").await;
+    let page = browser
+        .get(app.url(&format!("/verify-email?token={token}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("new-password-needed"), "{page}");
+    let res = browser
+        .post(app.url("/rpc/verify_email"))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    assert_eq!(app.jwt("ada@example.com").await.is_empty(), false);
+}
+
+// Issue 20, 5. Password hashing bought with made-up tokens.
+#[tokio::test]
+async fn made_up_tokens_buy_no_password_hashing_and_sign_in_still_works() {
+    let app = spawn_app().await;
+    app.account("ada@example.com").await;
+    let runs_before = app::backend::crypto::argon2_runs();
+    let mut attempts = Vec::new();
+    for i in 0..40 {
+        let made_up = format!("made-up-token-{i:04}-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        let client = app.client.clone();
+        let reset = app.url("/rpc/reset_password");
+        let verify = app.url("/rpc/verify_email");
+        let accept = app.url("/api/v1/invites/accept");
+        attempts.push(tokio::spawn(async move {
+            let a = client
+                .post(reset)
+                .form(&[("token", made_up.as_str()), ("password", "a brand new password")])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
+            let b = client
+                .post(verify)
+                .form(&[("token", made_up.as_str()), ("password", "a brand new password")])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
+            let c = client
+                .post(accept)
+                .json(&json!({"token": made_up, "firstName": "Mal", "lastName": "Lory", "password": "a brand new password"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
+            [a, b, c]
+        }));
+    }
+    let mut limited = 0;
+    for attempt in attempts {
+        let [reset, verify, accept] = attempt.await.unwrap();
+        assert!(matches!(reset, 400 | 429), "reset: {reset}");
+        assert!(matches!(verify, 400 | 429), "verify: {verify}");
+        assert!(matches!(accept, 404 | 429), "accept: {accept}");
+        limited += [reset, verify, accept]
+            .iter()
+            .filter(|s| **s == 429)
+            .count();
+    }
+    assert!(limited > 0, "the flood meets the per-client limit");
+    assert_eq!(
+        app::backend::crypto::argon2_runs(),
+        runs_before,
+        "no password was hashed for a made-up token"
+    );
+    let (status, _) = app
+        .api(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"email": "ada@example.com", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(status, 200, "a real sign-in goes through");
+    assert_eq!(app::backend::crypto::argon2_runs(), runs_before + 1);
+}
+
+// Issue 20, 7. Client addresses behind proxies and over IPv6.
+#[tokio::test]
+async fn forged_forwarded_lines_ports_mapped_proxies_and_ipv6_neighbours_buy_no_fresh_bucket() {
+    let app = spawn_app_with(&[
+        (
+            "PORTICO_RATE_LIMITS",
+            "sign_in_ip=2/1m,sign_in_email=1000/1m",
+        ),
+        ("PORTICO_TRUSTED_PROXIES", "127.0.0.0/8, 10.0.0.0/8"),
+    ])
+    .await;
+    let attempt = |lines: &[&str]| {
+        let mut req = app
+            .client
+            .post(app.url("/api/v1/auth/token"))
+            .json(&json!({"email": "nobody@example.com", "password": "guess"}));
+        for line in lines {
+            req = req.header("x-forwarded-for", *line);
+        }
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    // A proxy that adds its own line (HAProxy): the client's own first
+    // line changes every time, the proxy's last line does not.
+    assert_eq!(attempt(&["1.1.1.1", "198.51.100.1"]).await, 401);
+    assert_eq!(attempt(&["2.2.2.2", "198.51.100.1"]).await, 401);
+    assert_eq!(attempt(&["3.3.3.3", "198.51.100.1"]).await, 429);
+    // Hops with ports are the address without the port.
+    assert_eq!(attempt(&["198.51.100.2:1111"]).await, 401);
+    assert_eq!(attempt(&["198.51.100.2:2222"]).await, 401);
+    assert_eq!(attempt(&["198.51.100.2:3333"]).await, 429);
+    assert_eq!(attempt(&["198.51.100.3:1111"]).await, 401, "another client");
+    // A trusted proxy written IPv4-mapped is still trusted.
+    assert_eq!(attempt(&["198.51.100.4, ::ffff:10.0.0.1"]).await, 401);
+    assert_eq!(attempt(&["198.51.100.4, [::ffff:10.0.0.1]:80"]).await, 401);
+    assert_eq!(attempt(&["198.51.100.4"]).await, 429);
+    // One subscriber's /64 is one bucket.
+    assert_eq!(attempt(&["2001:db8:1:2::1"]).await, 401);
+    assert_eq!(attempt(&["2001:db8:1:2::ffff"]).await, 401);
+    assert_eq!(attempt(&["2001:db8:1:2:dead:beef::1"]).await, 429);
+    assert_eq!(attempt(&["2001:db8:1:3::1"]).await, 401, "another /64");
+}
+
+// Issue 20, 8. The shareable link's code in a verification link (`join=`)
+// reached the logs.
+#[tokio::test]
+async fn a_join_code_riding_on_a_verification_link_stays_out_of_the_logs() {
+    let logs = captured_logs();
+    let app = spawn_app_with(&[("PORTICO_MAIL", "log"), ("PORTICO_RATE_LIMITS", "off")]).await;
+    let (ada, tenant) = log_mail_manager(&app, "ada@example.com").await;
+    let (status, body) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/invite-links?tenantId={tenant}"),
+            Some(&ada),
+            Some(json!({"roles": ["extractor-user"], "maxUses": 5})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let code = body["url"]
+        .as_str()
+        .unwrap()
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let res = new_client()
+        .post(app.url("/rpc/join_new_account"))
+        .form(&[
+            ("code", code.as_str()),
+            ("email", "bea@example.org"),
+            ("first_name", "Bea"),
+            ("last_name", "Joiner"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let mut text = String::new();
+    for _ in 0..200 {
+        text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+        if text.contains("to=bea@example.org") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        text.contains("to=bea@example.org"),
+        "the mail was logged: {text}"
+    );
+    assert!(text.contains("join=[redacted]"), "{text}");
+    assert!(!text.contains(&code), "the join code is in the logs");
+}
+
+/// A manager whose address is confirmed straight in the database (mail
+/// goes to the log here, not to a sink the test reads); returns a JWT.
+async fn log_mail_manager(app: &TestApp, email: &str) -> (String, i64) {
+    let client = new_client();
+    let res = client
+        .post(app.url("/rpc/register"))
+        .form(&[
+            ("email", email),
+            ("password", PASSWORD),
+            ("first_name", "Ada"),
+            ("last_name", "Manager"),
+            ("tenant_name", "Acme"),
+            ("project_name", "Launch"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let tenant: i64 = res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/t/")
+        .parse()
+        .unwrap();
+    let mut conn = app.state.db.write().await.unwrap();
+    sqlx::query("UPDATE accounts SET email_verified_at = 1 WHERE email = $1")
+        .bind(email)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    (app.jwt(email).await, tenant)
+}
+
+// Issue 20, 8. A trailing CR/LF on a join code reached the redirect's
+// Location header raw and panicked the request.
+#[tokio::test]
+async fn a_join_code_with_a_trailing_line_break_cannot_break_the_redirect() {
+    let app = spawn_app_with(&[("PORTICO_RATE_LIMITS", "off")]).await;
+    let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
+    let (status, body) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/invite-links?tenantId={tenant}"),
+            Some(&ada.jwt),
+            Some(json!({"roles": ["extractor-user"], "maxUses": 5})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let code = body["url"]
+        .as_str()
+        .unwrap()
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let res = new_client()
+        .post(app.url("/rpc/join_new_account"))
+        .header("accept", "text/html")
+        .header("origin", &app.state.config.base_url)
+        .header("referer", app.url("/join"))
+        .form(&[
+            ("code", format!("{code}\r\n").as_str()),
+            ("email", "bea@example.org"),
+            ("first_name", "Bea"),
+            ("last_name", "Joiner"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap();
+    assert!(location.starts_with("/join?code="), "{location}");
+    assert!(location.ends_with("%0D%0A&sent=1"), "{location}");
+}
+
+// Issue 20, 8. `organizationId: 5916.0` is the integer 5916 to JSON Schema
+// (schemathesis, seed 4312); DoiT's endpoint refused it.
+#[tokio::test]
+async fn a_whole_number_written_with_a_fraction_part_is_that_number_everywhere() {
+    let app = spawn_app_with(&[
+        ("PORTICO_RATE_LIMITS", "off"),
+        (
+            "PORTICO_ADMIN_TOKEN",
+            "an-operator-token-of-at-least-32-characters",
+        ),
+    ])
+    .await;
+    let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
+    let org = app.organisation(tenant, "Sales").await;
+    let (status, body) = app
+        .api(
+            Method::POST,
+            "/api/v1/users/invite",
+            Some(&ada.jwt),
+            Some(json!({"email": "bob@example.com", "organizationId": org as f64})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["user"]["organizationId"], org.to_string());
+    let (status, body) = app
+        .api(
+            Method::POST,
+            "/api/v1/users/invite",
+            Some(&ada.jwt),
+            Some(json!({"email": "cy@example.com", "organizationId": 5916.5})),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/admin/tenants/{tenant}"),
+            Some("an-operator-token-of-at-least-32-characters"),
+            Some(json!({"seatLimit": 10.0})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["seatLimit"], 10);
+}
+
+// Issue 20, 8. An API token created while a password reset revoked every
+// credential could land after the revocation and survive it.
+#[tokio::test]
+async fn an_api_token_authorised_before_a_reset_cannot_land_after_it() {
+    let app = spawn_app_with(&[("PORTICO_RATE_LIMITS", "off")]).await;
+    app.account("ada@example.com").await;
+    let id = app
+        .count("SELECT id FROM accounts WHERE email = 'ada@example.com'")
+        .await;
+    let authorised_as = app.account_row(id).await;
+    // The reset commits between the request's authorisation and its write.
+    let (status, _) = app
+        .api(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"email": "ada@example.com", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let res = app
+        .rpc("request_password_reset", &[("email", "ada@example.com")])
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let mail = app.smtp.mail_to("ada@example.com", "Reset").await;
+    let link = crate::smtp_sink::link_in(&mail, "/reset-password?token=");
+    let res = app
+        .rpc(
+            "reset_password",
+            &[
+                ("token", token_of(&link).as_str()),
+                ("password", "a fresh password 2"),
+            ],
+        )
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let created =
+        app::backend::api_tokens::create(&app.state.db, &authorised_as, "late token").await;
+    assert!(created.is_err(), "a token under revoked credentials");
+    assert_eq!(app.count("SELECT COUNT(*) FROM api_tokens").await, 0);
+}

@@ -133,7 +133,7 @@ async fn registration_with_an_api_token_runs_the_register_flow() {
     app.register("ada@example.com", "Acme").await;
     let res = app.rpc("create_api_token", &[("name", "CI")]).await;
     assert_eq!(res.status(), 403, "unverified accounts get no API tokens");
-    app.verify_email_of("ada@example.com").await;
+    app.verify_email_with(&app.client, "ada@example.com").await;
     let res = app.rpc("create_api_token", &[("name", "CI")]).await;
     assert_eq!(res.status(), 200);
     let created: serde_json::Value = res.json().await.unwrap();

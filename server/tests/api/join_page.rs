@@ -154,21 +154,36 @@ async fn a_new_person_joins_once_they_confirm_the_mailed_address() {
     let (token, join) = verification_link(&app, "bea@example.org").await;
     assert_eq!(join.as_deref(), Some(code.as_str()));
 
-    // Confirmed on another device (not signed in there): joined.
+    // Confirmed on another device (not signed in there): the password
+    // chosen in the first browser proves nothing, so the phone is asked
+    // for a new one, and with it confirms, joins and is signed in.
     let phone = new_client();
+    let res = phone
+        .post(app.url("/rpc/verify_email"))
+        .form(&[("token", token.as_str()), ("join", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("Choose a new password"));
+    assert!(!is_member(&app, "bea@example.org", tenant).await);
     let res = phone
         .post(app.url("/rpc/verify_email"))
         .header("accept", "text/html")
         .header("origin", &app.state.config.base_url)
         .header("referer", app.url("/verify-email"))
-        .form(&[("token", token.as_str()), ("join", code.as_str())])
+        .form(&[
+            ("token", token.as_str()),
+            ("join", code.as_str()),
+            ("password", "a new password of bea"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 302);
     assert_eq!(
         res.headers()["location"].to_str().unwrap(),
-        format!("/verify-email?done=1&joined={tenant}")
+        format!("/t/{tenant}?joined=1")
     );
     assert!(is_member(&app, "bea@example.org", tenant).await);
     assert_eq!(app.count("SELECT uses FROM invite_links").await, 1);
@@ -342,7 +357,11 @@ async fn other_domains_cannot_sign_up_or_confirm_their_way_in() {
         .header("accept", "text/html")
         .header("origin", &app.state.config.base_url)
         .header("referer", app.url("/verify-email"))
-        .form(&[("token", token.as_str()), ("join", code.as_str())])
+        .form(&[
+            ("token", token.as_str()),
+            ("join", code.as_str()),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .unwrap();

@@ -61,3 +61,23 @@ pub async fn consume(
     .fetch_optional(conn)
     .await?)
 }
+
+/// The account of an unused, unexpired token, without using it: what a
+/// form needs to know before it asks for more (and before any password is
+/// hashed for a made-up token).
+pub async fn peek(
+    conn: &mut AnyConnection,
+    purpose: Purpose,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT account_id FROM account_tokens \
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+    )
+    .bind(token_hash)
+    .bind(purpose.as_str())
+    .bind(now)
+    .fetch_optional(conn)
+    .await?)
+}

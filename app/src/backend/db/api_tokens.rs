@@ -23,23 +23,31 @@ pub struct ActiveToken {
     pub last_used_at: Option<i64>,
 }
 
+/// Inserts a token for the account only while its credentials are still
+/// at `credentials_version` (the version the request was authorised
+/// under): a token created while a password reset revokes everything
+/// cannot land after the revocation. `None` when they moved on.
 pub async fn insert(
     conn: &mut AnyConnection,
     account_id: i64,
+    credentials_version: i64,
     name: &str,
     prefix: &str,
     token_hash: &str,
     now: i64,
-) -> Result<i64, AppError> {
+) -> Result<Option<i64>, AppError> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO api_tokens (account_id, name, prefix, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO api_tokens (account_id, name, prefix, token_hash, created_at) \
+         SELECT id, $2, $3, $4, $5 FROM accounts WHERE id = $1 AND credentials_version = $6 \
+         RETURNING id",
     )
     .bind(account_id)
     .bind(name)
     .bind(prefix)
     .bind(token_hash)
     .bind(now)
-    .fetch_one(conn)
+    .bind(credentials_version)
+    .fetch_optional(conn)
     .await?)
 }
 

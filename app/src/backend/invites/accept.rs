@@ -55,6 +55,8 @@ pub enum Acceptor {
         first_name: PersonName,
         last_name: PersonName,
         password: crate::domain::Password,
+        /// For the per-client limit on password-setting with a token.
+        client_ip: Option<std::net::IpAddr>,
     },
 }
 
@@ -100,26 +102,53 @@ pub async fn accept(
     token: &str,
     acceptor: Acceptor,
 ) -> Result<Accepted, AppError> {
-    // Hash the new password before taking any lock.
+    let token_hash = crypto::hash_token(token);
+    // A new account's password is hashed before any lock is taken, and
+    // only for a token that names a pending invitation: a made-up token
+    // costs one indexed read, never argon2 work.
     let new_hash = match &acceptor {
-        Acceptor::NewAccount { password, .. } => Some(crypto::hash_password(password).await?),
+        Acceptor::NewAccount {
+            password,
+            client_ip,
+            ..
+        } => {
+            accounts::limit_password_token(state, *client_ip).await?;
+            {
+                let mut conn = state.db.read().await?;
+                match db::invites::status_by_token(&mut conn, &token_hash).await? {
+                    Some((status, expired_at)) if status == "pending" && expired_at > now_ms() => {}
+                    _ => {
+                        drop(conn);
+                        return Err(refusal(state, &token_hash, now_ms()).await?);
+                    }
+                }
+            }
+            accounts::limit_password_target(state, &format!("invite:{token_hash}")).await?;
+            Some(crypto::hash_password(password).await?)
+        }
         Acceptor::Account(_) => None,
     };
-    let token_hash = crypto::hash_token(token);
     let mut tx = state.db.begin().await?;
     let now = now_ms();
     let Some(invite) = db::invites::claim_by_token(&mut tx, &token_hash, now).await? else {
         drop(tx);
-        let mut conn = state.db.read().await?;
-        return match db::invites::status_by_token(&mut conn, &token_hash).await? {
-            Some((status, expired_at)) => Err(unusable(&status_at(status, expired_at, now))),
-            None if db::invites::is_replaced(&mut conn, &token_hash).await? => {
-                Err(AppError::Conflict(REPLACED.into()))
-            }
-            None => Err(AppError::NotFound),
-        };
+        return Err(refusal(state, &token_hash, now).await?);
     };
     complete_acceptance(state, tx, invite, acceptor, new_hash, now).await
+}
+
+/// Why the invitation behind `token_hash` cannot be accepted now.
+async fn refusal(state: &AppState, token_hash: &str, now: i64) -> Result<AppError, AppError> {
+    let mut conn = state.db.read().await?;
+    Ok(
+        match db::invites::status_by_token(&mut conn, token_hash).await? {
+            Some((status, expired_at)) => unusable(&status_at(status, expired_at, now)),
+            None if db::invites::is_replaced(&mut conn, token_hash).await? => {
+                AppError::Conflict(REPLACED.into())
+            }
+            None => AppError::NotFound,
+        },
+    )
 }
 
 /// The email-match flow of `POST /api/v1/registration`: accepts the
@@ -168,6 +197,7 @@ async fn complete_acceptance(
             first_name,
             last_name,
             password,
+            ..
         } => {
             let new = NewAccount {
                 email: Email::parse(&invite.email).map_err(|_| AppError::Internal)?,
