@@ -26,6 +26,8 @@ use crate::pages::webhooks_page::WebhooksPage;
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::backend::content_policy::send_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

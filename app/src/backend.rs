@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 pub mod config;
+pub mod content_policy;
 pub mod crypto;
 pub mod db;
 pub mod domains;

@@ -24,7 +24,10 @@ test("the operator sets a seat limit; the manager sees the seats, and a full ten
   });
   expect(signup.status()).toBe(201);
   const verify = await mailedLink(member, "Confirm your email address", "/verify-email?token=");
-  const confirmed = await request.post("/rpc/verify_email", { form: { token: new URL(verify).searchParams.get("token")! } });
+  // Confirmed from another context than the sign-up: a new password is chosen (SPEC §2).
+  const confirmed = await request.post("/rpc/verify_email", {
+    form: { token: new URL(verify).searchParams.get("token")!, password: PASSWORD },
+  });
   expect(confirmed.status()).toBe(200);
   await sendInvite(page, js, tenantPath, member);
   await joinByInvitation(request, member);

@@ -142,11 +142,35 @@ fn method_label(method: &http::Method) -> &'static str {
     }
 }
 
-pub async fn render(State(metrics): State<HttpMetrics>) -> impl IntoResponse {
+/// What `/metrics` needs: the counters and the operator's token.
+#[derive(Clone)]
+pub struct MetricsEndpoint {
+    pub metrics: HttpMetrics,
+    /// `PORTICO_METRICS_TOKEN`; `None`: nobody is served.
+    pub token: Option<Arc<str>>,
+}
+
+/// `GET /metrics`: only for `Authorization: Bearer <PORTICO_METRICS_TOKEN>`
+/// (compared as hashes, in constant time). Without the variable the
+/// endpoint does not exist (404); a missing or wrong token is a 401.
+pub async fn render(State(endpoint): State<MetricsEndpoint>, headers: http::HeaderMap) -> Response {
+    let Some(expected) = endpoint.token.as_deref() else {
+        return http::StatusCode::NOT_FOUND.into_response();
+    };
+    let given = crate::rest::extract::bearer_of(&headers).unwrap_or_default();
+    let hash = app::backend::crypto::hash_token;
+    if !app::backend::crypto::hashes_equal(&hash(given), &hash(expected)) {
+        return (
+            http::StatusCode::UNAUTHORIZED,
+            [(http::header::WWW_AUTHENTICATE, "Bearer")],
+        )
+            .into_response();
+    }
     (
         [(http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        metrics.render(),
+        endpoint.metrics.render(),
     )
+        .into_response()
 }
 
 #[cfg(test)]

@@ -6,6 +6,18 @@
 /// The query parameters whose values are secrets.
 const SECRET_PARAMS: [&str; 3] = ["token", "code", "join"];
 
+/// Whether a query string carries a secret parameter (the page it opens
+/// must not leak its URL to anyone through `Referer`).
+pub fn carries_secret(query: &str) -> bool {
+    query.split('&').any(|pair| {
+        SECRET_PARAMS.iter().any(|name| {
+            pair.get(..name.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(name))
+                && pair[name.len()..].starts_with('=')
+        })
+    })
+}
+
 /// `text` with the value of every secret parameter that follows a `?` or
 /// `&` (also `&amp;`, as HTML writes it) replaced by `[redacted]`.
 pub fn redact(text: &str) -> String {

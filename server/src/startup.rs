@@ -25,6 +25,7 @@ use app::{App, AppError, shell};
 use crate::csrf::{self, AllowedOrigins};
 use crate::mail_worker::{MailWorker, TransportError};
 use crate::metrics::{self, HttpMetrics};
+use crate::security_headers;
 use crate::webhook_worker::WebhookWorker;
 use crate::{ops, rest, rpc_status};
 
@@ -201,7 +202,11 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz));
     let metrics_route = Router::new()
         .route("/metrics", get(metrics::render))
-        .with_state(http_metrics.clone());
+        .with_state(metrics::MetricsEndpoint {
+            metrics: http_metrics.clone(),
+            token: state.config.metrics_token.as_deref().map(Arc::from),
+        });
+    let page_headers = security_headers::PageHeaders::new(&state.config);
     let (api, openapi) = rest::router_and_document();
     let openapi = rest::served_openapi(openapi, &state.config);
     let api = api
@@ -236,6 +241,10 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(axum::middleware::from_fn(crate::assets::cache_control))
+        .layer(axum::middleware::from_fn_with_state(
+            page_headers,
+            security_headers::add,
+        ))
         .layer(CompressionLayer::new())
         .layer(
             tower_http::trace::TraceLayer::new_for_http().make_span_with(

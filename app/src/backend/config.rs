@@ -55,6 +55,12 @@ pub struct Config {
     /// `PORTICO_ADMIN_TOKEN`: the instance operator's bearer token for
     /// `/api/v1/admin/…`; `None`: those endpoints are off.
     pub admin_token: Option<String>,
+    /// `PORTICO_METRICS_TOKEN`: the bearer token `/metrics` asks for;
+    /// `None`: `/metrics` answers nobody (404).
+    pub metrics_token: Option<String>,
+    /// `PORTICO_DNS_RESOLVER`: the DNS server (`host:port`) for domain
+    /// proofs and webhook hosts; `None`: the system's.
+    pub dns_resolver: Option<std::net::SocketAddr>,
     /// `LEPTOS_SITE_ROOT`: where cargo-leptos put the WASM, JS and CSS
     /// (`pkg/`), default `target/site`.
     pub site_root: std::path::PathBuf,
@@ -200,15 +206,19 @@ impl Config {
             other => other,
         };
 
-        let admin_token = match lookup("PORTICO_ADMIN_TOKEN") {
-            Some(t) if t.chars().count() < 32 || t.trim() != t => {
-                return Err(err(
-                    "PORTICO_ADMIN_TOKEN",
-                    "<hidden>",
-                    "must be at least 32 characters, without surrounding spaces",
-                ));
-            }
-            other => other,
+        let admin_token = operator_token(lookup("PORTICO_ADMIN_TOKEN"), "PORTICO_ADMIN_TOKEN")?;
+        let metrics_token =
+            operator_token(lookup("PORTICO_METRICS_TOKEN"), "PORTICO_METRICS_TOKEN")?;
+        let (var, resolver) = get("PORTICO_DNS_RESOLVER", "");
+        let dns_resolver = match resolver.trim() {
+            "" => None,
+            r => Some(r.parse::<std::net::SocketAddr>().map_err(|_| {
+                err(
+                    var,
+                    &resolver,
+                    "expected a DNS server's IP address and port such as 127.0.0.1:53",
+                )
+            })?),
         };
 
         let default_secure = base_url.starts_with("https://");
@@ -267,8 +277,23 @@ impl Config {
             trusted_proxies,
             webhook_allow_private,
             admin_token,
+            metrics_token,
+            dns_resolver,
             site_root: get("LEPTOS_SITE_ROOT", "target/site").1.into(),
         })
+    }
+}
+
+/// An operator's bearer token from `var`: at least 32 characters, without
+/// surrounding spaces.
+fn operator_token(value: Option<String>, var: &'static str) -> Result<Option<String>, ConfigError> {
+    match value {
+        Some(t) if t.chars().count() < 32 || t.trim() != t => Err(ConfigError {
+            var,
+            value: "<hidden>".into(),
+            problem: "must be at least 32 characters, without surrounding spaces".into(),
+        }),
+        other => Ok(other),
     }
 }
 

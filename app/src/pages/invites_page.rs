@@ -399,7 +399,7 @@ fn InvitesView(
                     <div class="field">
                         <label for="bulk-emails">"Email addresses"</label>
                         <textarea id="bulk-emails" name="emails" rows="6"></textarea>
-                        <p class="field-error" style="white-space: pre-line" id="bulk-emails-error">
+                        <p class="field-error pre-line" id="bulk-emails-error">
                             {field_error(bulk_value, "emails")}
                         </p>
                     </div>

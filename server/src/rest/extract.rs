@@ -139,8 +139,12 @@ impl FromRequestParts<AppState> for ApiCaller {
 
 /// The token of `Authorization: Bearer <token>`, if one was sent.
 fn bearer(parts: &Parts) -> Option<&str> {
-    parts
-        .headers
+    bearer_of(&parts.headers)
+}
+
+/// The token of `Authorization: Bearer <token>` in `headers`, if any.
+pub fn bearer_of(headers: &http::HeaderMap) -> Option<&str> {
+    headers
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {

@@ -652,7 +652,7 @@ async fn an_endless_email_costs_the_rate_limiter_one_small_row() {
 
 #[tokio::test]
 async fn made_up_http_methods_share_one_metrics_label() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(&[("PORTICO_METRICS_TOKEN", crate::helpers::METRICS_TOKEN)]).await;
     for n in 0..5 {
         let method = Method::from_bytes(format!("FOO{n}").as_bytes()).unwrap();
         app.client
@@ -661,7 +661,7 @@ async fn made_up_http_methods_share_one_metrics_label() {
             .await
             .unwrap();
     }
-    let text = app.get("/metrics").await.text().await.unwrap();
+    let text = app.metrics().await;
     assert!(text.contains("method=\"OTHER\""), "{text}");
     assert!(!text.contains("FOO"), "{text}");
 }
@@ -1352,4 +1352,96 @@ async fn an_api_token_authorised_before_a_reset_cannot_land_after_it() {
         app::backend::api_tokens::create(&app.state.db, &authorised_as, "late token").await;
     assert!(created.is_err(), "a token under revoked credentials");
     assert_eq!(app.count("SELECT COUNT(*) FROM api_tokens").await, 0);
+}
+
+// Issue 20, 9. What a browser is told: pages could be framed and clicked
+// through, sniffed, and leak their token in `Referer`; `/metrics` answered
+// anyone.
+#[tokio::test]
+async fn pages_cannot_be_framed_or_sniffed_and_token_pages_send_no_referrer() {
+    let app = spawn_app().await;
+    for path in [
+        "/",
+        "/login",
+        "/register",
+        "/invite?token=abc",
+        "/join?code=abc",
+    ] {
+        let res = app.get(path).await;
+        let headers = res.headers().clone();
+        let html = res.text().await.unwrap();
+        let csp = headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        // Every inline script of the page carries the policy's nonce.
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: no nonce in {csp}"));
+        let scripts = html.matches("<script").count();
+        assert!(scripts > 0, "{path}");
+        assert_eq!(
+            html.matches(&format!("<script nonce=\"{nonce}\"")).count()
+                + html
+                    .matches(&format!("<script type=\"module\" nonce=\"{nonce}\""))
+                    .count(),
+            scripts,
+            "{path}: a script without the nonce"
+        );
+        assert!(!html.contains(" style=\""), "{path}: an inline style");
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        let referrer = headers["referrer-policy"].to_str().unwrap();
+        if path.contains('?') {
+            assert_eq!(referrer, "no-referrer", "{path}");
+        } else {
+            assert_eq!(referrer, "strict-origin-when-cross-origin", "{path}");
+        }
+        assert!(
+            headers.get("strict-transport-security").is_none(),
+            "plain http"
+        );
+    }
+    // Not a page: a policy without any inline script.
+    let res = app.get("/api/openapi.json").await;
+    let csp = res.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && !csp.contains("nonce"),
+        "{csp}"
+    );
+
+    let https = spawn_app_with(&[("PORTICO_BASE_URL", "https://portico.example.com")]).await;
+    let res = https.get("/login").await;
+    assert!(
+        res.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .starts_with("max-age="),
+        "HSTS on https"
+    );
+}
+
+#[tokio::test]
+async fn metrics_answer_only_the_operator() {
+    let app = spawn_app().await;
+    assert_eq!(
+        app.get("/metrics").await.status(),
+        404,
+        "off without a token"
+    );
+    let app = spawn_app_with(&[("PORTICO_METRICS_TOKEN", crate::helpers::METRICS_TOKEN)]).await;
+    assert_eq!(app.get("/metrics").await.status(), 401);
+    let res = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("the-wrong-token-but-long-enough-0123456789")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    assert!(app.metrics().await.contains("http_requests_total"));
 }

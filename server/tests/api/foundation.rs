@@ -1,7 +1,7 @@
 //! The foundation: operational endpoints, SSR pages, server functions,
 //! start-up validation of the binary.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn healthz_answers_ok() {
@@ -23,10 +23,10 @@ async fn readyz_answers_ready_when_the_database_is_reachable() {
 
 #[tokio::test]
 async fn metrics_count_requests_by_route() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(&[("PORTICO_METRICS_TOKEN", crate::helpers::METRICS_TOKEN)]).await;
     app.get("/healthz").await;
     app.get("/healthz").await;
-    let text = app.get("/metrics").await.text().await.unwrap();
+    let text = app.metrics().await;
     assert!(
         text.contains(r#"http_requests_total{method="GET",route="/healthz",status="200"} 2"#),
         "{text}"

@@ -10,6 +10,8 @@ use tokio::sync::oneshot;
 use crate::smtp_sink::SmtpSink;
 
 pub const PASSWORD: &str = "correct horse battery";
+/// `PORTICO_METRICS_TOKEN` of the tests that read `/metrics`.
+pub const METRICS_TOKEN: &str = "the-operator-metrics-token-0123456789";
 
 pub struct TestApp {
     pub address: String,
@@ -187,6 +189,19 @@ impl TestApp {
             .await
             .expect("verify_email call");
         assert_eq!(res.status(), 200, "verifying {email}");
+    }
+
+    /// `/metrics` as the operator reads it (`METRICS_TOKEN`).
+    pub async fn metrics(&self) -> String {
+        let res = self
+            .client
+            .get(self.url("/metrics"))
+            .bearer_auth(METRICS_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "metrics");
+        res.text().await.unwrap()
     }
 
     /// The token from the newest verification mail to `email`.
