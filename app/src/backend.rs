@@ -8,6 +8,7 @@ pub mod config;
 pub mod content_policy;
 pub mod crypto;
 pub mod db;
+pub mod dns;
 pub mod domains;
 pub mod events;
 pub mod invite_links;

@@ -80,6 +80,7 @@ impl Application {
         let leptos_options = leptos_options(addr, &config);
         let state = AppState {
             limiter: RateLimiter::new(db.clone(), config.rate_limits.clone()),
+            dns: app::backend::dns::Dns::new(config.dns_resolver),
             db,
             config: Arc::new(config),
             secret: secret.into(),

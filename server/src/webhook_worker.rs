@@ -61,7 +61,10 @@ impl WebhookWorker {
     pub fn new(state: AppState) -> Result<Self, reqwest::Error> {
         let allow_private = state.config.webhook_allow_private;
         let client = reqwest::Client::builder()
-            .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+            .dns_resolver(Arc::new(GuardedResolver {
+                allow_private,
+                dns: state.dns.clone(),
+            }))
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .timeout(ATTEMPT_TIMEOUT)
@@ -307,15 +310,20 @@ fn describe(e: &reqwest::Error) -> String {
 /// client connects only to what it returns.
 pub struct GuardedResolver {
     pub allow_private: bool,
+    pub dns: app::backend::dns::Dns,
 }
 
 impl reqwest::dns::Resolve for GuardedResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let allow_private = self.allow_private;
         let host = name.as_str().to_owned();
+        let dns = self.dns.clone();
         Box::pin(async move {
-            let found: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let found: Vec<SocketAddr> = match dns.ips(&host).await {
+                Ok(ips) => ips.into_iter().map(|ip| SocketAddr::new(ip, 0)).collect(),
+                Err(app::backend::dns::DnsError::NotFound) => Vec::new(),
+                Err(e) => return Err(format!("{host}: {e}").into()),
+            };
             let allowed: Vec<SocketAddr> = found
                 .iter()
                 .copied()
@@ -373,6 +381,7 @@ mod tests {
         let name = |h: &str| h.parse::<reqwest::dns::Name>().unwrap();
         let guarded = GuardedResolver {
             allow_private: false,
+            dns: app::backend::dns::Dns::new(None),
         };
         let err = match guarded.resolve(name("localhost")).await {
             Ok(_) => panic!("localhost resolved"),
@@ -381,6 +390,7 @@ mod tests {
         assert!(err.contains("refused"), "{err}");
         let open = GuardedResolver {
             allow_private: true,
+            dns: app::backend::dns::Dns::new(None),
         };
         let addrs: Vec<_> = open.resolve(name("localhost")).await.unwrap().collect();
         assert!(addrs.iter().any(|a| a.ip().is_loopback()));

@@ -20,6 +20,8 @@ pub struct AppState {
     pub secret: Arc<str>,
     pub leptos_options: LeptosOptions,
     pub limiter: RateLimiter,
+    /// Asynchronous DNS (`PORTICO_DNS_RESOLVER` or the system's).
+    pub dns: super::dns::Dns,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -4,7 +4,6 @@
 //! itself is the server's webhook worker.
 
 use std::net::IpAddr;
-use std::time::Duration;
 
 use base64::Engine;
 use rand::RngCore;
@@ -22,8 +21,6 @@ use crate::error::AppError;
 pub const MAX_ENDPOINTS: i64 = 20;
 pub const DESCRIPTION_MAX_CHARS: usize = 200;
 pub const URL_MAX_CHARS: usize = 2_000;
-/// How long resolving an endpoint's host may take when it is added.
-const RESOLVE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Whether an address is one a webhook must not reach: loopback, private,
 /// link-local (cloud metadata lives at 169.254.169.254), shared (CGNAT),
@@ -184,9 +181,10 @@ const PRIVATE_OR_ADDRESS: &str = "Use a domain name: webhooks go to https:// hos
 const PRIVATE_ADDRESS: &str =
     "This URL points at a loopback, private or link-local address, which webhooks may not reach.";
 
-/// Resolves the URL's host and refuses it when any address it has is one a
-/// webhook may not reach. A name that does not resolve (yet) is accepted:
-/// every delivery checks again before it connects.
+/// Resolves the URL's host (asynchronously, [`super::dns`]) and refuses it
+/// when any address it has is one a webhook may not reach. A name that does
+/// not resolve (yet) is accepted: every delivery checks again before it
+/// connects.
 async fn check_resolves_publicly(state: &AppState, url: &str) -> Result<(), String> {
     if state.config.webhook_allow_private {
         return Ok(());
@@ -197,19 +195,43 @@ async fn check_resolves_publicly(state: &AppState, url: &str) -> Result<(), Stri
     let Some(url::Host::Domain(host)) = parsed.host() else {
         return Ok(());
     };
-    let port = parsed.port_or_known_default().unwrap_or(443);
-    let lookup = tokio::net::lookup_host((host.to_owned(), port));
-    match tokio::time::timeout(RESOLVE_TIMEOUT, lookup).await {
-        Ok(Ok(addrs)) => {
-            let addrs: Vec<_> = addrs.collect();
-            if addrs.iter().any(|a| is_forbidden_ip(a.ip())) {
-                Err(PRIVATE_ADDRESS.into())
-            } else {
-                Ok(())
-            }
-        }
+    match state.dns.ips(host).await {
+        Ok(ips) if ips.iter().any(|ip| is_forbidden_ip(*ip)) => Err(PRIVATE_ADDRESS.into()),
         _ => Ok(()),
     }
+}
+
+/// Before a URL is resolved, the cheap refusals: a tenant at its endpoint
+/// cap (adding) and a tenant past its rate of URL changes. A name server
+/// that never answers then costs one bounded lookup per allowed request.
+async fn before_resolving(
+    state: &AppState,
+    actor: &Actor,
+    url: Option<&str>,
+    adding: bool,
+) -> Result<(), AppError> {
+    if adding {
+        let mut conn = state.db.read().await?;
+        if db::webhooks::count_in_tenant(&mut conn, actor.tenant_id).await? >= MAX_ENDPOINTS {
+            return Err(endpoint_cap());
+        }
+    }
+    if url.is_some() {
+        state
+            .limiter
+            .hit(
+                super::rate_limit::Bucket::WebhookUrlTenant,
+                &actor.tenant_id.to_string(),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+fn endpoint_cap() -> AppError {
+    AppError::Conflict(format!(
+        "A tenant can have at most {MAX_ENDPOINTS} webhook endpoints. Delete one first."
+    ))
 }
 
 /// Checks an event filter: known types, each once, in the order of
@@ -288,13 +310,17 @@ async fn check_request(
         Some(d) => form.field("description", check_description(d)).map(Some),
         None => Some(None),
     };
-    let checked = form.finish(|| Some((url?, events?, description?)))?;
-    if let Some(url) = &checked.0 {
-        check_resolves_publicly(state, url)
+    Ok(form.finish(|| Some((url?, events?, description?)))?)
+}
+
+/// Resolves a checked URL, after [`before_resolving`].
+async fn resolve_url(state: &AppState, url: Option<&str>) -> Result<(), AppError> {
+    match url {
+        Some(url) => check_resolves_publicly(state, url)
             .await
-            .map_err(|e| AppError::field("url", e))?;
+            .map_err(|e| AppError::field("url", e)),
+        None => Ok(()),
     }
-    Ok(checked)
 }
 
 /// Adds an endpoint; the answer carries its secret, shown this once.
@@ -307,6 +333,8 @@ pub async fn create(
     actor.ensure_tenant_manager()?;
     let (url, events, description) = check_request(state, request).await?;
     let url = url.ok_or_else(|| AppError::field("url", "This field is required."))?;
+    before_resolving(state, actor, Some(&url), true).await?;
+    resolve_url(state, Some(&url)).await?;
     let events = db::webhooks::events_column(&events.unwrap_or_default());
     let description = description.unwrap_or_default();
     let secret = new_secret();
@@ -314,9 +342,7 @@ pub async fn create(
     // One endpoint added at a time per tenant, so the cap holds.
     db::tenants::lock(&mut tx, actor.tenant_id).await?;
     if db::webhooks::count_in_tenant(&mut tx, actor.tenant_id).await? >= MAX_ENDPOINTS {
-        return Err(AppError::Conflict(format!(
-            "A tenant can have at most {MAX_ENDPOINTS} webhook endpoints. Delete one first."
-        )));
+        return Err(endpoint_cap());
     }
     let new = db::webhooks::NewEndpoint {
         tenant_id: actor.tenant_id,
@@ -377,6 +403,12 @@ pub async fn update(
 ) -> Result<WebhookInfo, AppError> {
     actor.ensure_tenant_manager()?;
     let (url, events, description) = check_request(state, request).await?;
+    {
+        let mut conn = state.db.read().await?;
+        find(&mut conn, actor, id).await?;
+    }
+    before_resolving(state, actor, url.as_deref(), false).await?;
+    resolve_url(state, url.as_deref()).await?;
     let mut tx = state.db.begin().await?;
     let mut row = find(&mut tx, actor, id).await?;
     let now = now_ms();

@@ -9,6 +9,7 @@ mod assets;
 mod compat;
 mod contract;
 mod data_layer;
+mod dns_server;
 mod domains;
 mod foundation;
 mod helpers;

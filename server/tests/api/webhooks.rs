@@ -699,3 +699,133 @@ async fn a_receiver_answering_without_end_costs_one_short_excerpt() {
     assert!(error.len() < 400, "{error}");
     receiver.abort();
 }
+
+// Issue 20, 8. IPv6 forms that carry or reach an IPv4 address passed the
+// filter: NAT64, 6to4, IPv4-compatible, and site-local and Teredo ranges.
+#[tokio::test]
+async fn names_resolving_to_nat64_6to4_compatible_or_site_local_addresses_are_refused() {
+    let dns = crate::dns_server::DnsServer::start().await;
+    let app = spawn_app_with(&[("PORTICO_DNS_RESOLVER", &dns.resolver())]).await;
+    let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
+    let refused = [
+        ("nat64.hooks.test", "64:ff9b::a00:1"), // 10.0.0.1
+        ("nat64-local.hooks.test", "64:ff9b:1::1"),
+        ("sixtofour.hooks.test", "2002:7f00:1::1"), // 127.0.0.1
+        ("compatible.hooks.test", "::a9fe:a9fe"),   // 169.254.169.254
+        ("site-local.hooks.test", "fec0::1"),
+        ("teredo.hooks.test", "2001::1"),
+        ("mapped.hooks.test", "::ffff:192.168.0.1"),
+    ];
+    for (name, ip) in refused {
+        dns.add_ip(name, ip.parse().unwrap()).await;
+        let (status, body) = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/webhooks?tenantId={tenant}"),
+                Some(&manager.jwt),
+                Some(json!({"url": format!("https://{name}/hooks")})),
+            )
+            .await;
+        assert_eq!(status, 400, "{name} → {ip} was accepted: {body}");
+        assert!(
+            body["fields"]["url"].as_str().unwrap().contains("private"),
+            "{body}"
+        );
+    }
+    // The same forms around a public address are fine.
+    for (name, ip) in [
+        ("public-nat64.hooks.test", "64:ff9b::5db8:d822"), // 93.184.216.34
+        ("public.hooks.test", "2606:4700:4700::1111"),
+    ] {
+        dns.add_ip(name, ip.parse().unwrap()).await;
+        let (status, body) = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/webhooks?tenantId={tenant}"),
+                Some(&manager.jwt),
+                Some(json!({"url": format!("https://{name}/hooks")})),
+            )
+            .await;
+        assert_eq!(status, 201, "{name} → {ip}: {body}");
+    }
+}
+
+// Issue 20, 6. Adding or changing a webhook resolved its host on tokio's
+// blocking pool before the endpoint cap was checked, without a rate limit:
+// a name server that never answers filled the pool.
+#[tokio::test]
+async fn a_name_server_that_never_answers_is_asked_only_within_the_cap_and_the_rate() {
+    let silent = crate::dns_server::SilentDns::start().await;
+    let app = spawn_app_with(&[
+        ("PORTICO_DNS_RESOLVER", &silent.addr.to_string()),
+        ("PORTICO_RATE_LIMITS", "webhook_url_tenant=3/1h"),
+    ])
+    .await;
+    let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
+    let (other, other_tenant) = app.manager("bea@example.com", "Bravo").await;
+
+    // A tenant at its cap is refused before any lookup.
+    for n in 0..20 {
+        sqlx::query(
+            "INSERT INTO webhook_endpoints (tenant_id, url, description, events, secret, created_at, updated_at) \
+             VALUES ($1, $2, '', '', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 1, 1)",
+        )
+        .bind(tenant)
+        .bind(format!("https://hooks{n}.example.com/"))
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    }
+    let mut capped = Vec::new();
+    for n in 0..10 {
+        let app = &app;
+        let jwt = manager.jwt.clone();
+        capped.push(async move {
+            app.api(
+                Method::POST,
+                &format!("/api/v1/webhooks?tenantId={tenant}"),
+                Some(&jwt),
+                Some(json!({"url": format!("https://silent{n}.example.net/hooks")})),
+            )
+            .await
+            .0
+        });
+    }
+    for status in futures::future::join_all(capped).await {
+        assert_eq!(status, 409);
+    }
+    assert_eq!(silent.queries(), 0, "no lookup for a tenant at its cap");
+
+    // Another tenant: three lookups an hour, then 429 before any lookup;
+    // meanwhile a sign-in goes through.
+    let mut adds = Vec::new();
+    for n in 0..12 {
+        let app = &app;
+        let jwt = other.jwt.clone();
+        adds.push(async move {
+            app.api(
+                Method::POST,
+                &format!("/api/v1/webhooks?tenantId={other_tenant}"),
+                Some(&jwt),
+                Some(json!({"url": format!("https://silent{n}.example.net/hooks")})),
+            )
+            .await
+            .0
+        });
+    }
+    let sign_in = async {
+        app.api(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"email": "ada@example.com", "password": crate::helpers::PASSWORD})),
+        )
+        .await
+        .0
+    };
+    let (statuses, signed_in) = tokio::join!(futures::future::join_all(adds), sign_in);
+    assert_eq!(signed_in, 200);
+    let looked_up = statuses.iter().filter(|s| **s == 201).count();
+    let limited = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((looked_up, limited), (3, 9), "{statuses:?}");
+}
