@@ -36,7 +36,15 @@ use app::backend::{AppState, now_ms};
 /// How long a claimed delivery stays reserved: well over one attempt.
 const LEASE_MS: i64 = 60_000;
 /// Deliveries claimed (and attempted concurrently) per round.
-const BATCH: i64 = 16;
+const IN_FLIGHT: usize = 16;
+/// Attempts one endpoint may have in flight at once, across instances.
+const PER_ENDPOINT: usize = 2;
+/// Slots one tenant may hold in this instance: the rest stay free for the
+/// other tenants, so a tenant whose receivers all hang for their full
+/// timeout cannot make another tenant's delivery wait for a slot.
+const PER_TENANT: usize = IN_FLIGHT / 2;
+/// Endpoints with due deliveries looked at per claim.
+const DUE_ENDPOINTS_SCANNED: i64 = 1_000;
 /// One attempt's limit, connection included.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -80,59 +88,91 @@ impl WebhookWorker {
     }
 
     /// Runs until `stop` turns true; the attempts in hand finish first.
+    /// At most [`IN_FLIGHT`] attempts run at once, and a slot that frees
+    /// is refilled at once (no waiting for a whole batch).
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let worker = Arc::new(self);
+        let mut in_flight = JoinSet::new();
+        let mut per_tenant: HashMap<i64, usize> = HashMap::new();
+        let mut cursor = 0_i64;
         loop {
-            match worker.clone().deliver_due().await {
-                Ok(n) if n > 0 => continue,
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = ?e, "webhook outbox query failed"),
+            let free = IN_FLIGHT.saturating_sub(in_flight.len());
+            let claimed = if free > 0 {
+                match worker.claim(free, &per_tenant, &mut cursor).await {
+                    Ok(claimed) => claimed,
+                    Err(e) => {
+                        tracing::error!(error = ?e, "webhook outbox query failed");
+                        Vec::new()
+                    }
+                }
+            } else {
+                Vec::new()
+            };
+            let full = free == 0 || claimed.len() == free;
+            for (delivery, target, lease_until) in claimed {
+                let worker = worker.clone();
+                let tenant_id = target.tenant_id;
+                *per_tenant.entry(tenant_id).or_default() += 1;
+                in_flight.spawn(async move {
+                    (
+                        tenant_id,
+                        worker.attempt(delivery, target, lease_until).await,
+                    )
+                });
             }
             tokio::select! {
-                _ = tokio::time::sleep(worker.poll) => {}
+                Some(done) = in_flight.join_next(), if !in_flight.is_empty() => {
+                    finished(done, &mut per_tenant);
+                }
+                _ = tokio::time::sleep(worker.poll), if !full => {}
                 _ = stop.changed() => {}
             }
             if *stop.borrow() {
+                while let Some(done) = in_flight.join_next().await {
+                    finished(done, &mut per_tenant);
+                }
                 return;
             }
         }
     }
 
-    /// Claims one batch and attempts it, concurrently; returns how many
-    /// were claimed.
-    pub async fn deliver_due(self: Arc<Self>) -> Result<usize, AppError> {
+    /// Claims up to `free` due deliveries, fairly: tenants take turns (one
+    /// delivery each per round, starting after `cursor`, the tenant served
+    /// last), and no endpoint has more than [`PER_ENDPOINT`] attempts in
+    /// flight, counted across every instance on the database.
+    async fn claim(
+        &self,
+        free: usize,
+        per_tenant: &HashMap<i64, usize>,
+        cursor: &mut i64,
+    ) -> Result<Vec<(ClaimedDelivery, EndpointTarget, i64)>, AppError> {
         let now = now_ms();
         let lease_until = now + LEASE_MS;
-        let (claimed, targets) = {
-            let mut conn = self.state.db.write().await?;
-            let claimed = store::claim_due(&mut conn, now, lease_until, BATCH).await?;
-            let mut targets: HashMap<i64, EndpointTarget> = HashMap::new();
-            for d in &claimed {
-                if !targets.contains_key(&d.endpoint_id)
-                    && let Some(t) = store::target(&mut conn, d.endpoint_id).await?
-                {
-                    targets.insert(t.id, t);
-                }
-            }
-            (claimed, targets)
+        let due = {
+            let mut conn = self.state.db.read().await?;
+            store::due_endpoints(&mut conn, now, *cursor, DUE_ENDPOINTS_SCANNED).await?
         };
-        let count = claimed.len();
-        let mut attempts = JoinSet::new();
-        for delivery in claimed {
-            let Some(target) = targets.get(&delivery.endpoint_id).cloned() else {
+        let plan = share_slots(&due, free, per_tenant);
+        let mut claimed = Vec::new();
+        for (endpoint_id, wanted) in plan {
+            let mut tx = self.state.db.begin().await?;
+            let busy = store::lock_and_count_busy(&mut tx, endpoint_id, now).await?;
+            let room = (PER_ENDPOINT as i64 - busy).min(wanted as i64);
+            if room <= 0 {
                 continue;
+            }
+            let got = store::claim_due(&mut tx, endpoint_id, now, lease_until, room).await?;
+            let target = match got.is_empty() {
+                true => None,
+                false => store::target(&mut tx, endpoint_id).await?,
             };
-            let worker = self.clone();
-            attempts.spawn(async move { worker.attempt(delivery, target, lease_until).await });
-        }
-        while let Some(done) = attempts.join_next().await {
-            match done {
-                Ok(Err(e)) => tracing::error!(error = ?e, "recording a webhook attempt failed"),
-                Err(e) => tracing::error!(error = %e, "webhook attempt panicked"),
-                Ok(Ok(())) => {}
+            tx.commit().await?;
+            if let Some(target) = target {
+                *cursor = target.tenant_id;
+                claimed.extend(got.into_iter().map(|d| (d, target.clone(), lease_until)));
             }
         }
-        Ok(count)
+        Ok(claimed)
     }
 
     async fn attempt(
@@ -306,6 +346,87 @@ fn describe(e: &reqwest::Error) -> String {
     text
 }
 
+/// An attempt came back: its tenant's slot is free again.
+fn finished(
+    done: Result<(i64, Result<(), AppError>), tokio::task::JoinError>,
+    per_tenant: &mut HashMap<i64, usize>,
+) {
+    match done {
+        Ok((tenant_id, result)) => {
+            if let Some(n) = per_tenant.get_mut(&tenant_id) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    per_tenant.remove(&tenant_id);
+                }
+            }
+            if let Err(e) = result {
+                tracing::error!(error = ?e, "recording a webhook attempt failed");
+            }
+        }
+        // A panicked attempt's lease runs out and it is attempted again;
+        // its tenant's count is corrected when the worker restarts.
+        Err(e) => tracing::error!(error = %e, "webhook attempt panicked"),
+    }
+}
+
+/// How `free` attempt slots are shared among the endpoints with due
+/// deliveries (in the order given, tenants grouped): round by round, each
+/// tenant gets one slot for one of its endpoints that has room (fewer than
+/// [`PER_ENDPOINT`] in flight, counting the slots given here), its
+/// endpoints taking turns, while it holds fewer than [`PER_TENANT`] slots
+/// (`per_tenant`: those it holds already), until the slots or the room run
+/// out. Returns each endpoint's share, in the order given.
+pub fn share_slots(
+    due: &[store::DueEndpoint],
+    free: usize,
+    per_tenant: &HashMap<i64, usize>,
+) -> Vec<(i64, usize)> {
+    let mut tenants: Vec<Vec<usize>> = Vec::new();
+    for (i, e) in due.iter().enumerate() {
+        match tenants.last_mut() {
+            Some(group) if due[group[0]].tenant_id == e.tenant_id => group.push(i),
+            _ => tenants.push(vec![i]),
+        }
+    }
+    let mut given = vec![0usize; due.len()];
+    let mut held: Vec<usize> = tenants
+        .iter()
+        .map(|g| per_tenant.get(&due[g[0]].tenant_id).copied().unwrap_or(0))
+        .collect();
+    let mut turn = vec![0usize; tenants.len()];
+    let room = |i: usize, given: &[usize]| (due[i].busy.max(0) as usize + given[i]) < PER_ENDPOINT;
+    let mut left = free;
+    while left > 0 {
+        let mut progress = false;
+        for (t, group) in tenants.iter().enumerate() {
+            if left == 0 {
+                break;
+            }
+            if held[t] >= PER_TENANT {
+                continue;
+            }
+            let pick = (0..group.len())
+                .map(|k| group[(turn[t] + k) % group.len()])
+                .find(|&i| room(i, &given));
+            if let Some(i) = pick {
+                given[i] += 1;
+                held[t] += 1;
+                turn[t] += 1;
+                left -= 1;
+                progress = true;
+            }
+        }
+        if !progress {
+            break;
+        }
+    }
+    due.iter()
+        .zip(given)
+        .filter(|(_, n)| *n > 0)
+        .map(|(e, n)| (e.endpoint_id, n))
+        .collect()
+}
+
 /// Resolves endpoint hosts, keeping only addresses a webhook may reach; the
 /// client connects only to what it returns.
 pub struct GuardedResolver {
@@ -350,6 +471,40 @@ impl reqwest::dns::Resolve for GuardedResolver {
 mod tests {
     use super::*;
     use reqwest::dns::Resolve;
+
+    fn due(endpoint_id: i64, tenant_id: i64, busy: i64) -> store::DueEndpoint {
+        store::DueEndpoint {
+            endpoint_id,
+            tenant_id,
+            busy,
+        }
+    }
+
+    #[test]
+    fn tenants_take_turns_and_no_endpoint_or_tenant_gets_more_than_its_room() {
+        let none = HashMap::new();
+        // Tenant 1 has twenty endpoints, tenant 2 one: tenant 2 gets a slot
+        // in the first round whatever tenant 1 has waiting, and tenant 1
+        // holds at most half the slots.
+        let mut endpoints: Vec<_> = (1..=20).map(|e| due(e, 1, 0)).collect();
+        endpoints.push(due(100, 2, 0));
+        let shares = share_slots(&endpoints, 16, &none);
+        assert!(shares.contains(&(100, 2)), "{shares:?}");
+        let tenant_1: usize = shares.iter().filter(|s| s.0 < 100).map(|s| s.1).sum();
+        assert_eq!(tenant_1, PER_TENANT);
+        assert!(shares.iter().all(|s| s.1 <= PER_ENDPOINT));
+        // Busy endpoints get only what is left of their room; a tenant at
+        // its cap gets nothing.
+        let shares = share_slots(&[due(1, 1, 1), due(2, 1, 2), due(3, 2, 0)], 16, &none);
+        assert_eq!(shares, vec![(1, 1), (3, 2)]);
+        let full = HashMap::from([(1, PER_TENANT)]);
+        assert_eq!(
+            share_slots(&[due(1, 1, 0), due(3, 2, 0)], 16, &full),
+            vec![(3, 2)]
+        );
+        assert!(share_slots(&[], 16, &none).is_empty());
+        assert!(share_slots(&[due(1, 1, 0)], 0, &none).is_empty());
+    }
 
     #[test]
     fn retries_span_about_three_days_then_stop() {

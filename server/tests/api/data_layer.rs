@@ -193,7 +193,12 @@ async fn hot_queries_are_served_by_indexes() {
         (
             "webhook claim",
             webhooks::CLAIM_SQL,
-            vec![I(2), I(1), I(16)],
+            vec![I(2), I(1), I(1), I(2)],
+        ),
+        (
+            "endpoints with due webhook deliveries",
+            webhooks::DUE_ENDPOINTS_SQL,
+            vec![I(1), I(0), I(1000)],
         ),
         (
             "webhook delivery count",
@@ -298,23 +303,32 @@ async fn outbox_claims_take_their_rows_by_primary_key_in_the_generic_plan() {
     ] {
         sqlx::query(statement).execute(&mut *conn).await.unwrap();
     }
-    for (table, sql) in [
-        ("outbox_mail", outbox_mail::CLAIM_SQL),
-        ("webhook_deliveries", webhooks::CLAIM_SQL),
+    for (table, sql, types, args) in [
+        (
+            "outbox_mail",
+            outbox_mail::CLAIM_SQL,
+            "bigint, bigint, bigint",
+            "2, 1, 16",
+        ),
+        (
+            "webhook_deliveries",
+            webhooks::CLAIM_SQL,
+            "bigint, bigint, bigint, bigint",
+            "2, 1, 1, 2",
+        ),
     ] {
-        sqlx::query(&format!(
-            "PREPARE claim_check (bigint, bigint, bigint) AS {sql}"
-        ))
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-        let plan: Vec<String> = sqlx::query("EXPLAIN (COSTS OFF) EXECUTE claim_check (2, 1, 16)")
-            .fetch_all(&mut *conn)
+        sqlx::query(&format!("PREPARE claim_check ({types}) AS {sql}"))
+            .execute(&mut *conn)
             .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get::<String, _>(0))
-            .collect();
+            .unwrap();
+        let plan: Vec<String> =
+            sqlx::query(&format!("EXPLAIN (COSTS OFF) EXECUTE claim_check ({args})"))
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<String, _>(0))
+                .collect();
         sqlx::query("DEALLOCATE claim_check")
             .execute(&mut *conn)
             .await

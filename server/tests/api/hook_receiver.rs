@@ -2,6 +2,7 @@
 //! keeps every request it gets (headers and body) and answers with the
 //! status the test sets.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -28,10 +29,25 @@ impl Received {
     }
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Shared {
     received: Arc<Mutex<Vec<Received>>>,
     status: Arc<AtomicU16>,
+    /// While true, every request waits (a receiver that hangs).
+    hold: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Requests being answered now, and the most at once, by path.
+    in_flight: Arc<Mutex<HashMap<String, (usize, usize)>>>,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Shared {
+            received: Arc::default(),
+            status: Arc::default(),
+            hold: Arc::new(tokio::sync::watch::channel(false).0),
+            in_flight: Arc::default(),
+        }
+    }
 }
 
 pub struct HookReceiver {
@@ -96,12 +112,69 @@ impl HookReceiver {
         );
     }
 
+    /// From now on requests hang until [`HookReceiver::release`].
+    pub fn hold(&self) {
+        self.shared.hold.send_replace(true);
+    }
+
+    pub fn release(&self) {
+        self.shared.hold.send_replace(false);
+    }
+
+    /// Requests hanging (or being answered) now, over all paths.
+    pub fn in_flight(&self) -> usize {
+        self.shared
+            .in_flight
+            .lock()
+            .unwrap()
+            .values()
+            .map(|v| v.0)
+            .sum()
+    }
+
+    /// The most requests any one path had in flight at once.
+    pub fn most_at_once_per_path(&self) -> usize {
+        self.shared
+            .in_flight
+            .lock()
+            .unwrap()
+            .values()
+            .map(|v| v.1)
+            .max()
+            .unwrap_or(0)
+    }
+
     pub fn stop(self) {
         self.task.abort();
     }
 }
 
-async fn receive(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> StatusCode {
+async fn receive(
+    State(shared): State<Shared>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let path = uri.path().to_owned();
+    {
+        let mut in_flight = shared.in_flight.lock().unwrap();
+        let entry = in_flight.entry(path.clone()).or_default();
+        entry.0 += 1;
+        entry.1 = entry.1.max(entry.0);
+    }
+    // Counted out however the request ends (answered, or dropped when the
+    // sender gives up).
+    struct Leaving(Arc<Mutex<HashMap<String, (usize, usize)>>>, String);
+    impl Drop for Leaving {
+        fn drop(&mut self) {
+            if let Some(entry) = self.0.lock().unwrap().get_mut(&self.1) {
+                entry.0 -= 1;
+            }
+        }
+    }
+    let _leaving = Leaving(shared.in_flight.clone(), path);
+    let mut hold = shared.hold.subscribe();
+    let _ = hold.wait_for(|held| !held).await;
     shared
         .received
         .lock()

@@ -829,3 +829,75 @@ async fn a_name_server_that_never_answers_is_asked_only_within_the_cap_and_the_r
     let limited = statuses.iter().filter(|s| **s == 429).count();
     assert_eq!((looked_up, limited), (3, 9), "{statuses:?}");
 }
+
+// Issue 20, 4. One tenant's slow receivers stalled every tenant: the worker
+// claimed 16 deliveries from one global queue and waited for all of them.
+#[tokio::test]
+async fn one_tenants_hanging_receivers_do_not_delay_another_tenants_delivery() {
+    let slow = HookReceiver::start(0).await;
+    let fast = HookReceiver::start(0).await;
+    let origins = format!("{},{}", slow.origin(), fast.origin());
+    let app = spawn_for(&origins).await;
+    let (ada, acme) = app.manager("ada@example.com", "Acme").await;
+    let (bea, bravo) = app.manager("bea@example.com", "Bravo").await;
+    // Tenant A: twenty endpoints whose receiver hangs, four invitations
+    // queued: eighty deliveries that will not finish while the test runs.
+    slow.hold();
+    for n in 0..20 {
+        add_endpoint(
+            &app,
+            &ada,
+            acme,
+            json!({"url": format!("{}/a{n}", slow.origin()), "events": ["invite.created"]}),
+        )
+        .await;
+    }
+    for n in 0..4 {
+        invite(&app, &ada, acme, &format!("guest{n}@example.com")).await;
+    }
+    // Wait until the worker holds what it may of tenant A's deliveries.
+    for _ in 0..300 {
+        if slow.in_flight() >= 8 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let hanging = slow.in_flight();
+    assert!(hanging >= 8, "tenant A's attempts are in flight: {hanging}");
+
+    // Tenant B: one endpoint, one change. Its delivery arrives while every
+    // one of tenant A's attempts still hangs.
+    add_endpoint(
+        &app,
+        &bea,
+        bravo,
+        json!({"url": fast.url(), "events": ["invite.created"]}),
+    )
+    .await;
+    invite(&app, &bea, bravo, "carl@example.com").await;
+    let got = fast.wait_for_messages(1).await;
+    assert_eq!(got[0].json()["type"], "invite.created");
+    assert_eq!(
+        slow.received().len(),
+        0,
+        "tenant B was served while tenant A's receivers still hung"
+    );
+    assert!(slow.in_flight() <= 16, "at most 16 attempts at once");
+    assert!(
+        slow.most_at_once_per_path() <= 2,
+        "at most two attempts per endpoint at once: {}",
+        slow.most_at_once_per_path()
+    );
+
+    // Released, tenant A's eighty deliveries all arrive, still two at most
+    // per endpoint.
+    slow.release();
+    wait_until(
+        &app,
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'",
+        81,
+    )
+    .await;
+    assert!(slow.received().len() >= 80);
+    assert!(slow.most_at_once_per_path() <= 2);
+}

@@ -308,35 +308,96 @@ pub struct ClaimedDelivery {
     pub attempts: i64,
 }
 
-/// Claims up to `batch` due deliveries of enabled endpoints until
-/// `lease_until`: only the claiming instance attempts them until then. The
-/// due ones are found through `webhook_deliveries_due_idx`; the claim then
-/// touches only those rows, by primary key. Every way out of `pending`
-/// (an attempt recorded, the endpoint deleted) changes the attempt count or
-/// removes the row, and another claim changes the lease: the outer
-/// condition re-checks both instead of `status`, which would let
-/// PostgreSQL's generic plan walk every pending delivery once per claimed
-/// one (a claim took about half a second with 23,000 pending deliveries).
+/// An enabled endpoint with deliveries due now, and how many of its
+/// deliveries are being attempted (leased) at the moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct DueEndpoint {
+    pub endpoint_id: i64,
+    pub tenant_id: i64,
+    pub busy: i64,
+}
+
+/// Enabled endpoints with due, unleased deliveries, the tenants after
+/// `$2` first (the worker's round-robin cursor), at most `$3`. One probe of
+/// `webhook_deliveries_endpoint_due_idx` per enabled endpoint, and a count
+/// of its leases through `webhook_deliveries_leased_idx`: the cost follows
+/// the number of endpoints, never the backlog.
+pub const DUE_ENDPOINTS_SQL: &str = "SELECT e.id AS endpoint_id, e.tenant_id, \
+       (SELECT COUNT(*) FROM webhook_deliveries b WHERE b.endpoint_id = e.id \
+          AND b.status = 'pending' AND b.locked_until IS NOT NULL AND b.locked_until >= $1) AS busy \
+     FROM webhook_endpoints e \
+     WHERE e.disabled_at IS NULL AND EXISTS (SELECT 1 FROM webhook_deliveries d \
+       WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at <= $1 \
+         AND (d.locked_until IS NULL OR d.locked_until < $1)) \
+     ORDER BY CASE WHEN e.tenant_id > $2 THEN 0 ELSE 1 END, e.tenant_id, e.id LIMIT $3";
+
+pub async fn due_endpoints(
+    conn: &mut AnyConnection,
+    now: i64,
+    after_tenant: i64,
+    limit: i64,
+) -> Result<Vec<DueEndpoint>, AppError> {
+    Ok(sqlx::query_as(DUE_ENDPOINTS_SQL)
+        .bind(now)
+        .bind(after_tenant)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// The endpoint's deliveries being attempted now (leased), with the
+/// endpoint's row locked (PostgreSQL) so that instances claiming for it at
+/// once count one after the other. Run in a transaction.
+pub async fn lock_and_count_busy(
+    conn: &mut AnyConnection,
+    endpoint_id: i64,
+    now: i64,
+) -> Result<i64, AppError> {
+    sqlx::query("UPDATE webhook_endpoints SET updated_at = updated_at WHERE id = $1")
+        .bind(endpoint_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = $1 \
+         AND status = 'pending' AND locked_until IS NOT NULL AND locked_until >= $2",
+    )
+    .bind(endpoint_id)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Claims up to `$4` due deliveries of endpoint `$3` (oldest first) until
+/// `lease_until` (`$1`): only the claiming instance attempts them until
+/// then. The due ones are found through
+/// `webhook_deliveries_endpoint_due_idx`; the claim then touches only
+/// those rows, by primary key. Every way out of `pending` (an attempt
+/// recorded, the endpoint deleted) changes the attempt count or removes
+/// the row, and another claim changes the lease: the outer condition
+/// re-checks both instead of `status`, which would let PostgreSQL's generic
+/// plan walk every pending delivery once per claimed one.
 pub const CLAIM_SQL: &str = "UPDATE webhook_deliveries SET locked_until = $1 \
      FROM (SELECT d.id AS due_id, d.attempts AS due_attempts \
            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
-           WHERE d.status = 'pending' AND d.next_attempt_at <= $2 \
+           WHERE d.endpoint_id = $3 AND d.status = 'pending' AND d.next_attempt_at <= $2 \
              AND (d.locked_until IS NULL OR d.locked_until < $2) AND e.disabled_at IS NULL \
-           ORDER BY d.next_attempt_at LIMIT $3) AS due \
+           ORDER BY d.next_attempt_at LIMIT $4) AS due \
      WHERE id = due.due_id AND attempts = due.due_attempts \
        AND (locked_until IS NULL OR locked_until < $2) \
      RETURNING id, endpoint_id, message_id, event_type, payload, attempts";
 
 pub async fn claim_due(
     conn: &mut AnyConnection,
+    endpoint_id: i64,
     now: i64,
     lease_until: i64,
-    batch: i64,
+    max: i64,
 ) -> Result<Vec<ClaimedDelivery>, AppError> {
     Ok(sqlx::query_as(CLAIM_SQL)
         .bind(lease_until)
         .bind(now)
-        .bind(batch)
+        .bind(endpoint_id)
+        .bind(max)
         .fetch_all(conn)
         .await?)
 }
