@@ -9,7 +9,7 @@ mod names;
 mod password;
 mod role;
 
-pub use email::{Email, is_dns_name};
+pub use email::{Email, is_dns_name, mailbox_of};
 pub use event_type::EventType;
 pub use names::{PersonName, ProjectName, TenantName};
 pub use password::Password;

@@ -184,6 +184,45 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<LinkInfo>, AppE
     Ok(rows.into_iter().map(|r| LinkInfo::of(r, now)).collect())
 }
 
+/// The links the member `member_id` made that still work: listed to the
+/// manager who removes them, with one action to revoke them all.
+pub async fn usable_made_by_member(
+    state: &AppState,
+    actor: &Actor,
+    member_id: i64,
+) -> Result<(crate::dto::MemberInfo, Vec<LinkInfo>), AppError> {
+    actor.ensure_can_invite()?;
+    let mut conn = state.db.read().await?;
+    let member = db::members::find_in_tenant(&mut conn, actor.tenant_id, member_id).await?;
+    let now = now_ms();
+    let rows = db::invite_links::usable_made_by(&mut conn, actor.tenant_id, member.account_id, now)
+        .await?;
+    let links = rows
+        .into_iter()
+        .filter(|r| {
+            actor
+                .ensure_can_manage(r.organisation_id, &r.roles.parsed())
+                .is_ok()
+        })
+        .map(|r| LinkInfo::of(r, now))
+        .collect();
+    Ok((member, links))
+}
+
+/// Revokes every link the member `member_id` made that still works and
+/// the actor may manage; returns how many.
+pub async fn revoke_made_by_member(
+    state: &AppState,
+    actor: &Actor,
+    member_id: i64,
+) -> Result<usize, AppError> {
+    let (_, links) = usable_made_by_member(state, actor, member_id).await?;
+    for link in &links {
+        revoke(state, actor, link.id).await?;
+    }
+    Ok(links.len())
+}
+
 /// Revokes a link: nobody joins with it any more; who joined stays.
 #[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id, link_id = id))]
 pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppError> {

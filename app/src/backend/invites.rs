@@ -157,7 +157,8 @@ pub async fn sweep(db: &Db) -> Result<u64, AppError> {
 /// 409; DISABLED is 403 (a manager disabled it on purpose); DELETED joining
 /// without an invitation (`SeatClaim::Join`) is 403: whoever left or was
 /// removed comes back only when a manager invites them, not with a link
-/// they kept or by their domain. The seat (`claim`) is checked before
+/// they kept or by their domain, with this account or any other address of
+/// the same mailbox. The seat (`claim`) is checked before
 /// anything is written.
 pub(crate) async fn admit_member(
     conn: &mut sqlx::AnyConnection,
@@ -168,6 +169,18 @@ pub(crate) async fn admit_member(
     claim: SeatClaim,
     now: i64,
 ) -> Result<i64, AppError> {
+    let came_back_unasked = || {
+        AppError::ForbiddenBecause(
+            "You left this tenant or a manager removed you: to come back, ask a manager to invite you."
+                .into(),
+        )
+    };
+    // A removal sticks to the person: not only this account, but any
+    // address of the same mailbox (`bob+back@…` for a removed `bob@…`).
+    if claim == SeatClaim::Join && db::members::removed_mailbox(conn, tenant_id, account_id).await?
+    {
+        return Err(came_back_unasked());
+    }
     match db::members::membership(conn, tenant_id, account_id).await? {
         Some(m) if m.status == "ACTIVE" => Err(AppError::Conflict(
             "You are already a member of this tenant.".into(),
@@ -177,10 +190,7 @@ pub(crate) async fn admit_member(
         )),
         Some(m) if claim == SeatClaim::Join => {
             debug_assert_eq!(m.status, "DELETED");
-            Err(AppError::ForbiddenBecause(
-                "You left this tenant or a manager removed you: to come back, ask a manager to invite you."
-                    .into(),
-            ))
+            Err(came_back_unasked())
         }
         Some(m) => {
             seats::ensure_free(conn, tenant_id, claim).await?;

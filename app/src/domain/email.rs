@@ -38,6 +38,35 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The mailbox this address delivers to, as far as Portico can tell:
+    /// the local part without its `+tag`, at the same domain (SPEC §2, "a
+    /// removal sticks to the person": `bob+back@bigcorp.com` is `bob`'s).
+    pub fn mailbox(&self) -> String {
+        mailbox_of(&self.0)
+    }
+}
+
+/// [`Email::mailbox`] of a stored (trimmed, lower-cased) address.
+pub fn mailbox_of(email: &str) -> String {
+    match email.rsplit_once('@') {
+        Some((local, domain)) => {
+            let local = local.split_once('+').map_or(local, |(base, _)| base);
+            format!("{local}@{domain}").to_lowercase()
+        }
+        None => email.to_lowercase(),
+    }
+}
+
+#[cfg(test)]
+mod mailbox_tests {
+    #[test]
+    fn a_plus_tag_is_the_same_mailbox() {
+        assert_eq!(super::mailbox_of("bob+back@bigcorp.com"), "bob@bigcorp.com");
+        assert_eq!(super::mailbox_of("bob+1+2@bigcorp.com"), "bob@bigcorp.com");
+        assert_eq!(super::mailbox_of("Bob@BigCorp.com"), "bob@bigcorp.com");
+        assert_ne!(super::mailbox_of("bob@bigcorp.org"), "bob@bigcorp.com");
+    }
 }
 
 impl TryFrom<String> for Email {

@@ -12,7 +12,7 @@ use crate::components::form_field::FormError;
 use crate::components::pager::Pager;
 use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
-use crate::dto::{MemberInfo, Page};
+use crate::dto::{InviteLinkInfo, MemberInfo, Page};
 use crate::error::AppError;
 use crate::format::{format_ms, role_names};
 
@@ -25,6 +25,9 @@ pub struct MembersPageData {
     pub grantable_roles: Vec<String>,
     /// The only ACTIVE extractor-manager, whom the last-manager rule protects.
     pub last_manager: Option<i64>,
+    /// Just removed (`?removed=`): that member and the shareable links
+    /// they made that still work, for the viewer to revoke.
+    pub removed_links: Option<(MemberInfo, Vec<InviteLinkInfo>)>,
 }
 
 #[server(prefix = "/rpc", endpoint = "get_members_page")]
@@ -33,6 +36,7 @@ pub async fn get_members_page(
     q: Option<String>,
     status: Option<String>,
     page: Option<i64>,
+    #[server(default)] removed: Option<i64>,
 ) -> Result<MembersPageData, AppError> {
     use crate::backend::tenant_admin;
     let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
@@ -48,13 +52,32 @@ pub async fn get_members_page(
     let tenant_name = actor.tenant_name.clone();
     let managers = crate::backend::tenant_admin::active_manager_ids(&state, tenant_id).await?;
     let grantable_roles = actor.grantable_roles();
+    let removed_links = match removed {
+        Some(member_id) if actor.ensure_can_invite().is_ok() => {
+            let (member, links) =
+                crate::backend::invite_links::usable_made_by_member(&state, &actor, member_id)
+                    .await?;
+            (!links.is_empty()).then_some((member, links))
+        }
+        _ => None,
+    };
     Ok(MembersPageData {
         tenant_id,
         tenant_name,
         members,
         grantable_roles,
         last_manager: (managers.len() == 1).then(|| managers[0]),
+        removed_links,
     })
+}
+
+/// Revokes every link a removed member made that still works.
+#[server(prefix = "/rpc", endpoint = "revoke_links_of_member")]
+pub async fn revoke_links_of_member(tenant_id: i64, member_id: i64) -> Result<(), AppError> {
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    crate::backend::invite_links::revoke_made_by_member(&state, &actor, member_id).await?;
+    leptos_axum::redirect(&format!("/t/{tenant_id}/members?done=links_revoked"));
+    Ok(())
 }
 
 #[server(prefix = "/rpc", endpoint = "update_member_roles")]
@@ -111,7 +134,9 @@ pub async fn set_member_status(
 pub async fn remove_member(tenant_id: i64, member_id: i64) -> Result<(), AppError> {
     let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
     crate::backend::tenant_admin::remove_member(&state, &actor, member_id).await?;
-    leptos_axum::redirect(&format!("/t/{tenant_id}/members?done=removed"));
+    leptos_axum::redirect(&format!(
+        "/t/{tenant_id}/members?done=removed&removed={member_id}"
+    ));
     Ok(())
 }
 
@@ -122,6 +147,7 @@ pub fn MembersPage() -> impl IntoView {
     let roles = ServerAction::<UpdateMemberRoles>::new();
     let status = ServerAction::<SetMemberStatus>::new();
     let remove = ServerAction::<RemoveMember>::new();
+    let revoke_links = ServerAction::<RevokeLinksOfMember>::new();
     let data = Resource::new(
         move || {
             let q = query.read();
@@ -133,19 +159,21 @@ pub fn MembersPage() -> impl IntoView {
                 q.get("done"),
                 q.get("manage"),
                 q.get("confirm"),
+                q.get("removed").and_then(|r| r.parse::<i64>().ok()),
                 roles.version().get(),
                 status.version().get(),
                 remove.version().get(),
+                revoke_links.version().get(),
             )
         },
-        |(t, q, s, p, ..)| get_members_page(t, q, s, p),
+        |(t, q, s, p, _, _, _, removed, ..)| get_members_page(t, q, s, p, removed),
     );
     view! {
         <Title text="Members" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
-                    data.await.map(|d| view! { <MembersView d roles status remove /> })
+                    data.await.map(|d| view! { <MembersView d roles status remove revoke_links /> })
                 })}
             </ErrorBoundary>
         </Suspense>
@@ -158,6 +186,7 @@ fn MembersView(
     roles: ServerAction<UpdateMemberRoles>,
     status: ServerAction<SetMemberStatus>,
     remove: ServerAction<RemoveMember>,
+    revoke_links: ServerAction<RevokeLinksOfMember>,
 ) -> impl IntoView {
     let query = use_query_map();
     let tenant_id = d.tenant_id;
@@ -183,8 +212,35 @@ fn MembersView(
         <TenantNav tenant_id tenant_name=d.tenant_name.clone() />
         <h1>"Members"</h1>
         {done.map(|what| view! { <p class="notice" role="status">{match what.as_str() {
-            "roles" => "Roles saved.", "disabled" => "Member disabled.", "enabled" => "Member re-enabled.", _ => "Member removed.",
+            "roles" => "Roles saved.", "disabled" => "Member disabled.", "enabled" => "Member re-enabled.",
+            "links_revoked" => "Their links are revoked.", _ => "Member removed.",
         }}</p> })}
+        {d.removed_links.clone().map(|(m, links)| view! {
+            <section class="panel" aria-labelledby="removed-links-heading" data-testid="removed-links">
+                <h2 id="removed-links-heading">
+                    {format!("Links {} {} made still work", m.first_name, m.last_name)}
+                </h2>
+                <p>"Anyone holding one of these shareable links can still join. Revoke them unless the tenant still wants them."</p>
+                <ul>
+                    {links.iter().map(|l| view! {
+                        <li>{format!(
+                            "Link {}: {}, {} of {} uses, until {}",
+                            l.id,
+                            role_names(&l.roles),
+                            l.uses,
+                            l.max_uses,
+                            &format_ms(l.expires_at)[..10]
+                        )}</li>
+                    }).collect_view()}
+                </ul>
+                <ActionForm action=revoke_links>
+                    <input type="hidden" name="tenant_id" value=tenant_id />
+                    <input type="hidden" name="member_id" value=m.id />
+                    <button type="submit" class="danger">"Revoke them"</button>
+                </ActionForm>
+            </section>
+        })}
+        <FormError value=revoke_links.value() />
         <FormError value=roles.value() />
         <FormError value=status.value() />
         <FormError value=remove.value() />

@@ -139,6 +139,11 @@ async fn hot_queries_are_served_by_indexes() {
             vec![T("example.com"), I(1)],
         ),
         (
+            "removed at the same mailbox",
+            members::REMOVED_MAILBOX_SQL,
+            vec![I(1), I(1)],
+        ),
+        (
             "active member by email",
             members::ACTIVE_BY_EMAIL_SQL,
             vec![I(1), T("a@example.com")],

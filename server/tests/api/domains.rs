@@ -328,3 +328,184 @@ async fn managers_add_only_their_own_domain_never_a_public_one() {
         2
     );
 }
+
+// Issue 20, 2. A removed person walked back in with a second address of
+// the same mailbox (`bob+back@…`), by the domain or a link they kept, and
+// with `+1…+N` filled every seat.
+#[tokio::test]
+async fn a_removed_person_cannot_walk_back_in_with_another_address_of_their_mailbox() {
+    let app = app().await;
+    let (ada, tenant, id) = acme(&app).await;
+    set_policy(&app, &ada, id, json!({"joinPolicy": "auto"})).await;
+    let (status, body) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/invite-links?tenantId={tenant}"),
+            Some(&ada.jwt),
+            Some(json!({"roles": ["extractor-user"], "maxUses": 50})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let code = body["url"]
+        .as_str()
+        .unwrap()
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let bob = app.account("bob@acme.test").await;
+    assert_eq!(join(&app, &bob.client, id).await.status(), 200);
+    let member: i64 = app
+        .count(&format!(
+            "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'bob@acme.test' AND m.tenant_id = {tenant}"
+        ))
+        .await;
+    let (status, _) = app
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/members/{member}"),
+            Some(&ada.jwt),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+
+    for n in ["back", "1", "2"] {
+        let again = app.account(&format!("bob+{n}@acme.test")).await;
+        assert!(
+            !account_page(&app, &again)
+                .await
+                .contains("Tenants you can join"),
+            "bob+{n} is not offered the tenant"
+        );
+        assert_eq!(
+            join(&app, &again.client, id).await.status(),
+            403,
+            "bob+{n} by domain"
+        );
+        let (status, body) = app
+            .api(
+                Method::POST,
+                "/api/v1/invite-links/join",
+                Some(&again.jwt),
+                Some(json!({"code": code})),
+            )
+            .await;
+        assert_eq!(status, 403, "bob+{n} by link: {body}");
+    }
+    assert_eq!(members_of(&app, tenant).await, 1);
+    // Another person at the domain is not affected.
+    let cy = app.account("cy+work@acme.test").await;
+    assert_eq!(join(&app, &cy.client, id).await.status(), 200);
+    // A manager's invitation brings Bob back.
+    let (status, body) = app.invite_as_user(&ada, tenant, "bob+back@acme.test").await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn removing_a_manager_lists_the_links_they_made_and_revokes_them_in_one_action() {
+    let app = app().await;
+    let (ada, tenant, _) = acme(&app).await;
+    let bea = app.account("bea@acme.test").await;
+    let (status, body) = app.invite_as_user(&ada, tenant, "bea@acme.test").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = app
+        .api(
+            Method::POST,
+            "/api/v1/registration",
+            Some(&bea.jwt),
+            Some(json!({"url": app.state.config.base_url})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let bea_member: i64 = app
+        .count(&format!(
+            "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'bea@acme.test' AND m.tenant_id = {tenant}"
+        ))
+        .await;
+    let (status, _) = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/members/{bea_member}"),
+            Some(&ada.jwt),
+            Some(json!({"roles": ["extractor-manager"]})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    // Bea makes two links and a webhook, then is removed.
+    for _ in 0..2 {
+        let (status, body) = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/invite-links?tenantId={tenant}"),
+                Some(&bea.jwt),
+                Some(json!({"roles": ["extractor-viewer"], "maxUses": 5})),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let (status, body) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/webhooks?tenantId={tenant}"),
+            Some(&bea.jwt),
+            Some(json!({"url": "https://hooks.example.com/bea"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let res = ada
+        .client
+        .post(app.url("/rpc/remove_member"))
+        .header("accept", "text/html")
+        .header("origin", &app.state.config.base_url)
+        .header("referer", app.url(&format!("/t/{tenant}/members")))
+        .form(&[
+            ("tenant_id", tenant.to_string()),
+            ("member_id", bea_member.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        location,
+        format!("/t/{tenant}/members?done=removed&removed={bea_member}")
+    );
+    let audit = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM audit_events WHERE tenant_id = {tenant} AND action = 'member.removed' \
+             AND details LIKE '%hooks.example.com/bea%'"
+        ))
+        .await;
+    assert_eq!(audit, 1, "the audit entry names the webhook she made");
+    let page = ada
+        .client
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("data-testid=\"removed-links\""), "{page}");
+    assert_eq!(page.matches("Link ").count() >= 2, true);
+    let res = ada
+        .client
+        .post(app.url("/rpc/revoke_links_of_member"))
+        .form(&[
+            ("tenant_id", tenant.to_string()),
+            ("member_id", bea_member.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM invite_links WHERE tenant_id = {tenant} AND revoked_at IS NULL"
+        ))
+        .await,
+        0
+    );
+}

@@ -408,10 +408,11 @@ impl TestApp {
     /// An account with a confirmed email, inserted directly.
     pub async fn verified_account(&self, email: &str) -> app::backend::accounts::AccountRow {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO accounts (email, password_hash, first_name, last_name, email_verified_at, created_at, updated_at) \
-             VALUES ($1, 'unusable', 'Pat', 'Joiner', 1, 1, 1) RETURNING id",
+            "INSERT INTO accounts (email, mailbox, password_hash, first_name, last_name, email_verified_at, created_at, updated_at) \
+             VALUES ($1, $2, 'unusable', 'Pat', 'Joiner', 1, 1, 1) RETURNING id",
         )
         .bind(email)
+        .bind(app::domain::mailbox_of(email))
         .fetch_one(&self.state.db.pool)
         .await
         .unwrap();

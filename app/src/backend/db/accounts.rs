@@ -81,8 +81,8 @@ pub async fn insert(
     now: i64,
 ) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO accounts (email, password_hash, first_name, last_name, email_verified_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        "INSERT INTO accounts (email, mailbox, password_hash, first_name, last_name, email_verified_at, created_at, updated_at) \
+         VALUES ($1, $7, $2, $3, $4, $5, $6, $6) RETURNING id",
     )
     .bind(new.email)
     .bind(new.password_hash)
@@ -90,6 +90,7 @@ pub async fn insert(
     .bind(new.last_name)
     .bind(new.email_verified_at)
     .bind(now)
+    .bind(crate::domain::mailbox_of(new.email))
     .fetch_one(conn)
     .await?)
 }

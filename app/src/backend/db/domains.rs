@@ -107,6 +107,9 @@ pub const JOINABLE_SQL: &str = "SELECT d.id AS domain_id, d.tenant_id, t.name AS
      FROM tenant_domains d JOIN tenants t ON t.id = d.tenant_id \
      WHERE d.domain = $1 AND d.join_policy = 'auto' \
        AND NOT EXISTS (SELECT 1 FROM members m WHERE m.tenant_id = d.tenant_id AND m.account_id = $2) \
+       AND NOT EXISTS (SELECT 1 FROM accounts me JOIN accounts a ON a.mailbox = me.mailbox \
+         JOIN members m ON m.account_id = a.id AND m.tenant_id = d.tenant_id \
+         WHERE me.id = $2 AND m.status IN ('DELETED', 'DISABLED')) \
      ORDER BY t.name LIMIT 100";
 
 pub async fn joinable(

@@ -93,6 +93,25 @@ pub async fn list(
     .await?)
 }
 
+/// The links `account_id` made in the tenant that people can still join
+/// with (not revoked, not expired, not used up), at most 100.
+pub async fn usable_made_by(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    account_id: i64,
+    now: i64,
+) -> Result<Vec<LinkRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {LINK_COLUMNS} FROM invite_links WHERE tenant_id = $1 AND created_by = $2 \
+           AND revoked_at IS NULL AND expires_at > $3 AND uses < max_uses ORDER BY id LIMIT 100"
+    ))
+    .bind(tenant_id)
+    .bind(account_id)
+    .bind(now)
+    .fetch_all(conn)
+    .await?)
+}
+
 pub async fn find_in_tenant(
     conn: &mut AnyConnection,
     tenant_id: i64,

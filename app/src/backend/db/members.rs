@@ -189,6 +189,28 @@ pub async fn membership(
         .await?)
 }
 
+/// Whether the tenant removed or disabled the person behind `$2`: a
+/// DELETED or DISABLED member whose account is at the same mailbox
+/// (`accounts.mailbox`, the address without its +tag), this account or
+/// another.
+pub const REMOVED_MAILBOX_SQL: &str = "SELECT m.id FROM accounts me \
+     JOIN accounts a ON a.mailbox = me.mailbox \
+     JOIN members m ON m.account_id = a.id AND m.tenant_id = $1 \
+     WHERE me.id = $2 AND m.status IN ('DELETED', 'DISABLED') LIMIT 1";
+
+pub async fn removed_mailbox(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    account_id: i64,
+) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar(REMOVED_MAILBOX_SQL)
+        .bind(tenant_id)
+        .bind(account_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
 /// The account first (by its unique email), then its membership: CROSS
 /// JOIN keeps SQLite from choosing to walk the tenant's members instead.
 pub const ACTIVE_BY_EMAIL_SQL: &str = "SELECT m.id FROM accounts a CROSS JOIN members m \

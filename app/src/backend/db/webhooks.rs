@@ -80,6 +80,21 @@ impl From<EndpointRow> for WebhookInfo {
 
 const ENDPOINT_COLUMNS: &str = "id, tenant_id, url, description, events, disabled_at, disabled_reason, failing_since, created_at, updated_at";
 
+/// The endpoints `account_id` registered in the tenant: (id, URL).
+pub async fn made_by(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    account_id: i64,
+) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, url FROM webhook_endpoints WHERE tenant_id = $1 AND created_by = $2 ORDER BY id",
+    )
+    .bind(tenant_id)
+    .bind(account_id)
+    .fetch_all(conn)
+    .await?)
+}
+
 pub async fn count_in_tenant(conn: &mut AnyConnection, tenant_id: i64) -> Result<i64, AppError> {
     let (n,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM webhook_endpoints WHERE tenant_id = $1")

@@ -215,13 +215,29 @@ pub async fn remove_member(
         return Err(AppError::NotFound);
     }
     ensure_not_last_manager(&mut tx, actor.tenant_id, &member).await?;
-    db::members::set_status(&mut tx, member_id, "DELETED", now_ms()).await?;
+    let now = now_ms();
+    db::members::set_status(&mut tx, member_id, "DELETED", now).await?;
+    // What they made outlives them: the audit entry names it, and the
+    // members page lists their working links with one action to revoke
+    // them (`invite_links::usable_made_by_member`).
+    let links: Vec<i64> =
+        db::invite_links::usable_made_by(&mut tx, actor.tenant_id, member.account_id, now)
+            .await?
+            .into_iter()
+            .map(|l| l.id)
+            .collect();
+    let webhooks: Vec<serde_json::Value> =
+        db::webhooks::made_by(&mut tx, actor.tenant_id, member.account_id)
+            .await?
+            .into_iter()
+            .map(|(id, url)| json!({ "id": id, "url": url }))
+            .collect();
     actor
         .log(
             &mut tx,
             "member.removed",
             &member.email,
-            json!({ "memberId": member_id }),
+            json!({ "memberId": member_id, "linksStillUsable": links, "webhooksTheyMade": webhooks }),
         )
         .await?;
     let removed = db::members::find_in_tenant(&mut tx, actor.tenant_id, member_id).await?;
