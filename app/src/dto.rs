@@ -292,6 +292,11 @@ pub struct TenantDomain {
     /// `off` or `auto`.
     pub join_policy: String,
     pub join_roles: Vec<String>,
+    /// When the DNS proof was found; `None`: not proven (no auto-join).
+    pub verified_at: Option<i64>,
+    /// The TXT record that proves the domain: its name and value.
+    pub verification_name: String,
+    pub verification_value: String,
     pub created_at: i64,
 }
 

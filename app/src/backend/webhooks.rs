@@ -220,7 +220,7 @@ async fn before_resolving(
         state
             .limiter
             .hit(
-                super::rate_limit::Bucket::WebhookUrlTenant,
+                super::rate_limit::Bucket::DnsLookupTenant,
                 &actor.tenant_id.to_string(),
             )
             .await?;

@@ -13,7 +13,7 @@ use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::dto::TenantDomain;
 use crate::error::AppError;
-use crate::format::role_names;
+use crate::format::{format_ms, role_names};
 
 /// Everything the domains page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +73,14 @@ pub async fn set_domain_policy(
     Ok(())
 }
 
+#[server(prefix = "/rpc", endpoint = "verify_domain")]
+pub async fn verify_domain(tenant_id: i64, domain_id: i64) -> Result<(), AppError> {
+    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    crate::backend::domains::verify(&state, &actor, domain_id).await?;
+    leptos_axum::redirect(&format!("/t/{tenant_id}/domains?verified=1"));
+    Ok(())
+}
+
 #[server(prefix = "/rpc", endpoint = "remove_domain")]
 pub async fn remove_domain(tenant_id: i64, domain_id: i64) -> Result<(), AppError> {
     let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
@@ -87,6 +95,7 @@ pub async fn remove_domain(tenant_id: i64, domain_id: i64) -> Result<(), AppErro
 struct Actions {
     add: ServerAction<AddDomain>,
     policy: ServerAction<SetDomainPolicy>,
+    verify: ServerAction<VerifyDomain>,
     remove: ServerAction<RemoveDomain>,
 }
 
@@ -96,6 +105,7 @@ pub fn DomainsPage() -> impl IntoView {
     let actions = Actions {
         add: ServerAction::new(),
         policy: ServerAction::new(),
+        verify: ServerAction::new(),
         remove: ServerAction::new(),
     };
     let data = Resource::new(
@@ -104,6 +114,7 @@ pub fn DomainsPage() -> impl IntoView {
                 tenant_id(),
                 actions.add.version().get(),
                 actions.policy.version().get(),
+                actions.verify.version().get(),
                 actions.remove.version().get(),
             )
         },
@@ -129,9 +140,11 @@ fn DomainsView(data: DomainsPageData, actions: Actions) -> impl IntoView {
         <h1>"Domains"</h1>
         <p>
             "With a domain on automatic joining, everyone whose confirmed email address is at it can join this tenant from their account page, with the roles you choose (seats permitting). "
-            "You can add only the domain of your own confirmed email address, and never a public mail provider's."
+            "You can add only the domain of your own confirmed email address, and never a public mail provider's. "
+            "Automatic joining needs proof that the tenant controls the domain: a TXT record in its DNS. A proven domain belongs to this tenant alone."
         </p>
         <FormError value=actions.policy.value() />
+        <FormError value=actions.verify.value() />
         <FormError value=actions.remove.value() />
         {data.domains.into_iter().map(|d| {
             let heading_id = format!("domain-{}", d.id);
@@ -143,6 +156,25 @@ fn DomainsView(data: DomainsPageData, actions: Actions) -> impl IntoView {
             view! {
                 <section class="panel" aria-labelledby=labelled_by>
                     <h2 id=heading_id>{d.domain.clone()}</h2>
+                    {match d.verified_at {
+                        Some(at) => view! {
+                            <p data-testid="domain-proof">{format!("Proven by DNS on {}.", &format_ms(at)[..10])}</p>
+                        }.into_any(),
+                        None => view! {
+                            <div data-testid="domain-proof">
+                                <p>"Not proven yet. Add this TXT record to the domain's DNS, then verify:"</p>
+                                <dl class="record">
+                                    <dt>"Name"</dt><dd><code>{d.verification_name.clone()}</code></dd>
+                                    <dt>"Value"</dt><dd><code>{d.verification_value.clone()}</code></dd>
+                                </dl>
+                                <ActionForm action=actions.verify attr:class="inline-form">
+                                    <input type="hidden" name="tenant_id" value=tenant_id />
+                                    <input type="hidden" name="domain_id" value=d.id />
+                                    <button type="submit">"Verify"</button>
+                                </ActionForm>
+                            </div>
+                        }.into_any(),
+                    }}
                     <p data-testid="domain-policy">
                         {if auto {
                             format!("Automatic joining: on, as {}.", role_names(&d.join_roles))

@@ -40,8 +40,28 @@ pub struct DomainDto {
     /// What people who join by the domain get (with `joinPolicy: auto`).
     #[schema(schema_with = schema::role_list)]
     join_roles: Vec<String>,
+    /// When the DNS proof was found; null until then (`auto` needs it).
+    #[schema(format = Int64)]
+    verified_at: Option<i64>,
+    /// The TXT record that proves the domain, to add at its DNS.
+    verification: DomainVerification,
     #[schema(format = Int64)]
     created_at: i64,
+}
+
+/// The DNS record that proves a domain (SPEC §9).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DomainVerification {
+    /// Always `TXT`.
+    #[schema(example = "TXT")]
+    r#type: &'static str,
+    /// `_portico-challenge.<domain>`
+    #[schema(example = "_portico-challenge.example.com")]
+    name: String,
+    /// `portico-verification=<token>`
+    #[schema(example = "portico-verification=Yq3v0f5pW8nY1bqk2J0Zl6dE7rQm9sT4uV8wX1yZ2aB")]
+    value: String,
 }
 
 impl From<TenantDomain> for DomainDto {
@@ -52,6 +72,12 @@ impl From<TenantDomain> for DomainDto {
             domain: d.domain,
             join_policy: d.join_policy,
             join_roles: d.join_roles,
+            verified_at: d.verified_at,
+            verification: DomainVerification {
+                r#type: "TXT",
+                name: d.verification_name,
+                value: d.verification_value,
+            },
             created_at: d.created_at,
         }
     }
@@ -78,7 +104,7 @@ pub struct DomainRequest {
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Not a tenant manager, email not verified, or not the domain of the caller's email", body = ErrorBody),
         (status = 404, description = "Unknown tenant", body = ErrorBody),
-        (status = 409, description = "The tenant has this domain already, or no tenantId and the caller belongs to several tenants", body = ErrorBody),
+        (status = 409, description = "The tenant has this domain already, another tenant proved it by DNS, or no tenantId and the caller belongs to several tenants", body = ErrorBody),
     )
 )]
 pub async fn add_domain(
@@ -131,6 +157,32 @@ pub struct DomainUpdate {
     join_roles: Option<Vec<String>>,
 }
 
+/// Looks up the domain's TXT record (`verification` of the domain) and,
+/// when it holds the token, marks the domain proven: from then on it is
+/// this tenant's alone, and automatic joining may be turned on.
+#[utoipa::path(
+    post, path = "/api/v1/domains/{id}/verify", tag = "domains", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The domain, proven", body = DomainDto),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "Not a tenant manager", body = ErrorBody),
+        (status = 404, description = "Unknown domain", body = ErrorBody),
+        (status = 409, description = "The TXT record is missing or holds something else (the error says what was found), or another tenant proved the domain", body = ErrorBody),
+        (status = 429, description = "Too many DNS lookups for this tenant", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+pub async fn verify_domain(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<DomainDto>, AppError> {
+    let actor = actor_for_row(&state, caller, Owned::Domain, id, None).await?;
+    Ok(Json(domains::verify(&state, &actor, id).await?.into()))
+}
+
 /// Sets the join policy (`off`, `auto`) and/or the join roles.
 #[utoipa::path(
     patch, path = "/api/v1/domains/{id}", tag = "domains", params(("id" = i64, Path)),
@@ -141,6 +193,7 @@ pub struct DomainUpdate {
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Not a tenant manager", body = ErrorBody),
         (status = 404, description = "Unknown domain", body = ErrorBody),
+        (status = 409, description = "Automatic joining asked for a domain not proven by DNS yet", body = ErrorBody),
     )
 )]
 pub async fn update_domain(

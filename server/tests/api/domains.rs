@@ -7,21 +7,66 @@
 use reqwest::Method;
 use serde_json::json;
 
+use crate::dns_server::DnsServer;
 use crate::helpers::{Person, TestApp, new_client, spawn_app_with};
 
 const ADMIN: &str = "operator-token-of-at-least-32-characters";
 
-async fn app() -> TestApp {
-    spawn_app_with(&[
+/// A test app whose DNS is a server the test fills.
+struct DomainsApp {
+    app: TestApp,
+    dns: DnsServer,
+}
+
+impl std::ops::Deref for DomainsApp {
+    type Target = TestApp;
+    fn deref(&self) -> &TestApp {
+        &self.app
+    }
+}
+
+async fn app() -> DomainsApp {
+    let dns = DnsServer::start().await;
+    let app = spawn_app_with(&[
         ("PORTICO_RATE_LIMITS", "off"),
         ("PORTICO_ADMIN_TOKEN", ADMIN),
+        ("PORTICO_DNS_RESOLVER", &dns.resolver()),
     ])
+    .await;
+    DomainsApp { app, dns }
+}
+
+/// Publishes the domain's TXT record (as its owner would at their DNS) and
+/// asks Portico to verify it; returns the answer.
+async fn prove(app: &DomainsApp, manager: &Person, id: i64) -> (u16, serde_json::Value) {
+    let (_, domain) = app
+        .api(Method::GET, "/api/v1/domains", Some(&manager.jwt), None)
+        .await;
+    let entry = domain
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == id)
+        .unwrap()
+        .clone();
+    app.dns
+        .add_txt(
+            entry["verification"]["name"].as_str().unwrap(),
+            entry["verification"]["value"].as_str().unwrap(),
+        )
+        .await;
+    app.api(
+        Method::POST,
+        &format!("/api/v1/domains/{id}/verify"),
+        Some(&manager.jwt),
+        None,
+    )
     .await
 }
 
-/// Acme, managed by ada@acme.test, with acme.test added: (ada, tenant,
-/// domain id).
-async fn acme(app: &TestApp) -> (Person, i64, i64) {
+/// Acme, managed by ada@acme.test, with acme.test added and proven by
+/// DNS: (ada, tenant, domain id).
+async fn acme(app: &DomainsApp) -> (Person, i64, i64) {
     let (ada, tenant) = app.manager("ada@acme.test", "Acme").await;
     let (status, body) = app
         .api(
@@ -37,6 +82,9 @@ async fn acme(app: &TestApp) -> (Person, i64, i64) {
         (&json!("off"), &json!(["extractor-user"]))
     );
     let id = body["id"].as_i64().unwrap();
+    let (status, body) = prove(app, &ada, id).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["verifiedAt"].is_i64(), "{body}");
     (ada, tenant, id)
 }
 
@@ -293,7 +341,8 @@ async fn managers_add_only_their_own_domain_never_a_public_one() {
     assert_eq!(
         list,
         json!([{"id": id, "tenantId": tenant, "domain": "acme.test", "joinPolicy": "off",
-        "joinRoles": ["extractor-user"], "createdAt": list[0]["createdAt"]}])
+        "joinRoles": ["extractor-user"], "createdAt": list[0]["createdAt"],
+        "verifiedAt": list[0]["verifiedAt"], "verification": list[0]["verification"]}])
     );
 
     // Another tenant's manager does not see or change it.
@@ -508,4 +557,148 @@ async fn removing_a_manager_lists_the_links_they_made_and_revokes_them_in_one_ac
         .await,
         0
     );
+}
+
+// Issue 20, 3. A domain was proven by one mailbox, once: any verified
+// address at it claimed it for any number of tenants, and one employee
+// could flood "Tenants you can join" with look-alikes.
+#[tokio::test]
+async fn a_domain_needs_its_dns_record_for_auto_join_and_belongs_to_one_tenant() {
+    let app = app().await;
+    let (ada, acme_tenant) = app.manager("ada@bigcorp.test", "BigCorp").await;
+    let add = |jwt: String, tenant: i64| {
+        let app = &app;
+        async move {
+            app.api(
+                Method::POST,
+                &format!("/api/v1/domains?tenantId={tenant}"),
+                Some(&jwt),
+                Some(json!({"domain": "bigcorp.test"})),
+            )
+            .await
+        }
+    };
+    let (status, body) = add(ada.jwt.clone(), acme_tenant).await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_i64().unwrap();
+    assert_eq!(body["verifiedAt"], serde_json::Value::Null);
+    assert_eq!(body["verification"]["type"], "TXT");
+    assert_eq!(
+        body["verification"]["name"],
+        "_portico-challenge.bigcorp.test"
+    );
+    let value = body["verification"]["value"].as_str().unwrap().to_owned();
+    assert!(value.starts_with("portico-verification="), "{value}");
+
+    // Without the record: no auto-join, and verifying says what it found.
+    let (status, body) = set_policy(&app, &ada, id, json!({"joinPolicy": "auto"})).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("_portico-challenge.bigcorp.test")
+    );
+    let verify = |jwt: String, id: i64| {
+        let app = &app;
+        async move {
+            app.api(
+                Method::POST,
+                &format!("/api/v1/domains/{id}/verify"),
+                Some(&jwt),
+                None,
+            )
+            .await
+        }
+    };
+    let (status, body) = verify(ada.jwt.clone(), id).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("No TXT record"),
+        "{body}"
+    );
+    app.dns
+        .add_txt(
+            "_portico-challenge.bigcorp.test",
+            "portico-verification=someone-elses",
+        )
+        .await;
+    let (status, body) = verify(ada.jwt.clone(), id).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("someone-elses"),
+        "{body}"
+    );
+
+    // An employee's own tenant adds the same domain (their address is at
+    // it) but never proves it; the real owner publishes the record.
+    let (mal, mal_tenant) = app.manager("mal@bigcorp.test", "BigCorp Official").await;
+    let (status, body) = add(mal.jwt.clone(), mal_tenant).await;
+    assert_eq!(status, 201, "{body}");
+    let mal_id = body["id"].as_i64().unwrap();
+    app.dns
+        .add_txt("_portico-challenge.bigcorp.test", &value)
+        .await;
+    let (status, body) = verify(ada.jwt.clone(), id).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["verifiedAt"].is_i64());
+    // The domain is BigCorp's alone now: the other tenant can neither prove
+    // it (even with its own token published) nor add it again elsewhere,
+    // nor turn auto-join on.
+    let (_, list) = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/domains?tenantId={mal_tenant}"),
+            Some(&mal.jwt),
+            None,
+        )
+        .await;
+    let mal_value = list[0]["verification"]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.dns
+        .add_txt("_portico-challenge.bigcorp.test", &mal_value)
+        .await;
+    let (status, body) = verify(mal.jwt.clone(), mal_id).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("another tenant"),
+        "{body}"
+    );
+    let (status, _) = set_policy(&app, &mal, mal_id, json!({"joinPolicy": "auto"})).await;
+    assert_eq!(status, 409);
+    let (cy, cy_tenant) = app.manager("cy@bigcorp.test", "BigCorp Look-alike").await;
+    let (status, body) = add(cy.jwt.clone(), cy_tenant).await;
+    assert_eq!(status, 409, "{body}");
+
+    // So a colleague is offered exactly the proven tenant.
+    let (status, _) = set_policy(&app, &ada, id, json!({"joinPolicy": "auto"})).await;
+    assert_eq!(status, 200);
+    let bob = app.account("bob@bigcorp.test").await;
+    let page = account_page(&app, &bob).await;
+    assert!(page.contains("aria-label=\"Join BigCorp\""), "{page}");
+    assert!(!page.contains("BigCorp Official"), "{page}");
+    assert!(!page.contains("BigCorp Look-alike"), "{page}");
+}
+
+#[tokio::test]
+async fn public_and_disposable_providers_come_from_the_maintained_list() {
+    for public in [
+        "gmail.com",
+        "yahoo.co.uk",
+        "mailinator.com",
+        "mail.yahoo.co.uk",
+    ] {
+        assert!(
+            app::backend::domains::is_public_mail_domain(public),
+            "{public} is public"
+        );
+    }
+    for private in ["bigcorp.test", "example.com", "acme.test", "co.uk"] {
+        assert!(
+            !app::backend::domains::is_public_mail_domain(private),
+            "{private} is not"
+        );
+    }
 }

@@ -758,7 +758,7 @@ async fn a_name_server_that_never_answers_is_asked_only_within_the_cap_and_the_r
     let silent = crate::dns_server::SilentDns::start().await;
     let app = spawn_app_with(&[
         ("PORTICO_DNS_RESOLVER", &silent.addr.to_string()),
-        ("PORTICO_RATE_LIMITS", "webhook_url_tenant=3/1h"),
+        ("PORTICO_RATE_LIMITS", "dns_lookup_tenant=3/1h"),
     ])
     .await;
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;

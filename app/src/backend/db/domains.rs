@@ -14,11 +14,16 @@ pub struct DomainRow {
     pub join_policy: String,
     #[sqlx(try_from = "String")]
     pub join_roles: RoleNames,
+    /// The token of the TXT record that proves the domain.
+    pub verification_token: Option<String>,
+    /// When the TXT record was found; `None`: not proven.
+    pub verified_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
-const COLUMNS: &str = "id, tenant_id, domain, join_policy, join_roles, created_at, updated_at";
+const COLUMNS: &str = "id, tenant_id, domain, join_policy, join_roles, verification_token, \
+     verified_at, created_at, updated_at";
 
 /// Adds `domain` to the tenant; `None` when the tenant has it already.
 pub async fn insert(
@@ -27,11 +32,13 @@ pub async fn insert(
     domain: &str,
     join_roles: &RoleNames,
     added_by: i64,
+    verification_token: &str,
     now: i64,
 ) -> Result<Option<DomainRow>, AppError> {
     Ok(sqlx::query_as(&format!(
-        "INSERT INTO tenant_domains (tenant_id, domain, join_policy, join_roles, added_by, created_at, updated_at) \
-         VALUES ($1, $2, 'off', $3, $4, $5, $5) ON CONFLICT (tenant_id, domain) DO NOTHING \
+        "INSERT INTO tenant_domains (tenant_id, domain, join_policy, join_roles, added_by, \
+           verification_token, created_at, updated_at) \
+         VALUES ($1, $2, 'off', $3, $4, $6, $5, $5) ON CONFLICT (tenant_id, domain) DO NOTHING \
          RETURNING {COLUMNS}"
     ))
     .bind(tenant_id)
@@ -39,6 +46,7 @@ pub async fn insert(
     .bind(join_roles.to_json())
     .bind(added_by)
     .bind(now)
+    .bind(verification_token)
     .fetch_optional(conn)
     .await?)
 }
@@ -81,6 +89,39 @@ pub async fn update(
     .await?)
 }
 
+/// Marks the domain proven, unless another tenant proved it first (the
+/// unique index on proven domains): `None` then.
+pub async fn mark_verified(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: i64,
+) -> Result<Option<DomainRow>, AppError> {
+    let updated = sqlx::query_as(&format!(
+        "UPDATE tenant_domains SET verified_at = $1, updated_at = $1 WHERE id = $2 RETURNING {COLUMNS}"
+    ))
+    .bind(now)
+    .bind(id)
+    .fetch_optional(conn)
+    .await;
+    match updated {
+        Ok(row) => Ok(row),
+        Err(e) => match AppError::from(e) {
+            AppError::Conflict(_) => Ok(None),
+            other => Err(other),
+        },
+    }
+}
+
+/// The tenant that proved `domain`, if one did.
+pub async fn proven_by(conn: &mut AnyConnection, domain: &str) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT tenant_id FROM tenant_domains WHERE domain = $1 AND verified_at IS NOT NULL",
+    )
+    .bind(domain)
+    .fetch_optional(conn)
+    .await?)
+}
+
 pub async fn delete(conn: &mut AnyConnection, id: i64) -> Result<(), AppError> {
     sqlx::query("DELETE FROM tenant_domains WHERE id = $1")
         .bind(id)
@@ -105,7 +146,7 @@ pub struct JoinableRow {
 /// `tenant_domains_domain_idx` and the members' (tenant, account) key.
 pub const JOINABLE_SQL: &str = "SELECT d.id AS domain_id, d.tenant_id, t.name AS tenant_name, d.join_roles \
      FROM tenant_domains d JOIN tenants t ON t.id = d.tenant_id \
-     WHERE d.domain = $1 AND d.join_policy = 'auto' \
+     WHERE d.domain = $1 AND d.join_policy = 'auto' AND d.verified_at IS NOT NULL \
        AND NOT EXISTS (SELECT 1 FROM members m WHERE m.tenant_id = d.tenant_id AND m.account_id = $2) \
        AND NOT EXISTS (SELECT 1 FROM accounts me JOIN accounts a ON a.mailbox = me.mailbox \
          JOIN members m ON m.account_id = a.id AND m.tenant_id = d.tenant_id \
