@@ -403,17 +403,24 @@ def cmd_peer():
 
 
 class HookReceiver:
-    """A local receiver that answers every webhook 204 and counts them."""
+    """A local receiver that answers every webhook 204 and counts them;
+    paths under /slow answer after `slow_s` seconds, and the arrival time
+    of each request is kept by path."""
 
-    def __init__(self):
+    def __init__(self, slow_s=9.0):
         import http.server
         import threading
 
         counter = {"n": 0}
+        arrivals = {}
+        self.arrivals = arrivals
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 self.rfile.read(int(self.headers.get("content-length", 0)))
+                arrivals.setdefault(self.path, []).append(time.time())
+                if self.path.startswith("/slow"):
+                    time.sleep(slow_s)
                 counter["n"] += 1
                 self.send_response(204)
                 self.end_headers()
@@ -515,9 +522,67 @@ def cmd_webhooks(db_kind):
         receiver.stop()
 
 
+def cmd_fairness(db_kind, rounds=3):
+    """Tenant B's delivery delay behind tenant A's slow endpoints: tenant A
+    has 20 endpoints that answer after 9 s and 4 invitations queued (80
+    deliveries); tenant B, one fast endpoint, invites someone; the time from
+    B's request to its receiver getting the event, per round."""
+    print(f"\n### Webhook fairness on {db_kind}\n")
+    print("| scenario | tenant B's delivery after its change (median of rounds) | rounds |")
+    print("|---|---|---|")
+    receiver = HookReceiver(slow_s=9.0)
+    workdir = tempfile.mkdtemp(prefix="portico-bench-")
+    os.chmod(workdir, 0o755)
+    db = Db(db_kind, workdir)
+    app = None
+    try:
+        app = Portico(db, workdir, "a", {
+            "PORTICO_WEBHOOK_ALLOW_PRIVATE": "true",
+            "PORTICO_ALLOWED_ORIGINS": receiver.origin,
+        })
+        delays = []
+        for round_ in range(rounds):
+            tenant_a, token_file = manager(app, db, workdir, f"a{round_}@bench.test")
+            with open(token_file) as f:
+                token_a = f.read().strip()
+            tenant_b, token_file = manager(app, db, workdir, f"b{round_}@bench.test")
+            with open(token_file) as f:
+                token_b = f.read().strip()
+            for n in range(20):
+                post(f"{app.base}/api/v1/webhooks?tenantId={tenant_a}",
+                     json_body={"url": f"{receiver.origin}/slow{round_}-{n}", "events": ["invite.created"]},
+                     token=token_a)
+            post(f"{app.base}/api/v1/webhooks?tenantId={tenant_b}",
+                 json_body={"url": f"{receiver.origin}/fast{round_}", "events": ["invite.created"]},
+                 token=token_b)
+            for n in range(4):
+                post(f"{app.base}/api/v1/registration/invite", token=token_a, json_body={
+                    "tenantId": tenant_a, "email": f"guest{round_}-{n}@bench.test",
+                    "roles": ["extractor-user"], "url": app.base + "/invite"})
+            time.sleep(1.5)  # the worker is now busy with tenant A
+            t = time.time()
+            post(f"{app.base}/api/v1/registration/invite", token=token_b, json_body={
+                "tenantId": tenant_b, "email": f"carl{round_}@bench.test",
+                "roles": ["extractor-user"], "url": app.base + "/invite"})
+            while f"/fast{round_}" not in receiver.arrivals and time.time() - t < 120:
+                time.sleep(0.02)
+            got = receiver.arrivals.get(f"/fast{round_}")
+            delays.append(got[0] - t if got else float("inf"))
+            log(f"   round {round_}: {delays[-1]:.2f} s")
+        delays.sort()
+        print(f"| 20 slow endpoints (9 s) and 80 deliveries in tenant A | "
+              f"{delays[len(delays) // 2]:.2f} s ({', '.join(f'{d:.2f}' for d in delays)}) | {rounds} |", flush=True)
+    finally:
+        if app:
+            app.stop()
+        db.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+        receiver.stop()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["peer", "scale", "fleet", "webhooks", "all"])
+    ap.add_argument("what", choices=["peer", "scale", "fleet", "webhooks", "fairness", "all"])
     ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     a = ap.parse_args()
     if not os.path.exists(BINARY):
@@ -530,10 +595,13 @@ def main():
         cmd_scale(a.db)
     if a.what == "webhooks":
         cmd_webhooks(a.db)
+    if a.what == "fairness":
+        cmd_fairness(a.db)
     if a.what == "all":
         cmd_scale("sqlite")
         cmd_scale("postgres")
         cmd_webhooks("sqlite")
+        cmd_fairness("sqlite")
     if a.what in ("fleet", "all"):
         cmd_fleet()
 

@@ -8,6 +8,7 @@ import * as path from "node:path";
 const port = Number(process.env.PORTICO_E2E_PORT ?? 3100);
 const smtpPort = Number(process.env.PORTICO_E2E_SMTP_PORT ?? 3125);
 const hookPort = Number(process.env.PORTICO_E2E_HOOK_PORT ?? 3126);
+const dnsPort = Number(process.env.PORTICO_E2E_DNS_PORT ?? 3153);
 const baseURL = `http://127.0.0.1:${port}`;
 // The instance operator's token (PORTICO_ADMIN_TOKEN) for the seat specs.
 process.env.PORTICO_E2E_ADMIN_TOKEN ??= "e2e-operator-token-of-at-least-32-characters";
@@ -18,6 +19,9 @@ const runDir = process.env.PORTICO_E2E_RUN_DIR;
 const mailDir = path.join(runDir, "mail");
 process.env.PORTICO_E2E_MAIL_DIR = mailDir;
 const hookDir = path.join(runDir, "hooks");
+// TXT records the domain specs publish (dns-server.js serves them).
+const dnsDir = path.join(runDir, "dns");
+process.env.PORTICO_E2E_DNS_DIR = dnsDir;
 process.env.PORTICO_E2E_HOOK_DIR = hookDir;
 process.env.PORTICO_E2E_HOOK_ORIGIN = `http://127.0.0.1:${hookPort}`;
 
@@ -69,6 +73,14 @@ export default defineConfig({
       stdout: "pipe",
     },
     {
+      // A real DNS server (UDP and TCP): the port check sees its TCP side.
+      command: `node dns-server.js ${dnsPort} "${dnsDir}"`,
+      cwd: __dirname,
+      port: dnsPort,
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
+    {
       command: `mkdir -p "${runDir}" && ${process.env.PORTICO_E2E_BIN ?? "../target/release/portico"}`,
       cwd: __dirname,
       url: `${baseURL}/readyz`,
@@ -90,6 +102,7 @@ export default defineConfig({
         PORTICO_WEBHOOK_ALLOW_PRIVATE: "true",
         PORTICO_ALLOWED_ORIGINS: `http://127.0.0.1:${hookPort}`,
         PORTICO_ADMIN_TOKEN: process.env.PORTICO_E2E_ADMIN_TOKEN,
+        PORTICO_DNS_RESOLVER: `127.0.0.1:${dnsPort}`,
       },
     },
   ],

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { confirmedManager, newPage, ready } from "./support";
+import { confirmedManager, newPage, publishTxt, ready } from "./support";
 
 test("a manager puts their domain on automatic joining; a colleague at it joins from their account page", async ({
   page,
@@ -24,6 +24,21 @@ test("a manager puts their domain on automatic joining; a colleague at it joins 
   await page.getByRole("region", { name: "Add a domain" }).getByRole("button", { name: "Add domain" }).click();
   const entry = page.getByRole("region", { name: domain });
   await expect(entry.getByTestId("domain-policy")).toHaveText("Automatic joining: off.");
+
+  // Automatic joining needs the DNS proof: refused before, the page shows
+  // the TXT record; published at the DNS server, "Verify" proves it.
+  await entry.getByText("Everyone with a confirmed address at this domain").click();
+  await entry.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText(`Prove ${domain} first`)).toBeVisible();
+  await page.goto(`${tenantPath}/domains`);
+  await ready(page, js);
+  const proof = entry.getByTestId("domain-proof");
+  const name = await proof.locator("dd code").nth(0).innerText();
+  const value = await proof.locator("dd code").nth(1).innerText();
+  expect(name).toBe(`_portico-challenge.${domain}`);
+  publishTxt(name, value);
+  await proof.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("region", { name: domain }).getByTestId("domain-proof")).toContainText("Proven by DNS on");
 
   // A colleague at the domain sees nothing while it is off.
   const colleague = await newPage(browser, js);

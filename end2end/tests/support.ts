@@ -91,3 +91,11 @@ export async function newPage(browser: Browser, js: boolean) {
   return context.newPage();
 }
 
+
+/** Publishes a TXT record at the test DNS server (dns-server.js), as a
+ * domain's owner would at their DNS host. */
+export function publishTxt(name: string, value: string) {
+  const dir = process.env.PORTICO_E2E_DNS_DIR!;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, name.toLowerCase()), `${value}\n`);
+}
