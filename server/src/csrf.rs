@@ -28,13 +28,18 @@ pub async fn protect(State(origins): State<AllowedOrigins>, req: Request, next: 
 
 fn is_cross_site(req: &Request, own: &[String]) -> bool {
     let headers = req.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if let Some(origin) = headers.get(http::header::ORIGIN) {
+        // A page sent with `Referrer-Policy: no-referrer` (those whose URL
+        // carries a token) posts its forms with `Origin: null`; the
+        // browser's own `Sec-Fetch-Site`, which no page can set, still says
+        // whether the form was Portico's. Anything else opaque is refused.
+        if origin.as_bytes() == b"null" {
+            return fetch_site != Some("same-origin");
+        }
         let origin = origin.to_str().ok().and_then(parse_origin);
         return !origin.is_some_and(|o| own.contains(&o));
     }
     // No Origin: a browser still labels cross-site requests.
-    headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|site| site == "cross-site" || site == "same-site")
+    fetch_site.is_some_and(|site| site == "cross-site" || site == "same-site")
 }

@@ -13,7 +13,7 @@ use http::HeaderValue;
 use http::header;
 
 use app::backend::Config;
-use app::backend::content_policy::OTHER_POLICY;
+use app::backend::content_policy::{API_VIEWER_POLICY, OTHER_POLICY};
 
 /// What the headers depend on in the configuration.
 #[derive(Debug, Clone, Copy)]

@@ -34,3 +34,9 @@ pub fn send_page_policy() {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
+
+/// The API viewer (`/api/docs`, Swagger UI) writes a `<style>` element of
+/// its own: inline styles are allowed there, scripts still only from
+/// Portico's origin.
+pub const API_VIEWER_POLICY: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";

@@ -95,6 +95,21 @@ impl Dns {
     }
 }
 
+/// A lookup a tenant asks for (a webhook URL added or changed, a domain
+/// proof): counted against `dns_lookup_tenant` before anything is resolved.
+pub async fn limit_lookups(
+    state: &super::state::AppState,
+    tenant_id: i64,
+) -> Result<(), crate::error::AppError> {
+    state
+        .limiter
+        .hit(
+            super::rate_limit::Bucket::DnsLookupTenant,
+            &tenant_id.to_string(),
+        )
+        .await
+}
+
 fn build(server: Option<SocketAddr>, opts: ResolverOpts) -> TokioResolver {
     let empty = || {
         TokioResolver::builder_with_config(

@@ -250,13 +250,7 @@ pub async fn verify(state: &AppState, actor: &Actor, id: i64) -> Result<TenantDo
     if row.verified_at.is_some() {
         return Ok(info(row));
     }
-    state
-        .limiter
-        .hit(
-            super::rate_limit::Bucket::DnsLookupTenant,
-            &actor.tenant_id.to_string(),
-        )
-        .await?;
+    super::dns::limit_lookups(state, actor.tenant_id).await?;
     let name = challenge_name(&row.domain);
     let wanted = challenge_value(row.verification_token.as_deref().unwrap_or(""));
     let found = match state.dns.txt(&name).await {

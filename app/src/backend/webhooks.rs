@@ -217,13 +217,7 @@ async fn before_resolving(
         }
     }
     if url.is_some() {
-        state
-            .limiter
-            .hit(
-                super::rate_limit::Bucket::DnsLookupTenant,
-                &actor.tenant_id.to_string(),
-            )
-            .await?;
+        super::dns::limit_lookups(state, actor.tenant_id).await?;
     }
     Ok(())
 }

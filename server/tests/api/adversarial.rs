@@ -903,22 +903,13 @@ async fn a_squatters_password_stops_working_when_the_owner_confirms_elsewhere() 
 async fn a_squatter_who_signed_up_through_a_join_link_loses_the_password_too() {
     let app = spawn_app_with(&[("PORTICO_RATE_LIMITS", "off")]).await;
     let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
-    let (status, body) = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/invite-links?tenantId={tenant}"),
-            Some(&ada.jwt),
-            Some(json!({"roles": ["extractor-user"], "maxUses": 5})),
+    let code = app
+        .join_link_code(
+            &ada.jwt,
+            tenant,
+            json!({"roles": ["extractor-user"], "maxUses": 5}),
         )
         .await;
-    assert_eq!(status, 201, "{body}");
-    let code = body["url"]
-        .as_str()
-        .unwrap()
-        .split("code=")
-        .nth(1)
-        .unwrap()
-        .to_owned();
     let squatter = new_client();
     let res = squatter
         .post(app.url("/rpc/join_new_account"))
@@ -1141,22 +1132,13 @@ async fn a_join_code_riding_on_a_verification_link_stays_out_of_the_logs() {
     let logs = captured_logs();
     let app = spawn_app_with(&[("PORTICO_MAIL", "log"), ("PORTICO_RATE_LIMITS", "off")]).await;
     let (ada, tenant) = log_mail_manager(&app, "ada@example.com").await;
-    let (status, body) = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/invite-links?tenantId={tenant}"),
-            Some(&ada),
-            Some(json!({"roles": ["extractor-user"], "maxUses": 5})),
+    let code = app
+        .join_link_code(
+            &ada,
+            tenant,
+            json!({"roles": ["extractor-user"], "maxUses": 5}),
         )
         .await;
-    assert_eq!(status, 201, "{body}");
-    let code = body["url"]
-        .as_str()
-        .unwrap()
-        .split("code=")
-        .nth(1)
-        .unwrap()
-        .to_owned();
     let res = new_client()
         .post(app.url("/rpc/join_new_account"))
         .form(&[
@@ -1226,22 +1208,13 @@ async fn log_mail_manager(app: &TestApp, email: &str) -> (String, i64) {
 async fn a_join_code_with_a_trailing_line_break_cannot_break_the_redirect() {
     let app = spawn_app_with(&[("PORTICO_RATE_LIMITS", "off")]).await;
     let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
-    let (status, body) = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/invite-links?tenantId={tenant}"),
-            Some(&ada.jwt),
-            Some(json!({"roles": ["extractor-user"], "maxUses": 5})),
+    let code = app
+        .join_link_code(
+            &ada.jwt,
+            tenant,
+            json!({"roles": ["extractor-user"], "maxUses": 5}),
         )
         .await;
-    assert_eq!(status, 201, "{body}");
-    let code = body["url"]
-        .as_str()
-        .unwrap()
-        .split("code=")
-        .nth(1)
-        .unwrap()
-        .to_owned();
     let res = new_client()
         .post(app.url("/rpc/join_new_account"))
         .header("accept", "text/html")

@@ -47,13 +47,7 @@ impl DnsServer {
             LowerName::new(&origin),
             vec![zone.clone() as Arc<dyn ZoneHandler>],
         );
-        let (udp, tcp) = loop {
-            let udp = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
-            let port = udp.local_addr().unwrap().port();
-            if let Ok(tcp) = tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
-                break (udp, tcp);
-            }
-        };
+        let (udp, tcp) = udp_and_tcp().await;
         let addr = udp.local_addr().unwrap();
         let mut server = Server::new(catalog);
         server.register_socket(udp);
@@ -106,13 +100,7 @@ pub struct SilentDns {
 
 impl SilentDns {
     pub async fn start() -> Self {
-        let (udp, tcp) = loop {
-            let udp = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
-            let port = udp.local_addr().unwrap().port();
-            if let Ok(tcp) = tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
-                break (udp, tcp);
-            }
-        };
+        let (udp, tcp) = udp_and_tcp().await;
         let addr = udp.local_addr().unwrap();
         let queries = Arc::new(AtomicU32::new(0));
         let counted = queries.clone();
@@ -139,5 +127,16 @@ impl SilentDns {
 
     pub fn queries(&self) -> u32 {
         self.queries.load(Ordering::Relaxed)
+    }
+}
+
+/// A UDP socket and a TCP listener on one free loopback port, as DNS uses.
+async fn udp_and_tcp() -> (tokio::net::UdpSocket, tokio::net::TcpListener) {
+    loop {
+        let udp = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let port = udp.local_addr().unwrap().port();
+        if let Ok(tcp) = tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+            return (udp, tcp);
+        }
     }
 }

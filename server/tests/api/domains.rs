@@ -386,22 +386,13 @@ async fn a_removed_person_cannot_walk_back_in_with_another_address_of_their_mail
     let app = app().await;
     let (ada, tenant, id) = acme(&app).await;
     set_policy(&app, &ada, id, json!({"joinPolicy": "auto"})).await;
-    let (status, body) = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/invite-links?tenantId={tenant}"),
-            Some(&ada.jwt),
-            Some(json!({"roles": ["extractor-user"], "maxUses": 50})),
+    let code = app
+        .join_link_code(
+            &ada.jwt,
+            tenant,
+            json!({"roles": ["extractor-user"], "maxUses": 50}),
         )
         .await;
-    assert_eq!(status, 201, "{body}");
-    let code = body["url"]
-        .as_str()
-        .unwrap()
-        .split("code=")
-        .nth(1)
-        .unwrap()
-        .to_owned();
     let bob = app.account("bob@acme.test").await;
     assert_eq!(join(&app, &bob.client, id).await.status(), 200);
     let member: i64 = app

@@ -191,6 +191,27 @@ impl TestApp {
         assert_eq!(res.status(), 200, "verifying {email}");
     }
 
+    /// A shareable link of `tenant` made by `jwt`'s holder with `body`
+    /// (`roles`, `maxUses`, …); returns its code.
+    pub async fn join_link_code(&self, jwt: &str, tenant: i64, body: serde_json::Value) -> String {
+        let (status, created) = self
+            .api(
+                reqwest::Method::POST,
+                &format!("/api/v1/invite-links?tenantId={tenant}"),
+                Some(jwt),
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, 201, "{created}");
+        created["url"]
+            .as_str()
+            .unwrap()
+            .split("code=")
+            .nth(1)
+            .unwrap()
+            .to_owned()
+    }
+
     /// `/metrics` as the operator reads it (`METRICS_TOKEN`).
     pub async fn metrics(&self) -> String {
         let res = self

@@ -95,6 +95,27 @@ async fn a_cross_origin_post_to_a_server_function_is_refused() {
     assert_eq!(same.status(), 200);
 }
 
+/// Pages sent with `Referrer-Policy: no-referrer` post with `Origin: null`:
+/// the browser's `Sec-Fetch-Site` decides, and only `same-origin` passes.
+#[tokio::test]
+async fn an_opaque_origin_passes_only_when_the_browser_says_same_origin() {
+    let app = spawn_app().await;
+    let post = |fetch_site: Option<&'static str>| {
+        let mut req = app
+            .client
+            .post(app.url("/rpc/check_server_status"))
+            .header("origin", "null");
+        if let Some(site) = fetch_site {
+            req = req.header("sec-fetch-site", site);
+        }
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(post(Some("same-origin")).await, 200);
+    assert_eq!(post(Some("cross-site")).await, 403);
+    assert_eq!(post(Some("same-site")).await, 403);
+    assert_eq!(post(None).await, 403);
+}
+
 #[tokio::test]
 async fn a_cross_site_post_to_a_rest_endpoint_is_refused() {
     let app = spawn_app().await;
