@@ -31,11 +31,16 @@ impl PageHeaders {
 
 pub async fn add(State(page): State<PageHeaders>, req: Request, next: Next) -> Response {
     let secret_in_url = req.uri().query().is_some_and(crate::redact::carries_secret);
+    let policy = if req.uri().path().starts_with("/api/docs") {
+        API_VIEWER_POLICY
+    } else {
+        OTHER_POLICY
+    };
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static(OTHER_POLICY));
+        .or_insert(HeaderValue::from_static(policy));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

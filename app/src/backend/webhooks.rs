@@ -304,7 +304,7 @@ async fn check_request(
         Some(d) => form.field("description", check_description(d)).map(Some),
         None => Some(None),
     };
-    Ok(form.finish(|| Some((url?, events?, description?)))?)
+    form.finish(|| Some((url?, events?, description?)))
 }
 
 /// Resolves a checked URL, after [`before_resolving`].
