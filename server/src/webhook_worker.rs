@@ -43,6 +43,10 @@ const PER_ENDPOINT: usize = 2;
 /// other tenants, so a tenant whose receivers all hang for their full
 /// timeout cannot make another tenant's delivery wait for a slot.
 const PER_TENANT: usize = IN_FLIGHT / 2;
+/// Slots beyond [`IN_FLIGHT`] kept for tenants with nothing in flight: even
+/// when two tenants' hanging receivers fill the shared slots, a third
+/// tenant's first delivery goes out at once.
+const RESERVE: usize = 8;
 /// Endpoints with due deliveries looked at per claim.
 const DUE_ENDPOINTS_SCANNED: i64 = 1_000;
 /// One attempt's limit, connection included.
@@ -96,8 +100,8 @@ impl WebhookWorker {
         let mut per_tenant: HashMap<i64, usize> = HashMap::new();
         let mut cursor = 0_i64;
         loop {
-            let free = IN_FLIGHT.saturating_sub(in_flight.len());
-            let claimed = if free > 0 {
+            let free = Slots::free(in_flight.len());
+            let claimed = if free.total() > 0 {
                 match worker.claim(free, &per_tenant, &mut cursor).await {
                     Ok(claimed) => claimed,
                     Err(e) => {
@@ -108,7 +112,7 @@ impl WebhookWorker {
             } else {
                 Vec::new()
             };
-            let full = free == 0 || claimed.len() == free;
+            let full = claimed.len() == free.total();
             for (delivery, target, lease_until) in claimed {
                 let worker = worker.clone();
                 let tenant_id = target.tenant_id;
@@ -142,7 +146,7 @@ impl WebhookWorker {
     /// flight, counted across every instance on the database.
     async fn claim(
         &self,
-        free: usize,
+        free: Slots,
         per_tenant: &HashMap<i64, usize>,
         cursor: &mut i64,
     ) -> Result<Vec<(ClaimedDelivery, EndpointTarget, i64)>, AppError> {
@@ -369,16 +373,41 @@ fn finished(
     }
 }
 
-/// How `free` attempt slots are shared among the endpoints with due
+/// The attempt slots free now: shared ones, and reserved ones that only a
+/// tenant with nothing in flight may take (its first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slots {
+    pub shared: usize,
+    pub reserve: usize,
+}
+
+impl Slots {
+    /// What is free with `in_flight` attempts running.
+    pub fn free(in_flight: usize) -> Slots {
+        let shared = IN_FLIGHT.saturating_sub(in_flight);
+        let all = (IN_FLIGHT + RESERVE).saturating_sub(in_flight);
+        Slots {
+            shared,
+            reserve: all - shared,
+        }
+    }
+
+    pub fn total(self) -> usize {
+        self.shared + self.reserve
+    }
+}
+
+/// How the `free` slots are shared among the endpoints with due
 /// deliveries (in the order given, tenants grouped): round by round, each
 /// tenant gets one slot for one of its endpoints that has room (fewer than
 /// [`PER_ENDPOINT`] in flight, counting the slots given here), its
 /// endpoints taking turns, while it holds fewer than [`PER_TENANT`] slots
 /// (`per_tenant`: those it holds already), until the slots or the room run
-/// out. Returns each endpoint's share, in the order given.
+/// out; a tenant holding none may take a reserved slot when the shared ones
+/// are gone. Returns each endpoint's share, in the order given.
 pub fn share_slots(
     due: &[store::DueEndpoint],
-    free: usize,
+    free: Slots,
     per_tenant: &HashMap<i64, usize>,
 ) -> Vec<(i64, usize)> {
     let mut tenants: Vec<Vec<usize>> = Vec::new();
@@ -396,23 +425,25 @@ pub fn share_slots(
     let mut turn = vec![0usize; tenants.len()];
     let room = |i: usize, given: &[usize]| (due[i].busy.max(0) as usize + given[i]) < PER_ENDPOINT;
     let mut left = free;
-    while left > 0 {
+    while left.total() > 0 {
         let mut progress = false;
         for (t, group) in tenants.iter().enumerate() {
-            if left == 0 {
-                break;
-            }
-            if held[t] >= PER_TENANT {
+            let may_take = left.shared > 0 || held[t] == 0 && left.reserve > 0;
+            if !may_take || held[t] >= PER_TENANT {
                 continue;
             }
             let pick = (0..group.len())
                 .map(|k| group[(turn[t] + k) % group.len()])
                 .find(|&i| room(i, &given));
             if let Some(i) = pick {
+                if left.shared > 0 {
+                    left.shared -= 1;
+                } else {
+                    left.reserve -= 1;
+                }
                 given[i] += 1;
                 held[t] += 1;
                 turn[t] += 1;
-                left -= 1;
                 progress = true;
             }
         }
@@ -483,27 +514,42 @@ mod tests {
     #[test]
     fn tenants_take_turns_and_no_endpoint_or_tenant_gets_more_than_its_room() {
         let none = HashMap::new();
+        let idle = Slots::free(0);
+        assert_eq!((idle.shared, idle.reserve), (IN_FLIGHT, RESERVE));
         // Tenant 1 has twenty endpoints, tenant 2 one: tenant 2 gets a slot
         // in the first round whatever tenant 1 has waiting, and tenant 1
-        // holds at most half the slots.
+        // holds at most its share.
         let mut endpoints: Vec<_> = (1..=20).map(|e| due(e, 1, 0)).collect();
         endpoints.push(due(100, 2, 0));
-        let shares = share_slots(&endpoints, 16, &none);
+        let shares = share_slots(&endpoints, idle, &none);
         assert!(shares.contains(&(100, 2)), "{shares:?}");
         let tenant_1: usize = shares.iter().filter(|s| s.0 < 100).map(|s| s.1).sum();
         assert_eq!(tenant_1, PER_TENANT);
         assert!(shares.iter().all(|s| s.1 <= PER_ENDPOINT));
         // Busy endpoints get only what is left of their room; a tenant at
         // its cap gets nothing.
-        let shares = share_slots(&[due(1, 1, 1), due(2, 1, 2), due(3, 2, 0)], 16, &none);
+        let shares = share_slots(&[due(1, 1, 1), due(2, 1, 2), due(3, 2, 0)], idle, &none);
         assert_eq!(shares, vec![(1, 1), (3, 2)]);
         let full = HashMap::from([(1, PER_TENANT)]);
         assert_eq!(
-            share_slots(&[due(1, 1, 0), due(3, 2, 0)], 16, &full),
+            share_slots(&[due(1, 1, 0), due(3, 2, 0)], idle, &full),
             vec![(3, 2)]
         );
-        assert!(share_slots(&[], 16, &none).is_empty());
-        assert!(share_slots(&[due(1, 1, 0)], 0, &none).is_empty());
+        // Two tenants fill the shared slots: a third, with nothing in
+        // flight, still gets one reserved slot (and no more); the two get
+        // none of the reserve.
+        let busy = HashMap::from([(1, PER_TENANT), (2, PER_TENANT)]);
+        let shared_gone = Slots::free(IN_FLIGHT);
+        assert_eq!(
+            share_slots(
+                &[due(1, 1, 0), due(2, 2, 0), due(3, 3, 0)],
+                shared_gone,
+                &busy
+            ),
+            vec![(3, 1)]
+        );
+        assert!(share_slots(&[], idle, &none).is_empty());
+        assert!(share_slots(&[due(1, 1, 0)], Slots::free(IN_FLIGHT + RESERVE), &none).is_empty());
     }
 
     #[test]
