@@ -158,8 +158,7 @@ pub async fn render(State(endpoint): State<MetricsEndpoint>, headers: http::Head
         return http::StatusCode::NOT_FOUND.into_response();
     };
     let given = crate::rest::extract::bearer_of(&headers).unwrap_or_default();
-    let hash = app::backend::crypto::hash_token;
-    if !app::backend::crypto::hashes_equal(&hash(given), &hash(expected)) {
+    if !app::backend::crypto::secret_matches(given, expected) {
         return (
             http::StatusCode::UNAUTHORIZED,
             [(http::header::WWW_AUTHENTICATE, "Bearer")],

@@ -9,12 +9,15 @@ const SECRET_PARAMS: [&str; 3] = ["token", "code", "join"];
 /// Whether a query string carries a secret parameter (the page it opens
 /// must not leak its URL to anyone through `Referer`).
 pub fn carries_secret(query: &str) -> bool {
-    query.split('&').any(|pair| {
-        SECRET_PARAMS.iter().any(|name| {
-            pair.get(..name.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(name))
-                && pair[name.len()..].starts_with('=')
-        })
+    query.split('&').any(|pair| secret_param(pair).is_some())
+}
+
+/// The secret parameter `text` starts with (`token=…`, any case), if any.
+fn secret_param(text: &str) -> Option<&'static str> {
+    SECRET_PARAMS.into_iter().find(|name| {
+        text.get(..name.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(name))
+            && text[name.len()..].starts_with('=')
     })
 }
 
@@ -31,12 +34,7 @@ pub fn redact(text: &str) -> String {
             out.push_str("amp;");
             rest = unescaped;
         }
-        let is_secret = |name: &&str| {
-            rest.get(..name.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(name))
-                && rest[name.len()..].starts_with('=')
-        };
-        if let Some(name) = SECRET_PARAMS.into_iter().find(is_secret) {
+        if let Some(name) = secret_param(rest) {
             out.push_str(&rest[..name.len() + 1]);
             rest = &rest[name.len() + 1..];
             let end = rest

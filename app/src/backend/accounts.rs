@@ -431,19 +431,6 @@ pub async fn reset_password(
     Ok(account)
 }
 
-/// What the confirmation page must ask for before the token's address can
-/// be confirmed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConfirmationNeeds {
-    /// Unknown, used or expired: there is nothing to confirm.
-    NothingValid,
-    /// The button alone.
-    Nothing,
-    /// A new password: the first confirmation made outside the session
-    /// that chose the password discards that password.
-    NewPassword,
-}
-
 fn invalid_link() -> AppError {
     AppError::field(
         "token",
@@ -458,28 +445,37 @@ fn new_password_needed() -> AppError {
     )
 }
 
-/// What confirming `token` will ask of `chose_password_of` (the account
-/// whose password this browser chose, if any). Reads only.
-pub async fn confirmation_needs(
+/// The account whose address an unused, unexpired verification token
+/// confirms; a field error on `token` otherwise. Reads only.
+async fn account_to_confirm(state: &AppState, token: &str) -> Result<AccountRow, AppError> {
+    let mut conn = state.db.read().await?;
+    let hash = crypto::hash_token(token);
+    let id = db::account_tokens::peek(&mut conn, Purpose::VerifyEmail, &hash, now_ms())
+        .await?
+        .ok_or_else(invalid_link)?;
+    find_by_id(&mut conn, id).await?.ok_or_else(invalid_link)
+}
+
+/// SPEC §2, "the mailbox proves the address, not the password": the first
+/// confirmation made outside the browser session that chose the password
+/// (`chose_password_of`) must set a new one.
+fn asks_new_password(account: &AccountRow, chose_password_of: Option<i64>) -> bool {
+    account.email_verified_at.is_none() && chose_password_of != Some(account.id)
+}
+
+/// Whether confirming `token` from a browser that chose the password of
+/// `chose_password_of` asks for a new password (false for a link that is
+/// unknown, used or expired: the page then says so when posted).
+pub async fn confirmation_asks_new_password(
     state: &AppState,
     token: &str,
     chose_password_of: Option<i64>,
-) -> Result<ConfirmationNeeds, AppError> {
-    let mut conn = state.db.read().await?;
-    let hash = crypto::hash_token(token);
-    let Some(account_id) =
-        db::account_tokens::peek(&mut conn, Purpose::VerifyEmail, &hash, now_ms()).await?
-    else {
-        return Ok(ConfirmationNeeds::NothingValid);
-    };
-    let account = find_by_id(&mut conn, account_id).await?;
-    Ok(match account {
-        Some(a) if a.email_verified_at.is_none() && chose_password_of != Some(a.id) => {
-            ConfirmationNeeds::NewPassword
-        }
-        Some(_) => ConfirmationNeeds::Nothing,
-        None => ConfirmationNeeds::NothingValid,
-    })
+) -> Result<bool, AppError> {
+    match account_to_confirm(state, token).await {
+        Ok(account) => Ok(asks_new_password(&account, chose_password_of)),
+        Err(AppError::Validation(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Confirms the email address of the token's account. The first
@@ -500,33 +496,21 @@ pub async fn verify_email(
     if new_password.is_some() {
         limit_password_token(state, client_ip).await?;
     }
-    let token_hash = crypto::hash_token(token);
-    let account = {
-        let mut conn = state.db.read().await?;
-        let id = db::account_tokens::peek(&mut conn, Purpose::VerifyEmail, &token_hash, now_ms())
-            .await?
-            .ok_or_else(invalid_link)?;
-        find_by_id(&mut conn, id).await?.ok_or_else(invalid_link)?
-    };
-    let elsewhere = chose_password_of != Some(account.id);
+    let account = account_to_confirm(state, token).await?;
     let new_hash = match new_password {
-        Some(password) if elsewhere && account.email_verified_at.is_none() => {
+        _ if !asks_new_password(&account, chose_password_of) => None,
+        Some(password) => {
             limit_password_target(state, &format!("account:{}", account.id)).await?;
             Some(crypto::hash_password(password).await?)
         }
-        None if elsewhere && account.email_verified_at.is_none() => {
-            return Err(new_password_needed());
-        }
-        _ => None,
+        None => return Err(new_password_needed()),
     };
     let mut tx = state.db.begin().await?;
     let account_id = consume_token(&mut tx, Purpose::VerifyEmail, token).await?;
     let now = now_ms();
     if db::accounts::mark_verified(&mut tx, account_id, now).await? {
-        match &new_hash {
-            Some(hash) => db::accounts::set_password(&mut tx, account_id, hash, now).await?,
-            None if elsewhere => return Err(new_password_needed()),
-            None => {}
+        if let Some(hash) = &new_hash {
+            db::accounts::set_password(&mut tx, account_id, hash, now).await?;
         }
         revoke_credentials(&mut tx, account_id).await?;
     }

@@ -153,6 +153,13 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.trim().as_bytes()))
 }
 
+/// Whether a presented secret (an operator's bearer token) is `expected`:
+/// both are hashed first, so the constant-time comparison's time says
+/// nothing about either, not even its length.
+pub fn secret_matches(given: &str, expected: &str) -> bool {
+    hashes_equal(&hash_token(given), &hash_token(expected))
+}
+
 /// Constant-time equality of two stored hashes.
 pub fn hashes_equal(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;

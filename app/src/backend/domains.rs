@@ -50,13 +50,16 @@ pub fn is_public_mail_domain(domain: &str) -> bool {
     }
 }
 
-/// The TXT record that proves `domain` for a tenant (SPEC §9).
-pub fn challenge_name(domain: &str) -> String {
-    format!("_portico-challenge.{domain}")
-}
-
-pub fn challenge_value(token: &str) -> String {
-    format!("portico-verification={token}")
+/// The TXT record that proves the row's domain for its tenant (SPEC §9):
+/// its name and the value it must hold.
+fn challenge(row: &db::domains::DomainRow) -> (String, String) {
+    (
+        format!("_portico-challenge.{}", row.domain),
+        format!(
+            "portico-verification={}",
+            row.verification_token.as_deref().unwrap_or("")
+        ),
+    )
 }
 
 /// The domain part of an email address (stored lower-cased).
@@ -65,11 +68,12 @@ pub fn email_domain(email: &str) -> &str {
 }
 
 fn info(row: db::domains::DomainRow) -> TenantDomain {
+    let (verification_name, verification_value) = challenge(&row);
     TenantDomain {
         id: row.id,
         tenant_id: row.tenant_id,
-        verification_name: challenge_name(&row.domain),
-        verification_value: challenge_value(row.verification_token.as_deref().unwrap_or("")),
+        verification_name,
+        verification_value,
         domain: row.domain,
         join_policy: row.join_policy,
         join_roles: row.join_roles.0,
@@ -207,11 +211,10 @@ pub async fn update(
         .ok_or(AppError::NotFound)?;
     let policy = policy.unwrap_or_else(|| row.join_policy.clone());
     if policy == "auto" && row.verified_at.is_none() {
+        let (name, value) = challenge(&row);
         return Err(AppError::Conflict(format!(
-            "Prove {} first: automatic joining needs the TXT record {} = {} and a verification.",
+            "Prove {} first: automatic joining needs the TXT record {name} = {value} and a verification.",
             row.domain,
-            challenge_name(&row.domain),
-            challenge_value(row.verification_token.as_deref().unwrap_or("")),
         )));
     }
     let roles = roles.map_or_else(|| row.join_roles.clone(), |r| RoleNames::of(&r));
@@ -251,8 +254,7 @@ pub async fn verify(state: &AppState, actor: &Actor, id: i64) -> Result<TenantDo
         return Ok(info(row));
     }
     super::dns::limit_lookups(state, actor.tenant_id).await?;
-    let name = challenge_name(&row.domain);
-    let wanted = challenge_value(row.verification_token.as_deref().unwrap_or(""));
+    let (name, wanted) = challenge(&row);
     let found = match state.dns.txt(&name).await {
         Ok(records) => records,
         Err(super::dns::DnsError::NotFound) => Vec::new(),
@@ -279,11 +281,8 @@ pub async fn verify(state: &AppState, actor: &Actor, id: i64) -> Result<TenantDo
         }));
     }
     let mut tx = state.db.begin().await?;
-    if let Some(owner) = db::domains::proven_by(&mut tx, &row.domain).await?
-        && owner != actor.tenant_id
-    {
-        return Err(proven_elsewhere(&row.domain));
-    }
+    // Another tenant's proof of the domain stands: the unique index on
+    // proven domains refuses this one.
     let verified = db::domains::mark_verified(&mut tx, id, now_ms())
         .await?
         .ok_or_else(|| proven_elsewhere(&row.domain))?;

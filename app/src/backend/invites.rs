@@ -175,12 +175,6 @@ pub(crate) async fn admit_member(
                 .into(),
         )
     };
-    // A removal sticks to the person: not only this account, but any
-    // address of the same mailbox (`bob+back@…` for a removed `bob@…`).
-    if claim == SeatClaim::Join && db::members::removed_mailbox(conn, tenant_id, account_id).await?
-    {
-        return Err(came_back_unasked());
-    }
     match db::members::membership(conn, tenant_id, account_id).await? {
         Some(m) if m.status == "ACTIVE" => Err(AppError::Conflict(
             "You are already a member of this tenant.".into(),
@@ -196,6 +190,13 @@ pub(crate) async fn admit_member(
             seats::ensure_free(conn, tenant_id, claim).await?;
             db::members::reactivate(conn, m.id, roles, organisation_id, now).await?;
             Ok(m.id)
+        }
+        // A removal sticks to the person: not only this account, but any
+        // address of the same mailbox (`bob+back@…` for a removed `bob@…`).
+        None if claim == SeatClaim::Join
+            && db::members::removed_mailbox(conn, tenant_id, account_id).await? =>
+        {
+            Err(came_back_unasked())
         }
         None => {
             seats::ensure_free(conn, tenant_id, claim).await?;

@@ -201,10 +201,11 @@ async fn check_resolves_publicly(state: &AppState, url: &str) -> Result<(), Stri
     }
 }
 
-/// Before a URL is resolved, the cheap refusals: a tenant at its endpoint
-/// cap (adding) and a tenant past its rate of URL changes. A name server
-/// that never answers then costs one bounded lookup per allowed request.
-async fn before_resolving(
+/// Vets the host of a checked URL: first the cheap refusals — a tenant at
+/// its endpoint cap (`adding`) and a tenant past its rate of DNS lookups —
+/// then the lookup itself ([`check_resolves_publicly`]). A name server that
+/// never answers thus costs one bounded lookup per allowed request.
+async fn vet_host(
     state: &AppState,
     actor: &Actor,
     url: Option<&str>,
@@ -216,10 +217,13 @@ async fn before_resolving(
             return Err(endpoint_cap());
         }
     }
-    if url.is_some() {
-        super::dns::limit_lookups(state, actor.tenant_id).await?;
-    }
-    Ok(())
+    let Some(url) = url else {
+        return Ok(());
+    };
+    super::dns::limit_lookups(state, actor.tenant_id).await?;
+    check_resolves_publicly(state, url)
+        .await
+        .map_err(|e| AppError::field("url", e))
 }
 
 fn endpoint_cap() -> AppError {
@@ -286,11 +290,12 @@ pub struct EndpointRequest {
     pub enabled: Option<bool>,
 }
 
+/// A request's URL, event filter and description, each checked (`None`:
+/// not given).
+type CheckedFields = (Option<String>, Option<Vec<String>>, Option<String>);
+
 /// The fields of a request, each checked; every problem is reported at once.
-async fn check_request(
-    state: &AppState,
-    request: &EndpointRequest,
-) -> Result<(Option<String>, Option<Vec<String>>, Option<String>), AppError> {
+fn check_request(state: &AppState, request: &EndpointRequest) -> Result<CheckedFields, AppError> {
     let mut form = FormParser::default();
     let url = match &request.url {
         Some(u) => form.field("url", check_url(state, u)).map(Some),
@@ -307,16 +312,6 @@ async fn check_request(
     form.finish(|| Some((url?, events?, description?)))
 }
 
-/// Resolves a checked URL, after [`before_resolving`].
-async fn resolve_url(state: &AppState, url: Option<&str>) -> Result<(), AppError> {
-    match url {
-        Some(url) => check_resolves_publicly(state, url)
-            .await
-            .map_err(|e| AppError::field("url", e)),
-        None => Ok(()),
-    }
-}
-
 /// Adds an endpoint; the answer carries its secret, shown this once.
 #[tracing::instrument(skip_all, fields(tenant_id = actor.tenant_id))]
 pub async fn create(
@@ -325,10 +320,9 @@ pub async fn create(
     request: &EndpointRequest,
 ) -> Result<NewWebhook, AppError> {
     actor.ensure_tenant_manager()?;
-    let (url, events, description) = check_request(state, request).await?;
+    let (url, events, description) = check_request(state, request)?;
     let url = url.ok_or_else(|| AppError::field("url", "This field is required."))?;
-    before_resolving(state, actor, Some(&url), true).await?;
-    resolve_url(state, Some(&url)).await?;
+    vet_host(state, actor, Some(&url), true).await?;
     let events = db::webhooks::events_column(&events.unwrap_or_default());
     let description = description.unwrap_or_default();
     let secret = new_secret();
@@ -396,13 +390,12 @@ pub async fn update(
     request: &EndpointRequest,
 ) -> Result<WebhookInfo, AppError> {
     actor.ensure_tenant_manager()?;
-    let (url, events, description) = check_request(state, request).await?;
+    let (url, events, description) = check_request(state, request)?;
     {
         let mut conn = state.db.read().await?;
         find(&mut conn, actor, id).await?;
     }
-    before_resolving(state, actor, url.as_deref(), false).await?;
-    resolve_url(state, url.as_deref()).await?;
+    vet_host(state, actor, url.as_deref(), false).await?;
     let mut tx = state.db.begin().await?;
     let mut row = find(&mut tx, actor, id).await?;
     let now = now_ms();

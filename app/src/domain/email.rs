@@ -38,16 +38,11 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    /// The mailbox this address delivers to, as far as Portico can tell:
-    /// the local part without its `+tag`, at the same domain (SPEC §2, "a
-    /// removal sticks to the person": `bob+back@bigcorp.com` is `bob`'s).
-    pub fn mailbox(&self) -> String {
-        mailbox_of(&self.0)
-    }
 }
 
-/// [`Email::mailbox`] of a stored (trimmed, lower-cased) address.
+/// The mailbox an address delivers to, as far as Portico can tell: the
+/// local part without its `+tag`, at the same domain, lower-cased (SPEC §2,
+/// "a removal sticks to the person": `bob+back@bigcorp.com` is `bob`'s).
 pub fn mailbox_of(email: &str) -> String {
     match email.rsplit_once('@') {
         Some((local, domain)) => {

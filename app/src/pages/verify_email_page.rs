@@ -12,13 +12,9 @@ use crate::error::AppError;
 /// proves the address, not the password chosen before it was confirmed).
 #[server(prefix = "/rpc", endpoint = "verify_email_needs")]
 pub async fn verify_email_needs(token: String) -> Result<bool, AppError> {
-    use crate::backend::accounts::{self, ConfirmationNeeds};
     let state = crate::backend::app_state()?;
     let chose = crate::backend::session::chose_password_of().await?;
-    Ok(
-        accounts::confirmation_needs(&state, &token, chose).await?
-            == ConfirmationNeeds::NewPassword,
-    )
+    crate::backend::accounts::confirmation_asks_new_password(&state, &token, chose).await
 }
 
 /// Confirms the address; with `join` (the code of the shareable link the

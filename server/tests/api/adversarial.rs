@@ -823,14 +823,9 @@ async fn a_squatters_password_stops_working_when_the_owner_confirms_elsewhere() 
     // for a new password before anything is confirmed.
     let token = app.verification_token("victim@example.com").await;
     let owner = new_client();
-    let page = owner
-        .get(app.url(&format!("/verify-email?token={token}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page_of(&owner, &format!("/verify-email?token={token}"))
+        .await;
     assert!(page.contains("new-password-needed"), "{page}");
     let res = owner
         .post(app.url("/rpc/verify_email"))
@@ -857,42 +852,20 @@ async fn a_squatters_password_stops_working_when_the_owner_confirms_elsewhere() 
 
     // The squatter's password, JWT and browser are worthless; the owner's
     // password and browser work.
-    let res = app
-        .api(
-            Method::POST,
-            "/api/v1/auth/token",
-            None,
-            Some(json!({"email": "victim@example.com", "password": PASSWORD})),
-        )
-        .await;
-    assert_eq!(res.0, 401, "the squatter's password no longer signs in");
+    assert_eq!(
+        app.sign_in_status("victim@example.com", PASSWORD).await,
+        401,
+        "the squatter's password no longer signs in"
+    );
     assert_eq!(api_status(&app, &squatter_jwt).await, 401);
-    let html = squatter
-        .get(app.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page_of(&squatter, "/account").await;
     assert!(!html.contains("victim@example.com"), "squatter signed out");
-    let res = app
-        .api(
-            Method::POST,
-            "/api/v1/auth/token",
-            None,
-            Some(json!({"email": "victim@example.com", "password": "the owner's own words"})),
-        )
-        .await;
-    assert_eq!(res.0, 200);
-    let html = owner
-        .get(app.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    assert_eq!(
+        app.sign_in_status("victim@example.com", "the owner's own words")
+            .await,
+        200
+    );
+    let html = app.page_of(&owner, "/account").await;
     assert!(
         html.contains("victim@example.com") && html.contains("(confirmed)"),
         "the owner is signed in: {html}"
@@ -931,14 +904,7 @@ async fn a_squatter_who_signed_up_through_a_join_link_loses_the_password_too() {
     let link = crate::smtp_sink::link_in(&mail, "/verify-email?token=");
     let query = link.split('?').nth(1).unwrap().to_owned();
     let owner = new_client();
-    let page = owner
-        .get(app.url(&format!("/verify-email?{query}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_of(&owner, &format!("/verify-email?{query}")).await;
     assert!(page.contains("new-password-needed"), "{page}");
     let token = token_of(&link).split('&').next().unwrap().to_owned();
     let res = owner
@@ -952,23 +918,12 @@ async fn a_squatter_who_signed_up_through_a_join_link_loses_the_password_too() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200, "{:?}", res.text().await);
-    let res = app
-        .api(
-            Method::POST,
-            "/api/v1/auth/token",
-            None,
-            Some(json!({"email": "victim@example.com", "password": PASSWORD})),
-        )
-        .await;
-    assert_eq!(res.0, 401, "the squatter's password no longer signs in");
-    let html = squatter
-        .get(app.url(&format!("/t/{tenant}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    assert_eq!(
+        app.sign_in_status("victim@example.com", PASSWORD).await,
+        401,
+        "the squatter's password no longer signs in"
+    );
+    let html = app.page_of(&squatter, &format!("/t/{tenant}")).await;
     assert!(
         !html.contains("Acme"),
         "the squatter's browser is signed out: {html}"
@@ -994,14 +949,9 @@ async fn the_browser_that_chose_the_password_confirms_without_choosing_again() {
         .unwrap();
     assert_eq!(res.status(), 200);
     let token = app.verification_token("ada@example.com").await;
-    let page = browser
-        .get(app.url(&format!("/verify-email?token={token}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page_of(&browser, &format!("/verify-email?token={token}"))
+        .await;
     assert!(!page.contains("new-password-needed"), "{page}");
     let res = browser
         .post(app.url("/rpc/verify_email"))
@@ -1058,15 +1008,11 @@ async fn made_up_tokens_buy_no_password_hashing_and_sign_in_still_works() {
         }));
     }
     // A real sign-in while the flood is on.
-    let (status, _) = app
-        .api(
-            Method::POST,
-            "/api/v1/auth/token",
-            None,
-            Some(json!({"email": "ada@example.com", "password": PASSWORD})),
-        )
-        .await;
-    assert_eq!(status, 200, "a real sign-in goes through");
+    assert_eq!(
+        app.sign_in_status("ada@example.com", PASSWORD).await,
+        200,
+        "a real sign-in goes through"
+    );
     let mut limited = 0;
     for attempt in attempts {
         let [reset, verify, accept] = attempt.await.unwrap();
@@ -1295,15 +1241,7 @@ async fn an_api_token_authorised_before_a_reset_cannot_land_after_it() {
         .await;
     let authorised_as = app.account_row(id).await;
     // The reset commits between the request's authorisation and its write.
-    let (status, _) = app
-        .api(
-            Method::POST,
-            "/api/v1/auth/token",
-            None,
-            Some(json!({"email": "ada@example.com", "password": PASSWORD})),
-        )
-        .await;
-    assert_eq!(status, 200);
+    assert_eq!(app.sign_in_status("ada@example.com", PASSWORD).await, 200);
     let res = app
         .rpc("request_password_reset", &[("email", "ada@example.com")])
         .await;

@@ -212,6 +212,30 @@ impl TestApp {
             .to_owned()
     }
 
+    /// The status `POST /api/v1/auth/token` answers `email` and `password`.
+    pub async fn sign_in_status(&self, email: &str, password: &str) -> u16 {
+        self.api(
+            reqwest::Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(serde_json::json!({"email": email, "password": password})),
+        )
+        .await
+        .0
+    }
+
+    /// The HTML `client` gets for `path`.
+    pub async fn page_of(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// `/metrics` as the operator reads it (`METRICS_TOKEN`).
     pub async fn metrics(&self) -> String {
         let res = self
