@@ -44,6 +44,7 @@ fmt-check:
 	cargo fmt --all --check
 
 lint:
+	python3 .ci/layers.py
 	cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 

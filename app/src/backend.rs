@@ -1,31 +1,22 @@
 //! Server-only code (the `ssr` feature): configuration, the database,
 //! shared state. Nothing here is compiled into the browser's WASM.
 
-pub mod accounts;
-pub mod api_tokens;
+pub mod access;
 pub mod audit;
 pub mod config;
 pub mod content_policy;
 pub mod crypto;
 pub mod db;
+pub mod delivery;
 pub mod dns;
-pub mod domains;
-pub mod events;
-pub mod invite_links;
-pub mod invites;
-pub mod mail;
-pub mod permissions;
+pub mod onboarding;
 pub mod rate_limit;
-pub mod redirect;
-pub mod seats;
-pub mod session;
-pub mod session_store;
 pub mod settings;
 pub mod state;
 pub mod tenant_admin;
 #[doc(hidden)]
 pub mod testing;
-pub mod webhooks;
+pub mod url_policy;
 
 pub use config::{Config, ConfigError, DbKind, MailTransport};
 pub use db::{Db, DbError, now_ms};

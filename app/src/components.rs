@@ -5,5 +5,7 @@ pub mod form_field;
 pub mod layout;
 pub mod pager;
 pub mod role_choices;
+pub mod sign_out_button;
 pub mod tenant_nav;
 pub mod time;
+pub mod unverified_banner;

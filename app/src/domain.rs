@@ -17,6 +17,18 @@ pub use role::{Role, RoleScope};
 
 use crate::error::{AppError, FieldErrors};
 
+/// A field a JSON body may leave out: `None` is "This field is required.",
+/// a value is parsed. (A form always sends its fields, empty or not.)
+pub fn required<V: ?Sized, T>(
+    value: Option<&V>,
+    parse: impl FnOnce(&V) -> Result<T, String>,
+) -> Result<T, String> {
+    match value {
+        Some(v) => parse(v),
+        None => Err("This field is required.".into()),
+    }
+}
+
 /// Collects field errors while parsing a form, so that every failing field
 /// is reported at once.
 #[derive(Default)]

@@ -285,7 +285,7 @@ pub fn served_openapi(
     origins.extend(config.allowed_origins.iter().cloned());
     let placeholder = format!("\"{}\"", schema::ANY_HTTP_URL);
     let webhook_placeholder = format!("\"{}\"", schema::ANY_WEBHOOK_URL);
-    let webhook_origins = app::backend::webhooks::http_origins(config);
+    let webhook_origins = app::backend::url_policy::http_origins(config);
     let patched = serde_json::to_string(&schema::origin_pattern(&origins)).and_then(|pattern| {
         let webhook_pattern =
             serde_json::to_string(&schema::webhook_url_pattern(&webhook_origins))?;

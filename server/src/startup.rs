@@ -17,8 +17,8 @@ use tower_sessions::cookie::{Key, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
 use utoipa_swagger_ui::SwaggerUi;
 
+use app::backend::access::session_store::DbSessionStore;
 use app::backend::rate_limit::RateLimiter;
-use app::backend::session_store::DbSessionStore;
 use app::backend::{AppState, Config, ConfigError, Db, DbError, settings};
 use app::{App, AppError, shell};
 
@@ -167,16 +167,16 @@ async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
         if let Err(e) = sessions.delete_expired().await {
             tracing::warn!(error = %e, "expired session clean-up failed");
         }
-        if let Err(e) = app::backend::invites::sweep(&db).await {
+        if let Err(e) = app::backend::onboarding::invites::sweep(&db).await {
             tracing::warn!(error = ?e, "invitation expiry sweep failed");
         }
-        if let Err(e) = app::backend::invites::send_reminders(&state).await {
+        if let Err(e) = app::backend::onboarding::invites::send_reminders(&state).await {
             tracing::warn!(error = ?e, "invitation reminders failed");
         }
-        if let Err(e) = app::backend::webhooks::prune_deliveries(&db).await {
+        if let Err(e) = app::backend::delivery::webhooks::prune_deliveries(&db).await {
             tracing::warn!(error = ?e, "webhook delivery clean-up failed");
         }
-        if let Err(e) = app::backend::mail::prune_outbox(&db).await {
+        if let Err(e) = app::backend::delivery::mail::prune_outbox(&db).await {
             tracing::warn!(error = ?e, "mail outbox clean-up failed");
         }
         tokio::select! {

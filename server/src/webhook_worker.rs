@@ -29,8 +29,8 @@ use tokio::task::JoinSet;
 
 use app::AppError;
 use app::backend::db::webhooks::{self as store, AttemptResult, ClaimedDelivery, EndpointTarget};
-use app::backend::events::RecordedEvent;
-use app::backend::webhooks::is_forbidden_ip;
+use app::backend::delivery::events::RecordedEvent;
+use app::backend::url_policy::is_forbidden_ip;
 use app::backend::{AppState, now_ms};
 
 /// How long a claimed delivery stays reserved: well over one attempt.
@@ -218,7 +218,8 @@ impl WebhookWorker {
                     %error,
                     "webhook not delivered"
                 );
-                app::backend::webhooks::disable_if_failing(&self.state, target.id).await?;
+                app::backend::delivery::webhooks::disable_if_failing(&self.state, target.id)
+                    .await?;
             }
         }
         Ok(())

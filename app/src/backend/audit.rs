@@ -3,6 +3,7 @@
 
 use sqlx::AnyConnection;
 
+use super::db::accounts::AccountRow;
 use super::db::{self, now_ms};
 use crate::error::AppError;
 
@@ -11,6 +12,16 @@ use crate::error::AppError;
 pub struct AuditActor {
     pub account_id: Option<i64>,
     pub label: String,
+}
+
+impl AuditActor {
+    /// A person acting with their account, named by their email.
+    pub fn account(account: &AccountRow) -> Self {
+        AuditActor {
+            account_id: Some(account.id),
+            label: account.email.clone(),
+        }
+    }
 }
 
 pub async fn record(
@@ -30,4 +41,12 @@ pub async fn record(
         details: details.to_string(),
     };
     db::audit_events::insert(conn, event, now_ms()).await
+}
+
+/// Who the audit log names for what nobody did (an expiry).
+pub fn system_actor() -> AuditActor {
+    AuditActor {
+        account_id: None,
+        label: "Portico".into(),
+    }
 }

@@ -2,11 +2,13 @@
 //! Every value is validated here, so a typo stops the server with one line
 //! naming the variable instead of failing later.
 
+pub mod rate_limits;
+
 use std::net::{IpAddr, SocketAddr};
 
 use ipnet::IpNet;
 
-use super::rate_limit::RateLimits;
+use rate_limits::RateLimits;
 
 /// Which database `DATABASE_URL` points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,6 +24,7 @@ pub mod invite_links;
 pub mod invites;
 pub mod members;
 pub mod outbox_mail;
+pub mod owners;
 pub mod rate_limits;
 pub mod sessions;
 pub mod settings;

@@ -98,11 +98,10 @@ impl Dns {
 /// A lookup a tenant asks for (a webhook URL added or changed, a domain
 /// proof): counted against `dns_lookup_tenant` before anything is resolved.
 pub async fn limit_lookups(
-    state: &super::state::AppState,
+    limiter: &super::rate_limit::RateLimiter,
     tenant_id: i64,
 ) -> Result<(), crate::error::AppError> {
-    state
-        .limiter
+    limiter
         .hit(
             super::rate_limit::Bucket::DnsLookupTenant,
             &tenant_id.to_string(),

@@ -5,10 +5,10 @@
 //! `PORTICO_RATE_LIMITS` (`off`, or `name=N/period,…`), see [`RateLimits`].
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
+pub use super::config::rate_limits::{Bucket, Limit, RateLimits};
 use super::db::{Db, now_ms};
 use crate::error::AppError;
 
@@ -24,164 +24,6 @@ pub fn ip_key(ip: std::net::IpAddr) -> String {
             format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
         }
     }
-}
-
-/// A limit: at most `max` hits per `window` for one key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limit {
-    pub max: u32,
-    pub window: Duration,
-}
-
-const fn limit(max: u32, seconds: u64) -> Limit {
-    Limit {
-        max,
-        window: Duration::from_secs(seconds),
-    }
-}
-
-/// What is limited, each with its configuration name and default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bucket {
-    SignInEmail,
-    SignInIp,
-    ResetEmail,
-    ResetIp,
-    VerifyMailAccount,
-    InvitesTenant,
-    SignUpIp,
-    SignUpEmail,
-    PasswordTokenIp,
-    PasswordTokenTarget,
-    PasswordChangeAccount,
-    DnsLookupTenant,
-}
-
-impl Bucket {
-    pub const ALL: [Bucket; 12] = [
-        Bucket::SignInEmail,
-        Bucket::SignInIp,
-        Bucket::ResetEmail,
-        Bucket::ResetIp,
-        Bucket::VerifyMailAccount,
-        Bucket::InvitesTenant,
-        Bucket::SignUpIp,
-        Bucket::SignUpEmail,
-        Bucket::PasswordTokenIp,
-        Bucket::PasswordTokenTarget,
-        Bucket::PasswordChangeAccount,
-        Bucket::DnsLookupTenant,
-    ];
-
-    /// The name used in `PORTICO_RATE_LIMITS` and the README.
-    pub fn name(self) -> &'static str {
-        match self {
-            Bucket::SignInEmail => "sign_in_email",
-            Bucket::SignInIp => "sign_in_ip",
-            Bucket::ResetEmail => "reset_email",
-            Bucket::ResetIp => "reset_ip",
-            Bucket::VerifyMailAccount => "verify_mail_account",
-            Bucket::InvitesTenant => "invites_tenant",
-            Bucket::SignUpIp => "sign_up_ip",
-            Bucket::SignUpEmail => "sign_up_email",
-            Bucket::PasswordTokenIp => "password_token_ip",
-            Bucket::PasswordTokenTarget => "password_token_target",
-            Bucket::PasswordChangeAccount => "password_change_account",
-            Bucket::DnsLookupTenant => "dns_lookup_tenant",
-        }
-    }
-
-    pub fn default_limit(self) -> Limit {
-        match self {
-            Bucket::SignInEmail => limit(10, 60),
-            Bucket::SignInIp => limit(50, 60),
-            Bucket::ResetEmail => limit(5, 15 * 60),
-            Bucket::ResetIp => limit(20, 15 * 60),
-            Bucket::VerifyMailAccount => limit(5, 15 * 60),
-            Bucket::InvitesTenant => limit(200, 3600),
-            Bucket::SignUpIp => limit(30, 10 * 60),
-            Bucket::SignUpEmail => limit(3, 3600),
-            Bucket::PasswordTokenIp => limit(30, 10 * 60),
-            Bucket::PasswordTokenTarget => limit(10, 15 * 60),
-            Bucket::PasswordChangeAccount => limit(10, 15 * 60),
-            Bucket::DnsLookupTenant => limit(60, 3600),
-        }
-    }
-
-    fn index(self) -> usize {
-        Bucket::ALL.iter().position(|b| *b == self).unwrap_or(0)
-    }
-}
-
-/// The limits in force: the defaults, overridden by `PORTICO_RATE_LIMITS`,
-/// or none at all (`off`, for benchmarks).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RateLimits {
-    limits: Option<[Limit; Bucket::ALL.len()]>,
-}
-
-impl Default for RateLimits {
-    fn default() -> Self {
-        RateLimits {
-            limits: Some(Bucket::ALL.map(Bucket::default_limit)),
-        }
-    }
-}
-
-impl RateLimits {
-    pub fn off() -> Self {
-        RateLimits { limits: None }
-    }
-
-    /// Parses `off` or `name=N/period,…` (period: a number and `s`, `m`,
-    /// `h` or `d`, e.g. `sign_in_ip=50/1m`). Names not given keep their
-    /// defaults.
-    pub fn parse(spec: &str) -> Result<Self, String> {
-        let spec = spec.trim();
-        if spec.eq_ignore_ascii_case("off") {
-            return Ok(RateLimits::off());
-        }
-        let mut limits = Bucket::ALL.map(Bucket::default_limit);
-        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (name, value) = part
-                .split_once('=')
-                .ok_or_else(|| format!("{part:?} is not name=N/period"))?;
-            let bucket = Bucket::ALL
-                .into_iter()
-                .find(|b| b.name() == name.trim())
-                .ok_or_else(|| {
-                    let names: Vec<&str> = Bucket::ALL.iter().map(|b| b.name()).collect();
-                    format!("unknown limit {name:?}; known: {}", names.join(", "))
-                })?;
-            limits[bucket.index()] = parse_limit(value.trim())
-                .ok_or_else(|| format!("{value:?} is not N/period, e.g. 50/1m"))?;
-        }
-        Ok(RateLimits {
-            limits: Some(limits),
-        })
-    }
-
-    pub fn get(&self, bucket: Bucket) -> Option<Limit> {
-        self.limits.map(|l| l[bucket.index()])
-    }
-}
-
-fn parse_limit(value: &str) -> Option<Limit> {
-    let (max, period) = value.split_once('/')?;
-    let max: u32 = max.trim().parse().ok().filter(|m| *m > 0)?;
-    let period = period.trim();
-    let unit = period.chars().last()?;
-    let count: u64 = period[..period.len() - unit.len_utf8()].parse().ok()?;
-    let seconds = match unit {
-        's' => count,
-        'm' => count.checked_mul(60)?,
-        'h' => count.checked_mul(3600)?,
-        'd' => count.checked_mul(86_400)?,
-        _ => return None,
-    };
-    (1..=366 * 86_400)
-        .contains(&seconds)
-        .then(|| limit(max, seconds))
 }
 
 /// Counts hits in the database.
@@ -231,38 +73,5 @@ impl RateLimiter {
             .unwrap_or(0);
         let mut conn = self.db.writer().acquire().await?;
         super::db::rate_limits::delete_older_than(&mut conn, now_ms() - longest).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn overrides_change_only_the_named_limits() {
-        let limits = RateLimits::parse("sign_in_ip=5/30s, invites_tenant=1000/1d").unwrap();
-        assert_eq!(limits.get(Bucket::SignInIp), Some(limit(5, 30)));
-        assert_eq!(limits.get(Bucket::InvitesTenant), Some(limit(1000, 86_400)));
-        assert_eq!(
-            limits.get(Bucket::ResetEmail),
-            Some(Bucket::ResetEmail.default_limit())
-        );
-        assert_eq!(
-            RateLimits::parse("off").unwrap().get(Bucket::SignInIp),
-            None
-        );
-    }
-
-    #[test]
-    fn bad_limits_name_the_problem() {
-        assert!(
-            RateLimits::parse("sign_in=5/1m")
-                .unwrap_err()
-                .contains("unknown limit")
-        );
-        assert!(RateLimits::parse("sign_in_ip=5").is_err());
-        assert!(RateLimits::parse("sign_in_ip=0/1m").is_err());
-        assert!(RateLimits::parse("sign_in_ip=5/1y").is_err());
-        assert!(RateLimits::parse("sign_in_ip=5/99999999999999999999d").is_err());
     }
 }

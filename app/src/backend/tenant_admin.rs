@@ -7,6 +7,7 @@ mod audit_log;
 mod collections;
 mod members;
 mod overview;
+pub mod webhooks;
 
 pub use audit_log::{list_audit, record_sign_in};
 pub use collections::{
@@ -14,7 +15,7 @@ pub use collections::{
 };
 pub use members::{
     MemberChange, active_manager_ids, get_member, leave_tenant, list_members, remove_member,
-    tenant_of_member, update_member,
+    update_member,
 };
 pub use overview::{FUNNEL_WEEKS, instance_counts, overview, tenant, tenant_with_seats};
 

@@ -4,14 +4,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::components::sign_out_button::SignOutButton;
+use crate::components::unverified_banner::UnverifiedBanner;
 use crate::dto::Viewer;
 use crate::error::AppError;
-use crate::pages::login_page::SignOutButton;
-use crate::pages::verify_email_page::UnverifiedBanner;
 
 #[server(prefix = "/rpc", endpoint = "get_viewer")]
 pub async fn get_viewer() -> Result<Viewer, AppError> {
-    use crate::backend::{accounts, session};
+    use crate::backend::{access::accounts, access::session};
     let state = crate::backend::app_state()?;
     let Some(account) = session::current_account(&state).await? else {
         return Ok(Viewer::default());

@@ -10,12 +10,11 @@ use serde::{Deserialize, Serialize};
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::{Check, FormError, FormField, field_error};
 use crate::components::role_choices::RoleList;
+use crate::components::sign_out_button::SignOutButton;
 use crate::components::time::RelativeTime;
 #[cfg(feature = "ssr")]
-use crate::domain::{Password, PersonName};
 use crate::dto::InvitePreview;
 use crate::error::AppError;
-use crate::pages::login_page::SignOutButton;
 
 /// The invitation (if the token is known) and who is looking at it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,16 +28,16 @@ pub struct InviteView {
 #[server(prefix = "/rpc", endpoint = "get_invite_view")]
 pub async fn get_invite_view(token: String) -> Result<InviteView, AppError> {
     let state = crate::backend::app_state()?;
-    let viewer_email = crate::backend::session::current_account(&state)
+    let viewer_email = crate::backend::access::session::current_account(&state)
         .await?
         .map(|a| a.email);
-    let invite = match crate::backend::invites::preview(&state, &token).await {
+    let invite = match crate::backend::onboarding::invites::preview(&state, &token).await {
         Ok(p) => Some(p),
         Err(AppError::NotFound) => None,
         Err(e) => return Err(e),
     };
-    let replaced =
-        invite.is_none() && crate::backend::invites::link_replaced(&state, &token).await?;
+    let replaced = invite.is_none()
+        && crate::backend::onboarding::invites::link_replaced(&state, &token).await?;
     Ok(InviteView {
         invite,
         viewer_email,
@@ -49,18 +48,21 @@ pub async fn get_invite_view(token: String) -> Result<InviteView, AppError> {
 /// Where to go after accepting: the invitation's redirect URL if its origin
 /// is still allowed, else the tenant's home.
 #[cfg(feature = "ssr")]
-fn after_accepting(state: &crate::backend::AppState, accepted: &crate::backend::invites::Accepted) {
+fn after_accepting(
+    state: &crate::backend::AppState,
+    accepted: &crate::backend::onboarding::invites::Accepted,
+) {
     let target = accepted
         .redirect_url
         .as_deref()
-        .and_then(|u| crate::backend::redirect::allowed_absolute(&state.config, u))
+        .and_then(|u| crate::backend::url_policy::allowed_absolute(&state.config, u))
         .unwrap_or_else(|| format!("/t/{}", accepted.tenant_id));
     leptos_axum::redirect(&target);
 }
 
 #[server(prefix = "/rpc", endpoint = "accept_invite")]
 pub async fn accept_invite(token: String) -> Result<(), AppError> {
-    use crate::backend::{invites, session};
+    use crate::backend::{access::session, onboarding::invites};
     let state = crate::backend::app_state()?;
     let account = session::require_account(&state).await?;
     let accepted = invites::accept(&state, &token, invites::Acceptor::Account(account)).await?;
@@ -70,7 +72,7 @@ pub async fn accept_invite(token: String) -> Result<(), AppError> {
 
 #[server(prefix = "/rpc", endpoint = "decline_invite")]
 pub async fn decline_invite(token: String) -> Result<(), AppError> {
-    use crate::backend::{invites, session};
+    use crate::backend::{access::session, onboarding::invites};
     let state = crate::backend::app_state()?;
     let account = session::require_account(&state).await?;
     invites::decline(&state, &token, &account).await?;
@@ -88,18 +90,21 @@ pub async fn accept_invite_new_account(
     last_name: String,
     password: String,
 ) -> Result<(), AppError> {
-    use crate::backend::{invites, session};
+    use crate::backend::access::accounts::{AccountFields, NewPerson};
+    use crate::backend::{access::session, onboarding::invites};
     let state = crate::backend::app_state()?;
     let mut form = crate::domain::FormParser::default();
-    let first = form.field("firstName", PersonName::parse(&first_name));
-    let last = form.field("lastName", PersonName::parse(&last_name));
-    let password = form.field("password", Password::parse(&password));
+    let fields = AccountFields {
+        password: Some(&password),
+        first_name: Some(&first_name),
+        last_name: Some(&last_name),
+        email: None,
+    };
+    let person = NewPerson::parse(&mut form, fields);
     let client_ip = session::client_ip(&state).await;
     let acceptor = form.finish(|| {
         Some(invites::Acceptor::NewAccount {
-            first_name: first?,
-            last_name: last?,
-            password: password?,
+            person: person?,
             client_ip,
         })
     })?;
@@ -112,7 +117,7 @@ pub async fn accept_invite_new_account(
 /// Signs in as the invited email and accepts in one step.
 #[server(prefix = "/rpc", endpoint = "sign_in_and_accept")]
 pub async fn sign_in_and_accept(token: String, password: String) -> Result<(), AppError> {
-    use crate::backend::{accounts, invites, session};
+    use crate::backend::{access::accounts, access::session, onboarding::invites};
     let state = crate::backend::app_state()?;
     let preview = invites::preview(&state, &token).await?;
     let account = accounts::authenticate(

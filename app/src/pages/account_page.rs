@@ -25,7 +25,9 @@ pub struct AccountOverview {
 
 #[server(prefix = "/rpc", endpoint = "get_account_overview")]
 pub async fn get_account_overview() -> Result<AccountOverview, AppError> {
-    use crate::backend::{accounts, api_tokens, domains, session};
+    use crate::backend::{
+        access::accounts, access::api_tokens, access::session, onboarding::domains,
+    };
     let state = crate::backend::app_state()?;
     let account = session::require_account(&state).await?;
     Ok(AccountOverview {
@@ -40,31 +42,35 @@ pub async fn get_account_overview() -> Result<AccountOverview, AppError> {
 #[server(prefix = "/rpc", endpoint = "create_api_token")]
 pub async fn create_api_token(name: String) -> Result<NewApiToken, AppError> {
     let state = crate::backend::app_state()?;
-    let account = crate::backend::session::require_account(&state).await?;
-    let token = crate::backend::api_tokens::create(&state.db, &account, &name).await?;
+    let account = crate::backend::access::session::require_account(&state).await?;
+    let token = crate::backend::access::api_tokens::create(&state.db, &account, &name).await?;
     // For the page's next render (the form posts without JavaScript): kept in
     // the server-side session only until that render takes it.
-    crate::backend::session::keep(crate::backend::session::kept::NEW_API_TOKEN, &token).await?;
+    crate::backend::access::session::keep(
+        crate::backend::access::session::kept::NEW_API_TOKEN,
+        &token,
+    )
+    .await?;
     Ok(token)
 }
 
 #[server(prefix = "/rpc", endpoint = "revoke_api_token")]
 pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
     let state = crate::backend::app_state()?;
-    let account = crate::backend::session::require_account(&state).await?;
-    crate::backend::api_tokens::revoke(&state.db, account.id, id).await
+    let account = crate::backend::access::session::require_account(&state).await?;
+    crate::backend::access::api_tokens::revoke(&state.db, account.id, id).await
 }
 
 #[server(prefix = "/rpc", endpoint = "update_profile")]
 pub async fn update_profile(first_name: String, last_name: String) -> Result<(), AppError> {
     use crate::domain::{FormParser, PersonName};
     let state = crate::backend::app_state()?;
-    let account = crate::backend::session::require_account(&state).await?;
+    let account = crate::backend::access::session::require_account(&state).await?;
     let mut form = FormParser::default();
     let first = form.field("firstName", PersonName::parse(&first_name));
     let last = form.field("lastName", PersonName::parse(&last_name));
     let (first, last) = form.finish(|| Some((first?, last?)))?;
-    crate::backend::accounts::update_profile(&state, account.id, &first, &last).await?;
+    crate::backend::access::accounts::update_profile(&state, account.id, &first, &last).await?;
     leptos_axum::redirect("/account?saved=profile");
     Ok(())
 }
@@ -74,15 +80,20 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    use crate::backend::session;
+    use crate::backend::access::session;
     let state = crate::backend::app_state()?;
     let account = session::require_account(&state).await?;
     let new = crate::domain::Password::parse(&new_password)
         .map_err(|e| AppError::field("newPassword", e))?;
     let ip = session::client_ip(&state).await;
-    let version =
-        crate::backend::accounts::change_password(&state, &account, &current_password, &new, ip)
-            .await?;
+    let version = crate::backend::access::accounts::change_password(
+        &state,
+        &account,
+        &current_password,
+        &new,
+        ip,
+    )
+    .await?;
     // Every session was revoked; this browser continues under a new one.
     session::sign_in(account.id, version).await?;
     leptos_axum::redirect("/account?saved=password");
@@ -91,7 +102,7 @@ pub async fn change_password(
 
 #[server(prefix = "/rpc", endpoint = "leave_tenant")]
 pub async fn leave_tenant(tenant_id: i64) -> Result<(), AppError> {
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     crate::backend::tenant_admin::leave_tenant(&state, &actor).await?;
     leptos_axum::redirect("/account?saved=left");
     Ok(())
@@ -101,7 +112,7 @@ pub async fn leave_tenant(tenant_id: i64) -> Result<(), AppError> {
 /// policy), from "Tenants you can join".
 #[server(prefix = "/rpc", endpoint = "join_by_domain")]
 pub async fn join_by_domain(domain_id: i64) -> Result<(), AppError> {
-    use crate::backend::{domains, session};
+    use crate::backend::{access::session, onboarding::domains};
     let state = crate::backend::app_state()?;
     let account = session::require_account(&state).await?;
     let (tenant_id, _) = domains::join(&state, &account, domain_id).await?;

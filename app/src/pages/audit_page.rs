@@ -28,7 +28,7 @@ pub async fn get_audit_page(
     page: Option<i64>,
 ) -> Result<AuditPageData, AppError> {
     use crate::backend::tenant_admin;
-    let (state, me) = crate::backend::session::require_actor(tenant_id).await?;
+    let (state, me) = crate::backend::access::session::require_actor(tenant_id).await?;
     let events = tenant_admin::list_audit(
         &state,
         &me,

@@ -65,7 +65,7 @@ pub struct CollectionData {
 #[server(prefix = "/rpc", endpoint = "get_collection")]
 pub async fn get_collection(tenant_id: i64, kind: String) -> Result<CollectionData, AppError> {
     let kind = Kind::parse(&kind)?;
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let items = crate::backend::tenant_admin::list_named(&state, &actor, kind.collection()).await?;
     let tenant_name = actor.tenant_name.clone();
     Ok(CollectionData {
@@ -83,7 +83,7 @@ pub async fn create_collection_item(
     name: String,
 ) -> Result<(), AppError> {
     let kind = Kind::parse(&kind)?;
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     crate::backend::tenant_admin::create_named(&state, &actor, kind.collection(), &name).await?;
     Ok(())
 }
@@ -96,14 +96,14 @@ pub async fn rename_collection_item(
     name: String,
 ) -> Result<(), AppError> {
     let kind = Kind::parse(&kind)?;
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     crate::backend::tenant_admin::rename_named(&state, &actor, kind.collection(), id, &name).await
 }
 
 #[server(prefix = "/rpc", endpoint = "delete_collection_item")]
 pub async fn delete_collection_item(tenant_id: i64, kind: String, id: i64) -> Result<(), AppError> {
     let kind = Kind::parse(&kind)?;
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     crate::backend::tenant_admin::delete_named(&state, &actor, kind.collection(), id).await
 }
 

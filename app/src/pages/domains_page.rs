@@ -29,9 +29,9 @@ pub struct DomainsPageData {
 
 #[server(prefix = "/rpc", endpoint = "get_domains_page")]
 pub async fn get_domains_page(tenant_id: i64) -> Result<DomainsPageData, AppError> {
-    use crate::backend::domains;
+    use crate::backend::onboarding::domains;
     use crate::domain::{Role, RoleScope};
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let list = domains::list(&state, &actor).await?;
     Ok(DomainsPageData {
         tenant_id,
@@ -48,9 +48,9 @@ pub async fn get_domains_page(tenant_id: i64) -> Result<DomainsPageData, AppErro
 
 #[server(prefix = "/rpc", endpoint = "add_domain")]
 pub async fn add_domain(tenant_id: i64, domain: String) -> Result<(), AppError> {
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let domain = domain.trim().to_ascii_lowercase();
-    crate::backend::domains::add(&state, &actor, &domain).await?;
+    crate::backend::onboarding::domains::add(&state, &actor, &domain).await?;
     leptos_axum::redirect(&format!("/t/{tenant_id}/domains"));
     Ok(())
 }
@@ -62,8 +62,8 @@ pub async fn set_domain_policy(
     join_policy: String,
     #[server(default)] roles: Vec<String>,
 ) -> Result<(), AppError> {
-    use crate::backend::domains::{self, DomainChange};
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    use crate::backend::onboarding::domains::{self, DomainChange};
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let change = DomainChange {
         join_policy: Some(join_policy),
         join_roles: Some(roles),
@@ -75,16 +75,16 @@ pub async fn set_domain_policy(
 
 #[server(prefix = "/rpc", endpoint = "verify_domain")]
 pub async fn verify_domain(tenant_id: i64, domain_id: i64) -> Result<(), AppError> {
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
-    crate::backend::domains::verify(&state, &actor, domain_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
+    crate::backend::onboarding::domains::verify(&state, &actor, domain_id).await?;
     leptos_axum::redirect(&format!("/t/{tenant_id}/domains?verified=1"));
     Ok(())
 }
 
 #[server(prefix = "/rpc", endpoint = "remove_domain")]
 pub async fn remove_domain(tenant_id: i64, domain_id: i64) -> Result<(), AppError> {
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
-    crate::backend::domains::remove(&state, &actor, domain_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
+    crate::backend::onboarding::domains::remove(&state, &actor, domain_id).await?;
     leptos_axum::redirect(&format!("/t/{tenant_id}/domains"));
     Ok(())
 }

@@ -33,9 +33,9 @@ pub struct LinksPageData {
 
 #[server(prefix = "/rpc", endpoint = "get_links_page")]
 pub async fn get_links_page(tenant_id: i64) -> Result<LinksPageData, AppError> {
-    use crate::backend::session::{kept, take_kept};
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
-    let links = crate::backend::invite_links::list(&state, &actor).await?;
+    use crate::backend::access::session::{kept, take_kept};
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
+    let links = crate::backend::onboarding::invite_links::list(&state, &actor).await?;
     let organisations = crate::backend::tenant_admin::organisation_choices(&state, &actor).await?;
     let new_url = take_kept::<(i64, String)>(kept::NEW_JOIN_LINK)
         .await?
@@ -60,9 +60,9 @@ pub async fn create_join_link(
     expires_in_hours: String,
     #[server(default)] allowed_domain: String,
 ) -> Result<(), AppError> {
-    use crate::backend::invite_links::{self, NewLink};
-    use crate::backend::session::{keep, kept};
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    use crate::backend::access::session::{keep, kept};
+    use crate::backend::onboarding::invite_links::{self, NewLink};
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let mut form = crate::domain::FormParser::default();
     let roles = form.field("roles", crate::domain::Role::parse_list(&roles));
     let organisation_id = form.field(
@@ -109,8 +109,8 @@ pub async fn create_join_link(
 
 #[server(prefix = "/rpc", endpoint = "revoke_join_link")]
 pub async fn revoke_join_link(tenant_id: i64, link_id: i64) -> Result<(), AppError> {
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
-    crate::backend::invite_links::revoke(&state, &actor, link_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
+    crate::backend::onboarding::invite_links::revoke(&state, &actor, link_id).await?;
     leptos_axum::redirect(&format!("/t/{tenant_id}/links"));
     Ok(())
 }

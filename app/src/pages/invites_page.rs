@@ -46,21 +46,21 @@ pub async fn get_invites_page(
     tenant_id: i64,
     status: Option<String>,
 ) -> Result<InvitesPageData, AppError> {
-    use crate::backend::invites;
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    use crate::backend::onboarding::invites;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let status = status.filter(|s| !s.is_empty());
     let list = invites::list_invites(&state, &actor, status.as_deref()).await?;
     let tenant_name = actor.tenant_name.clone();
     let organisations = crate::backend::tenant_admin::organisation_choices(&state, &actor).await?;
     let grantable_roles = actor.grantable_roles();
-    use crate::backend::session::{kept, take_kept};
+    use crate::backend::access::session::{kept, take_kept};
     // Answers of "Copy link" and a bulk invitation, kept for this tenant.
     fn of_tenant<T>(kept: Option<(i64, T)>, tenant_id: i64) -> Option<T> {
         kept.filter(|(t, _)| *t == tenant_id).map(|(_, v)| v)
     }
     let fresh_link = of_tenant(take_kept(kept::FRESH_INVITE_LINK).await?, tenant_id);
     let bulk_results = of_tenant(take_kept(kept::BULK_RESULTS).await?, tenant_id);
-    let seats = crate::backend::seats::of_tenant(&state, tenant_id).await?;
+    let seats = crate::backend::onboarding::seats::of_tenant(&state, tenant_id).await?;
     Ok(InvitesPageData {
         tenant_id,
         tenant_name,
@@ -98,7 +98,10 @@ fn parse_common(
         },
     );
     let message = message.trim();
-    form.field("message", crate::backend::invites::check_message(message));
+    form.field(
+        "message",
+        crate::backend::onboarding::invites::check_message(message),
+    );
     (
         roles,
         org,
@@ -114,8 +117,8 @@ pub async fn send_invite(
     #[server(default)] organisation_id: String,
     #[server(default)] message: String,
 ) -> Result<(), AppError> {
-    use crate::backend::invites::{self, NewInvite};
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    use crate::backend::onboarding::invites::{self, NewInvite};
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let mut form = crate::domain::FormParser::default();
     let email = form.field("email", Email::parse(&email));
     let (roles, org, message) = parse_common(&mut form, &roles, &organisation_id, &message);
@@ -153,8 +156,8 @@ pub async fn send_bulk_invites(
     #[server(default)] organisation_id: String,
     #[server(default)] message: String,
 ) -> Result<Vec<BulkRow>, AppError> {
-    use crate::backend::invites::{self, NewInvite};
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    use crate::backend::onboarding::invites::{self, NewInvite};
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     // Permission before parsing: someone who may not invite costs nothing.
     actor.ensure_can_invite()?;
     let mut form = crate::domain::FormParser::default();
@@ -219,8 +222,8 @@ pub async fn send_bulk_invites(
             outcome,
         });
     }
-    crate::backend::session::keep(
-        crate::backend::session::kept::BULK_RESULTS,
+    crate::backend::access::session::keep(
+        crate::backend::access::session::kept::BULK_RESULTS,
         &(tenant_id, &results),
     )
     .await?;
@@ -244,23 +247,24 @@ pub fn split_emails(raw: &str) -> Vec<String> {
 
 #[server(prefix = "/rpc", endpoint = "resend_invite")]
 pub async fn resend_invite(tenant_id: i64, invite_id: i64) -> Result<(), AppError> {
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
-    crate::backend::invites::reissue_invite(&state, &actor, invite_id, true).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
+    crate::backend::onboarding::invites::reissue_invite(&state, &actor, invite_id, true).await?;
     Ok(())
 }
 
 #[server(prefix = "/rpc", endpoint = "revoke_invite")]
 pub async fn revoke_invite(tenant_id: i64, invite_id: i64) -> Result<(), AppError> {
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
-    crate::backend::invites::revoke_invite(&state, &actor, invite_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
+    crate::backend::onboarding::invites::revoke_invite(&state, &actor, invite_id).await?;
     Ok(())
 }
 
 /// "Invite again": a fresh invitation for an expired one, mailed at once.
 #[server(prefix = "/rpc", endpoint = "invite_again")]
 pub async fn invite_again(tenant_id: i64, invite_id: i64) -> Result<(), AppError> {
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
-    let issued = crate::backend::invites::invite_again(&state, &actor, invite_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
+    let issued =
+        crate::backend::onboarding::invites::invite_again(&state, &actor, invite_id).await?;
     leptos_axum::redirect(&format!(
         "/t/{tenant_id}/invites?sent={}",
         issued.invite.email
@@ -273,12 +277,13 @@ pub async fn invite_again(tenant_id: i64, invite_id: i64) -> Result<(), AppError
 /// it after the post (kept in the session for that one render).
 #[server(prefix = "/rpc", endpoint = "copy_invite_link")]
 pub async fn copy_invite_link(tenant_id: i64, invite_id: i64) -> Result<String, AppError> {
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
-    let link = crate::backend::invites::reissue_invite(&state, &actor, invite_id, false)
-        .await?
-        .link;
-    crate::backend::session::keep(
-        crate::backend::session::kept::FRESH_INVITE_LINK,
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
+    let link =
+        crate::backend::onboarding::invites::reissue_invite(&state, &actor, invite_id, false)
+            .await?
+            .link;
+    crate::backend::access::session::keep(
+        crate::backend::access::session::kept::FRESH_INVITE_LINK,
         &(tenant_id, &link),
     )
     .await?;

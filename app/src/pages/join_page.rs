@@ -13,12 +13,11 @@ use serde::{Deserialize, Serialize};
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::{Check, FormError, FormField, field_error};
 use crate::components::role_choices::RoleList;
+use crate::components::sign_out_button::SignOutButton;
 use crate::components::time::RelativeTime;
 #[cfg(feature = "ssr")]
-use crate::domain::{Email, Password, PersonName};
 use crate::dto::JoinPreview;
 use crate::error::AppError;
-use crate::pages::login_page::SignOutButton;
 
 /// The link (if the code is known) and who is looking at it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,7 +37,7 @@ pub struct Viewer {
 
 #[server(prefix = "/rpc", endpoint = "get_join_view")]
 pub async fn get_join_view(code: String) -> Result<JoinView, AppError> {
-    use crate::backend::{accounts, invite_links, session};
+    use crate::backend::{access::accounts, access::session, onboarding::invite_links};
     let state = crate::backend::app_state()?;
     let link = invite_links::preview(&state, &code).await?;
     let viewer = match session::current_account(&state).await? {
@@ -63,7 +62,7 @@ pub async fn get_join_view(code: String) -> Result<JoinView, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "join_with_link")]
 pub async fn join_with_link(code: String) -> Result<(), AppError> {
-    use crate::backend::{invite_links, session};
+    use crate::backend::{access::session, onboarding::invite_links};
     let state = crate::backend::app_state()?;
     let account = session::require_account(&state).await?;
     let joined = invite_links::join(&state, &account, &code).await?;
@@ -79,22 +78,18 @@ pub async fn join_new_account(
     last_name: String,
     password: String,
 ) -> Result<(), AppError> {
-    use crate::backend::accounts::NewAccount;
-    use crate::backend::{invite_links, session};
+    use crate::backend::access::accounts::{AccountFields, NewAccount};
+    use crate::backend::{access::session, onboarding::invite_links};
     let state = crate::backend::app_state()?;
     let mut form = crate::domain::FormParser::default();
-    let email = form.field("email", Email::parse(&email));
-    let first_name = form.field("firstName", PersonName::parse(&first_name));
-    let last_name = form.field("lastName", PersonName::parse(&last_name));
-    let password = form.field("password", Password::parse(&password));
-    let account = form.finish(|| {
-        Some(NewAccount {
-            email: email?,
-            password: password?,
-            first_name: first_name?,
-            last_name: last_name?,
-        })
-    })?;
+    let fields = AccountFields {
+        email: Some(&email),
+        password: Some(&password),
+        first_name: Some(&first_name),
+        last_name: Some(&last_name),
+    };
+    let account = NewAccount::parse(&mut form, fields);
+    let account = form.finish(|| account)?;
     let ip = session::client_ip(&state).await;
     let account = invite_links::sign_up_to_join(&state, account, &code, ip).await?;
     session::sign_in_new_account(account.id, account.credentials_version).await?;
@@ -107,7 +102,7 @@ pub async fn join_new_account(
 
 #[server(prefix = "/rpc", endpoint = "resend_join_verification")]
 pub async fn resend_join_verification(code: String) -> Result<(), AppError> {
-    use crate::backend::{invite_links, session};
+    use crate::backend::{access::session, onboarding::invite_links};
     let state = crate::backend::app_state()?;
     let account = session::require_account(&state).await?;
     invite_links::resend_verification_to_join(&state, &account, &code).await?;

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::form_field::{FormError, FormField, field_error};
+use crate::components::sign_out_button::SignOutButton;
 use crate::error::AppError;
 
 #[server(prefix = "/rpc", endpoint = "sign_in")]
@@ -13,29 +14,17 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::backend::{accounts, session};
+    use crate::backend::{access::accounts, access::session};
     let state = crate::backend::app_state()?;
     let ip = session::client_ip(&state).await;
     let account = accounts::authenticate(&state, &email, &password, ip).await?;
     session::sign_in(account.id, account.credentials_version).await?;
     crate::backend::tenant_admin::record_sign_in(&state, &account, "browser").await?;
-    leptos_axum::redirect(&crate::backend::redirect::local_target(
+    leptos_axum::redirect(&crate::backend::url_policy::local_target(
         &state.config,
         next.as_deref(),
         "/account",
     ));
-    Ok(())
-}
-
-#[server(prefix = "/rpc", endpoint = "sign_out")]
-pub async fn sign_out(next: Option<String>) -> Result<(), AppError> {
-    let state = crate::backend::app_state()?;
-    crate::backend::session::sign_out().await?;
-    // The marker makes the target a new URL, so the hydrated app fetches
-    // the page again as the signed-out visitor.
-    let target = crate::backend::redirect::local_target(&state.config, next.as_deref(), "/login");
-    let sep = if target.contains('?') { '&' } else { '?' };
-    leptos_axum::redirect(&format!("{target}{sep}signed_out=1"));
     Ok(())
 }
 
@@ -84,24 +73,6 @@ pub fn LoginPage() -> impl IntoView {
                 <a href="/register">"Create an account"</a>
             </p>
         </section>
-    }
-}
-
-/// A button that signs out; used in the header and on `/logout`. `next`:
-/// where to go afterwards (default: the sign-in page).
-#[component]
-pub fn SignOutButton(
-    #[prop(optional, into)] next: Option<String>,
-    #[prop(default = "Sign out")] label: &'static str,
-) -> impl IntoView {
-    let action = ServerAction::<SignOut>::new();
-    view! {
-        <ActionForm action attr:class="inline-form">
-            <input type="hidden" name="next" value=next />
-            <button type="submit" class="secondary">
-                {label}
-            </button>
-        </ActionForm>
     }
 }
 

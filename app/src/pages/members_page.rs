@@ -39,7 +39,7 @@ pub async fn get_members_page(
     #[server(default)] removed: Option<i64>,
 ) -> Result<MembersPageData, AppError> {
     use crate::backend::tenant_admin;
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let status = status.filter(|s| !s.is_empty());
     let members = tenant_admin::list_members(
         &state,
@@ -54,9 +54,10 @@ pub async fn get_members_page(
     let grantable_roles = actor.grantable_roles();
     let removed_links = match removed {
         Some(member_id) if actor.ensure_can_invite().is_ok() => {
-            let (member, links) =
-                crate::backend::invite_links::usable_made_by_member(&state, &actor, member_id)
-                    .await?;
+            let (member, links) = crate::backend::onboarding::invite_links::usable_made_by_member(
+                &state, &actor, member_id,
+            )
+            .await?;
             (!links.is_empty()).then_some((member, links))
         }
         _ => None,
@@ -74,8 +75,9 @@ pub async fn get_members_page(
 /// Revokes every link a removed member made that still works.
 #[server(prefix = "/rpc", endpoint = "revoke_links_of_member")]
 pub async fn revoke_links_of_member(tenant_id: i64, member_id: i64) -> Result<(), AppError> {
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
-    crate::backend::invite_links::revoke_made_by_member(&state, &actor, member_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
+    crate::backend::onboarding::invite_links::revoke_made_by_member(&state, &actor, member_id)
+        .await?;
     leptos_axum::redirect(&format!("/t/{tenant_id}/members?done=links_revoked"));
     Ok(())
 }
@@ -87,7 +89,7 @@ pub async fn update_member_roles(
     #[server(default)] roles: Vec<String>,
 ) -> Result<(), AppError> {
     use crate::backend::tenant_admin::{self, MemberChange};
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let roles = crate::domain::Role::parse_list(&roles).map_err(|e| AppError::field("roles", e))?;
     tenant_admin::update_member(
         &state,
@@ -110,7 +112,7 @@ pub async fn set_member_status(
     status: String,
 ) -> Result<(), AppError> {
     use crate::backend::tenant_admin::{self, MemberChange};
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     tenant_admin::update_member(
         &state,
         &actor,
@@ -132,7 +134,7 @@ pub async fn set_member_status(
 
 #[server(prefix = "/rpc", endpoint = "remove_member")]
 pub async fn remove_member(tenant_id: i64, member_id: i64) -> Result<(), AppError> {
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     crate::backend::tenant_admin::remove_member(&state, &actor, member_id).await?;
     leptos_axum::redirect(&format!(
         "/t/{tenant_id}/members?done=removed&removed={member_id}"

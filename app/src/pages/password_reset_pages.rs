@@ -12,7 +12,7 @@ use crate::error::AppError;
 
 #[server(prefix = "/rpc", endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    use crate::backend::{accounts, session};
+    use crate::backend::{access::accounts, access::session};
     let state = crate::backend::app_state()?;
     let email = Email::parse(&email).map_err(|e| AppError::field("email", e))?;
     accounts::request_password_reset(&state, &email, session::client_ip(&state).await).await?;
@@ -22,10 +22,10 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 
 #[server(prefix = "/rpc", endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
-    use crate::backend::accounts;
+    use crate::backend::access::accounts;
     let state = crate::backend::app_state()?;
     let password = Password::parse(&password).map_err(|e| AppError::field("password", e))?;
-    let ip = crate::backend::session::client_ip(&state).await;
+    let ip = crate::backend::access::session::client_ip(&state).await;
     accounts::reset_password(&state, &token, &password, ip).await?;
     leptos_axum::redirect("/login?reset=1");
     Ok(())

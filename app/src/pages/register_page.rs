@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use crate::components::form_field::{Check, FormError, FormField, field_error};
 #[cfg(feature = "ssr")]
-use crate::domain::{Email, Password, PersonName, ProjectName, TenantName};
+use crate::domain::{ProjectName, TenantName};
 use crate::error::AppError;
 
 #[server(prefix = "/rpc", endpoint = "register")]
@@ -18,32 +18,30 @@ pub async fn register(
     tenant_name: String,
     project_name: String,
 ) -> Result<(), AppError> {
-    use crate::backend::accounts::{self, NewAccount, NewRegistration};
+    use crate::backend::access::accounts::{self, AccountFields, NewAccount, NewRegistration};
     use crate::domain::FormParser;
     let state = crate::backend::app_state()?;
     let mut form = FormParser::default();
-    let email = form.field("email", Email::parse(&email));
-    let password = form.field("password", Password::parse(&password));
-    let first_name = form.field("firstName", PersonName::parse(&first_name));
-    let last_name = form.field("lastName", PersonName::parse(&last_name));
+    let fields = AccountFields {
+        email: Some(&email),
+        password: Some(&password),
+        first_name: Some(&first_name),
+        last_name: Some(&last_name),
+    };
+    let account = NewAccount::parse(&mut form, fields);
     let tenant_name = form.field("tenantName", TenantName::parse(&tenant_name));
     let project_name = form.field("projectName", ProjectName::parse(&project_name));
     let registration = form.finish(|| {
         Some(NewRegistration {
-            account: NewAccount {
-                email: email?,
-                password: password?,
-                first_name: first_name?,
-                last_name: last_name?,
-            },
+            account: account?,
             tenant_name: tenant_name?,
             project_name: project_name?,
         })
     })?;
-    let ip = crate::backend::session::client_ip(&state).await;
+    let ip = crate::backend::access::session::client_ip(&state).await;
     let registered = accounts::register(&state, registration, ip).await?;
     // A new account starts at credentials version 0.
-    crate::backend::session::sign_in_new_account(registered.account_id, 0).await?;
+    crate::backend::access::session::sign_in_new_account(registered.account_id, 0).await?;
     leptos_axum::redirect(&format!("/t/{}", registered.tenant_id));
     Ok(())
 }

@@ -14,7 +14,7 @@ use crate::format::{format_ms, role_names};
 
 #[server(prefix = "/rpc", endpoint = "get_overview")]
 pub async fn get_overview(tenant_id: i64) -> Result<Overview, AppError> {
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     crate::backend::tenant_admin::overview(&state, &actor).await
 }
 

@@ -13,8 +13,8 @@ use crate::error::AppError;
 #[server(prefix = "/rpc", endpoint = "verify_email_needs")]
 pub async fn verify_email_needs(token: String) -> Result<bool, AppError> {
     let state = crate::backend::app_state()?;
-    let chose = crate::backend::session::chose_password_of().await?;
-    crate::backend::accounts::confirmation_asks_new_password(&state, &token, chose).await
+    let chose = crate::backend::access::session::chose_password_of().await?;
+    crate::backend::access::accounts::confirmation_asks_new_password(&state, &token, chose).await
 }
 
 /// Confirms the address; with `join` (the code of the shareable link the
@@ -30,7 +30,7 @@ pub async fn verify_email(
     #[server(default)] join: String,
     #[server(default)] password: String,
 ) -> Result<(), AppError> {
-    use crate::backend::session;
+    use crate::backend::access::session;
     use crate::domain::Password;
     let state = crate::backend::app_state()?;
     let chose = session::chose_password_of().await?;
@@ -39,9 +39,14 @@ pub async fn verify_email(
         p => Some(Password::parse(p).map_err(|e| AppError::field("password", e))?),
     };
     let ip = session::client_ip(&state).await;
-    let account =
-        crate::backend::accounts::verify_email(&state, &token, chose, new_password.as_ref(), ip)
-            .await?;
+    let account = crate::backend::access::accounts::verify_email(
+        &state,
+        &token,
+        chose,
+        new_password.as_ref(),
+        ip,
+    )
+    .await?;
     // The first confirmation revokes every session of the account; the
     // browser that holds the mailed link goes on under a new one when it
     // chose the password, at sign-up or here.
@@ -54,7 +59,7 @@ pub async fn verify_email(
     let target = if join.is_empty() {
         "/verify-email?done=1".to_owned()
     } else {
-        match crate::backend::invite_links::join(&state, &account, &join).await {
+        match crate::backend::onboarding::invite_links::join(&state, &account, &join).await {
             Ok(joined) if signed_in => format!("/t/{}?joined=1", joined.tenant_id),
             Ok(joined) => format!("/verify-email?done=1&joined={}", joined.tenant_id),
             Err(e) => {
@@ -64,15 +69,6 @@ pub async fn verify_email(
         }
     };
     leptos_axum::redirect(&target);
-    Ok(())
-}
-
-#[server(prefix = "/rpc", endpoint = "resend_verification")]
-pub async fn resend_verification() -> Result<(), AppError> {
-    let state = crate::backend::app_state()?;
-    let account = crate::backend::session::require_account(&state).await?;
-    crate::backend::accounts::resend_verification(&state, account.id, None).await?;
-    leptos_axum::redirect("/account?verification_sent=1");
     Ok(())
 }
 
@@ -148,31 +144,5 @@ pub fn VerifyEmailPage() -> impl IntoView {
                 }}
             </Show>
         </section>
-    }
-}
-
-/// Shown to signed-in people whose email is not confirmed yet.
-#[component]
-pub fn UnverifiedBanner() -> impl IntoView {
-    let action = ServerAction::<ResendVerification>::new();
-    let value = action.value();
-    view! {
-        <div class="notice" role="region" aria-label="Email confirmation">
-            <p>
-                "Confirm your email address to send invitations. We sent you a link when you registered."
-            </p>
-            <ActionForm action attr:class="inline-form">
-                <button type="submit" class="secondary">
-                    "Resend verification email"
-                </button>
-            </ActionForm>
-            <p role="status">
-                {move || value.with(|v| match v {
-                    Some(Ok(())) => Some("Sent. Check your inbox.".to_owned()),
-                    Some(Err(e)) => Some(e.to_string()),
-                    None => None,
-                })}
-            </p>
-        </div>
     }
 }

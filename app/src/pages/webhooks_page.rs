@@ -36,9 +36,9 @@ pub async fn get_webhooks_page(
     endpoint: Option<i64>,
     page: Option<i64>,
 ) -> Result<WebhooksPageData, AppError> {
-    use crate::backend::session::{kept, take_kept};
-    use crate::backend::{tenant_admin, webhooks};
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    use crate::backend::access::session::{kept, take_kept};
+    use crate::backend::{tenant_admin, tenant_admin::webhooks};
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let endpoints = webhooks::list(&state, &actor).await?;
     let log = match endpoint {
         Some(id) => {
@@ -69,9 +69,9 @@ pub async fn add_webhook(
     #[server(default)] events: Vec<String>,
     #[server(default)] description: String,
 ) -> Result<(), AppError> {
-    use crate::backend::session::{keep, kept};
-    use crate::backend::webhooks::{self, EndpointRequest};
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    use crate::backend::access::session::{keep, kept};
+    use crate::backend::tenant_admin::webhooks::{self, EndpointRequest};
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let request = EndpointRequest {
         url: Some(url),
         events: Some(events),
@@ -92,8 +92,8 @@ pub async fn set_webhook_enabled(
     webhook_id: i64,
     enabled: bool,
 ) -> Result<(), AppError> {
-    use crate::backend::webhooks::{self, EndpointRequest};
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
+    use crate::backend::tenant_admin::webhooks::{self, EndpointRequest};
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let request = EndpointRequest {
         enabled: Some(enabled),
         ..Default::default()
@@ -105,8 +105,8 @@ pub async fn set_webhook_enabled(
 
 #[server(prefix = "/rpc", endpoint = "delete_webhook")]
 pub async fn delete_webhook(tenant_id: i64, webhook_id: i64) -> Result<(), AppError> {
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
-    crate::backend::webhooks::delete(&state, &actor, webhook_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
+    crate::backend::tenant_admin::webhooks::delete(&state, &actor, webhook_id).await?;
     leptos_axum::redirect(&format!("/t/{tenant_id}/webhooks?deleted=1"));
     Ok(())
 }
@@ -117,8 +117,8 @@ pub async fn retry_webhook_delivery(
     webhook_id: i64,
     delivery_id: i64,
 ) -> Result<(), AppError> {
-    let (state, actor) = crate::backend::session::require_actor(tenant_id).await?;
-    crate::backend::webhooks::retry(&state, &actor, webhook_id, delivery_id).await?;
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
+    crate::backend::tenant_admin::webhooks::retry(&state, &actor, webhook_id, delivery_id).await?;
     leptos_axum::redirect(&format!(
         "/t/{tenant_id}/webhooks?endpoint={webhook_id}&retried={delivery_id}"
     ));

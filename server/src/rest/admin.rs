@@ -6,7 +6,7 @@ use axum::extract::State;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use app::backend::{AppState, seats, tenant_admin};
+use app::backend::{AppState, onboarding::seats, tenant_admin};
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiJson, ApiPath, Operator};

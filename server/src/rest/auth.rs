@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use app::backend::AppState;
-use app::backend::accounts::{self, NewAccount};
-use app::domain::{Email, FormParser, Password, PersonName};
+use app::backend::access::accounts::{self, AccountFields, NewAccount};
+use app::domain::FormParser;
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiJson, ClientIp, required};
@@ -60,27 +60,14 @@ pub async fn sign_up(
     ApiJson(body): ApiJson<SignupRequest>,
 ) -> Result<(StatusCode, Json<AccountDto>), AppError> {
     let mut form = FormParser::default();
-    let email = form.field("email", required(body.email.as_deref(), Email::parse));
-    let password = form.field(
-        "password",
-        required(body.password.as_deref(), Password::parse),
-    );
-    let first_name = form.field(
-        "firstName",
-        required(body.first_name.as_deref(), PersonName::parse),
-    );
-    let last_name = form.field(
-        "lastName",
-        required(body.last_name.as_deref(), PersonName::parse),
-    );
-    let account = form.finish(|| {
-        Some(NewAccount {
-            email: email?,
-            password: password?,
-            first_name: first_name?,
-            last_name: last_name?,
-        })
-    })?;
+    let fields = AccountFields {
+        email: body.email.as_deref(),
+        password: body.password.as_deref(),
+        first_name: body.first_name.as_deref(),
+        last_name: body.last_name.as_deref(),
+    };
+    let account = NewAccount::parse(&mut form, fields);
+    let account = form.finish(|| account)?;
     let info = accounts::sign_up(&state, account, Some(ip), None)
         .await?
         .info();

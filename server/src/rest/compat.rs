@@ -10,13 +10,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use app::backend::AppState;
-use app::backend::invites::{self, NewInvite};
+use app::backend::onboarding::invites::{self, NewInvite};
 use app::domain::{Email, FormParser, PersonName, Role};
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson, ApiQuery, required};
-use super::invites::actor_in;
 use super::schema;
+use app::backend::access::actor::Actor;
 
 /// The role given when a compatibility request names none.
 const DEFAULT_ROLE: Role = Role::ExtractorUser;
@@ -125,11 +125,14 @@ pub async fn royalti_invite(
         form.field("message", invites::check_message(m));
     }
     if let Some(url) = &body.redirect_url {
-        form.field("redirect_url", invites::check_url(&state, url));
+        form.field(
+            "redirect_url",
+            app::backend::url_policy::check_allowed_url(&state.config, url),
+        );
     }
     let (workspace, email, role, first_name, last_name) =
         form.finish(|| Some((workspace?, email?, role?, first_name?, last_name?)))?;
-    let actor = actor_in(&state, caller, Some(workspace)).await?;
+    let actor = Actor::in_tenant(&state, caller, Some(workspace)).await?;
     let issued = invites::create_invite(
         &state,
         &actor,
@@ -286,10 +289,12 @@ pub async fn doit_invite(
     // A DoiT key belongs to one organisation; a caller in several tenants
     // cannot say which here, so the key is not allowed (403), not a 409
     // this API shape does not have.
-    let actor = actor_in(&state, caller, None).await.map_err(|e| match e {
-        AppError::Conflict(why) => AppError::ForbiddenBecause(why),
-        e => e,
-    })?;
+    let actor = Actor::in_tenant(&state, caller, None)
+        .await
+        .map_err(|e| match e {
+            AppError::Conflict(why) => AppError::ForbiddenBecause(why),
+            e => e,
+        })?;
     let issued = invites::create_invite(
         &state,
         &actor,

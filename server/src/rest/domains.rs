@@ -8,13 +8,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use app::backend::AppState;
-use app::backend::domains::{self, DomainChange};
+use app::backend::onboarding::domains::{self, DomainChange};
 use app::dto::TenantDomain;
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
-use super::invites::{Owned, actor_for_row, actor_in};
 use super::schema;
+use app::backend::access::actor::Actor;
+use app::backend::db::owners::Owned;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -116,7 +117,7 @@ pub async fn add_domain(
     let domain = body
         .domain
         .ok_or_else(|| AppError::field("domain", "This field is required."))?;
-    let actor = actor_in(&state, caller, query.tenant_id).await?;
+    let actor = Actor::in_tenant(&state, caller, query.tenant_id).await?;
     let added = domains::add(&state, &actor, &domain).await?;
     Ok((StatusCode::CREATED, Json(added.into())))
 }
@@ -139,7 +140,7 @@ pub async fn list_domains(
     ApiCaller(caller): ApiCaller,
     ApiQuery(query): ApiQuery<DomainTenantQuery>,
 ) -> Result<Json<Vec<DomainDto>>, AppError> {
-    let actor = actor_in(&state, caller, query.tenant_id).await?;
+    let actor = Actor::in_tenant(&state, caller, query.tenant_id).await?;
     let list = domains::list(&state, &actor).await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
@@ -179,7 +180,7 @@ pub async fn verify_domain(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<DomainDto>, AppError> {
-    let actor = actor_for_row(&state, caller, Owned::Domain, id, None).await?;
+    let actor = Actor::for_row(&state, caller, Owned::Domain, id, None).await?;
     Ok(Json(domains::verify(&state, &actor, id).await?.into()))
 }
 
@@ -202,7 +203,7 @@ pub async fn update_domain(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<DomainUpdate>,
 ) -> Result<Json<DomainDto>, AppError> {
-    let actor = actor_for_row(&state, caller, Owned::Domain, id, None).await?;
+    let actor = Actor::for_row(&state, caller, Owned::Domain, id, None).await?;
     let change = DomainChange {
         join_policy: body.join_policy,
         join_roles: body.join_roles,
@@ -229,7 +230,7 @@ pub async fn remove_domain(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
-    let actor = actor_for_row(&state, caller, Owned::Domain, id, None).await?;
+    let actor = Actor::for_row(&state, caller, Owned::Domain, id, None).await?;
     domains::remove(&state, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

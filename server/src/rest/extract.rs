@@ -7,21 +7,12 @@ use http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use app::AppError;
-use app::backend::accounts::{self, AccountRow};
-use app::backend::{AppState, api_tokens, crypto};
+use app::backend::access::accounts::{self, AccountRow};
+use app::backend::{AppState, access::api_tokens, crypto};
 
 use super::jwt;
 
-/// Parses a required body field; a missing one is "This field is required."
-pub fn required<V: ?Sized, T>(
-    value: Option<&V>,
-    parse: impl FnOnce(&V) -> Result<T, String>,
-) -> Result<T, String> {
-    match value {
-        Some(v) => parse(v),
-        None => Err("This field is required.".into()),
-    }
-}
+pub use app::domain::required;
 
 /// An optional id in a JSON body, counted as JSON Schema counts integers:
 /// `5` and `5.0` alike; a fraction or a value past `i64` is an error.

@@ -8,15 +8,16 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use app::backend::invite_links::{self, LinkInfo, NewLink};
+use app::backend::onboarding::invite_links::{self, LinkInfo, NewLink};
 use app::backend::{AppState, tenant_admin};
 use app::domain::{FormParser, Role};
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery, required, whole_number};
-use super::invites::{Owned, actor_for_row, actor_in};
 use super::registration::UserDto;
 use super::schema;
+use app::backend::access::actor::Actor;
+use app::backend::db::owners::Owned;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -149,7 +150,7 @@ pub async fn create_invite_link(
             allowed_domain: domain?,
         })
     })?;
-    let actor = actor_in(&state, caller, query.tenant_id).await?;
+    let actor = Actor::in_tenant(&state, caller, query.tenant_id).await?;
     let issued = invite_links::create(&state, &actor, new).await?;
     Ok((
         StatusCode::CREATED,
@@ -179,7 +180,7 @@ pub async fn list_invite_links(
     ApiCaller(caller): ApiCaller,
     ApiQuery(query): ApiQuery<LinkTenantQuery>,
 ) -> Result<Json<Vec<InviteLinkDto>>, AppError> {
-    let actor = actor_in(&state, caller, query.tenant_id).await?;
+    let actor = Actor::in_tenant(&state, caller, query.tenant_id).await?;
     let links = invite_links::list(&state, &actor).await?;
     Ok(Json(links.into_iter().map(Into::into).collect()))
 }
@@ -201,7 +202,7 @@ pub async fn revoke_invite_link(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
-    let actor = actor_for_row(&state, caller, Owned::InviteLink, id, None).await?;
+    let actor = Actor::for_row(&state, caller, Owned::InviteLink, id, None).await?;
     invite_links::revoke(&state, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,14 +6,14 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use app::backend::accounts::AccountRow;
+use app::backend::access::accounts::{AccountFields, NewPerson};
+use app::backend::access::actor::Actor;
+use app::backend::db::owners::Owned;
 /// The tenant a call acts in: `tenant_id` when given, else the caller's
 /// only tenant (several tenants: the caller must say which).
-pub use app::backend::invites::actor_in;
-use app::backend::invites::{self, Acceptor, NewInvite};
-use app::backend::permissions::Actor;
+use app::backend::onboarding::invites::{self, Acceptor, NewInvite};
 use app::backend::{AppState, tenant_admin};
-use app::domain::{Email, FormParser, Password, PersonName, Role};
+use app::domain::{Email, FormParser, Role};
 use app::dto::InviteInfo;
 use app::{AppError, ErrorBody};
 
@@ -111,14 +111,17 @@ pub async fn create_invite(
     let roles = form.field("roles", required(body.roles.as_deref(), Role::parse_list));
     match body.url.as_deref() {
         Some(url) => {
-            form.field("url", invites::check_url(&state, url));
+            form.field(
+                "url",
+                app::backend::url_policy::check_allowed_url(&state.config, url),
+            );
         }
         None => {
             form.field::<()>("url", Err("This field is required.".into()));
         }
     }
     let (email, roles) = form.finish(|| Some((email?, roles?)))?;
-    let actor = actor_in(&state, caller, body.tenant_id).await?;
+    let actor = Actor::in_tenant(&state, caller, body.tenant_id).await?;
     let issued = invites::create_invite(
         &state,
         &actor,
@@ -168,7 +171,7 @@ pub async fn list_invites(
     ApiCaller(caller): ApiCaller,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<InviteDto>>, AppError> {
-    let actor = actor_in(&state, caller, query.tenant_id).await?;
+    let actor = Actor::in_tenant(&state, caller, query.tenant_id).await?;
     let list = invites::list_invites(&state, &actor, query.status.as_deref()).await?;
     Ok(Json(list.into_iter().map(InviteDto::from).collect()))
 }
@@ -202,7 +205,7 @@ pub async fn resend_invite(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<TenantQuery>,
 ) -> Result<Json<InviteDto>, AppError> {
-    let actor = actor_for_row(&state, caller, Owned::Invite, id, query.tenant_id).await?;
+    let actor = Actor::for_row(&state, caller, Owned::Invite, id, query.tenant_id).await?;
     Ok(Json(
         invites::reissue_invite(&state, &actor, id, true)
             .await?
@@ -230,44 +233,10 @@ pub async fn revoke_invite(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<TenantQuery>,
 ) -> Result<Json<InviteDto>, AppError> {
-    let actor = actor_for_row(&state, caller, Owned::Invite, id, query.tenant_id).await?;
+    let actor = Actor::for_row(&state, caller, Owned::Invite, id, query.tenant_id).await?;
     Ok(Json(
         invites::revoke_invite(&state, &actor, id).await?.into(),
     ))
-}
-
-/// What a path id names: an invitation or a member.
-#[derive(Debug, Clone, Copy)]
-pub enum Owned {
-    Invite,
-    Member,
-    Webhook,
-    InviteLink,
-    Domain,
-}
-
-/// The actor in the tenant that owns the invitation or member `id`, so an
-/// id alone finds its tenant. A row of a tenant the caller is not in, or of
-/// another tenant than `tenant_id`, is not found.
-pub async fn actor_for_row(
-    state: &AppState,
-    caller: AccountRow,
-    what: Owned,
-    id: i64,
-    tenant_id: Option<i64>,
-) -> Result<Actor, AppError> {
-    let owner = match what {
-        Owned::Invite => invites::tenant_of(state, id).await?,
-        Owned::Member => tenant_admin::tenant_of_member(state, id).await?,
-        Owned::Webhook => app::backend::webhooks::tenant_of(state, id).await?,
-        Owned::InviteLink => app::backend::invite_links::tenant_of(state, id).await?,
-        Owned::Domain => app::backend::domains::tenant_of(state, id).await?,
-    };
-    let owner = owner.ok_or(AppError::NotFound)?;
-    if tenant_id.is_some_and(|t| t != owner) {
-        return Err(AppError::NotFound);
-    }
-    invites::actor_for(state, caller, owner).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -381,28 +350,18 @@ pub async fn accept_invite(
             (token, Acceptor::Account(account))
         }
         None => {
-            let required = |v: Option<String>| {
-                v.ok_or_else(|| "This field is required to create your account.".to_owned())
+            let fields = AccountFields {
+                password: body.password.as_deref(),
+                first_name: body.first_name.as_deref(),
+                last_name: body.last_name.as_deref(),
+                email: None,
             };
-            let first = form.field(
-                "firstName",
-                required(body.first_name).and_then(|v| PersonName::parse(&v)),
-            );
-            let last = form.field(
-                "lastName",
-                required(body.last_name).and_then(|v| PersonName::parse(&v)),
-            );
-            let password = form.field(
-                "password",
-                required(body.password).and_then(|v| Password::parse(&v)),
-            );
+            let person = NewPerson::parse(&mut form, fields);
             form.finish(|| {
                 Some((
                     token?,
                     Acceptor::NewAccount {
-                        first_name: first?,
-                        last_name: last?,
-                        password: password?,
+                        person: person?,
                         client_ip: Some(ip),
                     },
                 ))

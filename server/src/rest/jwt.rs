@@ -4,7 +4,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, deco
 use serde::{Deserialize, Serialize};
 
 use app::AppError;
-use app::backend::accounts::AccountRow;
+use app::backend::access::accounts::AccountRow;
 use app::backend::now_ms;
 
 /// Lifetime of an access token, in seconds.

@@ -6,9 +6,10 @@ use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use app::backend::access::actor::Actor;
 use app::backend::db::tenants::TenantRow;
-use app::backend::seats::Seats;
-use app::backend::{AppState, accounts, invites, tenant_admin};
+use app::backend::onboarding::seats::Seats;
+use app::backend::{AppState, access::accounts, tenant_admin};
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiPath};
@@ -121,7 +122,7 @@ pub async fn get_tenant(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<TenantDto>, AppError> {
-    let actor = invites::actor_for(&state, caller, id).await?;
+    let actor = Actor::for_tenant(&state, caller, id).await?;
     let (tenant, seats) = tenant_admin::tenant_with_seats(&state, actor.tenant_id).await?;
     Ok(Json(TenantDto::of(tenant, seats)))
 }

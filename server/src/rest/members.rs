@@ -14,9 +14,10 @@ use app::dto::AuditEntry;
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
-use super::invites::{Owned, actor_for_row, actor_in};
 use super::registration::UserDto;
 use super::schema;
+use app::backend::access::actor::Actor;
+use app::backend::db::owners::Owned;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -69,7 +70,7 @@ pub async fn list_members(
     ApiQuery(q): ApiQuery<MembersQuery>,
 ) -> Result<Json<MembersPage>, AppError> {
     check_list_query(q.page, q.per_page, &[("search", q.search.as_deref())])?;
-    let actor = actor_in(&state, caller, q.tenant_id).await?;
+    let actor = Actor::in_tenant(&state, caller, q.tenant_id).await?;
     let page = tenant_admin::list_members(
         &state,
         &actor,
@@ -126,7 +127,7 @@ pub async fn update_member(
             status: body.status.clone(),
         })
     })?;
-    let actor = actor_for_row(&state, caller, Owned::Member, id, None).await?;
+    let actor = Actor::for_row(&state, caller, Owned::Member, id, None).await?;
     let member = tenant_admin::update_member(&state, &actor, id, change).await?;
     Ok(Json(member.into()))
 }
@@ -148,7 +149,7 @@ pub async fn remove_member(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
-    let actor = actor_for_row(&state, caller, Owned::Member, id, None).await?;
+    let actor = Actor::for_row(&state, caller, Owned::Member, id, None).await?;
     tenant_admin::remove_member(&state, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -238,7 +239,7 @@ pub async fn list_audit(
             ("action", q.action.as_deref()),
         ],
     )?;
-    let actor = actor_in(&state, caller, q.tenant_id).await?;
+    let actor = Actor::in_tenant(&state, caller, q.tenant_id).await?;
     let page = tenant_admin::list_audit(
         &state,
         &actor,

@@ -5,7 +5,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use app::backend::{AppState, accounts, invites, tenant_admin};
+use app::backend::{AppState, access::accounts, onboarding::invites, tenant_admin};
 use app::domain::{FormParser, ProjectName, TenantName};
 use app::dto::MemberInfo;
 use app::{AppError, ErrorBody};
@@ -99,7 +99,10 @@ pub async fn register(
 ) -> Result<Json<UserDto>, AppError> {
     let mut form = FormParser::default();
     if let Some(url) = &body.url {
-        form.field("url", invites::check_url(&state, url));
+        form.field(
+            "url",
+            app::backend::url_policy::check_allowed_url(&state.config, url),
+        );
     }
     let names = (
         body.tenant_name.filter(|s| !s.trim().is_empty()),

@@ -36,7 +36,7 @@ impl utoipa::PartialSchema for InviteFilter {
     fn schema() -> RefOr<Schema> {
         ObjectBuilder::new()
             .schema_type(Type::String)
-            .enum_values(Some(app::backend::invites::LISTED_STATUSES))
+            .enum_values(Some(app::backend::onboarding::invites::LISTED_STATUSES))
             .build()
             .into()
     }
@@ -56,12 +56,12 @@ pub enum InviteStatus {
 }
 
 /// An event type of SPEC §8, the component `EventTypeName`: values from
-/// `app::backend::events::EventType::ALL`.
+/// `app::backend::delivery::events::EventType::ALL`.
 pub struct EventTypeName;
 
 impl utoipa::PartialSchema for EventTypeName {
     fn schema() -> RefOr<Schema> {
-        use app::backend::events::EventType;
+        use app::backend::delivery::events::EventType;
         ObjectBuilder::new()
             .schema_type(Type::String)
             .enum_values(Some(EventType::ALL.map(EventType::as_str)))
@@ -176,7 +176,9 @@ pub fn description_or_null() -> RefOr<Schema> {
     or_null(
         ObjectBuilder::new()
             .schema_type(Type::String)
-            .max_length(Some(app::backend::webhooks::DESCRIPTION_MAX_CHARS))
+            .max_length(Some(
+                app::backend::tenant_admin::webhooks::DESCRIPTION_MAX_CHARS,
+            ))
             .pattern(Some(r"^[^\u0000-\u001f\u007f-\u009f]*$"))
             .build()
             .into(),
@@ -187,13 +189,13 @@ pub fn description_or_null() -> RefOr<Schema> {
 /// served document states the instance's rule ([`webhook_url_pattern`]).
 pub const ANY_WEBHOOK_URL: &str = "^https://[!-~]+$";
 
-/// A webhook endpoint URL (`webhooks::check_url`).
+/// A webhook endpoint URL (`url_policy::check_webhook_url`).
 pub fn webhook_url() -> RefOr<Schema> {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .format(Some(SchemaFormat::Custom("uri".into())))
         .min_length(Some(1))
-        .max_length(Some(app::backend::webhooks::URL_MAX_CHARS))
+        .max_length(Some(app::backend::url_policy::WEBHOOK_URL_MAX_CHARS))
         .pattern(Some(ANY_WEBHOOK_URL))
         .examples([serde_json::json!("https://hooks.example.com/portico")])
         .build()
@@ -204,7 +206,7 @@ pub fn webhook_url_or_null() -> RefOr<Schema> {
     or_null(webhook_url())
 }
 
-/// `pattern` matching exactly the webhook URLs `webhooks::check_url`
+/// `pattern` matching exactly the webhook URLs `url_policy::check_webhook_url`
 /// accepts: `https://` and a lower-case domain name (letters-only last
 /// label), an optional port 1–9999, or one of `http_origins` as written;
 /// then a path, query and fragment of RFC 3986 characters.
@@ -332,7 +334,7 @@ pub fn url() -> RefOr<Schema> {
         .into()
 }
 
-/// `pattern` matching exactly the URLs `invites::check_url` accepts: one of
+/// `pattern` matching exactly the URLs `url_policy::check_allowed_url` accepts: one of
 /// `origins` as written, then nothing or a path and query, and a fragment,
 /// of RFC 3986 characters.
 pub fn origin_pattern(origins: &[String]) -> String {

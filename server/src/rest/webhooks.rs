@@ -12,16 +12,18 @@ use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::{ContentBuilder, PathsBuilder, Ref, ResponseBuilder};
 use utoipa::{IntoParams, ToSchema};
 
-use app::backend::events::{EventType, RecordedEvent, Subject};
-use app::backend::webhooks::{self, EndpointRequest};
+use app::backend::delivery::events::{EventType, RecordedEvent, Subject};
+use app::backend::tenant_admin::webhooks::{self, EndpointRequest};
 use app::backend::{AppState, tenant_admin};
 use app::dto::{DeliveryInfo, WebhookInfo};
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
-use super::invites::{InviteDto, Owned, actor_for_row, actor_in};
+use super::invites::InviteDto;
 use super::registration::UserDto;
 use super::schema;
+use app::backend::access::actor::Actor;
+use app::backend::db::owners::Owned;
 
 /// A webhook endpoint (its secret is shown only when it is created).
 #[derive(Debug, Serialize, ToSchema)]
@@ -199,7 +201,7 @@ pub async fn create_webhook(
     ApiQuery(query): ApiQuery<WebhookTenantQuery>,
     ApiJson(body): ApiJson<WebhookRequest>,
 ) -> Result<(StatusCode, Json<NewWebhookDto>), AppError> {
-    let actor = actor_in(&state, caller, query.tenant_id).await?;
+    let actor = Actor::in_tenant(&state, caller, query.tenant_id).await?;
     let request = EndpointRequest {
         url: Some(body.url.unwrap_or_default()),
         events: body.events,
@@ -233,7 +235,7 @@ pub async fn list_webhooks(
     ApiCaller(caller): ApiCaller,
     ApiQuery(query): ApiQuery<WebhookTenantQuery>,
 ) -> Result<Json<Vec<WebhookDto>>, AppError> {
-    let actor = actor_in(&state, caller, query.tenant_id).await?;
+    let actor = Actor::in_tenant(&state, caller, query.tenant_id).await?;
     let list = webhooks::list(&state, &actor).await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
@@ -257,7 +259,7 @@ pub async fn update_webhook(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<WebhookPatch>,
 ) -> Result<Json<WebhookDto>, AppError> {
-    let actor = actor_for_row(&state, caller, Owned::Webhook, id, None).await?;
+    let actor = Actor::for_row(&state, caller, Owned::Webhook, id, None).await?;
     let request = EndpointRequest {
         url: body.url,
         events: body.events,
@@ -285,7 +287,7 @@ pub async fn delete_webhook(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
-    let actor = actor_for_row(&state, caller, Owned::Webhook, id, None).await?;
+    let actor = Actor::for_row(&state, caller, Owned::Webhook, id, None).await?;
     webhooks::delete(&state, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -320,7 +322,7 @@ pub async fn list_deliveries(
     ApiQuery(q): ApiQuery<DeliveriesQuery>,
 ) -> Result<Json<DeliveriesPage>, AppError> {
     super::members::check_list_query(q.page, q.per_page, &[])?;
-    let actor = actor_for_row(&state, caller, Owned::Webhook, id, None).await?;
+    let actor = Actor::for_row(&state, caller, Owned::Webhook, id, None).await?;
     let page =
         webhooks::deliveries(&state, &actor, id, tenant_admin::paging(q.page, q.per_page)).await?;
     Ok(Json(DeliveriesPage {
@@ -350,7 +352,7 @@ pub async fn retry_delivery(
     ApiCaller(caller): ApiCaller,
     ApiPath((id, delivery_id)): ApiPath<(i64, i64)>,
 ) -> Result<Json<DeliveryDto>, AppError> {
-    let actor = actor_for_row(&state, caller, Owned::Webhook, id, None).await?;
+    let actor = Actor::for_row(&state, caller, Owned::Webhook, id, None).await?;
     Ok(Json(
         webhooks::retry(&state, &actor, id, delivery_id)
             .await?

@@ -1263,7 +1263,7 @@ async fn an_api_token_authorised_before_a_reset_cannot_land_after_it() {
         res.status()
     );
     let created =
-        app::backend::api_tokens::create(&app.state.db, &authorised_as, "late token").await;
+        app::backend::access::api_tokens::create(&app.state.db, &authorised_as, "late token").await;
     assert!(created.is_err(), "a token under revoked credentials");
     assert_eq!(app.count("SELECT COUNT(*) FROM api_tokens").await, 0);
 }

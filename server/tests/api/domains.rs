@@ -685,13 +685,13 @@ async fn public_and_disposable_providers_come_from_the_maintained_list() {
         "mail.yahoo.co.uk",
     ] {
         assert!(
-            app::backend::domains::is_public_mail_domain(public),
+            app::backend::onboarding::domains::is_public_mail_domain(public),
             "{public} is public"
         );
     }
     for private in ["bigcorp.test", "example.com", "acme.test", "co.uk"] {
         assert!(
-            !app::backend::domains::is_public_mail_domain(private),
+            !app::backend::onboarding::domains::is_public_mail_domain(private),
             "{private} is not"
         );
     }

@@ -451,7 +451,10 @@ impl TestApp {
     }
 
     /// An account with a confirmed email, inserted directly.
-    pub async fn verified_account(&self, email: &str) -> app::backend::accounts::AccountRow {
+    pub async fn verified_account(
+        &self,
+        email: &str,
+    ) -> app::backend::access::accounts::AccountRow {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO accounts (email, mailbox, password_hash, first_name, last_name, email_verified_at, created_at, updated_at) \
              VALUES ($1, $2, 'unusable', 'Pat', 'Joiner', 1, 1, 1) RETURNING id",
@@ -464,7 +467,7 @@ impl TestApp {
         self.account_row(id).await
     }
 
-    pub async fn account_row(&self, id: i64) -> app::backend::accounts::AccountRow {
+    pub async fn account_row(&self, id: i64) -> app::backend::access::accounts::AccountRow {
         let mut conn = self.state.db.pool.acquire().await.unwrap();
         app::backend::db::accounts::find_by_id(&mut conn, id)
             .await

@@ -3,8 +3,8 @@
 //! (The REST endpoints and the `/join` page come next: issue 13.)
 
 use app::AppError;
-use app::backend::invite_links::{self, NewLink};
-use app::backend::permissions::Actor;
+use app::backend::access::actor::Actor;
+use app::backend::onboarding::invite_links::{self, NewLink};
 use app::domain::Role;
 use serde_json::json;
 

@@ -314,8 +314,12 @@ async fn the_page_explains_unknown_revoked_and_used_up_links() {
     );
 }
 
-async fn app_backend_join(app: &TestApp, account: &app::backend::accounts::AccountRow, code: &str) {
-    app::backend::invite_links::join(&app.state, account, code)
+async fn app_backend_join(
+    app: &TestApp,
+    account: &app::backend::access::accounts::AccountRow,
+    code: &str,
+) {
+    app::backend::onboarding::invite_links::join(&app.state, account, code)
         .await
         .expect("join");
 }

@@ -208,7 +208,7 @@ async fn a_pending_invitation_gets_one_reminder_with_a_working_link_before_it_ex
     }
     // Nothing is due a week before expiry.
     assert_eq!(
-        app::backend::invites::send_reminders(&app.state)
+        app::backend::onboarding::invites::send_reminders(&app.state)
             .await
             .unwrap(),
         0
@@ -221,14 +221,14 @@ async fn a_pending_invitation_gets_one_reminder_with_a_working_link_before_it_ex
         .await
         .unwrap();
     assert_eq!(
-        app::backend::invites::send_reminders(&app.state)
+        app::backend::onboarding::invites::send_reminders(&app.state)
             .await
             .unwrap(),
         1
     );
     // Once: the next passes find nothing.
     assert_eq!(
-        app::backend::invites::send_reminders(&app.state)
+        app::backend::onboarding::invites::send_reminders(&app.state)
             .await
             .unwrap(),
         0
@@ -265,7 +265,7 @@ async fn reminders_can_be_turned_off() {
         .await
         .unwrap();
     assert_eq!(
-        app::backend::invites::send_reminders(&app.state)
+        app::backend::onboarding::invites::send_reminders(&app.state)
             .await
             .unwrap(),
         0
@@ -315,7 +315,7 @@ async fn a_mail_refused_for_good_is_given_up_and_no_sent_mail_keeps_its_link() {
     );
 
     // Thirty days on, the clean-up deletes both; a mail still waiting stays.
-    let month_ago = app::backend::db::now_ms() - app::backend::mail::RETENTION_MS - 1;
+    let month_ago = app::backend::db::now_ms() - app::backend::delivery::mail::RETENTION_MS - 1;
     for sql in [
         "UPDATE outbox_mail SET created_at = $1",
         "UPDATE outbox_mail SET sent_at = $1 WHERE sent_at IS NOT NULL",
@@ -335,7 +335,7 @@ async fn a_mail_refused_for_good_is_given_up_and_no_sent_mail_keeps_its_link() {
     .execute(&app.state.db.pool)
     .await
     .unwrap();
-    let deleted = app::backend::mail::prune_outbox(&app.state.db)
+    let deleted = app::backend::delivery::mail::prune_outbox(&app.state.db)
         .await
         .unwrap();
     assert!(deleted >= 2, "{deleted}");

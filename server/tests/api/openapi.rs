@@ -194,7 +194,7 @@ async fn the_served_document_is_openapi_3_and_lists_every_endpoint() {
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     // Every event type is documented as a webhook with its typed body.
-    for event in app::backend::events::EventType::ALL {
+    for event in app::backend::delivery::events::EventType::ALL {
         let hook = &doc["webhooks"][event.as_str()]["post"];
         assert_eq!(
             hook["requestBody"]["content"]["application/json"]["schema"]["$ref"],

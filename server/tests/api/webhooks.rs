@@ -158,11 +158,15 @@ async fn a_real_receiver_gets_every_event_type_once_signed_and_typed() {
         .await
         .unwrap();
     assert_eq!(
-        app::backend::invites::sweep(&app.state.db).await.unwrap(),
+        app::backend::onboarding::invites::sweep(&app.state.db)
+            .await
+            .unwrap(),
         1
     );
     assert_eq!(
-        app::backend::invites::sweep(&app.state.db).await.unwrap(),
+        app::backend::onboarding::invites::sweep(&app.state.db)
+            .await
+            .unwrap(),
         0
     );
 
@@ -198,7 +202,7 @@ async fn a_real_receiver_gets_every_event_type_once_signed_and_typed() {
             .or_default()
             .push(body);
     }
-    for t in app::backend::events::EventType::ALL {
+    for t in app::backend::delivery::events::EventType::ALL {
         assert!(
             by_type.contains_key(t.as_str()),
             "no {} received",
@@ -621,7 +625,7 @@ async fn finished_deliveries_leave_the_log_after_thirty_days_pending_ones_stay()
         .await
         .unwrap();
     assert_eq!(
-        app::backend::webhooks::prune_deliveries(&app.state.db)
+        app::backend::delivery::webhooks::prune_deliveries(&app.state.db)
             .await
             .unwrap(),
         2

@@ -169,12 +169,3 @@ pub async fn take_use(
     .fetch_optional(conn)
     .await?)
 }
-
-pub async fn tenant_of(conn: &mut AnyConnection, id: i64) -> Result<Option<i64>, AppError> {
-    Ok(
-        sqlx::query_scalar("SELECT tenant_id FROM invite_links WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?,
-    )
-}

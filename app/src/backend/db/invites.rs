@@ -590,16 +590,6 @@ pub async fn clear_organisation(
     Ok(())
 }
 
-/// The tenant an invitation belongs to.
-pub async fn tenant_of(conn: &mut AnyConnection, id: i64) -> Result<Option<i64>, AppError> {
-    Ok(
-        sqlx::query_scalar("SELECT tenant_id FROM invites WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?,
-    )
-}
-
 /// Pending, unexpired invitations of the whole instance (the home page),
 /// counted over `invites_pending_expiry_idx`.
 pub async fn count_pending(conn: &mut AnyConnection, now: i64) -> Result<i64, AppError> {

@@ -406,13 +406,3 @@ pub async fn clear_organisation(
         .await?;
     Ok(())
 }
-
-/// The tenant a member belongs to.
-pub async fn tenant_of(conn: &mut AnyConnection, id: i64) -> Result<Option<i64>, AppError> {
-    Ok(
-        sqlx::query_scalar("SELECT tenant_id FROM members WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?,
-    )
-}

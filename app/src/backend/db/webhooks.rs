@@ -519,12 +519,3 @@ pub async fn disable_if_failing_since(
     .fetch_optional(conn)
     .await?)
 }
-
-pub async fn tenant_of(conn: &mut AnyConnection, id: i64) -> Result<Option<i64>, AppError> {
-    Ok(
-        sqlx::query_scalar("SELECT tenant_id FROM webhook_endpoints WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?,
-    )
-}

@@ -2,10 +2,10 @@
 
 use serde_json::json;
 
-use crate::backend::accounts::AccountRow;
+use crate::backend::access::accounts::AccountRow;
+use crate::backend::access::actor::Actor;
 use crate::backend::audit;
 use crate::backend::db;
-use crate::backend::permissions::Actor;
 use crate::backend::state::AppState;
 use crate::dto::{AuditEntry, Page};
 use crate::error::AppError;

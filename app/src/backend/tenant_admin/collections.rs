@@ -2,9 +2,9 @@
 
 use serde_json::json;
 
+use crate::backend::access::actor::Actor;
 use crate::backend::db::collections::{self, Table};
 use crate::backend::db::{self, now_ms};
-use crate::backend::permissions::Actor;
 use crate::backend::state::AppState;
 use crate::dto::NamedItem;
 use crate::error::AppError;

@@ -4,10 +4,10 @@
 use serde_json::json;
 use sqlx::AnyConnection;
 
+use crate::backend::access::actor::Actor;
 use crate::backend::db::{self, RoleNames, now_ms};
-use crate::backend::events::{self, EventType, Subject};
-use crate::backend::permissions::Actor;
-use crate::backend::seats::{self, SeatClaim};
+use crate::backend::delivery::events::{self, EventType, Subject};
+use crate::backend::onboarding::seats::{self, SeatClaim};
 use crate::backend::state::AppState;
 use crate::domain::{Role, RoleScope};
 use crate::dto::{MemberInfo, Page};
@@ -19,12 +19,6 @@ use super::like_pattern;
 pub async fn get_member(state: &AppState, member_id: i64) -> Result<MemberInfo, AppError> {
     let mut conn = state.db.read().await?;
     db::members::find(&mut conn, member_id).await
-}
-
-/// The tenant a member belongs to (REST finds the actor by it).
-pub async fn tenant_of_member(state: &AppState, member_id: i64) -> Result<Option<i64>, AppError> {
-    let mut conn = state.db.read().await?;
-    db::members::tenant_of(&mut conn, member_id).await
 }
 
 /// The ids of the tenant's ACTIVE `extractor-manager`s.

@@ -1,9 +1,9 @@
 //! The tenant's overview: members by status and role, and the
 //! invitation funnel of the last weeks, counted by the database.
 
+use crate::backend::access::actor::Actor;
 use crate::backend::db::{self, now_ms};
-use crate::backend::permissions::Actor;
-use crate::backend::seats;
+use crate::backend::onboarding::seats;
 use crate::backend::state::AppState;
 use crate::domain::Role;
 use crate::error::AppError;

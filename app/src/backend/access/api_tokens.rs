@@ -1,9 +1,9 @@
 //! Long-lived API tokens of an account: created at `/account`, shown once,
 //! stored as a SHA-256 hash, listed by prefix, revocable.
 
-use super::accounts::AccountRow;
-use super::crypto;
-use super::db::{Db, api_tokens, now_ms};
+use crate::backend::access::accounts::AccountRow;
+use crate::backend::crypto;
+use crate::backend::db::{Db, api_tokens, now_ms};
 use crate::dto::{ApiTokenInfo, NewApiToken};
 use crate::error::AppError;
 

@@ -5,14 +5,14 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::{IssuedInvite, NewInvite, link_for};
+use crate::backend::access::actor::Actor;
 use crate::backend::db::invites::{InviteFields, MailDetails};
 use crate::backend::db::{self, RoleNames, now_ms};
-use crate::backend::events::{self, EventType, Subject};
-use crate::backend::permissions::Actor;
+use crate::backend::delivery::events::{self, EventType, Subject};
+use crate::backend::onboarding::seats::{self, SeatClaim};
 use crate::backend::rate_limit::Bucket;
-use crate::backend::seats::{self, SeatClaim};
 use crate::backend::state::AppState;
-use crate::backend::{crypto, mail};
+use crate::backend::{crypto, delivery::mail};
 use crate::domain::{Email, PersonName};
 use crate::dto::InviteInfo;
 use crate::error::AppError;

@@ -7,9 +7,11 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::ConnectInfo;
 use tower_sessions::Session;
 
-use super::accounts::{self, AccountRow};
-use super::session_store::{ACCOUNT_KEY, CHOSE_PASSWORD_KEY, CREDENTIALS_VERSION_KEY};
-use super::state::AppState;
+use crate::backend::access::accounts::{self, AccountRow};
+use crate::backend::access::session_store::{
+    ACCOUNT_KEY, CHOSE_PASSWORD_KEY, CREDENTIALS_VERSION_KEY,
+};
+use crate::backend::state::AppState;
 use crate::error::AppError;
 
 fn session_error(e: impl std::fmt::Display) -> AppError {
@@ -160,9 +162,10 @@ pub async fn client_ip(state: &AppState) -> Option<IpAddr> {
 /// page's server functions start here.
 pub async fn require_actor(
     tenant_id: i64,
-) -> Result<(AppState, super::permissions::Actor), AppError> {
-    let state = super::state::app_state()?;
+) -> Result<(AppState, crate::backend::access::actor::Actor), AppError> {
+    let state = crate::backend::state::app_state()?;
     let account = require_account(&state).await?;
-    let actor = super::invites::actor_for(&state, account, tenant_id).await?;
+    let actor =
+        crate::backend::access::actor::Actor::for_tenant(&state, account, tenant_id).await?;
     Ok((state, actor))
 }

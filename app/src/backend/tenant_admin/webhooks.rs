@@ -3,185 +3,24 @@
 //! serves the page `/t/{id}/webhooks` and the REST endpoints. Delivery
 //! itself is the server's webhook worker.
 
-use std::net::IpAddr;
-
 use base64::Engine;
 use rand::RngCore;
 use serde_json::json;
 
-use super::db::{self, now_ms};
-use super::events::EventType;
-use super::permissions::Actor;
-use super::state::AppState;
-use crate::domain::{FormParser, is_dns_name};
+use crate::backend::access::actor::Actor;
+use crate::backend::db::{self, now_ms};
+use crate::backend::delivery::events::EventType;
+use crate::backend::state::AppState;
+use crate::backend::url_policy::{self, PRIVATE_ADDRESS, is_forbidden_ip};
+use crate::domain::FormParser;
 use crate::dto::{DeliveryInfo, NewWebhook, Page, WebhookInfo};
 use crate::error::AppError;
 
 /// Endpoints one tenant may register.
 pub const MAX_ENDPOINTS: i64 = 20;
 pub const DESCRIPTION_MAX_CHARS: usize = 200;
-pub const URL_MAX_CHARS: usize = 2_000;
 
-/// Whether an address is one a webhook must not reach: loopback, private,
-/// link-local (cloud metadata lives at 169.254.169.254), shared (CGNAT),
-/// unspecified, broadcast, multicast, documentation — and the IPv4 ones
-/// written as IPv6.
-pub fn is_forbidden_ip(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || v4.is_documentation()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b))
-                || (a == 198 && (b == 18 || b == 19))
-                || a >= 240
-        }
-        IpAddr::V6(v6) => {
-            let seg = v6.segments();
-            let embedded = |hi: u16, lo: u16| {
-                let [a, b] = hi.to_be_bytes();
-                let [c, d] = lo.to_be_bytes();
-                is_forbidden_ip(IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d)))
-            };
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_forbidden_ip(IpAddr::V4(v4));
-            }
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || v6.is_unique_local()
-                || v6.is_unicast_link_local()
-                // Documentation (2001:db8::/32), site-local (fec0::/10,
-                // deprecated but still routed by some stacks), Teredo
-                // (2001::/32), discard-only (100::/64).
-                || seg[0] == 0x2001 && seg[1] == 0x0db8
-                || seg[0] & 0xffc0 == 0xfec0
-                || seg[0] == 0x2001 && seg[1] == 0
-                || seg[..4] == [0x100, 0, 0, 0]
-                // IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::/96, and
-                // the local-use 64:ff9b:1::/48) carry an IPv4 address in
-                // their last 32 bits, 6to4 (2002::/16) in bits 16–47: the
-                // embedded address decides.
-                || seg[..6] == [0, 0, 0, 0, 0, 0] && embedded(seg[6], seg[7])
-                || seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] && embedded(seg[6], seg[7])
-                || seg[0] == 0x64 && seg[1] == 0xff9b && seg[2] == 1
-                || seg[0] == 0x2002 && embedded(seg[1], seg[2])
-        }
-    }
-}
-
-/// The origins an endpoint may use over plain http: Portico's own and the
-/// allowed ones, minus, unless private addresses are allowed, those on a
-/// loopback or private address (the API document lists the same).
-pub fn http_origins(config: &super::config::Config) -> Vec<String> {
-    std::iter::once(&config.base_url)
-        .chain(&config.allowed_origins)
-        .filter(|o| config.webhook_allow_private || !origin_is_private(o))
-        .cloned()
-        .collect()
-}
-
-fn origin_is_private(origin: &str) -> bool {
-    match url::Url::parse(origin)
-        .ok()
-        .and_then(|u| u.host().map(|h| h.to_owned()))
-    {
-        Some(url::Host::Ipv4(ip)) => is_forbidden_ip(IpAddr::V4(ip)),
-        Some(url::Host::Ipv6(ip)) => is_forbidden_ip(IpAddr::V6(ip)),
-        Some(url::Host::Domain(name)) => is_local_name(&name),
-        None => true,
-    }
-}
-
-fn is_local_name(name: &str) -> bool {
-    name == "localhost" || name.ends_with(".localhost")
-}
-
-/// A DNS name as endpoint URLs write it ([`is_dns_name`]), and not
-/// `localhost`. (The API document's pattern says the same.)
-fn is_public_dns_name(host: &str) -> bool {
-    is_dns_name(host) && !is_local_name(host)
-}
-
-/// A port as endpoint URLs write it: 1 to 9999, no leading zero.
-fn is_port(p: &str) -> bool {
-    (1..=4).contains(&p.len()) && !p.starts_with('0') && p.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Checks an endpoint URL without the network (SPEC §8): `https://` and a
-/// public DNS name, an optional port (1–9999), then a path, query and
-/// fragment of URL characters; or any URL on an origin of
-/// [`http_origins`]. Credentials, IP addresses and `localhost` are refused
-/// on the https form.
-pub fn check_url(state: &AppState, raw: &str) -> Result<String, String> {
-    if raw.chars().count() > URL_MAX_CHARS {
-        return Err(format!("Keep the URL under {URL_MAX_CHARS} characters."));
-    }
-    let on_http_origin = http_origins(&state.config).iter().find_map(|o| {
-        raw.strip_prefix(o.as_str())
-            .filter(|r| r.is_empty() || r.starts_with(['/', '?', '#']))
-    });
-    let tail = match on_http_origin {
-        Some(tail) => tail,
-        None => {
-            let Some(rest) = raw.strip_prefix("https://") else {
-                return Err(if raw.starts_with("http://") {
-                    "Use an https:// URL (http:// only on an origin listed in PORTICO_ALLOWED_ORIGINS)."
-                        .into()
-                } else {
-                    "Enter a full https:// URL such as https://example.com/hooks.".into()
-                });
-            };
-            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-            let (authority, tail) = rest.split_at(end);
-            let (host, port) = match authority.split_once(':') {
-                Some((h, p)) => (h, Some(p)),
-                None => (authority, None),
-            };
-            if authority.contains('@') {
-                return Err(
-                    "Leave credentials out of the URL; verify the signature instead.".into(),
-                );
-            }
-            if !is_public_dns_name(host) {
-                return Err(
-                    if host.parse::<IpAddr>().is_ok()
-                        || host.starts_with('[')
-                        || is_local_name(host)
-                    {
-                        PRIVATE_OR_ADDRESS.into()
-                    } else {
-                        "Write the host as a lower-case domain name such as hooks.example.com."
-                            .into()
-                    },
-                );
-            }
-            if let Some(p) = port
-                && !is_port(p)
-            {
-                return Err("Use a port from 1 to 9999, or none.".into());
-            }
-            tail
-        }
-    };
-    if !super::invites::is_uri_tail(tail) {
-        return Err("Percent-encode spaces and other characters URLs may not hold.".into());
-    }
-    Ok(raw.to_owned())
-}
-
-const PRIVATE_OR_ADDRESS: &str = "Use a domain name: webhooks go to https:// hosts by name (an address is allowed only on an origin listed in PORTICO_ALLOWED_ORIGINS).";
-
-const PRIVATE_ADDRESS: &str =
-    "This URL points at a loopback, private or link-local address, which webhooks may not reach.";
-
-/// Resolves the URL's host (asynchronously, [`super::dns`]) and refuses it
+/// Resolves the URL's host (asynchronously, [`crate::backend::dns`]) and refuses it
 /// when any address it has is one a webhook may not reach. A name that does
 /// not resolve (yet) is accepted: every delivery checks again before it
 /// connects.
@@ -220,7 +59,7 @@ async fn vet_host(
     let Some(url) = url else {
         return Ok(());
     };
-    super::dns::limit_lookups(state, actor.tenant_id).await?;
+    crate::backend::dns::limit_lookups(&state.limiter, actor.tenant_id).await?;
     check_resolves_publicly(state, url)
         .await
         .map_err(|e| AppError::field("url", e))
@@ -298,7 +137,9 @@ type CheckedFields = (Option<String>, Option<Vec<String>>, Option<String>);
 fn check_request(state: &AppState, request: &EndpointRequest) -> Result<CheckedFields, AppError> {
     let mut form = FormParser::default();
     let url = match &request.url {
-        Some(u) => form.field("url", check_url(state, u)).map(Some),
+        Some(u) => form
+            .field("url", url_policy::check_webhook_url(&state.config, u))
+            .map(Some),
         None => Some(None),
     };
     let events = match &request.events {
@@ -504,128 +345,9 @@ pub async fn retry(
     Ok(row.into())
 }
 
-/// How long an endpoint may fail before it is disabled (SPEC §8).
-pub const DISABLE_AFTER_MS: i64 = 3 * 24 * 3_600_000;
-
-/// Disables an endpoint whose deliveries have all failed for
-/// [`DISABLE_AFTER_MS`], records it, and mails the tenant's managers. The
-/// conditional update makes it happen once, whichever instance sees it.
-pub async fn disable_if_failing(state: &AppState, endpoint_id: i64) -> Result<bool, AppError> {
-    let now = now_ms();
-    let mut tx = state.db.begin().await?;
-    let Some((tenant_id, url)) =
-        db::webhooks::disable_if_failing_since(&mut tx, endpoint_id, now - DISABLE_AFTER_MS, now)
-            .await?
-    else {
-        return Ok(false);
-    };
-    super::audit::record(
-        &mut tx,
-        Some(tenant_id),
-        &super::invites::system_actor(),
-        "webhook.disabled",
-        &url,
-        json!({ "webhookId": endpoint_id, "reason": "failing" }),
-    )
-    .await?;
-    let tenant = db::tenants::get(&mut tx, tenant_id)
-        .await?
-        .map(|t| t.name)
-        .unwrap_or_default();
-    let link = format!("{}/t/{tenant_id}/webhooks", state.config.base_url);
-    for (email, first_name) in db::members::active_manager_contacts(&mut tx, tenant_id).await? {
-        let mail = super::mail::webhook_disabled_mail(&email, &first_name, &tenant, &url, &link);
-        super::mail::enqueue(&mut tx, &mail).await?;
-    }
-    tx.commit().await?;
-    tracing::warn!(
-        webhook_id = endpoint_id,
-        tenant_id,
-        "webhook endpoint disabled after three days of failures"
-    );
-    Ok(true)
-}
-
-/// How long finished deliveries stay in the log.
-pub const RETENTION_MS: i64 = 30 * 24 * 3_600_000;
-/// Deliveries one pruning statement deletes; the pass repeats until done.
-const PRUNE_BATCH: i64 = 1_000;
-
-/// The periodic clean-up: deletes delivered and failed deliveries older
-/// than [`RETENTION_MS`] (pending ones stay until they end), so the log of
-/// a busy tenant does not grow without bound. Returns how many went.
-pub async fn prune_deliveries(db: &super::db::Db) -> Result<u64, AppError> {
-    let before = now_ms() - RETENTION_MS;
-    db::delete_in_batches(PRUNE_BATCH, |batch| async move {
-        let mut conn = db.write().await?;
-        db::webhooks::prune_finished(&mut conn, before, batch).await
-    })
-    .await
-}
-
-/// The tenant of an endpoint, if it exists.
-pub async fn tenant_of(state: &AppState, id: i64) -> Result<Option<i64>, AppError> {
-    let mut conn = state.db.read().await?;
-    db::webhooks::tenant_of(&mut conn, id).await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn private_loopback_link_local_and_mapped_addresses_are_forbidden() {
-        for ip in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "100.64.0.1",
-            "0.0.0.0",
-            "255.255.255.255",
-            "224.0.0.1",
-            "::1",
-            "fd00::1",
-            "fe80::1",
-            "::ffff:10.0.0.1",
-            "::ffff:127.0.0.1",
-            "::",
-        ] {
-            assert!(is_forbidden_ip(ip.parse().unwrap()), "{ip}");
-        }
-        for ip in ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111"] {
-            assert!(!is_forbidden_ip(ip.parse().unwrap()), "{ip}");
-        }
-    }
-
-    #[test]
-    fn endpoint_hosts_are_lower_case_public_names() {
-        for ok in ["hooks.example.com", "a.bc", "x-1.y2.example.org"] {
-            assert!(is_public_dns_name(ok), "{ok}");
-        }
-        for bad in [
-            "localhost",
-            "api.localhost",
-            "Hooks.example.com",
-            "example",
-            "1.2.3.4",
-            "-a.example.com",
-            "a-.example.com",
-            "a..b.com",
-            "example.c0m",
-            "",
-        ] {
-            assert!(!is_public_dns_name(bad), "{bad}");
-        }
-        assert!(
-            is_port("443")
-                && is_port("9999")
-                && !is_port("0")
-                && !is_port("08")
-                && !is_port("10000")
-        );
-    }
 
     #[test]
     fn an_event_filter_names_unknown_and_repeated_types() {

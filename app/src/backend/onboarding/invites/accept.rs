@@ -4,15 +4,16 @@
 
 use serde_json::json;
 
-use crate::backend::accounts::{self, AccountRow, NewAccount};
+use crate::backend::access::accounts::NewPerson;
+use crate::backend::access::accounts::{self, AccountRow, NewAccount};
 use crate::backend::audit::{self, AuditActor};
 use crate::backend::crypto;
 use crate::backend::db::invites::{ClaimedRow, status_at};
 use crate::backend::db::{self, now_ms};
-use crate::backend::events::{self, EventType, Subject};
-use crate::backend::seats::SeatClaim;
+use crate::backend::delivery::events::{self, EventType, Subject};
+use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::state::AppState;
-use crate::domain::{Email, PersonName};
+use crate::domain::Email;
 use crate::dto::InvitePreview;
 use crate::error::AppError;
 
@@ -52,9 +53,7 @@ pub enum Acceptor {
     /// verified when the link was mailed to the address (it proves the
     /// mailbox), unverified with a verification mail otherwise.
     NewAccount {
-        first_name: PersonName,
-        last_name: PersonName,
-        password: crate::domain::Password,
+        person: NewPerson,
         /// For the per-client limit on password-setting with a token.
         client_ip: Option<std::net::IpAddr>,
     },
@@ -107,11 +106,7 @@ pub async fn accept(
     // only for a token that names a pending invitation: a made-up token
     // costs one indexed read, never argon2 work.
     let new_hash = match &acceptor {
-        Acceptor::NewAccount {
-            password,
-            client_ip,
-            ..
-        } => {
+        Acceptor::NewAccount { person, client_ip } => {
             accounts::limit_password_token(state, *client_ip).await?;
             {
                 let mut conn = state.db.read().await?;
@@ -124,7 +119,7 @@ pub async fn accept(
                 }
             }
             accounts::limit_password_target(state, &format!("invite:{token_hash}")).await?;
-            Some(crypto::hash_password(password).await?)
+            Some(crypto::hash_password(&person.password).await?)
         }
         Acceptor::Account(_) => None,
     };
@@ -193,17 +188,12 @@ async fn complete_acceptance(
             }
             account
         }
-        Acceptor::NewAccount {
-            first_name,
-            last_name,
-            password,
-            ..
-        } => {
+        Acceptor::NewAccount { person, .. } => {
             let new = NewAccount {
                 email: Email::parse(&invite.email).map_err(|_| AppError::Internal)?,
-                password,
-                first_name,
-                last_name,
+                password: person.password,
+                first_name: person.first_name,
+                last_name: person.last_name,
             };
             let hash = new_hash.ok_or(AppError::Internal)?;
             // Only a link Portico mailed to the address proves the mailbox
@@ -227,45 +217,28 @@ async fn complete_acceptance(
         }
     };
 
-    let member_id = super::admit_member(
-        &mut tx,
-        invite.tenant_id,
-        account.id,
-        &invite.roles,
-        invite.organisation_id,
-        SeatClaim::TakeReserved,
-        now,
-    )
-    .await?;
     db::invites::set_accepted_by(&mut tx, invite.id, account.id).await?;
-    let actor = AuditActor {
-        account_id: Some(account.id),
-        label: account.email.clone(),
-    };
-    audit::record(
-        &mut tx,
-        Some(invite.tenant_id),
-        &actor,
-        "invite.accepted",
-        &invite.email,
-        json!({ "inviteId": invite.id, "memberId": member_id }),
-    )
-    .await?;
     let accepted = stored_invite(&mut tx, invite.tenant_id, invite.id, now).await?;
     events::emit(
         &mut tx,
         EventType::InviteAccepted,
-        Some(&actor),
+        Some(&AuditActor::account(&account)),
         Subject::Invite(accepted),
     )
     .await?;
-    let member = db::members::find_in_tenant(&mut tx, invite.tenant_id, member_id).await?;
-    events::emit_via(
+    let member_id = membership::admit(
         &mut tx,
-        EventType::MemberJoined,
-        Some(&actor),
-        Subject::Member(member),
-        Some("invite"),
+        Admission {
+            tenant_id: invite.tenant_id,
+            account: &account,
+            roles: &invite.roles,
+            organisation_id: invite.organisation_id,
+            via: Via::Invite {
+                id: invite.id,
+                email: &invite.email,
+            },
+        },
+        now,
     )
     .await?;
     tx.commit().await?;

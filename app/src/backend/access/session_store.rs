@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
-use super::db::sessions::{self, SessionRow};
-use super::db::{Db, now_ms};
+use crate::backend::db::sessions::{self, SessionRow};
+use crate::backend::db::{Db, now_ms};
 use crate::error::AppError;
 
 /// The session key holding the signed-in account's id.

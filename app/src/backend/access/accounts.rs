@@ -7,14 +7,16 @@ use std::net::IpAddr;
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use super::audit::{self, AuditActor};
-use super::crypto::{self, PasswordHash};
-use super::db::account_tokens::Purpose;
-use super::db::{self, RoleNames, now_ms};
-use super::mail;
-use super::rate_limit::{Bucket, ip_key};
-use super::state::AppState;
-use crate::domain::{Email, Password, PersonName, ProjectName, Role, TenantName};
+use crate::backend::audit::{self, AuditActor};
+use crate::backend::crypto::{self, PasswordHash};
+use crate::backend::db::account_tokens::Purpose;
+use crate::backend::db::{self, RoleNames, now_ms};
+use crate::backend::delivery::mail;
+use crate::backend::rate_limit::{Bucket, ip_key};
+use crate::backend::state::AppState;
+use crate::domain::{
+    Email, FormParser, Password, PersonName, ProjectName, Role, TenantName, required,
+};
 use crate::dto::TenantSummary;
 use crate::error::AppError;
 
@@ -28,6 +30,61 @@ pub struct NewAccount {
     pub password: Password,
     pub first_name: PersonName,
     pub last_name: PersonName,
+}
+
+/// A new account's fields as a form or a JSON body carries them (`None`:
+/// a JSON body left the field out).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AccountFields<'a> {
+    pub email: Option<&'a str>,
+    pub password: Option<&'a str>,
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+}
+
+impl NewAccount {
+    /// Parses every field into `form` (errors under `email`, `password`,
+    /// `firstName`, `lastName`), so all problems are reported at once;
+    /// `None` when one failed.
+    pub fn parse(form: &mut FormParser, fields: AccountFields<'_>) -> Option<NewAccount> {
+        let email = form.field("email", required(fields.email, Email::parse));
+        let person = NewPerson::parse(form, fields);
+        let NewPerson {
+            password,
+            first_name,
+            last_name,
+        } = person?;
+        Some(NewAccount {
+            email: email?,
+            password,
+            first_name,
+            last_name,
+        })
+    }
+}
+
+/// The person part of a new account, for when the address comes from
+/// elsewhere (an invitation accepted with a new account).
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub password: Password,
+    pub first_name: PersonName,
+    pub last_name: PersonName,
+}
+
+impl NewPerson {
+    /// Parses `password`, `firstName` and `lastName` into `form`; the
+    /// email of `fields` is not read.
+    pub fn parse(form: &mut FormParser, fields: AccountFields<'_>) -> Option<NewPerson> {
+        let password = form.field("password", required(fields.password, Password::parse));
+        let first_name = form.field("firstName", required(fields.first_name, PersonName::parse));
+        let last_name = form.field("lastName", required(fields.last_name, PersonName::parse));
+        Some(NewPerson {
+            password: password?,
+            first_name: first_name?,
+            last_name: last_name?,
+        })
+    }
 }
 
 /// The register flow's input: an account and its first tenant and project.
@@ -45,7 +102,7 @@ pub struct Registered {
     pub member_id: i64,
 }
 
-pub use super::db::accounts::AccountRow;
+pub use crate::backend::db::accounts::AccountRow;
 
 pub async fn find_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<AccountRow>, AppError> {
     db::accounts::find_by_id(conn, id).await
@@ -157,7 +214,7 @@ pub async fn create_tenant(
 /// confirmed: the mailed verification link carries the link's code.
 #[derive(Debug, Clone, Copy)]
 pub struct ThenJoin<'a> {
-    /// A code [`super::invite_links::preview`] found (URL-safe: codes are
+    /// A join-link code the join page found (URL-safe: codes are
     /// base64url).
     pub code: &'a str,
     pub tenant_name: &'a str,

@@ -1,12 +1,16 @@
 //! Who may do what inside a tenant (SPEC §2). Every service that touches
-//! tenant data starts by loading the caller's [`Actor`] for that tenant:
+//! tenant data starts from the caller's [`Actor`] for that tenant (pages
+//! and REST get it with [`Actor::for_tenant`], [`Actor::in_tenant`] or,
+//! from a row's id, [`Actor::for_row`]):
 //! no membership answers 404 (another tenant's data is never visible), a
 //! DISABLED or DELETED membership answers 403.
 
 use sqlx::AnyConnection;
 
-use super::accounts::AccountRow;
-use super::audit::AuditActor;
+use crate::backend::access::accounts::AccountRow;
+use crate::backend::audit::AuditActor;
+use crate::backend::db::{self, owners::Owned};
+use crate::backend::state::AppState;
 use crate::domain::{Role, RoleScope};
 use crate::error::AppError;
 
@@ -28,7 +32,7 @@ impl Actor {
         account: AccountRow,
         tenant_id: i64,
     ) -> Result<Actor, AppError> {
-        let membership = super::db::members::membership(conn, tenant_id, account.id)
+        let membership = db::members::membership(conn, tenant_id, account.id)
             .await?
             .ok_or(AppError::NotFound)?;
         if membership.status != "ACTIVE" {
@@ -46,11 +50,70 @@ impl Actor {
         })
     }
 
-    pub fn audit(&self) -> AuditActor {
-        AuditActor {
-            account_id: Some(self.account.id),
-            label: self.account.email.clone(),
+    /// The actor for `tenant_id`.
+    pub async fn for_tenant(
+        state: &AppState,
+        account: AccountRow,
+        tenant_id: i64,
+    ) -> Result<Actor, AppError> {
+        let mut conn = state.db.read().await?;
+        Actor::load(&mut conn, account, tenant_id).await
+    }
+
+    /// The actor in `tenant_id` when given, else in the account's only
+    /// tenant (several tenants: the caller must say which). One connection
+    /// for both lookups.
+    pub async fn in_tenant(
+        state: &AppState,
+        account: AccountRow,
+        tenant_id: Option<i64>,
+    ) -> Result<Actor, AppError> {
+        let mut conn = state.db.read().await?;
+        let tenant_id = match tenant_id {
+            Some(id) => id,
+            None => match db::members::tenants_of(&mut conn, account.id)
+                .await?
+                .as_slice()
+            {
+                [only] => only.id,
+                [] => {
+                    return Err(AppError::ForbiddenBecause(
+                        "You are not a member of any tenant.".into(),
+                    ));
+                }
+                // Not the request's shape but the caller's state: 409.
+                _ => {
+                    return Err(AppError::Conflict(
+                        "You belong to several tenants: say which one with tenantId.".into(),
+                    ));
+                }
+            },
+        };
+        Actor::load(&mut conn, account, tenant_id).await
+    }
+
+    /// The actor in the tenant that owns row `id` of kind `what`, so an id
+    /// alone finds its tenant. A row of a tenant the caller is not in, or
+    /// of another tenant than `tenant_id` when given, is not found.
+    pub async fn for_row(
+        state: &AppState,
+        account: AccountRow,
+        what: Owned,
+        id: i64,
+        tenant_id: Option<i64>,
+    ) -> Result<Actor, AppError> {
+        let mut conn = state.db.read().await?;
+        let owner = db::owners::owner_of(&mut conn, what, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if tenant_id.is_some_and(|t| t != owner) {
+            return Err(AppError::NotFound);
         }
+        Actor::load(&mut conn, account, owner).await
+    }
+
+    pub fn audit(&self) -> AuditActor {
+        AuditActor::account(&self.account)
     }
 
     /// Records in the tenant's audit log that the actor did `action` to
@@ -62,7 +125,7 @@ impl Actor {
         target: &str,
         details: serde_json::Value,
     ) -> Result<(), AppError> {
-        super::audit::record(
+        crate::backend::audit::record(
             conn,
             Some(self.tenant_id),
             &self.audit(),

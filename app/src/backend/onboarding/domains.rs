@@ -8,13 +8,11 @@
 
 use serde_json::json;
 
-use super::accounts::AccountRow;
-use super::audit::{self, AuditActor};
-use super::db::{self, RoleNames, now_ms};
-use super::events::{self, EventType, Subject};
-use super::permissions::Actor;
-use super::seats::SeatClaim;
-use super::state::AppState;
+use crate::backend::access::accounts::AccountRow;
+use crate::backend::access::actor::Actor;
+use crate::backend::db::{self, RoleNames, now_ms};
+use crate::backend::onboarding::membership::{self, Admission, Via};
+use crate::backend::state::AppState;
 use crate::domain::{Role, RoleScope};
 use crate::dto::{JoinableTenant, TenantDomain};
 use crate::error::AppError;
@@ -85,8 +83,8 @@ fn info(row: db::domains::DomainRow) -> TenantDomain {
 /// Checks a domain a manager asks to add: well formed, not public, and
 /// the domain of their own verified email.
 pub fn check_addable(actor: &Actor, raw: &str) -> Result<String, AppError> {
-    let domain =
-        super::invite_links::parse_domain(raw).map_err(|e| AppError::field("domain", e))?;
+    let domain = crate::backend::onboarding::invite_links::parse_domain(raw)
+        .map_err(|e| AppError::field("domain", e))?;
     if is_public_mail_domain(&domain) {
         return Err(AppError::field(
             "domain",
@@ -128,7 +126,7 @@ pub async fn add(state: &AppState, actor: &Actor, raw: &str) -> Result<TenantDom
     actor.ensure_tenant_manager()?;
     let domain = check_addable(actor, raw)?;
     let roles = RoleNames::of(&[Role::ExtractorUser]);
-    let (token, _) = super::crypto::new_token();
+    let (token, _) = crate::backend::crypto::new_token();
     let mut tx = state.db.begin().await?;
     if let Some(owner) = db::domains::proven_by(&mut tx, &domain).await?
         && owner != actor.tenant_id
@@ -168,12 +166,6 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<TenantDomain>, 
         .into_iter()
         .map(info)
         .collect())
-}
-
-/// The tenant a domain entry belongs to, if it exists.
-pub async fn tenant_of(state: &AppState, id: i64) -> Result<Option<i64>, AppError> {
-    let mut conn = state.db.read().await?;
-    Ok(db::domains::find(&mut conn, id).await?.map(|d| d.tenant_id))
 }
 
 /// A change of policy and/or join roles; `None` keeps what is there.
@@ -253,11 +245,11 @@ pub async fn verify(state: &AppState, actor: &Actor, id: i64) -> Result<TenantDo
     if row.verified_at.is_some() {
         return Ok(info(row));
     }
-    super::dns::limit_lookups(state, actor.tenant_id).await?;
+    crate::backend::dns::limit_lookups(&state.limiter, actor.tenant_id).await?;
     let (name, wanted) = challenge(&row);
     let found = match state.dns.txt(&name).await {
         Ok(records) => records,
-        Err(super::dns::DnsError::NotFound) => Vec::new(),
+        Err(crate::backend::dns::DnsError::NotFound) => Vec::new(),
         Err(e) => {
             return Err(AppError::Conflict(format!(
                 "The TXT record {name} could not be looked up ({e}). Try again in a minute."
@@ -367,36 +359,18 @@ pub async fn join(
         })
         .ok_or(AppError::NotFound)?;
     let now = now_ms();
-    let member_id = super::invites::admit_member(
+    let member_id = membership::admit(
         &mut tx,
-        entry.tenant_id,
-        account.id,
-        &entry.join_roles,
-        None,
-        SeatClaim::Join,
+        Admission {
+            tenant_id: entry.tenant_id,
+            account,
+            roles: &entry.join_roles,
+            organisation_id: None,
+            via: Via::Domain {
+                domain: &entry.domain,
+            },
+        },
         now,
-    )
-    .await?;
-    let actor = AuditActor {
-        account_id: Some(account.id),
-        label: account.email.clone(),
-    };
-    audit::record(
-        &mut tx,
-        Some(entry.tenant_id),
-        &actor,
-        "member.joined",
-        &account.email,
-        json!({ "domain": entry.domain, "memberId": member_id, "via": "domain" }),
-    )
-    .await?;
-    let member = db::members::find_in_tenant(&mut tx, entry.tenant_id, member_id).await?;
-    events::emit_via(
-        &mut tx,
-        EventType::MemberJoined,
-        Some(&actor),
-        Subject::Member(member),
-        Some("domain"),
     )
     .await?;
     tx.commit().await?;

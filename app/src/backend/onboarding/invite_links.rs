@@ -8,15 +8,13 @@
 
 use serde_json::json;
 
-use super::accounts::AccountRow;
-use super::accounts::{self, NewAccount, ThenJoin};
-use super::audit::AuditActor;
-use super::db::{self, RoleNames, now_ms};
-use super::events::{self, EventType, Subject};
-use super::permissions::Actor;
-use super::seats::SeatClaim;
-use super::state::AppState;
-use super::{audit, crypto};
+use crate::backend::access::accounts::AccountRow;
+use crate::backend::access::accounts::{self, NewAccount, ThenJoin};
+use crate::backend::access::actor::Actor;
+use crate::backend::crypto;
+use crate::backend::db::{self, RoleNames, now_ms};
+use crate::backend::onboarding::membership::{self, Admission, Via};
+use crate::backend::state::AppState;
 use crate::domain::{Role, RoleScope, is_dns_name};
 use crate::dto::JoinPreview;
 use crate::error::AppError;
@@ -269,36 +267,16 @@ pub async fn join(state: &AppState, account: &AccountRow, code: &str) -> Result<
         };
     };
     ensure_domain(link.allowed_domain.as_deref(), &account.email)?;
-    let member_id = super::invites::admit_member(
+    let member_id = membership::admit(
         &mut tx,
-        link.tenant_id,
-        account.id,
-        &link.roles,
-        link.organisation_id,
-        SeatClaim::Join,
+        Admission {
+            tenant_id: link.tenant_id,
+            account,
+            roles: &link.roles,
+            organisation_id: link.organisation_id,
+            via: Via::Link { id: link.id },
+        },
         now,
-    )
-    .await?;
-    let actor = AuditActor {
-        account_id: Some(account.id),
-        label: account.email.clone(),
-    };
-    audit::record(
-        &mut tx,
-        Some(link.tenant_id),
-        &actor,
-        "member.joined",
-        &account.email,
-        json!({ "linkId": link.id, "memberId": member_id, "via": "link" }),
-    )
-    .await?;
-    let member = db::members::find_in_tenant(&mut tx, link.tenant_id, member_id).await?;
-    events::emit_via(
-        &mut tx,
-        EventType::MemberJoined,
-        Some(&actor),
-        Subject::Member(member),
-        Some("link"),
     )
     .await?;
     tx.commit().await?;
@@ -392,10 +370,4 @@ async fn usable(state: &AppState, code: &str) -> Result<JoinPreview, AppError> {
         )),
         _ => Err(AppError::NotFound),
     }
-}
-
-/// The tenant a link belongs to, if it exists.
-pub async fn tenant_of(state: &AppState, id: i64) -> Result<Option<i64>, AppError> {
-    let mut conn = state.db.read().await?;
-    db::invite_links::tenant_of(&mut conn, id).await
 }

@@ -6,7 +6,7 @@
 
 use sqlx::AnyConnection;
 
-use super::db::{self, now_ms};
+use crate::backend::db::{self, now_ms};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::format::{format_ms, relative_ms};
@@ -58,7 +58,7 @@ const PRUNE_BATCH: i64 = 1_000;
 /// The periodic clean-up: deletes sent and given-up mails older than
 /// [`RETENTION_MS`], so the outbox does not grow with every mail ever sent.
 /// Mails still waiting stay (an SMTP outage delays mail, never loses it).
-pub async fn prune_outbox(db: &super::db::Db) -> Result<u64, AppError> {
+pub async fn prune_outbox(db: &crate::backend::db::Db) -> Result<u64, AppError> {
     let before = now_ms() - RETENTION_MS;
     db::delete_in_batches(PRUNE_BATCH, |batch| async move {
         let mut conn = db.write().await?;

@@ -17,9 +17,9 @@
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use super::audit::{self, AuditActor};
-use super::db::{self, now_ms};
-use super::state::AppState;
+use crate::backend::audit::{self, AuditActor};
+use crate::backend::db::{self, now_ms};
+use crate::backend::state::AppState;
 use crate::error::AppError;
 
 /// The largest seat limit the operator may set.

@@ -7,8 +7,8 @@
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
-use super::audit::AuditActor;
-use super::db::{self, now_ms};
+use crate::backend::audit::AuditActor;
+use crate::backend::db::{self, now_ms};
 use crate::dto::{InviteInfo, MemberInfo};
 use crate::error::AppError;
 

@@ -1,0 +1,166 @@
+//! Admitting a member: the one sequence every way into a tenant runs
+//! (an invitation accepted, a shareable link used, a DNS-proven domain
+//! joined — and the ways still to come: SSO, SCIM, approved requests).
+//! Seat check, insert or reactivate, the audit entry and the
+//! `member.joined` event, all on the caller's transaction.
+
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use crate::backend::access::accounts::AccountRow;
+use crate::backend::audit::{self, AuditActor};
+use crate::backend::db;
+use crate::backend::delivery::events::{self, EventType, Subject};
+use crate::backend::onboarding::seats::{self, SeatClaim};
+use crate::error::AppError;
+
+/// The way a person came in; it decides the seat claim, the audit entry
+/// and the event's `via`.
+#[derive(Debug, Clone, Copy)]
+pub enum Via<'a> {
+    /// An invitation was accepted: its reserved seat becomes used.
+    Invite { id: i64, email: &'a str },
+    /// A shareable link was used.
+    Link { id: i64 },
+    /// A DNS-proven domain on auto-join.
+    Domain { domain: &'a str },
+}
+
+impl Via<'_> {
+    fn claim(&self) -> SeatClaim {
+        match self {
+            Via::Invite { .. } => SeatClaim::TakeReserved,
+            Via::Link { .. } | Via::Domain { .. } => SeatClaim::Join,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Via::Invite { .. } => "invite",
+            Via::Link { .. } => "link",
+            Via::Domain { .. } => "domain",
+        }
+    }
+}
+
+/// Who joins which tenant, with which roles.
+#[derive(Debug, Clone, Copy)]
+pub struct Admission<'a> {
+    pub tenant_id: i64,
+    pub account: &'a AccountRow,
+    pub roles: &'a db::RoleNames,
+    pub organisation_id: Option<i64>,
+    pub via: Via<'a>,
+}
+
+/// Makes the account an ACTIVE member, records it and emits
+/// `member.joined`; returns the member id. A new member, or a DELETED one
+/// back by an invitation. ACTIVE already is 409; DISABLED is 403 (a
+/// manager disabled it on purpose); DELETED joining without an invitation
+/// is 403: whoever left or was removed comes back only when a manager
+/// invites them, not with a link they kept or by their domain, with this
+/// account or any other address of the same mailbox. The seat is checked
+/// before anything is written.
+pub async fn admit(
+    conn: &mut AnyConnection,
+    admission: Admission<'_>,
+    now: i64,
+) -> Result<i64, AppError> {
+    let Admission {
+        tenant_id,
+        account,
+        roles,
+        organisation_id,
+        via,
+    } = admission;
+    let member_id = insert_or_reactivate(
+        conn,
+        tenant_id,
+        account.id,
+        roles,
+        organisation_id,
+        via.claim(),
+        now,
+    )
+    .await?;
+    let actor = AuditActor::account(account);
+    let (action, target, details) = match via {
+        Via::Invite { id, email } => (
+            "invite.accepted",
+            email,
+            json!({ "inviteId": id, "memberId": member_id }),
+        ),
+        Via::Link { id } => (
+            "member.joined",
+            account.email.as_str(),
+            json!({ "linkId": id, "memberId": member_id, "via": "link" }),
+        ),
+        Via::Domain { domain } => (
+            "member.joined",
+            account.email.as_str(),
+            json!({ "domain": domain, "memberId": member_id, "via": "domain" }),
+        ),
+    };
+    audit::record(conn, Some(tenant_id), &actor, action, target, details).await?;
+    let member = db::members::find_in_tenant(conn, tenant_id, member_id).await?;
+    events::emit_via(
+        conn,
+        EventType::MemberJoined,
+        Some(&actor),
+        Subject::Member(member),
+        Some(via.name()),
+    )
+    .await?;
+    Ok(member_id)
+}
+
+async fn insert_or_reactivate(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    account_id: i64,
+    roles: &db::RoleNames,
+    organisation_id: Option<i64>,
+    claim: SeatClaim,
+    now: i64,
+) -> Result<i64, AppError> {
+    let came_back_unasked = || {
+        AppError::ForbiddenBecause(
+            "You left this tenant or a manager removed you: to come back, ask a manager to invite you."
+                .into(),
+        )
+    };
+    match db::members::membership(conn, tenant_id, account_id).await? {
+        Some(m) if m.status == "ACTIVE" => Err(AppError::Conflict(
+            "You are already a member of this tenant.".into(),
+        )),
+        Some(m) if m.status == "DISABLED" => Err(AppError::ForbiddenBecause(
+            "Your membership of this tenant is disabled. Ask a manager.".into(),
+        )),
+        Some(m) if claim == SeatClaim::Join => {
+            debug_assert_eq!(m.status, "DELETED");
+            Err(came_back_unasked())
+        }
+        Some(m) => {
+            seats::ensure_free(conn, tenant_id, claim).await?;
+            db::members::reactivate(conn, m.id, roles, organisation_id, now).await?;
+            Ok(m.id)
+        }
+        // A removal sticks to the person: not only this account, but any
+        // address of the same mailbox (`bob+back@…` for a removed `bob@…`).
+        None if claim == SeatClaim::Join
+            && db::members::removed_mailbox(conn, tenant_id, account_id).await? =>
+        {
+            Err(came_back_unasked())
+        }
+        None => {
+            seats::ensure_free(conn, tenant_id, claim).await?;
+            let member = db::members::NewMember {
+                tenant_id,
+                account_id,
+                roles,
+                organisation_id,
+            };
+            db::members::insert(conn, member, now).await
+        }
+    }
+}
