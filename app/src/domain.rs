@@ -17,6 +17,10 @@ pub use role::{Role, RoleScope};
 
 use crate::error::{AppError, FieldErrors};
 
+/// The most addresses one pasted list of invitations may hold (the form
+/// says it; `invites::bulk` enforces it).
+pub const MAX_BULK_INVITES: usize = 500;
+
 /// A field a JSON body may leave out: `None` is "This field is required.",
 /// a value is parsed. (A form always sends its fields, empty or not.)
 pub fn required<V: ?Sized, T>(

@@ -9,7 +9,7 @@ mod members;
 mod overview;
 pub mod webhooks;
 
-pub use audit_log::{list_audit, record_sign_in};
+pub use audit_log::list_audit;
 pub use collections::{
     Collection, create_named, delete_named, list_named, organisation_choices, rename_named,
 };

@@ -120,15 +120,15 @@ pub async fn sign_in_and_accept(token: String, password: String) -> Result<(), A
     use crate::backend::{access::accounts, access::session, onboarding::invites};
     let state = crate::backend::app_state()?;
     let preview = invites::preview(&state, &token).await?;
-    let account = accounts::authenticate(
+    let account = accounts::sign_in(
         &state,
         &preview.email,
         &password,
         session::client_ip(&state).await,
+        accounts::SignInVia::Browser,
     )
     .await?;
     session::sign_in(account.id, account.credentials_version).await?;
-    crate::backend::tenant_admin::record_sign_in(&state, &account, "browser").await?;
     let accepted = invites::accept(&state, &token, invites::Acceptor::Account(account)).await?;
     after_accepting(&state, &accepted);
     Ok(())

@@ -12,7 +12,7 @@ use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::TenantNav;
 use crate::components::time::RelativeTime;
 #[cfg(feature = "ssr")]
-use crate::domain::Email;
+use crate::domain::{Email, MAX_BULK_INVITES};
 use crate::dto::{InviteInfo, Seats};
 use crate::error::AppError;
 use crate::format::role_names;
@@ -127,15 +127,9 @@ pub async fn send_invite(
         &state,
         &actor,
         NewInvite {
-            email: email.clone(),
-            roles,
             organisation_id: org,
             message,
-            first_name: None,
-            last_name: None,
-            redirect_url: None,
-            url: None,
-            send_email: true,
+            ..NewInvite::new(email.clone(), roles)
         },
     )
     .await?;
@@ -156,93 +150,33 @@ pub async fn send_bulk_invites(
     #[server(default)] organisation_id: String,
     #[server(default)] message: String,
 ) -> Result<Vec<BulkRow>, AppError> {
-    use crate::backend::onboarding::invites::{self, NewInvite};
+    use crate::backend::onboarding::invites::{NewInvite, bulk};
     let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     // Permission before parsing: someone who may not invite costs nothing.
     actor.ensure_can_invite()?;
     let mut form = crate::domain::FormParser::default();
     let (roles, org, message) = parse_common(&mut form, &roles, &organisation_id, &message);
-    let rows = split_emails(&emails);
-    if rows.is_empty() {
-        form.field::<()>("emails", Err("Paste at least one email address.".into()));
-    }
-    if rows.len() > MAX_BULK_ROWS {
-        return Err(AppError::field(
-            "emails",
-            format!("Paste at most {MAX_BULK_ROWS} addresses at a time."),
-        ));
-    }
-    let mut seen = std::collections::HashSet::new();
-    let mut parsed = Vec::new();
-    let mut problems = Vec::new();
-    for (n, raw) in rows.iter().enumerate() {
-        match Email::parse(raw) {
-            Ok(e) if !seen.insert(e.clone()) => {
-                problems.push(format!("Row {} ({raw}): listed twice.", n + 1))
-            }
-            Ok(e) => parsed.push(e),
-            Err(p) => problems.push(format!("Row {} ({raw}): {p}", n + 1)),
-        }
-    }
-    if !problems.is_empty() {
-        form.field::<()>("emails", Err(problems.join("\n")));
-    }
+    let emails = bulk::parse_rows(&mut form, &emails)?;
     let (roles, org) = form.finish(|| Some((roles?, org?)))?;
-    let mut results = Vec::new();
-    for email in parsed {
-        let outcome = match invites::create_invite(
-            &state,
-            &actor,
-            NewInvite {
-                email: email.clone(),
-                roles: roles.clone(),
-                organisation_id: org,
-                message: message.clone(),
-                first_name: None,
-                last_name: None,
-                redirect_url: None,
-                url: None,
-                send_email: true,
-            },
-        )
-        .await
-        {
-            Ok(_) => "Invitation sent.".to_owned(),
-            // Permission and verification fail on the first row, before anything
-            // is sent; only per-person outcomes are reported per row.
-            Err(
-                e @ (AppError::Conflict(_)
-                | AppError::SeatLimitReached(_)
-                | AppError::RateLimited { .. }),
-            ) => e.to_string(),
-            Err(e) => return Err(e),
-        };
-        results.push(BulkRow {
+    let outcomes = bulk::invite_each(&state, &actor, emails, |email| NewInvite {
+        organisation_id: org,
+        message: message.clone(),
+        ..NewInvite::new(email, roles.clone())
+    })
+    .await?;
+    let results: Vec<BulkRow> = outcomes
+        .into_iter()
+        .map(|(email, outcome)| BulkRow {
             email: email.to_string(),
             outcome,
-        });
-    }
+        })
+        .collect();
     crate::backend::access::session::keep(
         crate::backend::access::session::kept::BULK_RESULTS,
         &(tenant_id, &results),
     )
     .await?;
     Ok(results)
-}
-
-/// The most addresses one bulk invitation takes (said in the form).
-pub const MAX_BULK_ROWS: usize = 500;
-
-/// The rows of a pasted list: one address per line, comma or semicolon.
-/// Stops one row past [`MAX_BULK_ROWS`], so a huge paste costs no more
-/// than that to refuse.
-pub fn split_emails(raw: &str) -> Vec<String> {
-    raw.split(['\n', ',', ';'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .take(MAX_BULK_ROWS + 1)
-        .map(str::to_owned)
-        .collect()
 }
 
 #[server(prefix = "/rpc", endpoint = "resend_invite")]
@@ -396,7 +330,7 @@ fn InvitesView(
                 <h2 id="bulk-heading">"Invite many people"</h2>
                 <p>
                     {format!(
-                        "Paste one email address per line, at most {MAX_BULK_ROWS}. Every row is checked before anything is sent.",
+                        "Paste one email address per line, at most {MAX_BULK_INVITES}. Every row is checked before anything is sent.",
                     )}
                 </p>
                 <ActionForm action=bulk attr:class="stacked">

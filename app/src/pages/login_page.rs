@@ -17,9 +17,9 @@ pub async fn sign_in(
     use crate::backend::{access::accounts, access::session};
     let state = crate::backend::app_state()?;
     let ip = session::client_ip(&state).await;
-    let account = accounts::authenticate(&state, &email, &password, ip).await?;
+    let account =
+        accounts::sign_in(&state, &email, &password, ip, accounts::SignInVia::Browser).await?;
     session::sign_in(account.id, account.credentials_version).await?;
-    crate::backend::tenant_admin::record_sign_in(&state, &account, "browser").await?;
     leptos_axum::redirect(&crate::backend::url_policy::local_target(
         &state.config,
         next.as_deref(),

@@ -137,8 +137,14 @@ pub async fn issue_token(
         required(body.password.as_deref(), |s| Ok(s.to_owned())),
     );
     let (email, password) = form.finish(|| Some((email?, password?)))?;
-    let account = accounts::authenticate(&state, &email, &password, Some(ip)).await?;
-    app::backend::tenant_admin::record_sign_in(&state, &account, "api").await?;
+    let account = accounts::sign_in(
+        &state,
+        &email,
+        &password,
+        Some(ip),
+        accounts::SignInVia::Api,
+    )
+    .await?;
     Ok(Json(TokenResponse {
         access_token: jwt::issue(&state.secret, &account)?,
         token_type: "Bearer".into(),

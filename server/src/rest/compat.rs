@@ -137,15 +137,12 @@ pub async fn royalti_invite(
         &state,
         &actor,
         NewInvite {
-            email,
-            roles: vec![role],
-            organisation_id: None,
             message: body.message,
             first_name,
             last_name,
             redirect_url: body.redirect_url,
-            url: None,
             send_email: body.send_email,
+            ..NewInvite::new(email, vec![role])
         },
     )
     .await?;
@@ -299,15 +296,8 @@ pub async fn doit_invite(
         &state,
         &actor,
         NewInvite {
-            email,
-            roles: vec![role],
             organisation_id: org,
-            message: None,
-            first_name: None,
-            last_name: None,
-            redirect_url: None,
-            url: None,
-            send_email: true,
+            ..NewInvite::new(email, vec![role])
         },
     )
     .await

@@ -126,15 +126,9 @@ pub async fn create_invite(
         &state,
         &actor,
         NewInvite {
-            email,
-            roles,
             organisation_id: body.organisation_id,
-            message: None,
-            first_name: None,
-            last_name: None,
-            redirect_url: None,
             url: body.url,
-            send_email: true,
+            ..NewInvite::new(email, roles)
         },
     )
     .await?;

@@ -329,10 +329,66 @@ pub(crate) async fn limit_sign_up(
     state.limiter.hit(Bucket::SignUpEmail, email.as_str()).await
 }
 
+/// Where a sign-in came from, as the audit log names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInVia {
+    Browser,
+    Api,
+}
+
+impl SignInVia {
+    fn as_str(self) -> &'static str {
+        match self {
+            SignInVia::Browser => "browser",
+            SignInVia::Api => "api",
+        }
+    }
+}
+
+/// Signs a person in: [`authenticate`], then `member.signed_in` in the
+/// audit log of every tenant they are an ACTIVE member of. The caller
+/// starts the session or issues the token.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client_ip: Option<IpAddr>,
+    via: SignInVia,
+) -> Result<AccountRow, AppError> {
+    let account = authenticate(state, email, password, client_ip).await?;
+    record_sign_in(state, &account, via).await?;
+    Ok(account)
+}
+
+/// Records a sign-in in the audit log of every tenant the account is an
+/// ACTIVE member of.
+async fn record_sign_in(
+    state: &AppState,
+    account: &AccountRow,
+    how: SignInVia,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let tenants = db::members::active_tenant_ids(&mut tx, account.id).await?;
+    let actor = AuditActor::account(account);
+    for tenant in tenants {
+        audit::record(
+            &mut tx,
+            Some(tenant),
+            &actor,
+            "member.signed_in",
+            &account.email,
+            json!({ "via": how.as_str() }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Checks email and password; rate limited per email and per client IP.
 /// Unknown emails cost the same argon2 work as known ones.
 #[tracing::instrument(skip_all)]
-pub async fn authenticate(
+async fn authenticate(
     state: &AppState,
     email: &str,
     password: &str,

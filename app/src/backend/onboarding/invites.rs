@@ -6,6 +6,7 @@
 //! a link can be shown when it is made and never again.
 
 mod accept;
+pub mod bulk;
 mod expiry;
 mod manage;
 
@@ -38,6 +39,25 @@ pub struct NewInvite {
     /// The acceptance page the link points at (default `{base}/invite`).
     pub url: Option<String>,
     pub send_email: bool,
+}
+
+impl NewInvite {
+    /// An invitation of `email` with `roles`, mailed, with nothing else
+    /// set; callers add what their form or body carries with
+    /// `NewInvite { message, ..NewInvite::new(email, roles) }`.
+    pub fn new(email: Email, roles: Vec<Role>) -> Self {
+        NewInvite {
+            email,
+            roles,
+            organisation_id: None,
+            message: None,
+            first_name: None,
+            last_name: None,
+            redirect_url: None,
+            url: None,
+            send_email: true,
+        }
+    }
 }
 
 /// A created (or refreshed, or resent) invitation and its one-time link.

@@ -1,10 +1,7 @@
 //! The tenant's audit log as managers read it, and sign-ins recorded in it.
 
-use serde_json::json;
 
-use crate::backend::access::accounts::AccountRow;
 use crate::backend::access::actor::Actor;
-use crate::backend::audit;
 use crate::backend::db;
 use crate::backend::state::AppState;
 use crate::dto::{AuditEntry, Page};
@@ -50,32 +47,4 @@ pub async fn list_audit(
         per_page,
         total,
     })
-}
-
-/// Records a sign-in in the audit log of every tenant the account is an
-/// ACTIVE member of.
-pub async fn record_sign_in(
-    state: &AppState,
-    account: &AccountRow,
-    how: &str,
-) -> Result<(), AppError> {
-    let mut tx = state.db.begin().await?;
-    let tenants = db::members::active_tenant_ids(&mut tx, account.id).await?;
-    let actor = audit::AuditActor {
-        account_id: Some(account.id),
-        label: account.email.clone(),
-    };
-    for tenant in tenants {
-        audit::record(
-            &mut tx,
-            Some(tenant),
-            &actor,
-            "member.signed_in",
-            &account.email,
-            json!({ "via": how }),
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
 }

@@ -363,15 +363,16 @@ pub async fn invite_again(
     };
     let name = |n: Option<String>| n.map(|n| PersonName::parse(&n)).transpose();
     let new = NewInvite {
-        email: Email::parse(&offer.email).map_err(stored)?,
-        roles: offer.roles.parsed(),
         organisation_id: offer.organisation_id,
         message: offer.message,
         first_name: name(offer.first_name).map_err(stored)?,
         last_name: name(offer.last_name).map_err(stored)?,
         redirect_url: offer.redirect_url,
         url: offer.url,
-        send_email: true,
+        ..NewInvite::new(
+            Email::parse(&offer.email).map_err(stored)?,
+            offer.roles.parsed(),
+        )
     };
     create_invite(state, actor, new).await
 }
