@@ -14,7 +14,7 @@ pub mod rate_limit;
 pub mod settings;
 pub mod state;
 pub mod tenant_admin;
-#[doc(hidden)]
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod url_policy;
 

@@ -57,6 +57,30 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// An internal error with its cause: logs `what` with the whole cause
+    /// chain (each `source()` in turn) and returns [`AppError::Internal`],
+    /// whose fixed sentence is all the person sees.
+    #[cfg(feature = "ssr")]
+    pub fn internal(what: &str, cause: &(dyn std::error::Error + 'static)) -> Self {
+        let mut chain = cause.to_string();
+        let mut source = cause.source();
+        while let Some(s) = source {
+            chain.push_str(": ");
+            chain.push_str(&s.to_string());
+            source = s.source();
+        }
+        tracing::error!(error = %chain, "{what}");
+        AppError::Internal
+    }
+
+    /// An internal error that has no error value behind it (a broken
+    /// invariant: a row that must exist does not): logs `what`.
+    #[cfg(feature = "ssr")]
+    pub fn broken(what: &str) -> Self {
+        tracing::error!("{what}");
+        AppError::Internal
+    }
+
     /// A validation error for a single field.
     pub fn field(field: &str, problem: impl Into<String>) -> Self {
         AppError::Validation(BTreeMap::from([(field.to_owned(), problem.into())]))
@@ -178,10 +202,7 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 AppError::Conflict("That already exists.".into())
             }
-            _ => {
-                tracing::error!(error = ?err, "database error");
-                AppError::Internal
-            }
+            _ => AppError::internal("database error", &err),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! PostgreSQL never claim the same mail, and a crashed instance's lease
 //! simply runs out.
 
+use secrecy::ExposeSecret;
 use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
@@ -48,7 +49,7 @@ impl MailWorker {
     pub fn new(db: Db, mail: &MailTransport, base_url: &str) -> Result<Self, TransportError> {
         let transport = match mail {
             MailTransport::Smtp(url) => Transport::Smtp(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
                     .map_err(|e| TransportError(e.to_string()))?
                     .timeout(Some(Duration::from_secs(30)))
                     .build(),

@@ -2,6 +2,7 @@
 //! database (migrations included), assemble the router, serve until SIGTERM
 //! or Ctrl-C, then drain in-flight requests.
 
+use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,10 +67,18 @@ pub struct Application {
 impl Application {
     /// Connects to the database, runs migrations and binds the address.
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        let db = Db::connect(&config.database_url, config.db_kind, config.db_pool_size).await?;
-        let secret = settings::load_or_create_secret(&db, config.secret.as_deref())
-            .await
-            .map_err(StartError::Secret)?;
+        let db = Db::connect(
+            config.database_url.expose_secret(),
+            config.db_kind,
+            config.db_pool_size,
+        )
+        .await?;
+        let secret = settings::load_or_create_secret(
+            &db,
+            config.secret.as_ref().map(ExposeSecret::expose_secret),
+        )
+        .await
+        .map_err(StartError::Secret)?;
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|source| StartError::Bind {
@@ -205,7 +214,11 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::render))
         .with_state(metrics::MetricsEndpoint {
             metrics: http_metrics.clone(),
-            token: state.config.metrics_token.as_deref().map(Arc::from),
+            token: state
+                .config
+                .metrics_token
+                .as_ref()
+                .map(|t| Arc::from(t.expose_secret())),
         });
     let page_headers = security_headers::PageHeaders::new(&state.config);
     let (api, openapi) = rest::router_and_document();
@@ -221,7 +234,7 @@ pub fn router(state: AppState) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(SESSION_INACTIVITY))
-        .with_signed(cookie_key(&state.secret));
+        .with_signed(cookie_key(state.secret.expose_secret()));
     let own_origins = AllowedOrigins(Arc::new(vec![state.config.base_url.clone()]));
 
     Router::new()

@@ -7,6 +7,7 @@ pub mod rate_limits;
 use std::net::{IpAddr, SocketAddr};
 
 use ipnet::IpNet;
+use secrecy::SecretString;
 
 use rate_limits::RateLimits;
 
@@ -18,19 +19,19 @@ pub enum DbKind {
 }
 
 /// Where outgoing mail goes (`PORTICO_MAIL`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum MailTransport {
     /// One `.eml` file per mail in this directory.
     File(String),
     /// An SMTP URL, `smtp://host:port` or `smtps://user:pass@host:port`.
-    Smtp(String),
+    Smtp(SecretString),
     /// Write mails to the log only.
     Log,
 }
 
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub database_url: String,
+    pub database_url: SecretString,
     pub db_kind: DbKind,
     /// `PORTICO_DB_POOL_SIZE`: connections per instance on PostgreSQL.
     pub db_pool_size: u32,
@@ -45,7 +46,7 @@ pub struct Config {
     /// before a pending invitation expires; 0 = no reminders.
     pub invite_reminder_hours: i64,
     /// `None`: generate one and keep it in the database on first start.
-    pub secret: Option<String>,
+    pub secret: Option<SecretString>,
     pub secure_cookies: bool,
     /// `PORTICO_RATE_LIMITS`: the defaults, overrides, or off.
     pub rate_limits: RateLimits,
@@ -56,10 +57,10 @@ pub struct Config {
     pub webhook_allow_private: bool,
     /// `PORTICO_ADMIN_TOKEN`: the instance operator's bearer token for
     /// `/api/v1/admin/…`; `None`: those endpoints are off.
-    pub admin_token: Option<String>,
+    pub admin_token: Option<SecretString>,
     /// `PORTICO_METRICS_TOKEN`: the bearer token `/metrics` asks for;
     /// `None`: `/metrics` answers nobody (404).
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<SecretString>,
     /// `PORTICO_DNS_RESOLVER`: the DNS server (`host:port`) for domain
     /// proofs and webhook hosts; `None`: the system's.
     pub dns_resolver: Option<std::net::SocketAddr>,
@@ -160,7 +161,7 @@ impl Config {
             }
             MailTransport::File(dir.to_owned())
         } else if mail.starts_with("smtp://") || mail.starts_with("smtps://") {
-            MailTransport::Smtp(mail)
+            MailTransport::Smtp(mail.into())
         } else if mail == "log" {
             MailTransport::Log
         } else {
@@ -264,7 +265,7 @@ impl Config {
             .collect::<Result<Vec<_>, _>>()?;
 
         Ok(Config {
-            database_url,
+            database_url: database_url.into(),
             db_kind,
             db_pool_size,
             addr,
@@ -273,13 +274,13 @@ impl Config {
             mail,
             invite_ttl_hours,
             invite_reminder_hours,
-            secret,
+            secret: secret.map(SecretString::from),
             secure_cookies,
             rate_limits,
             trusted_proxies,
             webhook_allow_private,
-            admin_token,
-            metrics_token,
+            admin_token: admin_token.map(SecretString::from),
+            metrics_token: metrics_token.map(SecretString::from),
             dns_resolver,
             site_root: get("LEPTOS_SITE_ROOT", "target/site").1.into(),
         })
@@ -385,12 +386,35 @@ mod tests {
     }
 
     #[test]
+    fn debug_output_never_shows_a_secret() {
+        let c = config(&[
+            ("DATABASE_URL", "postgres://portico:db-password-1@db/portico"),
+            ("PORTICO_MAIL", "smtps://mailer:smtp-password-2@mail.example.com:465"),
+            ("PORTICO_SECRET", "the-signing-secret-3-0123456789abcdef"),
+            ("PORTICO_ADMIN_TOKEN", "the-admin-token-4-0123456789abcdefghij"),
+            ("PORTICO_METRICS_TOKEN", "the-metrics-token-5-0123456789abcdefgh"),
+        ])
+        .unwrap();
+        let shown = format!("{c:?}");
+        for secret in [
+            "db-password-1",
+            "smtp-password-2",
+            "the-signing-secret-3",
+            "the-admin-token-4",
+            "the-metrics-token-5",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("REDACTED"), "{shown}");
+    }
+
+    #[test]
     fn defaults_match_the_spec() {
         let c = config(&[]).expect("defaults are valid");
         assert_eq!(c.db_kind, DbKind::Sqlite);
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.base_url, "http://127.0.0.1:3000");
-        assert_eq!(c.mail, MailTransport::File("./data/mail".into()));
+        assert!(matches!(&c.mail, MailTransport::File(d) if d == "./data/mail"));
         assert_eq!(c.invite_ttl_hours, 168);
         assert_eq!(c.invite_reminder_hours, 48);
         assert!(!c.secure_cookies);

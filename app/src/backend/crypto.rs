@@ -83,10 +83,9 @@ async fn with_argon2<T: Send + 'static>(
         .map_err(|_| busy.clone())?
         .map_err(|_| busy)?;
     ARGON2_RUNS.fetch_add(1, Ordering::Relaxed);
-    tokio::task::spawn_blocking(work).await.map_err(|e| {
-        tracing::error!(error = %e, "password hashing task failed");
-        AppError::Internal
-    })
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::internal("password hashing task failed", &e))
 }
 
 pub async fn hash_password(password: &Password) -> Result<PasswordHash, AppError> {
@@ -95,10 +94,7 @@ pub async fn hash_password(password: &Password) -> Result<PasswordHash, AppError
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| PasswordHash(h.to_string()))
-            .map_err(|e| {
-                tracing::error!(error = %e, "password hashing failed");
-                AppError::Internal
-            })
+            .map_err(|e| AppError::broken(&format!("password hashing failed: {e}")))
     })
     .await?
 }

@@ -17,7 +17,7 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     /// Signs JWTs and cookies (`PORTICO_SECRET` or the stored one).
-    pub secret: Arc<str>,
+    pub secret: secrecy::SecretString,
     pub leptos_options: LeptosOptions,
     pub limiter: RateLimiter,
     /// Asynchronous DNS (`PORTICO_DNS_RESOLVER` or the system's).
@@ -33,8 +33,6 @@ impl FromRef<AppState> for LeptosOptions {
 /// The state inside a server function. Missing context is a wiring bug, so
 /// it is logged and reported as an internal error rather than a panic.
 pub fn app_state() -> Result<AppState, AppError> {
-    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from Leptos context");
-        AppError::Internal
-    })
+    leptos::prelude::use_context::<AppState>()
+        .ok_or_else(|| AppError::broken("AppState missing from Leptos context"))
 }

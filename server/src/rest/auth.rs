@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -146,7 +147,7 @@ pub async fn issue_token(
     )
     .await?;
     Ok(Json(TokenResponse {
-        access_token: jwt::issue(&state.secret, &account)?,
+        access_token: jwt::issue(state.secret.expose_secret(), &account)?,
         token_type: "Bearer".into(),
         expires_in: jwt::ACCESS_TOKEN_SECONDS,
     }))

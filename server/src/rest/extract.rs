@@ -4,6 +4,7 @@
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use http::request::Parts;
+use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 
 use app::AppError;
@@ -116,7 +117,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         let (account_id, version) = if token.starts_with(api_tokens::TOKEN_PREFIX) {
             (api_tokens::authenticate(&state.db, token).await?, None)
         } else {
-            let (id, version) = jwt::verify(&state.secret, token)?;
+            let (id, version) = jwt::verify(state.secret.expose_secret(), token)?;
             (id, Some(version))
         };
         let account = accounts::get(state, account_id)
@@ -161,7 +162,8 @@ impl FromRequestParts<AppState> for Operator {
         let expected = state
             .config
             .admin_token
-            .as_deref()
+            .as_ref()
+            .map(ExposeSecret::expose_secret)
             .ok_or(AppError::NotFound)?;
         let given = bearer(parts).ok_or(AppError::Unauthorized)?;
         if crypto::secret_matches(given, expected) {
@@ -206,7 +208,7 @@ impl FromRequestParts<AppState> for ClientIp {
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip())
-            .ok_or(AppError::Internal)?;
+            .ok_or_else(|| AppError::broken("the client address is missing (ConnectInfo)"))?;
         let forwarded = parts
             .headers
             .get_all("x-forwarded-for")

@@ -36,10 +36,7 @@ pub fn issue(secret: &str, account: &AccountRow) -> Result<String, AppError> {
         &claims,
         &EncodingKey::from_secret(secret.as_bytes()),
     )
-    .map_err(|e| {
-        tracing::error!(error = %e, "signing a JWT failed");
-        AppError::Internal
-    })
+    .map_err(|e| AppError::internal("signing a JWT failed", &e))
 }
 
 /// The account id and credentials version of a valid, unexpired token.

@@ -1,5 +1,6 @@
 //! `spawn_app()` and the `TestApp` handle the tests drive.
 
+use secrecy::ExposeSecret;
 use std::collections::HashMap;
 
 use app::backend::testing::fresh_database_url;
@@ -444,7 +445,7 @@ impl TestApp {
             let account = self.verified_account(email).await;
             people.push(Person {
                 client: new_client(),
-                jwt: server::rest::jwt::issue(&self.state.secret, &account).unwrap(),
+                jwt: server::rest::jwt::issue(self.state.secret.expose_secret(), &account).unwrap(),
             });
         }
         people

@@ -278,7 +278,7 @@ pub async fn register(
     let member_id = add_founding_manager(&mut tx, &actor, account_id, tenant_id).await?;
     let account = find_by_id(&mut tx, account_id)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| AppError::broken("an account written in this transaction is missing"))?;
     queue_verification(state, &mut tx, &account, None).await?;
     tx.commit().await?;
     tracing::info!(account_id, tenant_id, "registered");
@@ -310,7 +310,9 @@ pub async fn sign_up(
             }
             other => other,
         })?;
-    let row = find_by_id(&mut tx, id).await?.ok_or(AppError::Internal)?;
+    let row = find_by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::broken("an account written in this transaction is missing"))?;
     queue_verification(state, &mut tx, &row, then_join).await?;
     tx.commit().await?;
     Ok(row)
@@ -539,7 +541,7 @@ pub async fn reset_password(
     revoke_credentials(&mut tx, account_id).await?;
     let account = find_by_id(&mut tx, account_id)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| AppError::broken("an account written in this transaction is missing"))?;
     tx.commit().await?;
     Ok(account)
 }
@@ -629,7 +631,7 @@ pub async fn verify_email(
     }
     let account = find_by_id(&mut tx, account_id)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| AppError::broken("an account written in this transaction is missing"))?;
     tx.commit().await?;
     Ok(account)
 }

@@ -14,9 +14,8 @@ use crate::backend::access::session_store::{
 use crate::backend::state::AppState;
 use crate::error::AppError;
 
-fn session_error(e: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %e, "session store failed");
-    AppError::Internal
+fn session_error(e: impl std::error::Error + 'static) -> AppError {
+    AppError::internal("session store failed", &e)
 }
 
 pub async fn current_session() -> Result<Session, AppError> {

@@ -79,7 +79,8 @@ pub async fn emit_via(
         subject,
         via: via.map(str::to_owned),
     };
-    let payload = serde_json::to_string(&event).map_err(|_| AppError::Internal)?;
+    let payload = serde_json::to_string(&event)
+        .map_err(|e| AppError::internal("serialising an event failed", &e))?;
     db::webhooks::queue_event(
         conn,
         tenant_id,

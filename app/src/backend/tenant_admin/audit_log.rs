@@ -1,6 +1,5 @@
 //! The tenant's audit log as managers read it, and sign-ins recorded in it.
 
-
 use crate::backend::access::actor::Actor;
 use crate::backend::db;
 use crate::backend::state::AppState;

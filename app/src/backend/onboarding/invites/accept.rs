@@ -190,12 +190,13 @@ async fn complete_acceptance(
         }
         Acceptor::NewAccount { person, .. } => {
             let new = NewAccount {
-                email: Email::parse(&invite.email).map_err(|_| AppError::Internal)?,
+                email: Email::parse(&invite.email)
+                    .map_err(|e| AppError::broken(&format!("stored invitation email: {e}")))?,
                 password: person.password,
                 first_name: person.first_name,
                 last_name: person.last_name,
             };
-            let hash = new_hash.ok_or(AppError::Internal)?;
+            let hash = new_hash.ok_or_else(|| AppError::broken("new account without a hash"))?;
             // Only a link Portico mailed to the address proves the mailbox
             // (SPEC §2); a link the inviter was handed does not.
             let verified_at = token_mailed.then_some(now);
@@ -207,9 +208,9 @@ async fn complete_acceptance(
                     ),
                     other => other,
                 })?;
-            let account = accounts::find_by_id(&mut tx, id)
-                .await?
-                .ok_or(AppError::Internal)?;
+            let account = accounts::find_by_id(&mut tx, id).await?.ok_or_else(|| {
+                AppError::broken("an account written in this transaction is missing")
+            })?;
             if !token_mailed {
                 accounts::queue_verification(state, &mut tx, &account, None).await?;
             }
@@ -301,5 +302,5 @@ async fn stored_invite(
     db::invites::find_in_tenant(conn, tenant_id, id)
         .await?
         .map(|row| row.info(now))
-        .ok_or(AppError::Internal)
+        .ok_or_else(|| AppError::broken("an invitation written in this transaction is missing"))
 }

@@ -357,10 +357,7 @@ pub async fn invite_again(
     }
     // Stored values were checked when first given; a row that no longer
     // parses is refused, not guessed at.
-    let stored = |e: String| {
-        tracing::error!(error = %e, "stored invitation does not parse");
-        AppError::Internal
-    };
+    let stored = |e: String| AppError::broken(&format!("stored invitation does not parse: {e}"));
     let name = |n: Option<String>| n.map(|n| PersonName::parse(&n)).transpose();
     let new = NewInvite {
         organisation_id: offer.organisation_id,
