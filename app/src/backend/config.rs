@@ -388,11 +388,23 @@ mod tests {
     #[test]
     fn debug_output_never_shows_a_secret() {
         let c = config(&[
-            ("DATABASE_URL", "postgres://portico:db-password-1@db/portico"),
-            ("PORTICO_MAIL", "smtps://mailer:smtp-password-2@mail.example.com:465"),
+            (
+                "DATABASE_URL",
+                "postgres://portico:db-password-1@db/portico",
+            ),
+            (
+                "PORTICO_MAIL",
+                "smtps://mailer:smtp-password-2@mail.example.com:465",
+            ),
             ("PORTICO_SECRET", "the-signing-secret-3-0123456789abcdef"),
-            ("PORTICO_ADMIN_TOKEN", "the-admin-token-4-0123456789abcdefghij"),
-            ("PORTICO_METRICS_TOKEN", "the-metrics-token-5-0123456789abcdefgh"),
+            (
+                "PORTICO_ADMIN_TOKEN",
+                "the-admin-token-4-0123456789abcdefghij",
+            ),
+            (
+                "PORTICO_METRICS_TOKEN",
+                "the-metrics-token-5-0123456789abcdefgh",
+            ),
         ])
         .unwrap();
         let shown = format!("{c:?}");

@@ -12,7 +12,6 @@ use crate::components::form_field::{Check, FormError, FormField, field_error};
 use crate::components::role_choices::RoleList;
 use crate::components::sign_out_button::SignOutButton;
 use crate::components::time::RelativeTime;
-#[cfg(feature = "ssr")]
 use crate::dto::InvitePreview;
 use crate::error::AppError;
 

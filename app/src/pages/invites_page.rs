@@ -12,7 +12,8 @@ use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::TenantNav;
 use crate::components::time::RelativeTime;
 #[cfg(feature = "ssr")]
-use crate::domain::{Email, MAX_BULK_INVITES};
+use crate::domain::Email;
+use crate::domain::MAX_BULK_INVITES;
 use crate::dto::{InviteInfo, Seats};
 use crate::error::AppError;
 use crate::format::role_names;
