@@ -8,12 +8,16 @@ mod event_type;
 mod names;
 mod password;
 mod role;
+mod status;
 
 pub use email::{Email, is_dns_name, mailbox_of};
 pub use event_type::EventType;
 pub use names::{PersonName, ProjectName, TenantName};
 pub use password::Password;
 pub use role::{Role, RoleScope};
+pub use status::{
+    AuditAction, DeliveryStatus, InviteStatus, JoinPolicy, LinkStatus, MemberStatus,
+};
 
 use crate::error::{AppError, FieldErrors};
 

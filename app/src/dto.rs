@@ -53,7 +53,7 @@ pub struct InviteInfo {
     pub email: String,
     pub roles: Vec<String>,
     pub organisation_id: Option<i64>,
-    pub status: String,
+    pub status: crate::domain::InviteStatus,
     pub expired_at: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -70,8 +70,7 @@ pub struct InvitePreview {
     pub email: String,
     pub roles: Vec<String>,
     pub expired_at: i64,
-    /// pending, accepted, declined, revoked or expired.
-    pub status: String,
+    pub status: crate::domain::InviteStatus,
     /// Whether an account exists for the invited email.
     pub account_exists: bool,
     pub first_name: Option<String>,
@@ -131,7 +130,7 @@ pub struct NamedItem {
 pub struct AuditEntry {
     pub id: i64,
     pub actor: String,
-    pub action: String,
+    pub action: crate::domain::AuditAction,
     pub target: String,
     pub details: String,
     pub at: i64,

@@ -5,6 +5,7 @@ use sqlx::AnyConnection;
 
 use super::db::accounts::AccountRow;
 use super::db::{self, now_ms};
+use crate::domain::AuditAction;
 use crate::error::AppError;
 
 /// Who acted: an account (id and email at the time), or the system.
@@ -28,7 +29,7 @@ pub async fn record(
     conn: &mut AnyConnection,
     tenant_id: Option<i64>,
     actor: &AuditActor,
-    action: &str,
+    action: AuditAction,
     target: &str,
     details: serde_json::Value,
 ) -> Result<(), AppError> {

@@ -73,6 +73,14 @@ impl RoleNames {
     }
 }
 
+/// A stored word (a status) as its type; a word the type does not know is
+/// a broken row, reported as an internal error.
+pub fn decode_word<T: TryFrom<String, Error = String>>(
+    word: String,
+) -> Result<T, crate::error::AppError> {
+    T::try_from(word).map_err(|e| crate::error::AppError::broken(&format!("stored value: {e}")))
+}
+
 /// Why the database could not be opened; shown as one line at start-up.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {

@@ -135,7 +135,7 @@ fn AuditView(d: AuditPageData) -> impl IntoView {
                 </thead>
                 <tbody>
                     {d.events.items.into_iter().map(|e| view! {
-                        <tr><td><RelativeTime ms=e.at /></td><td>{e.actor}</td><td>{e.action}</td><td>{e.target}</td></tr>
+                        <tr><td><RelativeTime ms=e.at /></td><td>{e.actor}</td><td>{e.action.as_str()}</td><td>{e.target}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>

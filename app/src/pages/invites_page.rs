@@ -13,7 +13,7 @@ use crate::components::tenant_nav::TenantNav;
 use crate::components::time::RelativeTime;
 #[cfg(feature = "ssr")]
 use crate::domain::Email;
-use crate::domain::MAX_BULK_INVITES;
+use crate::domain::{InviteStatus, MAX_BULK_INVITES};
 use crate::dto::{InviteInfo, Seats};
 use crate::error::AppError;
 use crate::format::role_names;
@@ -398,7 +398,7 @@ fn InvitesView(
                     </thead>
                     <tbody>
                         {data.invites.into_iter().map(|i| {
-                            let pending = i.status == "pending";
+                            let pending = i.status == InviteStatus::Pending;
                             let resend_label = format!("Resend to {}", i.email);
                             let copy_label = format!("Copy link for {}", i.email);
                             let again_label = format!("Invite {} again", i.email);
@@ -407,7 +407,7 @@ fn InvitesView(
                                 <tr>
                                     <td>{i.email.clone()}</td>
                                     <td>{role_names(&i.roles)}</td>
-                                    <td>{i.status.clone()}</td>
+                                    <td>{i.status.as_str()}</td>
                                     <td><RelativeTime ms=i.expired_at /></td>
                                     <td class="actions">
                                         {(pending && data.can_invite).then(|| view! {
@@ -427,7 +427,7 @@ fn InvitesView(
                                                 <button type="submit" class="danger" aria-label=revoke_label>"Revoke"</button>
                                             </ActionForm>
                                         })}
-                                        {(i.status == "expired" && data.can_invite).then(|| view! {
+                                        {(i.status == InviteStatus::Expired && data.can_invite).then(|| view! {
                                             <ActionForm action=again>
                                                 <input type="hidden" name="tenant_id" value=tenant_id />
                                                 <input type="hidden" name="invite_id" value=i.id />

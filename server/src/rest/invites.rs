@@ -13,7 +13,7 @@ use app::backend::db::owners::Owned;
 /// only tenant (several tenants: the caller must say which).
 use app::backend::onboarding::invites::{self, Acceptor, NewInvite};
 use app::backend::{AppState, tenant_admin};
-use app::domain::{Email, FormParser, Role};
+use app::domain::{Email, FormParser, InviteStatus, Role};
 use app::dto::InviteInfo;
 use app::{AppError, ErrorBody};
 
@@ -44,8 +44,7 @@ pub struct InviteDto {
     email: String,
     #[schema(schema_with = schema::role_list)]
     roles: Vec<String>,
-    #[schema(value_type = schema::InviteStatus)]
-    status: String,
+    status: InviteStatus,
 }
 
 impl From<InviteInfo> for InviteDto {
@@ -255,8 +254,7 @@ pub struct InvitePreviewDto {
     roles: Vec<String>,
     #[schema(format = Int64)]
     expired_at: i64,
-    #[schema(value_type = schema::InviteStatus)]
-    status: String,
+    status: InviteStatus,
     account_exists: bool,
 }
 

@@ -11,6 +11,7 @@ use app::backend::AppState;
 use app::backend::tenant_admin::{self, MemberChange};
 use app::domain::{FormParser, Role};
 use app::dto::AuditEntry;
+use app::domain::AuditAction;
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
@@ -180,7 +181,7 @@ pub struct AuditEventDto {
     #[schema(format = Int64)]
     id: i64,
     actor: String,
-    action: String,
+    action: AuditAction,
     target: String,
     #[schema(value_type = Object)]
     details: serde_json::Value,

@@ -44,17 +44,6 @@ impl utoipa::PartialSchema for InviteFilter {
 
 impl ToSchema for InviteFilter {}
 
-/// An invitation's status as readers see it.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum InviteStatus {
-    Pending,
-    Accepted,
-    Declined,
-    Revoked,
-    Expired,
-}
-
 /// An event type of SPEC §8, the component `EventTypeName`: values from
 /// `app::backend::delivery::events::EventType::ALL`.
 pub struct EventTypeName;

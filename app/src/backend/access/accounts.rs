@@ -18,6 +18,7 @@ use crate::domain::{
     Email, FormParser, Password, PersonName, ProjectName, Role, TenantName, required,
 };
 use crate::dto::TenantSummary;
+use crate::domain::AuditAction;
 use crate::error::AppError;
 
 const VERIFY_TTL_MS: i64 = 48 * 3600 * 1000;
@@ -182,7 +183,7 @@ async fn add_founding_manager(
         conn,
         Some(tenant_id),
         actor,
-        "tenant.created",
+        AuditAction::TenantCreated,
         &tenant_id.to_string(),
         json!({ "memberId": member_id }),
     )
@@ -377,7 +378,7 @@ async fn record_sign_in(
             &mut tx,
             Some(tenant),
             &actor,
-            "member.signed_in",
+            AuditAction::MemberSignedIn,
             &account.email,
             json!({ "via": how.as_str() }),
         )

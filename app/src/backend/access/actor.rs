@@ -11,7 +11,7 @@ use crate::backend::access::accounts::AccountRow;
 use crate::backend::audit::AuditActor;
 use crate::backend::db::{self, owners::Owned};
 use crate::backend::state::AppState;
-use crate::domain::{Role, RoleScope};
+use crate::domain::{AuditAction, Role, RoleScope};
 use crate::error::AppError;
 
 /// A signed-in account acting inside one tenant, as an ACTIVE member.
@@ -121,7 +121,7 @@ impl Actor {
     pub async fn log(
         &self,
         conn: &mut sqlx::AnyConnection,
-        action: &str,
+        action: AuditAction,
         target: &str,
         details: serde_json::Value,
     ) -> Result<(), AppError> {

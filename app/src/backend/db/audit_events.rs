@@ -2,13 +2,15 @@
 
 use sqlx::AnyConnection;
 
+use crate::domain::AuditAction;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditRow {
     pub id: i64,
     pub actor: String,
-    pub action: String,
+    #[sqlx(try_from = "String")]
+    pub action: AuditAction,
     pub target: String,
     pub details: String,
     pub at: i64,
@@ -19,7 +21,7 @@ pub struct NewEvent<'a> {
     pub tenant_id: Option<i64>,
     pub actor_id: Option<i64>,
     pub actor: &'a str,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub target: &'a str,
     pub details: String,
 }
@@ -36,7 +38,7 @@ pub async fn insert(
     .bind(event.tenant_id)
     .bind(event.actor_id)
     .bind(event.actor)
-    .bind(event.action)
+    .bind(event.action.as_str())
     .bind(event.target)
     .bind(event.details)
     .bind(now)

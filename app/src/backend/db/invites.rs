@@ -5,15 +5,16 @@
 use sqlx::AnyConnection;
 
 use super::RoleNames;
+use crate::domain::InviteStatus;
 use crate::dto::InviteInfo;
 use crate::error::AppError;
 
 /// The status every reader sees: a pending invitation past its expiry is
 /// expired, whether or not the sweep has recorded it yet. Reads never
 /// write.
-pub fn status_at(status: String, expired_at: i64, now: i64) -> String {
-    if status == "pending" && expired_at <= now {
-        "expired".to_owned()
+pub fn status_at(status: InviteStatus, expired_at: i64, now: i64) -> InviteStatus {
+    if status == InviteStatus::Pending && expired_at <= now {
+        InviteStatus::Expired
     } else {
         status
     }
@@ -28,7 +29,8 @@ pub struct InviteRow {
     #[sqlx(try_from = "String")]
     pub roles: RoleNames,
     pub organisation_id: Option<i64>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: InviteStatus,
     pub expired_at: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -123,7 +125,8 @@ pub struct OfferRow {
     pub last_name: Option<String>,
     pub redirect_url: Option<String>,
     pub url: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: InviteStatus,
     pub expired_at: i64,
 }
 
@@ -380,7 +383,8 @@ pub struct PreviewRow {
     #[sqlx(try_from = "String")]
     pub roles: RoleNames,
     pub expired_at: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: InviteStatus,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub message: Option<String>,
@@ -458,13 +462,14 @@ pub async fn claim_newest_for_email(
 pub async fn status_by_token(
     conn: &mut AnyConnection,
     token_hash: &str,
-) -> Result<Option<(String, i64)>, AppError> {
-    Ok(
+) -> Result<Option<(InviteStatus, i64)>, AppError> {
+    let row: Option<(String, i64)> =
         sqlx::query_as("SELECT status, expired_at FROM invites WHERE token_hash = $1")
             .bind(token_hash)
             .fetch_optional(conn)
-            .await?,
-    )
+            .await?;
+    row.map(|(status, expired_at)| Ok((super::decode_word(status)?, expired_at)))
+        .transpose()
 }
 
 /// Whether a token is the last link a resend or refresh replaced.

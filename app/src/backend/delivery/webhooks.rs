@@ -8,6 +8,7 @@ use crate::backend::audit;
 use crate::backend::db::{self, now_ms};
 use crate::backend::delivery::mail;
 use crate::backend::state::AppState;
+use crate::domain::AuditAction;
 use crate::error::AppError;
 
 /// How long an endpoint may fail before it is disabled (SPEC §8).
@@ -29,7 +30,7 @@ pub async fn disable_if_failing(state: &AppState, endpoint_id: i64) -> Result<bo
         &mut tx,
         Some(tenant_id),
         &audit::system_actor(),
-        "webhook.disabled",
+        AuditAction::WebhookDisabled,
         &url,
         json!({ "webhookId": endpoint_id, "reason": "failing" }),
     )

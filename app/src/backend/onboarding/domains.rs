@@ -15,6 +15,7 @@ use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::state::AppState;
 use crate::domain::{Role, RoleScope};
 use crate::dto::{JoinableTenant, TenantDomain};
+use crate::domain::AuditAction;
 use crate::error::AppError;
 
 /// Public and disposable mail providers, where anyone can have an address:
@@ -149,7 +150,7 @@ pub async fn add(state: &AppState, actor: &Actor, raw: &str) -> Result<TenantDom
     actor
         .log(
             &mut tx,
-            "domain.added",
+            AuditAction::DomainAdded,
             &domain,
             json!({ "domainId": row.id }),
         )
@@ -214,7 +215,7 @@ pub async fn update(
     actor
         .log(
             &mut tx,
-            "domain.updated",
+            AuditAction::DomainUpdated,
             &updated.domain,
             json!({ "domainId": id, "joinPolicy": policy, "joinRoles": roles.0 }),
         )
@@ -281,7 +282,7 @@ pub async fn verify(state: &AppState, actor: &Actor, id: i64) -> Result<TenantDo
     actor
         .log(
             &mut tx,
-            "domain.verified",
+            AuditAction::DomainVerified,
             &verified.domain,
             json!({ "domainId": id, "record": name }),
         )
@@ -302,7 +303,7 @@ pub async fn remove(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppE
     actor
         .log(
             &mut tx,
-            "domain.removed",
+            AuditAction::DomainRemoved,
             &row.domain,
             json!({ "domainId": id }),
         )

@@ -17,6 +17,7 @@ use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::state::AppState;
 use crate::domain::{Role, RoleScope, is_dns_name};
 use crate::dto::JoinPreview;
+use crate::domain::AuditAction;
 use crate::error::AppError;
 
 /// The most uses one link may allow.
@@ -154,7 +155,7 @@ pub async fn create(state: &AppState, actor: &Actor, new: NewLink) -> Result<Iss
     actor
         .log(
             &mut tx,
-            "invite_link.created",
+            AuditAction::InviteLinkCreated,
             &format!("link {}", row.id),
             json!({ "linkId": row.id, "roles": roles.0, "maxUses": row.max_uses,
                     "allowedDomain": row.allowed_domain }),
@@ -235,7 +236,7 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppE
         actor
             .log(
                 &mut tx,
-                "invite_link.revoked",
+                AuditAction::InviteLinkRevoked,
                 &format!("link {id}"),
                 json!({ "linkId": id, "uses": row.uses }),
             )

@@ -12,6 +12,7 @@ use crate::backend::audit::{self, AuditActor};
 use crate::backend::db;
 use crate::backend::delivery::events::{self, EventType, Subject};
 use crate::backend::onboarding::seats::{self, SeatClaim};
+use crate::domain::AuditAction;
 use crate::error::AppError;
 
 /// The way a person came in; it decides the seat claim, the audit entry
@@ -86,17 +87,17 @@ pub async fn admit(
     let actor = AuditActor::account(account);
     let (action, target, details) = match via {
         Via::Invite { id, email } => (
-            "invite.accepted",
+            AuditAction::InviteAccepted,
             email,
             json!({ "inviteId": id, "memberId": member_id }),
         ),
         Via::Link { id } => (
-            "member.joined",
+            AuditAction::MemberJoined,
             account.email.as_str(),
             json!({ "linkId": id, "memberId": member_id, "via": "link" }),
         ),
         Via::Domain { domain } => (
-            "member.joined",
+            AuditAction::MemberJoined,
             account.email.as_str(),
             json!({ "domain": domain, "memberId": member_id, "via": "domain" }),
         ),

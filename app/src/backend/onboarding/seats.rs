@@ -20,6 +20,7 @@ use sqlx::AnyConnection;
 use crate::backend::audit::{self, AuditActor};
 use crate::backend::db::{self, now_ms};
 use crate::backend::state::AppState;
+use crate::domain::AuditAction;
 use crate::error::AppError;
 
 /// The largest seat limit the operator may set.
@@ -154,7 +155,7 @@ pub async fn set_limit(
             &mut tx,
             Some(tenant_id),
             &operator(),
-            "tenant.seat_limit_changed",
+            AuditAction::TenantSeatLimitChanged,
             "seats",
             json!({ "from": before, "to": limit }),
         )

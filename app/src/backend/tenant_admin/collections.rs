@@ -7,6 +7,7 @@ use crate::backend::db::collections::{self, Table};
 use crate::backend::db::{self, now_ms};
 use crate::backend::state::AppState;
 use crate::dto::NamedItem;
+use crate::domain::AuditAction;
 use crate::error::AppError;
 
 /// The tenant's organisations as (id, name), as far as the actor may see
@@ -37,10 +38,19 @@ impl Collection {
             Collection::Projects => Table::Projects,
         }
     }
-    fn noun(self) -> &'static str {
+    /// The audit actions of creating, renaming and deleting one.
+    fn actions(self) -> [AuditAction; 3] {
         match self {
-            Collection::Organisations => "organisation",
-            Collection::Projects => "project",
+            Collection::Organisations => [
+                AuditAction::OrganisationCreated,
+                AuditAction::OrganisationRenamed,
+                AuditAction::OrganisationDeleted,
+            ],
+            Collection::Projects => [
+                AuditAction::ProjectCreated,
+                AuditAction::ProjectRenamed,
+                AuditAction::ProjectDeleted,
+            ],
         }
     }
 }
@@ -89,7 +99,7 @@ pub async fn create_named(
     actor
         .log(
             &mut tx,
-            &format!("{}.created", what.noun()),
+            what.actions()[0],
             &name,
             json!({ "id": id }),
         )
@@ -118,7 +128,7 @@ pub async fn rename_named(
     actor
         .log(
             &mut tx,
-            &format!("{}.renamed", what.noun()),
+            what.actions()[1],
             &name,
             json!({ "id": id }),
         )
@@ -161,7 +171,7 @@ pub async fn delete_named(
     actor
         .log(
             &mut tx,
-            &format!("{}.deleted", what.noun()),
+            what.actions()[2],
             &name,
             json!({ "id": id }),
         )

@@ -11,6 +11,7 @@ use crate::backend::onboarding::seats::{self, SeatClaim};
 use crate::backend::state::AppState;
 use crate::domain::{Role, RoleScope};
 use crate::dto::{MemberInfo, Page};
+use crate::domain::AuditAction;
 use crate::error::AppError;
 
 use super::like_pattern;
@@ -144,7 +145,7 @@ pub async fn update_member(
         actor
             .log(
                 &mut tx,
-                "member.roles_changed",
+                AuditAction::MemberRolesChanged,
                 &member.email,
                 json!({ "memberId": member_id, "from": member.roles, "to": names.0 }),
             )
@@ -160,9 +161,9 @@ pub async fn update_member(
         }
         db::members::set_status(&mut tx, member_id, status, now).await?;
         let action = if status == "DISABLED" {
-            "member.disabled"
+            AuditAction::MemberDisabled
         } else {
-            "member.enabled"
+            AuditAction::MemberEnabled
         };
         actor
             .log(
@@ -229,7 +230,7 @@ pub async fn remove_member(
     actor
         .log(
             &mut tx,
-            "member.removed",
+            AuditAction::MemberRemoved,
             &member.email,
             json!({ "memberId": member_id, "linksStillUsable": links, "webhooksTheyMade": webhooks }),
         )
@@ -256,7 +257,7 @@ pub async fn leave_tenant(state: &AppState, actor: &Actor) -> Result<(), AppErro
     actor
         .log(
             &mut tx,
-            "member.left",
+            AuditAction::MemberLeft,
             &member.email,
             json!({ "memberId": actor.member_id }),
         )

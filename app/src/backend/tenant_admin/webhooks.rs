@@ -14,6 +14,7 @@ use crate::backend::state::AppState;
 use crate::backend::url_policy::{self, PRIVATE_ADDRESS, is_forbidden_ip};
 use crate::domain::FormParser;
 use crate::dto::{DeliveryInfo, NewWebhook, Page, WebhookInfo};
+use crate::domain::AuditAction;
 use crate::error::AppError;
 
 /// Endpoints one tenant may register.
@@ -185,7 +186,7 @@ pub async fn create(
     actor
         .log(
             &mut tx,
-            "webhook.created",
+            AuditAction::WebhookCreated,
             &url,
             json!({ "webhookId": row.id }),
         )
@@ -254,14 +255,14 @@ pub async fn update(
             row.disabled_at = None;
             row.disabled_reason = None;
             row.failing_since = None;
-            "webhook.enabled"
+            AuditAction::WebhookEnabled
         }
         Some(false) if row.disabled_at.is_none() => {
             row.disabled_at = Some(now);
             row.disabled_reason = Some("manual".into());
-            "webhook.disabled"
+            AuditAction::WebhookDisabled
         }
-        _ => "webhook.updated",
+        _ => AuditAction::WebhookUpdated,
     };
     let row = db::webhooks::update(&mut tx, &row, now).await?;
     actor
@@ -279,7 +280,7 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppE
     actor
         .log(
             &mut tx,
-            "webhook.deleted",
+            AuditAction::WebhookDeleted,
             &row.url,
             json!({ "webhookId": id }),
         )
@@ -336,7 +337,7 @@ pub async fn retry(
     actor
         .log(
             &mut tx,
-            "webhook.retried",
+            AuditAction::WebhookRetried,
             &endpoint.url,
             json!({ "webhookId": id, "deliveryId": delivery_id }),
         )

@@ -13,8 +13,9 @@ use crate::backend::db::{self, now_ms};
 use crate::backend::delivery::events::{self, EventType, Subject};
 use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::state::AppState;
-use crate::domain::Email;
+use crate::domain::{Email, InviteStatus};
 use crate::dto::InvitePreview;
+use crate::domain::AuditAction;
 use crate::error::AppError;
 
 /// The invitation behind `token`, for the acceptance page. Changes
@@ -82,13 +83,19 @@ pub async fn link_replaced(state: &AppState, token: &str) -> Result<bool, AppErr
 }
 
 /// Why a token cannot be used, in words for the acceptance page.
-fn unusable(status: &str) -> AppError {
+fn unusable(status: InviteStatus) -> AppError {
     match status {
-        "accepted" => AppError::Conflict("This invitation has already been used.".into()),
-        "declined" => AppError::Conflict("This invitation was declined.".into()),
-        "revoked" => AppError::Conflict("This invitation was revoked by the tenant.".into()),
-        "expired" => AppError::Conflict("This invitation has expired. Ask for a new one.".into()),
-        _ => AppError::NotFound,
+        InviteStatus::Accepted => {
+            AppError::Conflict("This invitation has already been used.".into())
+        }
+        InviteStatus::Declined => AppError::Conflict("This invitation was declined.".into()),
+        InviteStatus::Revoked => {
+            AppError::Conflict("This invitation was revoked by the tenant.".into())
+        }
+        InviteStatus::Expired => {
+            AppError::Conflict("This invitation has expired. Ask for a new one.".into())
+        }
+        InviteStatus::Pending => AppError::NotFound,
     }
 }
 
@@ -111,7 +118,8 @@ pub async fn accept(
             {
                 let mut conn = state.db.read().await?;
                 match db::invites::status_by_token(&mut conn, &token_hash).await? {
-                    Some((status, expired_at)) if status == "pending" && expired_at > now_ms() => {}
+                    Some((status, expired_at))
+                        if status == InviteStatus::Pending && expired_at > now_ms() => {}
                     _ => {
                         drop(conn);
                         return Err(refusal(state, &token_hash, now_ms()).await?);
@@ -137,7 +145,7 @@ async fn refusal(state: &AppState, token_hash: &str, now: i64) -> Result<AppErro
     let mut conn = state.db.read().await?;
     Ok(
         match db::invites::status_by_token(&mut conn, token_hash).await? {
-            Some((status, expired_at)) => unusable(&status_at(status, expired_at, now)),
+            Some((status, expired_at)) => unusable(status_at(status, expired_at, now)),
             None if db::invites::is_replaced(&mut conn, token_hash).await? => {
                 AppError::Conflict(REPLACED.into())
             }
@@ -275,7 +283,7 @@ pub async fn decline(state: &AppState, token: &str, account: &AccountRow) -> Res
         &mut tx,
         Some(tenant_id),
         &actor,
-        "invite.declined",
+        AuditAction::InviteDeclined,
         &account.email,
         json!({ "inviteId": id }),
     )

@@ -12,6 +12,7 @@ use crate::backend::delivery::events::{self, EventType, Subject};
 use crate::backend::delivery::mail;
 use crate::backend::state::AppState;
 use crate::dto::InviteInfo;
+use crate::domain::AuditAction;
 use crate::error::AppError;
 
 /// Invitations one sweep transaction expires; the sweep repeats until done.
@@ -49,7 +50,7 @@ pub async fn record_expiry(
         conn,
         Some(invite.tenant_id),
         &audit::system_actor(),
-        "invite.expired",
+        AuditAction::InviteExpired,
         &invite.email,
         json!({ "inviteId": invite.id }),
     )

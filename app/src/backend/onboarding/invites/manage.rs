@@ -13,8 +13,9 @@ use crate::backend::onboarding::seats::{self, SeatClaim};
 use crate::backend::rate_limit::Bucket;
 use crate::backend::state::AppState;
 use crate::backend::{crypto, delivery::mail};
-use crate::domain::{Email, PersonName};
+use crate::domain::{Email, InviteStatus, PersonName};
 use crate::dto::InviteInfo;
+use crate::domain::AuditAction;
 use crate::error::AppError;
 
 /// The most invitations a list answers with, newest first.
@@ -154,7 +155,7 @@ pub async fn create_invite(
                 queue_invite_mail(&mut tx, actor, id, &details, &link).await?;
             }
             let invite = find_in_tenant(&mut tx, actor.tenant_id, id).await?;
-            (invite, link, "invite.refreshed", EventType::InviteResent)
+            (invite, link, AuditAction::InviteRefreshed, EventType::InviteResent)
         }
         None => {
             // A new invitation reserves a seat (a refreshed one keeps its own).
@@ -182,13 +183,13 @@ pub async fn create_invite(
                 email: new.email.to_string(),
                 roles: roles.0.clone(),
                 organisation_id: new.organisation_id,
-                status: "pending".into(),
+                status: InviteStatus::Pending,
                 expired_at: expires,
                 created_at: now,
                 updated_at: now,
                 send_email: new.send_email,
             };
-            (invite, link, "invite.created", EventType::InviteCreated)
+            (invite, link, AuditAction::InviteCreated, EventType::InviteCreated)
         }
     };
     actor
@@ -221,7 +222,7 @@ async fn managed_pending(
         invite.organisation_id,
         &RoleNames::parse_names(&invite.roles),
     )?;
-    if invite.status != "pending" {
+    if invite.status != InviteStatus::Pending {
         return Err(AppError::Conflict(format!(
             "This invitation is {}; only pending invitations can change.",
             invite.status
@@ -254,9 +255,9 @@ pub async fn reissue_invite(
         queue_invite_mail(&mut tx, actor, id, &details, &link).await?;
     }
     let action = if send_mail {
-        "invite.resent"
+        AuditAction::InviteResent
     } else {
-        "invite.link_copied"
+        AuditAction::InviteLinkCopied
     };
     actor
         .log(&mut tx, action, &invite.email, json!({ "inviteId": id }))
@@ -287,7 +288,7 @@ pub async fn revoke_invite(
     actor
         .log(
             &mut tx,
-            "invite.revoked",
+            AuditAction::InviteRevoked,
             &invite.email,
             json!({ "inviteId": id }),
         )
@@ -350,7 +351,7 @@ pub async fn invite_again(
             .ok_or(AppError::NotFound)?
     };
     actor.ensure_can_manage(offer.organisation_id, &offer.roles.parsed())?;
-    if db::invites::status_at(offer.status, offer.expired_at, now_ms()) != "expired" {
+    if db::invites::status_at(offer.status, offer.expired_at, now_ms()) != InviteStatus::Expired {
         return Err(AppError::Conflict(
             "Only an expired invitation can be sent again; resend a pending one.".into(),
         ));

@@ -1,0 +1,172 @@
+//! What a stored row's status says, as types: the database holds the same
+//! words (decoded in `db/` through `TryFrom<String>`), the wire carries
+//! them (serde), and the API document shows these very enums (the `ssr`
+//! build derives their schema).
+
+/// An enum whose values are fixed words: `as_str`, `parse`, `ALL`, serde
+/// with exactly those words, and decoding from a stored string.
+macro_rules! word_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $word:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $word)] $variant, )+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $word, )+
+                }
+            }
+
+            pub fn parse(word: &str) -> Option<$name> {
+                match word {
+                    $( $word => Some($name::$variant), )+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+
+            fn try_from(word: String) -> Result<Self, String> {
+                $name::parse(&word)
+                    .ok_or_else(|| format!("{word:?} is not a {}", stringify!($name)))
+            }
+        }
+    };
+}
+
+word_enum! {
+    /// An invitation's status as readers see it.
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    pub enum InviteStatus {
+        Pending = "pending",
+        Accepted = "accepted",
+        Declined = "declined",
+        Revoked = "revoked",
+        Expired = "expired",
+    }
+}
+
+word_enum! {
+    /// A member's status.
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    pub enum MemberStatus {
+        Active = "ACTIVE",
+        Disabled = "DISABLED",
+        Deleted = "DELETED",
+    }
+}
+
+word_enum! {
+    /// Where a webhook delivery stands.
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    pub enum DeliveryStatus {
+        Pending = "pending",
+        Delivered = "delivered",
+        /// No attempts left; "retry" starts a fresh round.
+        Failed = "failed",
+    }
+}
+
+word_enum! {
+    /// Where a shareable invitation link stands.
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    #[cfg_attr(feature = "ssr", schema(as = InviteLinkStatus))]
+    pub enum LinkStatus {
+        Active = "active",
+        /// Joined as many times as it allows.
+        UsedUp = "used_up",
+        Expired = "expired",
+        Revoked = "revoked",
+    }
+}
+
+word_enum! {
+    /// Who may join by a verified domain: nobody (`off`) or anyone whose
+    /// verified email is at it (`auto`).
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    pub enum JoinPolicy {
+        Off = "off",
+        Auto = "auto",
+    }
+}
+
+word_enum! {
+    /// What an audit entry records (SPEC §2's audit log).
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    pub enum AuditAction {
+        TenantCreated = "tenant.created",
+        TenantSeatLimitChanged = "tenant.seat_limit_changed",
+        InviteCreated = "invite.created",
+        InviteRefreshed = "invite.refreshed",
+        InviteResent = "invite.resent",
+        InviteLinkCopied = "invite.link_copied",
+        InviteRevoked = "invite.revoked",
+        InviteDeclined = "invite.declined",
+        InviteAccepted = "invite.accepted",
+        InviteExpired = "invite.expired",
+        InviteLinkCreated = "invite_link.created",
+        InviteLinkRevoked = "invite_link.revoked",
+        MemberJoined = "member.joined",
+        MemberSignedIn = "member.signed_in",
+        MemberRolesChanged = "member.roles_changed",
+        MemberDisabled = "member.disabled",
+        MemberEnabled = "member.enabled",
+        MemberRemoved = "member.removed",
+        MemberLeft = "member.left",
+        OrganisationCreated = "organisation.created",
+        OrganisationRenamed = "organisation.renamed",
+        OrganisationDeleted = "organisation.deleted",
+        ProjectCreated = "project.created",
+        ProjectRenamed = "project.renamed",
+        ProjectDeleted = "project.deleted",
+        DomainAdded = "domain.added",
+        DomainUpdated = "domain.updated",
+        DomainVerified = "domain.verified",
+        DomainRemoved = "domain.removed",
+        WebhookCreated = "webhook.created",
+        WebhookUpdated = "webhook.updated",
+        WebhookEnabled = "webhook.enabled",
+        WebhookDeleted = "webhook.deleted",
+        WebhookRetried = "webhook.retried",
+        WebhookDisabled = "webhook.disabled",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_parses_back_and_unknown_words_do_not() {
+        for s in InviteStatus::ALL {
+            assert_eq!(InviteStatus::parse(s.as_str()), Some(*s));
+        }
+        for a in AuditAction::ALL {
+            assert_eq!(AuditAction::try_from(a.as_str().to_owned()), Ok(*a));
+        }
+        assert_eq!(MemberStatus::parse("active"), None);
+        assert!(LinkStatus::try_from("used-up".to_owned()).is_err());
+        assert_eq!(
+            serde_json::to_string(&LinkStatus::UsedUp).unwrap(),
+            "\"used_up\""
+        );
+    }
+}
