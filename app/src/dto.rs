@@ -92,7 +92,7 @@ pub struct MemberInfo {
     pub roles: Vec<String>,
     pub organisation_id: Option<i64>,
     pub organisation_name: Option<String>,
-    pub status: String,
+    pub status: crate::domain::MemberStatus,
     /// The account's id as a string, or an external identity's subject.
     pub external_id: String,
     /// Free-form JSON object.

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::MemberStatus;
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::FormError;
 use crate::components::pager::Pager;
@@ -279,7 +280,7 @@ fn MembersView(
                                 <td>{m.email.clone()}</td>
                                 <td>{role_names(&m.roles)}</td>
                                 <td>{m.organisation_name.clone().unwrap_or_else(|| "—".into())}</td>
-                                <td>{m.status.clone()}</td>
+                                <td>{m.status.as_str()}</td>
                                 <td>{format_ms(m.created_at)[..10].to_owned()}</td>
                                 {can_manage.then(|| view! { <td><a href=manage_link aria-label=label>"Manage"</a></td> })}
                             </tr>
@@ -307,12 +308,13 @@ fn ManagePanel(
     let name = format!("{} {}", m.first_name, m.last_name);
     let is_last_manager = d.last_manager == Some(m.id);
     let base = format!("/t/{tenant_id}/members?manage={}", m.id);
-    let next_status = if m.status == "DISABLED" {
+    let disabled = m.status == MemberStatus::Disabled;
+    let next_status = if disabled {
         "ACTIVE"
     } else {
         "DISABLED"
     };
-    let status_label = if m.status == "DISABLED" {
+    let status_label = if disabled {
         "Re-enable"
     } else {
         "Disable"

@@ -10,10 +10,11 @@ use app::backend::access::actor::Actor;
 use app::backend::db::tenants::TenantRow;
 use app::backend::onboarding::seats::Seats;
 use app::backend::{AppState, access::accounts, tenant_admin};
+use app::domain::MemberStatus;
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiPath};
-use super::schema::{MemberStatus, role_list};
+use super::schema::role_list;
 
 /// One membership of the caller.
 #[derive(Debug, Serialize, ToSchema)]
@@ -26,8 +27,7 @@ pub struct MembershipDto {
     tenant_name: String,
     #[schema(schema_with = role_list)]
     roles: Vec<String>,
-    #[schema(value_type = MemberStatus)]
-    status: String,
+    status: MemberStatus,
     #[schema(format = Int64)]
     organisation_id: Option<i64>,
 }

@@ -11,7 +11,7 @@ use app::backend::AppState;
 use app::backend::tenant_admin::{self, MemberChange};
 use app::domain::{FormParser, Role};
 use app::dto::AuditEntry;
-use app::domain::AuditAction;
+use app::domain::{AuditAction, MemberStatus};
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
@@ -31,7 +31,7 @@ pub struct MembersQuery {
     #[param(max_length = 200)]
     search: Option<String>,
     /// Default: all but DELETED.
-    #[param(value_type = Option<schema::MemberStatus>)]
+    #[param(value_type = Option<MemberStatus>)]
     status: Option<String>,
     /// 1 and up; a page past the end is empty.
     #[param(format = Int64, minimum = 1, maximum = 1_000_000)]

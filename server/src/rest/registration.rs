@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use app::backend::{AppState, access::accounts, onboarding::invites, tenant_admin};
 use app::domain::{FormParser, ProjectName, TenantName};
 use app::dto::MemberInfo;
+use app::domain::MemberStatus;
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson};
@@ -39,8 +40,7 @@ pub struct UserDto {
     created_at: i64,
     #[schema(format = Int64)]
     updated_at: i64,
-    #[schema(value_type = schema::MemberStatus)]
-    status: String,
+    status: MemberStatus,
     #[schema(format = Int64)]
     tenant_id: i64,
     #[schema(format = Int64)]

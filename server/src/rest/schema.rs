@@ -211,15 +211,6 @@ pub fn webhook_url_pattern(http_origins: &[String]) -> String {
 /// A path and query, then a fragment, of RFC 3986 characters.
 const TAIL: &str = "(?:[/?](?:[A-Za-z0-9._~:/?@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*)?(?:#(?:[A-Za-z0-9._~:/?@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*)?";
 
-/// A member's status.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum MemberStatus {
-    Active,
-    Disabled,
-    Deleted,
-}
-
 /// The statuses a manager may set: disable or re-enable.
 pub fn settable_member_status() -> RefOr<Schema> {
     ObjectBuilder::new()

@@ -11,7 +11,7 @@ use crate::backend::access::accounts::AccountRow;
 use crate::backend::audit::AuditActor;
 use crate::backend::db::{self, owners::Owned};
 use crate::backend::state::AppState;
-use crate::domain::{AuditAction, Role, RoleScope};
+use crate::domain::{AuditAction, MemberStatus, Role, RoleScope};
 use crate::error::AppError;
 
 /// A signed-in account acting inside one tenant, as an ACTIVE member.
@@ -35,7 +35,7 @@ impl Actor {
         let membership = db::members::membership(conn, tenant_id, account.id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if membership.status != "ACTIVE" {
+        if membership.status != MemberStatus::Active {
             return Err(AppError::ForbiddenBecause(
                 "Your membership of this tenant is not active.".into(),
             ));

@@ -4,6 +4,7 @@ use sqlx::AnyConnection;
 
 use super::RoleNames;
 use crate::dto::MemberInfo;
+use crate::domain::MemberStatus;
 use crate::error::AppError;
 
 /// A member with its account and organisation.
@@ -19,7 +20,8 @@ pub struct MemberRow {
     pub roles: RoleNames,
     pub organisation_id: Option<i64>,
     pub organisation_name: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MemberStatus,
     pub external_id: String,
     pub meta: String,
     pub created_at: i64,
@@ -166,7 +168,8 @@ pub async fn active_manager_contacts(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Membership {
     pub id: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MemberStatus,
     #[sqlx(try_from = "String")]
     pub roles: RoleNames,
     pub organisation_id: Option<i64>,
@@ -295,11 +298,11 @@ pub async fn set_roles(
 pub async fn set_status(
     conn: &mut AnyConnection,
     id: i64,
-    status: &str,
+    status: MemberStatus,
     now: i64,
 ) -> Result<(), AppError> {
     sqlx::query("UPDATE members SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status)
+        .bind(status.as_str())
         .bind(now)
         .bind(id)
         .execute(conn)
@@ -350,7 +353,8 @@ pub struct MembershipOfAccount {
     pub tenant_name: String,
     #[sqlx(try_from = "String")]
     pub roles: RoleNames,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MemberStatus,
     pub organisation_id: Option<i64>,
 }
 

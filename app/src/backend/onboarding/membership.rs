@@ -13,6 +13,7 @@ use crate::backend::db;
 use crate::backend::delivery::events::{self, EventType, Subject};
 use crate::backend::onboarding::seats::{self, SeatClaim};
 use crate::domain::AuditAction;
+use crate::domain::MemberStatus;
 use crate::error::AppError;
 
 /// The way a person came in; it decides the seat claim, the audit entry
@@ -131,14 +132,14 @@ async fn insert_or_reactivate(
         )
     };
     match db::members::membership(conn, tenant_id, account_id).await? {
-        Some(m) if m.status == "ACTIVE" => Err(AppError::Conflict(
+        Some(m) if m.status == MemberStatus::Active => Err(AppError::Conflict(
             "You are already a member of this tenant.".into(),
         )),
-        Some(m) if m.status == "DISABLED" => Err(AppError::ForbiddenBecause(
+        Some(m) if m.status == MemberStatus::Disabled => Err(AppError::ForbiddenBecause(
             "Your membership of this tenant is disabled. Ask a manager.".into(),
         )),
         Some(m) if claim == SeatClaim::Join => {
-            debug_assert_eq!(m.status, "DELETED");
+            debug_assert_eq!(m.status, MemberStatus::Deleted);
             Err(came_back_unasked())
         }
         Some(m) => {

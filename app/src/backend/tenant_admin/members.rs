@@ -9,9 +9,8 @@ use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::delivery::events::{self, EventType, Subject};
 use crate::backend::onboarding::seats::{self, SeatClaim};
 use crate::backend::state::AppState;
-use crate::domain::{Role, RoleScope};
 use crate::dto::{MemberInfo, Page};
-use crate::domain::AuditAction;
+use crate::domain::{AuditAction, MemberStatus, Role, RoleScope};
 use crate::error::AppError;
 
 use super::like_pattern;
@@ -37,18 +36,20 @@ pub async fn list_members(
     status: Option<&str>,
     page: (i64, i64),
 ) -> Result<Page<MemberInfo>, AppError> {
-    if let Some(s) = status
-        && !["ACTIVE", "DISABLED", "DELETED"].contains(&s)
-    {
-        return Err(AppError::field(
-            "status",
-            "Use ACTIVE, DISABLED or DELETED.",
-        ));
-    }
+    let status = match status.map(MemberStatus::parse) {
+        None => None,
+        Some(Some(s)) => Some(s),
+        Some(None) => {
+            return Err(AppError::field(
+                "status",
+                "Use ACTIVE, DISABLED or DELETED.",
+            ));
+        }
+    };
     let like = like_pattern(search.unwrap_or(""));
     let filter = db::members::MemberFilter {
         tenant_id: actor.tenant_id,
-        status: status.unwrap_or(""),
+        status: status.map_or("", MemberStatus::as_str),
         like: &like,
     };
     let (page, per_page) = page;
@@ -74,7 +75,7 @@ async fn ensure_not_last_manager(
     tenant_id: i64,
     member: &MemberInfo,
 ) -> Result<(), AppError> {
-    if member.status != "ACTIVE" || !is_manager(&member.roles) {
+    if member.status != MemberStatus::Active || !is_manager(&member.roles) {
         return Ok(());
     }
     let managers = db::members::active_manager_ids(conn, tenant_id).await?;
@@ -103,15 +104,16 @@ pub async fn update_member(
     member_id: i64,
     change: MemberChange,
 ) -> Result<MemberInfo, AppError> {
-    if let Some(s) = &change.status
-        && s != "ACTIVE"
-        && s != "DISABLED"
-    {
-        return Err(AppError::field(
-            "status",
-            "Use ACTIVE or DISABLED (remove a member to delete it).",
-        ));
-    }
+    let new_status = match change.status.as_deref().map(MemberStatus::parse) {
+        None => None,
+        Some(Some(s @ (MemberStatus::Active | MemberStatus::Disabled))) => Some(s),
+        Some(_) => {
+            return Err(AppError::field(
+                "status",
+                "Use ACTIVE or DISABLED (remove a member to delete it).",
+            ));
+        }
+    };
     let mut tx = state.db.begin().await?;
     // The last-manager rule counts, then writes: one change at a time per
     // tenant, or two managers demoting each other could both pass.
@@ -123,7 +125,7 @@ pub async fn update_member(
         member.organisation_id,
         &RoleNames::parse_names(&member.roles),
     )?;
-    if member.status == "DELETED" {
+    if member.status == MemberStatus::Deleted {
         return Err(AppError::NotFound);
     }
     let now = now_ms();
@@ -151,16 +153,16 @@ pub async fn update_member(
             )
             .await?;
     }
-    if let Some(status) = &change.status
-        && *status != member.status
+    if let Some(status) = new_status
+        && status != member.status
     {
-        if status == "DISABLED" {
+        if status == MemberStatus::Disabled {
             ensure_not_last_manager(&mut tx, actor.tenant_id, &member).await?;
         } else {
             seats::ensure_free(&mut tx, actor.tenant_id, SeatClaim::Join).await?;
         }
         db::members::set_status(&mut tx, member_id, status, now).await?;
-        let action = if status == "DISABLED" {
+        let action = if status == MemberStatus::Disabled {
             AuditAction::MemberDisabled
         } else {
             AuditAction::MemberEnabled
@@ -206,12 +208,12 @@ pub async fn remove_member(
         member.organisation_id,
         &RoleNames::parse_names(&member.roles),
     )?;
-    if member.status == "DELETED" {
+    if member.status == MemberStatus::Deleted {
         return Err(AppError::NotFound);
     }
     ensure_not_last_manager(&mut tx, actor.tenant_id, &member).await?;
     let now = now_ms();
-    db::members::set_status(&mut tx, member_id, "DELETED", now).await?;
+    db::members::set_status(&mut tx, member_id, MemberStatus::Deleted, now).await?;
     // What they made outlives them: the audit entry names it, and the
     // members page lists their working links with one action to revoke
     // them (`invite_links::usable_made_by_member`).
@@ -253,7 +255,7 @@ pub async fn leave_tenant(state: &AppState, actor: &Actor) -> Result<(), AppErro
     db::tenants::lock(&mut tx, actor.tenant_id).await?;
     let member = db::members::find_in_tenant(&mut tx, actor.tenant_id, actor.member_id).await?;
     ensure_not_last_manager(&mut tx, actor.tenant_id, &member).await?;
-    db::members::set_status(&mut tx, actor.member_id, "DELETED", now_ms()).await?;
+    db::members::set_status(&mut tx, actor.member_id, MemberStatus::Deleted, now_ms()).await?;
     actor
         .log(
             &mut tx,
