@@ -198,7 +198,7 @@ pub struct DeliveryInfo {
     pub message_id: String,
     pub event_type: String,
     /// pending, delivered or failed (no attempts left).
-    pub status: String,
+    pub status: crate::domain::DeliveryStatus,
     pub attempts: i64,
     /// The HTTP status of the last attempt, if it got an answer.
     pub response_code: Option<i64>,
@@ -251,8 +251,7 @@ pub struct JoinPreview {
     pub organisation_name: Option<String>,
     /// Only people with an email at this domain may join.
     pub allowed_domain: Option<String>,
-    /// `active`, `used_up`, `expired` or `revoked`.
-    pub status: String,
+    pub status: crate::domain::LinkStatus,
     pub expires_at: i64,
 }
 
@@ -277,8 +276,7 @@ pub struct InviteLinkInfo {
     pub uses: i64,
     pub expires_at: i64,
     pub allowed_domain: Option<String>,
-    /// `active`, `used_up`, `expired` or `revoked`.
-    pub status: String,
+    pub status: crate::domain::LinkStatus,
     pub created_at: i64,
 }
 
@@ -288,8 +286,7 @@ pub struct TenantDomain {
     pub id: i64,
     pub tenant_id: i64,
     pub domain: String,
-    /// `off` or `auto`.
-    pub join_policy: String,
+    pub join_policy: crate::domain::JoinPolicy,
     pub join_roles: Vec<String>,
     /// When the DNS proof was found; `None`: not proven (no auto-join).
     pub verified_at: Option<i64>,

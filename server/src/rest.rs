@@ -27,7 +27,7 @@ use app::backend::AppState;
 #[openapi(
     info(title = "Portico API", description = "Tenant onboarding: accounts, tenants, invitations, members."),
     modifiers(&BearerAuth),
-    components(schemas(app::ErrorBody, schema::Role, app::domain::InviteStatus, schema::InviteFilter, app::domain::MemberStatus, schema::EventTypeName, schema::DeliveryStatus, schema::InviteLinkStatus, schema::JoinPolicy, webhooks::WebhookEventDto)),
+    components(schemas(app::ErrorBody, schema::Role, app::domain::InviteStatus, schema::InviteFilter, app::domain::MemberStatus, schema::EventTypeName, app::domain::DeliveryStatus, app::domain::LinkStatus, app::domain::JoinPolicy, webhooks::WebhookEventDto)),
     tags(
         (name = "auth", description = "Accounts and access tokens"),
         (name = "registration", description = "Tenants and invitations, Extractor style"),

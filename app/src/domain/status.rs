@@ -9,7 +9,7 @@ macro_rules! word_enum {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $word:literal, )+
+            $( $(#[$vmeta:meta])* $variant:ident = $word:tt, )+
         }
     ) => {
         $(#[$meta])*
@@ -109,7 +109,7 @@ word_enum! {
 }
 
 word_enum! {
-    /// What an audit entry records (SPEC §2's audit log).
+    /// What an audit entry records.
     #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
     pub enum AuditAction {
         TenantCreated = "tenant.created",

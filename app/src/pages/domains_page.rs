@@ -152,7 +152,7 @@ fn DomainsView(data: DomainsPageData, actions: Actions) -> impl IntoView {
             let choices = join_roles.clone();
             let choice_form = format!("domain-{}", d.id);
             let remove_label = format!("Remove {}", d.domain);
-            let auto = d.join_policy == "auto";
+            let auto = d.join_policy == crate::domain::JoinPolicy::Auto;
             view! {
                 <section class="panel" aria-labelledby=labelled_by>
                     <h2 id=heading_id>{d.domain.clone()}</h2>

@@ -13,6 +13,7 @@ use crate::components::form_field::{FormError, FormField, field_error};
 use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::components::time::RelativeTime;
+use crate::domain::LinkStatus;
 use crate::dto::InviteLinkInfo;
 use crate::error::AppError;
 use crate::format::role_names;
@@ -199,10 +200,10 @@ fn LinksView(
                                             <td>{org_name(l.organisation_id)}</td>
                                             <td>{l.allowed_domain.as_ref().map_or_else(|| "Anyone".to_owned(), |d| format!("@{d}"))}</td>
                                             <td>{format!("{} of {}", l.uses, l.max_uses)}</td>
-                                            <td>{state_label(&l.status)}</td>
+                                            <td>{state_label(l.status)}</td>
                                             <td><RelativeTime ms=l.expires_at /></td>
                                             <td class="actions">
-                                                {(l.status == "active").then(|| view! {
+                                                {(l.status == LinkStatus::Active).then(|| view! {
                                                     <ActionForm action=revoke attr:class="inline-form">
                                                         <input type="hidden" name="tenant_id" value=tenant_id />
                                                         <input type="hidden" name="link_id" value=l.id />
@@ -243,11 +244,11 @@ fn LinksView(
     }
 }
 
-fn state_label(status: &str) -> &'static str {
+fn state_label(status: LinkStatus) -> &'static str {
     match status {
-        "active" => "Active",
-        "used_up" => "Used up",
-        "expired" => "Expired",
-        _ => "Revoked",
+        LinkStatus::Active => "Active",
+        LinkStatus::UsedUp => "Used up",
+        LinkStatus::Expired => "Expired",
+        LinkStatus::Revoked => "Revoked",
     }
 }

@@ -45,7 +45,10 @@ pub async fn get_join_view(code: String) -> Result<JoinView, AppError> {
                 Some(l) => accounts::memberships(&state, account.id)
                     .await?
                     .iter()
-                    .any(|m| m.tenant_id == l.tenant_id && m.status == crate::domain::MemberStatus::Active),
+                    .any(|m| {
+                        m.tenant_id == l.tenant_id
+                            && m.status == crate::domain::MemberStatus::Active
+                    }),
                 None => false,
             };
             Some(Viewer {

@@ -7,12 +7,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::MemberStatus;
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::FormError;
 use crate::components::pager::Pager;
 use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
+use crate::domain::MemberStatus;
 use crate::dto::{InviteLinkInfo, MemberInfo, Page};
 use crate::error::AppError;
 use crate::format::{format_ms, role_names};
@@ -309,16 +309,8 @@ fn ManagePanel(
     let is_last_manager = d.last_manager == Some(m.id);
     let base = format!("/t/{tenant_id}/members?manage={}", m.id);
     let disabled = m.status == MemberStatus::Disabled;
-    let next_status = if disabled {
-        "ACTIVE"
-    } else {
-        "DISABLED"
-    };
-    let status_label = if disabled {
-        "Re-enable"
-    } else {
-        "Disable"
-    };
+    let next_status = if disabled { "ACTIVE" } else { "DISABLED" };
+    let status_label = if disabled { "Re-enable" } else { "Disable" };
     let member_roles = m.roles.clone();
     let confirm_view = match confirm.as_deref() {
         Some("remove") => Some(view! {

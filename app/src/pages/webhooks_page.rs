@@ -14,7 +14,7 @@ use crate::components::form_field::{FormError, FormField, field_error};
 use crate::components::pager::Pager;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::components::time::RelativeTime;
-use crate::domain::EventType;
+use crate::domain::{DeliveryStatus, EventType};
 use crate::dto::{DeliveryInfo, NewWebhook, Page, WebhookInfo};
 use crate::error::AppError;
 
@@ -362,7 +362,7 @@ fn DeliveryLog(
                                         ("pending", _) => view! { "Sending" }.into_any(),
                                         _ => view! { "Failed: no attempts left" }.into_any(),
                                     };
-                                    let can_retry = !(d.status == "pending" && d.attempts == 0);
+                                    let can_retry = !(d.status == DeliveryStatus::Pending && d.attempts == 0);
                                     view! {
                                         <tr data-testid="delivery">
                                             <td><code>{d.event_type.clone()}</code></td>

@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use app::backend::AppState;
 use app::backend::onboarding::domains::{self, DomainChange};
+use app::domain::JoinPolicy;
 use app::dto::TenantDomain;
 use app::{AppError, ErrorBody};
 
@@ -36,8 +37,7 @@ pub struct DomainDto {
     tenant_id: i64,
     #[schema(pattern = "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")]
     domain: String,
-    #[schema(value_type = schema::JoinPolicy)]
-    join_policy: String,
+    join_policy: JoinPolicy,
     /// What people who join by the domain get (with `joinPolicy: auto`).
     #[schema(schema_with = schema::role_list)]
     join_roles: Vec<String>,

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use app::backend::onboarding::invite_links::{self, LinkInfo, NewLink};
 use app::backend::{AppState, tenant_admin};
+use app::domain::LinkStatus;
 use app::domain::{FormParser, Role};
 use app::{AppError, ErrorBody};
 
@@ -49,8 +50,7 @@ pub struct InviteLinkDto {
     expires_at: i64,
     /// Only people whose verified email is at this domain may join.
     allowed_domain: Option<String>,
-    #[schema(value_type = schema::InviteLinkStatus)]
-    status: String,
+    status: LinkStatus,
     #[schema(format = Int64)]
     created_at: i64,
 }

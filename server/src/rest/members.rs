@@ -9,9 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use app::backend::AppState;
 use app::backend::tenant_admin::{self, MemberChange};
+use app::domain::{AuditAction, MemberStatus};
 use app::domain::{FormParser, Role};
 use app::dto::AuditEntry;
-use app::domain::{AuditAction, MemberStatus};
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};

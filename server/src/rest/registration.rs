@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use app::backend::{AppState, access::accounts, onboarding::invites, tenant_admin};
+use app::domain::MemberStatus;
 use app::domain::{FormParser, ProjectName, TenantName};
 use app::dto::MemberInfo;
-use app::domain::MemberStatus;
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson};

@@ -3,7 +3,6 @@
 //! lenient (so a bad value gets the field-by-field 400, while the document
 //! states the contract).
 
-use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::{KnownFormat, Ref, RefOr};
@@ -61,27 +60,6 @@ impl utoipa::PartialSchema for EventTypeName {
 
 impl ToSchema for EventTypeName {}
 
-/// Where a webhook delivery stands.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum DeliveryStatus {
-    Pending,
-    Delivered,
-    /// No attempts left; "retry" starts a fresh round.
-    Failed,
-}
-
-/// Where a shareable invitation link stands.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum InviteLinkStatus {
-    Active,
-    /// Joined as many times as it allows.
-    UsedUp,
-    Expired,
-    Revoked,
-}
-
 /// Exactly what `invite_links::parse_domain` accepts.
 pub const EMAIL_DOMAIN_PATTERN: &str = "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$";
 
@@ -99,15 +77,6 @@ pub fn email_domain() -> RefOr<Schema> {
 /// An email domain, or null.
 pub fn email_domain_or_null() -> RefOr<Schema> {
     or_null(email_domain())
-}
-
-/// Who may join by a verified domain: nobody (`off`) or anyone whose
-/// verified email is at it (`auto`).
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum JoinPolicy {
-    Off,
-    Auto,
 }
 
 pub fn join_policy_or_null() -> RefOr<Schema> {

@@ -15,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use app::backend::delivery::events::{EventType, RecordedEvent, Subject};
 use app::backend::tenant_admin::webhooks::{self, EndpointRequest};
 use app::backend::{AppState, tenant_admin};
+use app::domain::DeliveryStatus;
 use app::dto::{DeliveryInfo, WebhookInfo};
 use app::{AppError, ErrorBody};
 
@@ -93,8 +94,7 @@ pub struct DeliveryDto {
     message_id: String,
     #[schema(value_type = schema::EventTypeName)]
     event_type: String,
-    #[schema(value_type = schema::DeliveryStatus)]
-    status: String,
+    status: DeliveryStatus,
     #[schema(format = Int64)]
     attempts: i64,
     /// The HTTP status of the last attempt, if the receiver answered.

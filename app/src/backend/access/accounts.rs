@@ -14,11 +14,11 @@ use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::delivery::mail;
 use crate::backend::rate_limit::{Bucket, ip_key};
 use crate::backend::state::AppState;
+use crate::domain::AuditAction;
 use crate::domain::{
     Email, FormParser, Password, PersonName, ProjectName, Role, TenantName, required,
 };
 use crate::dto::TenantSummary;
-use crate::domain::AuditAction;
 use crate::error::AppError;
 
 const VERIFY_TTL_MS: i64 = 48 * 3600 * 1000;

@@ -4,6 +4,7 @@
 use sqlx::AnyConnection;
 
 use super::RoleNames;
+use crate::domain::JoinPolicy;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -11,7 +12,8 @@ pub struct DomainRow {
     pub id: i64,
     pub tenant_id: i64,
     pub domain: String,
-    pub join_policy: String,
+    #[sqlx(try_from = "String")]
+    pub join_policy: JoinPolicy,
     #[sqlx(try_from = "String")]
     pub join_roles: RoleNames,
     /// The token of the TXT record that proves the domain.
@@ -73,7 +75,7 @@ pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<DomainRow>
 pub async fn update(
     conn: &mut AnyConnection,
     id: i64,
-    join_policy: &str,
+    join_policy: JoinPolicy,
     join_roles: &RoleNames,
     now: i64,
 ) -> Result<DomainRow, AppError> {
@@ -81,7 +83,7 @@ pub async fn update(
         "UPDATE tenant_domains SET join_policy = $1, join_roles = $2, updated_at = $3 WHERE id = $4 \
          RETURNING {COLUMNS}"
     ))
-    .bind(join_policy)
+    .bind(join_policy.as_str())
     .bind(join_roles.to_json())
     .bind(now)
     .bind(id)

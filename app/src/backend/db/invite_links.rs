@@ -3,6 +3,7 @@
 use sqlx::AnyConnection;
 
 use super::RoleNames;
+use crate::domain::LinkStatus;
 use crate::error::AppError;
 
 /// A link as managers see it (never its code: only the hash is stored).
@@ -23,15 +24,15 @@ pub struct LinkRow {
 
 impl LinkRow {
     /// `active`, `used_up`, `expired` or `revoked`, as of `now`.
-    pub fn status(&self, now: i64) -> &'static str {
+    pub fn status(&self, now: i64) -> LinkStatus {
         if self.revoked_at.is_some() {
-            "revoked"
+            LinkStatus::Revoked
         } else if self.expires_at <= now {
-            "expired"
+            LinkStatus::Expired
         } else if self.uses >= self.max_uses {
-            "used_up"
+            LinkStatus::UsedUp
         } else {
-            "active"
+            LinkStatus::Active
         }
     }
 }

@@ -3,8 +3,8 @@
 use sqlx::AnyConnection;
 
 use super::RoleNames;
-use crate::dto::MemberInfo;
 use crate::domain::MemberStatus;
+use crate::dto::MemberInfo;
 use crate::error::AppError;
 
 /// A member with its account and organisation.

@@ -3,6 +3,7 @@
 
 use sqlx::AnyConnection;
 
+use crate::domain::DeliveryStatus;
 use crate::dto::{DeliveryInfo, WebhookInfo};
 use crate::error::AppError;
 
@@ -201,7 +202,8 @@ pub struct DeliveryRow {
     pub endpoint_id: i64,
     pub message_id: String,
     pub event_type: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: DeliveryStatus,
     pub attempts: i64,
     pub response_code: Option<i64>,
     pub last_error: Option<String>,
@@ -218,7 +220,7 @@ impl From<DeliveryRow> for DeliveryInfo {
             endpoint_id: r.endpoint_id,
             message_id: r.message_id,
             event_type: r.event_type,
-            next_attempt_at: (r.status == "pending").then_some(r.next_attempt_at),
+            next_attempt_at: (r.status == DeliveryStatus::Pending).then_some(r.next_attempt_at),
             status: r.status,
             attempts: r.attempts,
             response_code: r.response_code,
@@ -456,9 +458,9 @@ pub async fn record_attempt(
     now: i64,
 ) -> Result<(), AppError> {
     let status = match (result.error, result.next_attempt_at) {
-        (None, _) => "delivered",
-        (Some(_), Some(_)) => "pending",
-        (Some(_), None) => "failed",
+        (None, _) => DeliveryStatus::Delivered,
+        (Some(_), Some(_)) => DeliveryStatus::Pending,
+        (Some(_), None) => DeliveryStatus::Failed,
     };
     let recorded = sqlx::query(
         "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, locked_until = NULL, \
@@ -466,7 +468,7 @@ pub async fn record_attempt(
          delivered_at = CASE WHEN $1 = 'delivered' THEN $4 ELSE delivered_at END \
          WHERE id = $6 AND locked_until = $7",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(result.response_code)
     .bind(result.error)
     .bind(now)

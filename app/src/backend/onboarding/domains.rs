@@ -13,9 +13,9 @@ use crate::backend::access::actor::Actor;
 use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::state::AppState;
-use crate::domain::{Role, RoleScope};
-use crate::dto::{JoinableTenant, TenantDomain};
 use crate::domain::AuditAction;
+use crate::domain::{JoinPolicy, Role, RoleScope};
+use crate::dto::{JoinableTenant, TenantDomain};
 use crate::error::AppError;
 
 /// Public and disposable mail providers, where anyone can have an address:
@@ -187,9 +187,8 @@ pub async fn update(
     actor.ensure_tenant_manager()?;
     let policy = change
         .join_policy
-        .map(|p| match p.as_str() {
-            "off" | "auto" => Ok(p),
-            _ => Err(AppError::field("joinPolicy", "Use off or auto.")),
+        .map(|p| {
+            JoinPolicy::parse(&p).ok_or_else(|| AppError::field("joinPolicy", "Use off or auto."))
         })
         .transpose()?;
     let roles = change
@@ -202,8 +201,8 @@ pub async fn update(
         .await?
         .filter(|d| d.tenant_id == actor.tenant_id)
         .ok_or(AppError::NotFound)?;
-    let policy = policy.unwrap_or_else(|| row.join_policy.clone());
-    if policy == "auto" && row.verified_at.is_none() {
+    let policy = policy.unwrap_or(row.join_policy);
+    if policy == JoinPolicy::Auto && row.verified_at.is_none() {
         let (name, value) = challenge(&row);
         return Err(AppError::Conflict(format!(
             "Prove {} first: automatic joining needs the TXT record {name} = {value} and a verification.",
@@ -211,7 +210,7 @@ pub async fn update(
         )));
     }
     let roles = roles.map_or_else(|| row.join_roles.clone(), |r| RoleNames::of(&r));
-    let updated = db::domains::update(&mut tx, id, &policy, &roles, now_ms()).await?;
+    let updated = db::domains::update(&mut tx, id, policy, &roles, now_ms()).await?;
     actor
         .log(
             &mut tx,
@@ -354,7 +353,7 @@ pub async fn join(
     let entry = db::domains::find(&mut tx, domain_id)
         .await?
         .filter(|d| {
-            d.join_policy == "auto"
+            d.join_policy == JoinPolicy::Auto
                 && d.verified_at.is_some()
                 && d.domain == email_domain(&account.email)
         })

@@ -15,9 +15,9 @@ use crate::backend::crypto;
 use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::state::AppState;
-use crate::domain::{Role, RoleScope, is_dns_name};
-use crate::dto::JoinPreview;
 use crate::domain::AuditAction;
+use crate::domain::{LinkStatus, Role, RoleScope, is_dns_name};
+use crate::dto::JoinPreview;
 use crate::error::AppError;
 
 /// The most uses one link may allow.
@@ -44,7 +44,7 @@ pub use crate::dto::InviteLinkInfo as LinkInfo;
 impl LinkInfo {
     fn of(row: db::invite_links::LinkRow, now: i64) -> Self {
         LinkInfo {
-            status: row.status(now).to_owned(),
+            status: row.status(now),
             id: row.id,
             tenant_id: row.tenant_id,
             roles: row.roles.0,
@@ -259,7 +259,7 @@ pub async fn join(state: &AppState, account: &AccountRow, code: &str) -> Result<
         drop(tx);
         let mut conn = state.db.read().await?;
         return match db::invite_links::find_by_code(&mut conn, &code_hash).await? {
-            Some(l) if l.status(now) == "used_up" => Err(AppError::Conflict(format!(
+            Some(l) if l.status(now) == LinkStatus::UsedUp => Err(AppError::Conflict(format!(
                 "This link has been used {} times, as many as it allows. Ask for a new one.",
                 l.max_uses
             ))),
@@ -315,7 +315,7 @@ pub async fn preview(state: &AppState, code: &str) -> Result<Option<JoinPreview>
         None => None,
     };
     Ok(Some(JoinPreview {
-        status: link.status(now_ms()).to_owned(),
+        status: link.status(now_ms()),
         tenant_id: link.tenant_id,
         tenant_name: tenant.name,
         roles: link.roles.0,
@@ -365,8 +365,8 @@ pub async fn resend_verification_to_join(
 /// The link with `code` if people can join with it now.
 async fn usable(state: &AppState, code: &str) -> Result<JoinPreview, AppError> {
     match preview(state, code).await? {
-        Some(link) if link.status == "active" => Ok(link),
-        Some(link) if link.status == "used_up" => Err(AppError::Conflict(
+        Some(link) if link.status == LinkStatus::Active => Ok(link),
+        Some(link) if link.status == LinkStatus::UsedUp => Err(AppError::Conflict(
             "This link has been used as many times as it allows. Ask for a new one.".into(),
         )),
         _ => Err(AppError::NotFound),

@@ -6,8 +6,8 @@ use crate::backend::access::actor::Actor;
 use crate::backend::db::collections::{self, Table};
 use crate::backend::db::{self, now_ms};
 use crate::backend::state::AppState;
-use crate::dto::NamedItem;
 use crate::domain::AuditAction;
+use crate::dto::NamedItem;
 use crate::error::AppError;
 
 /// The tenant's organisations as (id, name), as far as the actor may see
@@ -97,12 +97,7 @@ pub async fn create_named(
     let mut tx = state.db.begin().await?;
     let id = collections::insert(&mut tx, what.table(), actor.tenant_id, &name, now_ms()).await?;
     actor
-        .log(
-            &mut tx,
-            what.actions()[0],
-            &name,
-            json!({ "id": id }),
-        )
+        .log(&mut tx, what.actions()[0], &name, json!({ "id": id }))
         .await?;
     tx.commit().await?;
     Ok(NamedItem {
@@ -126,12 +121,7 @@ pub async fn rename_named(
         return Err(AppError::NotFound);
     }
     actor
-        .log(
-            &mut tx,
-            what.actions()[1],
-            &name,
-            json!({ "id": id }),
-        )
+        .log(&mut tx, what.actions()[1], &name, json!({ "id": id }))
         .await?;
     tx.commit().await?;
     Ok(())
@@ -169,12 +159,7 @@ pub async fn delete_named(
     }
     collections::delete(&mut tx, what.table(), id).await?;
     actor
-        .log(
-            &mut tx,
-            what.actions()[2],
-            &name,
-            json!({ "id": id }),
-        )
+        .log(&mut tx, what.actions()[2], &name, json!({ "id": id }))
         .await?;
     tx.commit().await?;
     Ok(())

@@ -9,8 +9,8 @@ use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::delivery::events::{self, EventType, Subject};
 use crate::backend::onboarding::seats::{self, SeatClaim};
 use crate::backend::state::AppState;
-use crate::dto::{MemberInfo, Page};
 use crate::domain::{AuditAction, MemberStatus, Role, RoleScope};
+use crate::dto::{MemberInfo, Page};
 use crate::error::AppError;
 
 use super::like_pattern;

@@ -12,9 +12,9 @@ use crate::backend::db::{self, now_ms};
 use crate::backend::delivery::events::EventType;
 use crate::backend::state::AppState;
 use crate::backend::url_policy::{self, PRIVATE_ADDRESS, is_forbidden_ip};
+use crate::domain::AuditAction;
 use crate::domain::FormParser;
 use crate::dto::{DeliveryInfo, NewWebhook, Page, WebhookInfo};
-use crate::domain::AuditAction;
 use crate::error::AppError;
 
 /// Endpoints one tenant may register.

@@ -13,9 +13,9 @@ use crate::backend::db::{self, now_ms};
 use crate::backend::delivery::events::{self, EventType, Subject};
 use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::state::AppState;
+use crate::domain::AuditAction;
 use crate::domain::{Email, InviteStatus};
 use crate::dto::InvitePreview;
-use crate::domain::AuditAction;
 use crate::error::AppError;
 
 /// The invitation behind `token`, for the acceptance page. Changes

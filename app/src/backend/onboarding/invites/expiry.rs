@@ -11,8 +11,8 @@ use crate::backend::db::{self, Db, now_ms};
 use crate::backend::delivery::events::{self, EventType, Subject};
 use crate::backend::delivery::mail;
 use crate::backend::state::AppState;
-use crate::dto::InviteInfo;
 use crate::domain::AuditAction;
+use crate::dto::InviteInfo;
 use crate::error::AppError;
 
 /// Invitations one sweep transaction expires; the sweep repeats until done.

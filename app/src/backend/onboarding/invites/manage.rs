@@ -13,9 +13,9 @@ use crate::backend::onboarding::seats::{self, SeatClaim};
 use crate::backend::rate_limit::Bucket;
 use crate::backend::state::AppState;
 use crate::backend::{crypto, delivery::mail};
+use crate::domain::AuditAction;
 use crate::domain::{Email, InviteStatus, PersonName};
 use crate::dto::InviteInfo;
-use crate::domain::AuditAction;
 use crate::error::AppError;
 
 /// The most invitations a list answers with, newest first.
@@ -155,7 +155,12 @@ pub async fn create_invite(
                 queue_invite_mail(&mut tx, actor, id, &details, &link).await?;
             }
             let invite = find_in_tenant(&mut tx, actor.tenant_id, id).await?;
-            (invite, link, AuditAction::InviteRefreshed, EventType::InviteResent)
+            (
+                invite,
+                link,
+                AuditAction::InviteRefreshed,
+                EventType::InviteResent,
+            )
         }
         None => {
             // A new invitation reserves a seat (a refreshed one keeps its own).
@@ -189,7 +194,12 @@ pub async fn create_invite(
                 updated_at: now,
                 send_email: new.send_email,
             };
-            (invite, link, AuditAction::InviteCreated, EventType::InviteCreated)
+            (
+                invite,
+                link,
+                AuditAction::InviteCreated,
+                EventType::InviteCreated,
+            )
         }
     };
     actor
