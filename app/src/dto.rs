@@ -158,7 +158,7 @@ pub struct Overview {
     pub invited_anyone: bool,
     pub tenant_name: String,
     pub my_roles: Vec<String>,
-    pub members_by_status: Vec<(String, i64)>,
+    pub members_by_status: Vec<(crate::domain::MemberStatus, i64)>,
     pub members_by_role: Vec<(String, i64)>,
     pub funnel: Vec<FunnelWeek>,
 }

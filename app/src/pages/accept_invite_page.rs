@@ -12,6 +12,7 @@ use crate::components::form_field::{Check, FormError, FormField, field_error};
 use crate::components::role_choices::RoleList;
 use crate::components::sign_out_button::SignOutButton;
 use crate::components::time::RelativeTime;
+use crate::domain::InviteStatus;
 use crate::dto::InvitePreview;
 use crate::error::AppError;
 
@@ -176,18 +177,18 @@ fn InviteDetails(view: InviteView, token: String) -> impl IntoView {
         }
         .into_any();
     };
-    let ended = match invite.status.as_str() {
-        "pending" => None,
-        "accepted" => Some((
+    let ended = match invite.status {
+        InviteStatus::Pending => None,
+        InviteStatus::Accepted => Some((
             "Invitation already used",
             "This invitation has already been used. If it was you, sign in to continue.",
         )),
-        "declined" => Some(("Invitation declined", "This invitation was declined.")),
-        "revoked" => Some((
+        InviteStatus::Declined => Some(("Invitation declined", "This invitation was declined.")),
+        InviteStatus::Revoked => Some((
             "Invitation revoked",
             "This invitation was revoked by the tenant. Ask for a new one if you still need access.",
         )),
-        _ => Some((
+        InviteStatus::Expired => Some((
             "Invitation expired",
             "This invitation has expired. Ask the person who invited you to send a new one.",
         )),

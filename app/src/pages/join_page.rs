@@ -15,6 +15,7 @@ use crate::components::form_field::{Check, FormError, FormField, field_error};
 use crate::components::role_choices::RoleList;
 use crate::components::sign_out_button::SignOutButton;
 use crate::components::time::RelativeTime;
+use crate::domain::LinkStatus;
 use crate::dto::JoinPreview;
 use crate::error::AppError;
 
@@ -169,17 +170,17 @@ fn JoinDetails(view: JoinView, code: String, actions: Actions) -> impl IntoView 
         }
         .into_any();
     };
-    let ended = match link.status.as_str() {
-        "active" => None,
-        "used_up" => Some((
+    let ended = match link.status {
+        LinkStatus::Active => None,
+        LinkStatus::UsedUp => Some((
             "Link used up",
             "This link has been used as many times as it allows. Ask whoever shared it for a new one.",
         )),
-        "revoked" => Some((
+        LinkStatus::Revoked => Some((
             "Link revoked",
             "The tenant's managers revoked this link. Ask them for a new one if you still need access.",
         )),
-        _ => Some((
+        LinkStatus::Expired => Some((
             "Link expired",
             "This link has expired. Ask whoever shared it for a new one.",
         )),

@@ -124,7 +124,7 @@ pub async fn set_member_status(
         },
     )
     .await?;
-    let done = if status == "DISABLED" {
+    let done = if MemberStatus::parse(&status) == Some(MemberStatus::Disabled) {
         "disabled"
     } else {
         "enabled"
@@ -252,7 +252,7 @@ fn MembersView(
             <input id="member-search" type="search" name="q" value=query.read_untracked().get("q").unwrap_or_default() />
             <label for="member-status">"Status"</label>
             <select id="member-status" name="status">
-                {["", "ACTIVE", "DISABLED", "DELETED"].into_iter().map(|s| {
+                {std::iter::once("").chain(MemberStatus::ALL.iter().map(|s| s.as_str())).map(|s| {
                     let selected = query.read_untracked().get("status").unwrap_or_default() == s;
                     view! { <option value=s selected=selected>{if s.is_empty() { "Active and disabled" } else { s }}</option> }
                 }).collect_view()}
@@ -309,7 +309,12 @@ fn ManagePanel(
     let is_last_manager = d.last_manager == Some(m.id);
     let base = format!("/t/{tenant_id}/members?manage={}", m.id);
     let disabled = m.status == MemberStatus::Disabled;
-    let next_status = if disabled { "ACTIVE" } else { "DISABLED" };
+    let next_status = if disabled {
+        MemberStatus::Active
+    } else {
+        MemberStatus::Disabled
+    }
+    .as_str();
     let status_label = if disabled { "Re-enable" } else { "Disable" };
     let member_roles = m.roles.clone();
     let confirm_view = match confirm.as_deref() {

@@ -53,7 +53,7 @@ fn OverviewView(o: Overview) -> impl IntoView {
             <section class="panel" aria-labelledby="status-counts">
                 <h2 id="status-counts">"Members by status"</h2>
                 <dl class="stats" data-testid="members-by-status">
-                    {o.members_by_status.into_iter().map(|(s, n)| view! { <div><dt>{s}</dt><dd>{n}</dd></div> }).collect_view()}
+                    {o.members_by_status.into_iter().map(|(s, n)| view! { <div><dt>{s.as_str()}</dt><dd>{n}</dd></div> }).collect_view()}
                 </dl>
             </section>
             <section class="panel" aria-labelledby="role-counts">

@@ -284,11 +284,11 @@ pub async fn reissue(
 pub async fn set_status(
     conn: &mut AnyConnection,
     id: i64,
-    status: &str,
+    status: InviteStatus,
     now: i64,
 ) -> Result<(), AppError> {
     sqlx::query("UPDATE invites SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status)
+        .bind(status.as_str())
         .bind(now)
         .bind(id)
         .execute(conn)
@@ -551,14 +551,17 @@ pub async fn funnel(
     since: i64,
     week_ms: i64,
     now: i64,
-) -> Result<Vec<(i64, String, i64)>, AppError> {
-    Ok(sqlx::query_as(FUNNEL_SQL)
+) -> Result<Vec<(i64, InviteStatus, i64)>, AppError> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(FUNNEL_SQL)
         .bind(tenant_id)
         .bind(since)
         .bind(week_ms)
         .bind(now)
         .fetch_all(conn)
-        .await?)
+        .await?;
+    rows.into_iter()
+        .map(|(week, status, n)| Ok((week, super::decode_word(status)?, n)))
+        .collect()
 }
 
 pub const ANY_IN_TENANT_SQL: &str = "SELECT id FROM invites WHERE tenant_id = $1 LIMIT 1";

@@ -378,13 +378,16 @@ pub async fn memberships_of(
 pub async fn status_role_counts(
     conn: &mut AnyConnection,
     tenant_id: i64,
-) -> Result<Vec<(String, String, i64)>, AppError> {
-    Ok(sqlx::query_as(
+) -> Result<Vec<(MemberStatus, String, i64)>, AppError> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT status, roles, COUNT(*) FROM members WHERE tenant_id = $1 GROUP BY status, roles",
     )
     .bind(tenant_id)
     .fetch_all(conn)
-    .await?)
+    .await?;
+    rows.into_iter()
+        .map(|(status, roles, n)| Ok((super::decode_word(status)?, roles, n)))
+        .collect()
 }
 
 /// Members (not DELETED) in an organisation.

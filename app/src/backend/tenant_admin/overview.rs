@@ -5,7 +5,7 @@ use crate::backend::access::actor::Actor;
 use crate::backend::db::{self, now_ms};
 use crate::backend::onboarding::seats;
 use crate::backend::state::AppState;
-use crate::domain::Role;
+use crate::domain::{InviteStatus, MemberStatus, Role};
 use crate::error::AppError;
 
 const WEEK_MS: i64 = 7 * 24 * 3600 * 1000;
@@ -20,7 +20,7 @@ pub async fn overview(state: &AppState, actor: &Actor) -> Result<crate::dto::Ove
     // Counted by the database: one row per (status, role set), however
     // many members the tenant has.
     let members = db::members::status_role_counts(&mut conn, actor.tenant_id).await?;
-    let members_by_status = ["ACTIVE", "DISABLED", "DELETED"]
+    let members_by_status = MemberStatus::ALL
         .iter()
         .map(|s| {
             let n = members
@@ -28,7 +28,7 @@ pub async fn overview(state: &AppState, actor: &Actor) -> Result<crate::dto::Ove
                 .filter(|(st, _, _)| st == s)
                 .map(|(_, _, n)| n)
                 .sum::<i64>();
-            (s.to_string(), n)
+            (*s, n)
         })
         .collect();
     let members_by_role = Role::ALL
@@ -37,7 +37,8 @@ pub async fn overview(state: &AppState, actor: &Actor) -> Result<crate::dto::Ove
             let n = members
                 .iter()
                 .filter(|(st, roles, _)| {
-                    st != "DELETED" && roles.contains(&format!("\"{}\"", role.as_str()))
+                    *st != MemberStatus::Deleted
+                        && roles.contains(&format!("\"{}\"", role.as_str()))
                 })
                 .map(|(_, _, n)| n)
                 .sum::<i64>();
@@ -63,11 +64,11 @@ pub async fn overview(state: &AppState, actor: &Actor) -> Result<crate::dto::Ove
             continue;
         };
         week.sent += n;
-        match status.as_str() {
-            "accepted" => week.accepted += n,
-            "pending" => week.pending += n,
-            "expired" => week.expired += n,
-            _ => {}
+        match status {
+            InviteStatus::Accepted => week.accepted += n,
+            InviteStatus::Pending => week.pending += n,
+            InviteStatus::Expired => week.expired += n,
+            InviteStatus::Declined | InviteStatus::Revoked => {}
         }
     }
     // A new tenant shows its first step until someone has been invited:

@@ -108,7 +108,7 @@ pub async fn create_invite(
         .await?
     {
         Some(p) if p.expired_at <= now => {
-            db::invites::set_status(&mut tx, p.id, "expired", now).await?;
+            db::invites::set_status(&mut tx, p.id, InviteStatus::Expired, now).await?;
             let expired = find_in_tenant(&mut tx, actor.tenant_id, p.id).await?;
             super::record_expiry(&mut tx, expired).await?;
             None
@@ -292,7 +292,7 @@ pub async fn revoke_invite(
 ) -> Result<InviteInfo, AppError> {
     let mut tx = state.db.begin().await?;
     let invite = managed_pending(&mut tx, actor, id).await?;
-    db::invites::set_status(&mut tx, id, "revoked", now_ms()).await?;
+    db::invites::set_status(&mut tx, id, InviteStatus::Revoked, now_ms()).await?;
     // A mail not sent yet would carry a link that no longer works.
     mail::cancel_unsent_for_invite(&mut tx, id).await?;
     actor
