@@ -102,6 +102,20 @@ impl MailWorker {
         }
     }
 
+    /// Sends batch after batch until no mail is due; returns how many were
+    /// claimed. A mail that failed is due again only after its back-off,
+    /// so it ends the loop. For callers that drive the worker instead of
+    /// waiting for it (the tests).
+    pub async fn deliver_all_due(&self) -> Result<usize, AppError> {
+        let mut total = 0;
+        loop {
+            match self.deliver_due().await? {
+                0 => return Ok(total),
+                n => total += n,
+            }
+        }
+    }
+
     /// Claims and sends one batch; returns how many were claimed.
     pub async fn deliver_due(&self) -> Result<usize, AppError> {
         let now = now_ms();

@@ -61,6 +61,9 @@ pub struct Application {
     router: Router,
     mail_worker: MailWorker,
     webhook_worker: WebhookWorker,
+    /// Whether `serve_until` runs the mail and webhook workers (always,
+    /// except in tests that drive them: [`Application::without_workers`]).
+    workers: bool,
     pub state: AppState,
 }
 
@@ -104,8 +107,17 @@ impl Application {
             router,
             mail_worker,
             webhook_worker,
+            workers: true,
             state,
         })
+    }
+
+    /// Serves without the mail and webhook workers: the caller runs their
+    /// due work itself ([`MailWorker::deliver_all_due`],
+    /// [`WebhookWorker::deliver_due`]), as the tests do.
+    pub fn without_workers(mut self) -> Self {
+        self.workers = false;
+        self
     }
 
     pub fn port(&self) -> u16 {
@@ -123,8 +135,14 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let mail = tokio::spawn(self.mail_worker.run(stop_rx.clone()));
-        let webhooks = tokio::spawn(self.webhook_worker.run(stop_rx.clone()));
+        let (mail, webhooks) = if self.workers {
+            (
+                Some(tokio::spawn(self.mail_worker.run(stop_rx.clone()))),
+                Some(tokio::spawn(self.webhook_worker.run(stop_rx.clone()))),
+            )
+        } else {
+            (None, None)
+        };
         let sweeper = tokio::spawn(housekeeping(self.state.clone(), stop_rx));
         let served = axum::serve(
             self.listener,
@@ -135,8 +153,9 @@ impl Application {
         .await
         .map_err(StartError::Serve);
         let _ = stop_tx.send(true);
-        let _ = mail.await;
-        let _ = webhooks.await;
+        for worker in [mail, webhooks].into_iter().flatten() {
+            let _ = worker.await;
+        }
         let _ = sweeper.await;
         served
     }

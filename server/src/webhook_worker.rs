@@ -140,6 +140,34 @@ impl WebhookWorker {
         }
     }
 
+    /// Attempts every delivery that is due now, as [`WebhookWorker::run`]
+    /// would (the same claims, limits and recording), round after round
+    /// until none is due; returns how many attempts were made. Retries are
+    /// due later, so they end the loop. For callers that drive the worker
+    /// instead of waiting for it (the tests, as crates.io runs its
+    /// background jobs).
+    pub async fn deliver_due(self: &Arc<Self>) -> Result<usize, AppError> {
+        let mut cursor = 0_i64;
+        let mut attempted = 0;
+        loop {
+            let claimed = self
+                .claim(Slots::free(0), &HashMap::new(), &mut cursor)
+                .await?;
+            if claimed.is_empty() {
+                return Ok(attempted);
+            }
+            attempted += claimed.len();
+            let mut attempts = JoinSet::new();
+            for (delivery, target, lease_until) in claimed {
+                let worker = self.clone();
+                attempts.spawn(async move { worker.attempt(delivery, target, lease_until).await });
+            }
+            while let Some(done) = attempts.join_next().await {
+                done.map_err(|e| AppError::internal("a webhook attempt panicked", &e))??;
+            }
+        }
+    }
+
     /// Claims up to `free` due deliveries, fairly: tenants take turns (one
     /// delivery each per round, starting after `cursor`, the tenant served
     /// last), and no endpoint has more than [`PER_ENDPOINT`] attempts in

@@ -198,10 +198,7 @@ async fn the_eleventh_sign_in_attempt_in_a_minute_for_one_email_is_refused() {
 async fn the_mailed_link_confirms_the_email_address() {
     let app = spawn_app().await;
     app.register("ada@example.com", "Acme").await;
-    let mail = app
-        .smtp
-        .mail_to("ada@example.com", "Confirm your email")
-        .await;
+    let mail = app.mail_to("ada@example.com", "Confirm your email").await;
     assert!(mail.contains("Content-Type: text/plain") && mail.contains("Content-Type: text/html"));
     let link = link_in(
         &mail,
@@ -259,7 +256,6 @@ async fn a_password_reset_link_sets_a_new_password_once() {
     );
 
     let mail = app
-        .smtp
         .mail_to("ada@example.com", "Reset your Portico password")
         .await;
     let link = link_in(

@@ -51,8 +51,7 @@ async fn signup_creates_an_unverified_account_and_mails_it() {
     assert_eq!(body["emailVerified"], false);
     assert!(body["id"].is_i64());
     assert!(
-        app.smtp
-            .mail_to("grace@example.com", "Confirm your email")
+        app.mail_to("grace@example.com", "Confirm your email")
             .await
             .contains("verify-email?token=")
     );

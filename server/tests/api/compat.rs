@@ -27,7 +27,7 @@ async fn royalti_invite_answers_201_with_the_invite_id() {
         body.get("inviteUrl").is_none(),
         "the link is mailed, not returned"
     );
-    app.smtp.mail_to("bob@example.com", "invited you").await;
+    app.mail_to("bob@example.com", "invited you").await;
 }
 
 #[tokio::test]

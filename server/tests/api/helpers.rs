@@ -2,10 +2,13 @@
 
 use secrecy::ExposeSecret;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use app::backend::testing::fresh_database_url;
 use app::backend::{AppState, Config};
 use server::Application;
+use server::mail_worker::MailWorker;
+use server::webhook_worker::WebhookWorker;
 use tokio::sync::oneshot;
 
 use crate::smtp_sink::SmtpSink;
@@ -20,20 +23,46 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub smtp: SmtpSink,
     pub database_url: String,
+    /// The workers' due work, run by [`TestApp::deliver_mail`] and
+    /// [`TestApp::deliver_webhooks`] (the server itself runs none, unless
+    /// started with [`spawn_app_with_workers`]).
+    mail: MailWorker,
+    webhooks: Arc<WebhookWorker>,
     shutdown: Option<oneshot::Sender<()>>,
     served: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// A test server on port 0 with a fresh database and mail going over SMTP
-/// to a sink the test reads; `extra` overrides any variable.
+/// to a sink the test reads; `extra` overrides any variable. Its mail and
+/// webhook workers do not run by themselves: the test drives them
+/// ([`TestApp::deliver_mail`], [`TestApp::deliver_webhooks`]), so nothing
+/// waits on a timer.
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let (database_url, _) = fresh_database_url().await;
-    spawn_app_on(&database_url, extra).await
+    spawn(&database_url, extra, false).await
+}
+
+/// A test server whose mail and webhook workers run by themselves, as in
+/// production: for the tests of the workers' own timing (outages,
+/// restarts, several instances, fairness).
+pub async fn spawn_app_with_workers(extra: &[(&str, &str)]) -> TestApp {
+    let (database_url, _) = fresh_database_url().await;
+    spawn(&database_url, extra, true).await
 }
 
 /// A test server on an existing database: a second instance beside one
-/// already running, as a fleet behind a load balancer would be.
+/// already running, as a fleet behind a load balancer would be. Its
+/// workers do not run by themselves.
 pub async fn spawn_app_on(database_url: &str, extra: &[(&str, &str)]) -> TestApp {
+    spawn(database_url, extra, false).await
+}
+
+/// [`spawn_app_on`] with the workers running by themselves.
+pub async fn spawn_app_on_with_workers(database_url: &str, extra: &[(&str, &str)]) -> TestApp {
+    spawn(database_url, extra, true).await
+}
+
+async fn spawn(database_url: &str, extra: &[(&str, &str)], workers: bool) -> TestApp {
     let database_url = database_url.to_owned();
     let smtp = SmtpSink::start().await;
     let mut vars: HashMap<String, String> = HashMap::from([
@@ -46,8 +75,12 @@ pub async fn spawn_app_on(database_url: &str, extra: &[(&str, &str)]) -> TestApp
     }
     let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("valid test config");
     let app = Application::build(config).await.expect("build test app");
+    let app = if workers { app } else { app.without_workers() };
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state.clone();
+    let mail = MailWorker::new(state.db.clone(), &state.config.mail, &state.config.base_url)
+        .expect("mail worker");
+    let webhooks = Arc::new(WebhookWorker::new(state.clone()).expect("webhook worker"));
     let (tx, rx) = oneshot::channel::<()>();
     let served = tokio::spawn(async move {
         let _ = app
@@ -62,6 +95,8 @@ pub async fn spawn_app_on(database_url: &str, extra: &[(&str, &str)]) -> TestApp
         state,
         client: new_client(),
         smtp,
+        mail,
+        webhooks,
         shutdown: Some(tx),
         served: Some(served),
     }
@@ -152,7 +187,34 @@ impl TestApp {
             .expect(sql)
     }
 
-    /// Stops serving and waits until the server and its mail worker end.
+    /// Sends every mail that is due, as the mail worker would, and returns
+    /// when the SMTP sink has them (a mail in back-off stays queued).
+    pub async fn deliver_mail(&self) {
+        self.mail.deliver_all_due().await.expect("deliver mail");
+    }
+
+    /// Attempts every webhook delivery that is due, as the webhook worker
+    /// would, and returns when each attempt is recorded.
+    pub async fn deliver_webhooks(&self) -> usize {
+        self.webhooks.deliver_due().await.expect("deliver webhooks")
+    }
+
+    /// Every mail the SMTP sink has, after delivering what is due.
+    pub async fn mails(&self) -> Vec<String> {
+        self.deliver_mail().await;
+        self.smtp.messages()
+    }
+
+    /// The newest mail to `to` whose subject contains `subject`, decoded,
+    /// after delivering what is due.
+    pub async fn mail_to(&self, to: &str, subject: &str) -> String {
+        self.deliver_mail().await;
+        self.smtp
+            .find(to, subject)
+            .unwrap_or_else(|| panic!("no mail to {to} about {subject:?}"))
+    }
+
+    /// Stops serving and waits until the server and its workers end.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -252,7 +314,7 @@ impl TestApp {
 
     /// The token from the newest verification mail to `email`.
     pub async fn verification_token(&self, email: &str) -> String {
-        let mail = self.smtp.mail_to(email, "Confirm your email").await;
+        let mail = self.mail_to(email, "Confirm your email").await;
         let link = crate::smtp_sink::link_in(&mail, "/verify-email?token=");
         let query = link.split("token=").nth(1).unwrap();
         // A link that also joins a tenant goes on with `&join=…`.
@@ -432,7 +494,7 @@ impl TestApp {
 
     /// The token from the newest invitation mail to `email`.
     pub async fn invite_token(&self, email: &str) -> String {
-        let mail = self.smtp.mail_to(email, "invited you to").await;
+        let mail = self.mail_to(email, "invited you to").await;
         let link = crate::smtp_sink::link_in(&mail, "/invite?token=");
         link.split("token=").nth(1).unwrap().to_owned()
     }

@@ -85,7 +85,7 @@ async fn sign_up_to_join(
 
 /// The verification link mailed to `email`, with its `join` code if any.
 async fn verification_link(app: &TestApp, email: &str) -> (String, Option<String>) {
-    let mail = app.smtp.mail_to(email, "Confirm your email").await;
+    let mail = app.mail_to(email, "Confirm your email").await;
     let link = crate::smtp_sink::link_in(
         &mail,
         &format!("{}/verify-email?token=", app.state.config.base_url),
@@ -143,10 +143,7 @@ async fn a_new_person_joins_once_they_confirm_the_mailed_address() {
     );
 
     // The mail says what confirming does and carries the code.
-    let mail = app
-        .smtp
-        .mail_to("bea@example.org", "Confirm your email")
-        .await;
+    let mail = app.mail_to("bea@example.org", "Confirm your email").await;
     assert!(
         mail.contains("Once you confirm, you join Acme on Portico."),
         "{mail}"

@@ -10,7 +10,9 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Person, TestApp, spawn_app_on, spawn_app_with};
+use crate::helpers::{
+    Person, TestApp, spawn_app_on_with_workers, spawn_app_with, spawn_app_with_workers,
+};
 use crate::hook_receiver::{HookReceiver, Received};
 
 /// Settings for an app whose webhooks may go to a receiver on `origin`.
@@ -22,10 +24,20 @@ fn receiver_settings(origin: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// A test app that may call receivers on `origin`; the test drives its
+/// webhook worker ([`TestApp::deliver_webhooks`]).
 async fn spawn_for(origin: &str) -> TestApp {
     let settings = receiver_settings(origin);
     let vars: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
     spawn_app_with(&vars).await
+}
+
+/// [`spawn_for`] with the webhook worker running by itself, for the tests
+/// of its own timing (outages, several instances, fairness).
+async fn spawn_for_with_workers(origin: &str) -> TestApp {
+    let settings = receiver_settings(origin);
+    let vars: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    spawn_app_with_workers(&vars).await
 }
 
 /// Registers an endpoint over REST; returns its id and secret.
@@ -51,6 +63,14 @@ fn verify(secret: &str, request: &Received) {
         .unwrap_or_else(|e| panic!("signature rejected: {e:?}"));
 }
 
+/// Runs the webhook worker's due work, then checks that `sql` counts `want`.
+async fn deliver_and_count(app: &TestApp, sql: &str, want: i64) {
+    app.deliver_webhooks().await;
+    assert_eq!(app.count(sql).await, want, "{sql}");
+}
+
+/// Waits until `sql` counts `want`: for the tests whose workers run by
+/// themselves.
 async fn wait_until(app: &TestApp, sql: &str, want: i64) {
     for _ in 0..300 {
         if app.count(sql).await == want {
@@ -184,12 +204,12 @@ async fn a_real_receiver_gets_every_event_type_once_signed_and_typed() {
         "invite.created",
         "invite.expired",
     ];
-    let received = receiver.wait_for_messages(expected.len()).await;
-    // Give a stray duplicate time to show up, then count.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let received_now = receiver.received();
+    app.deliver_webhooks().await;
+    // Nothing is due any more: a second pass sends no duplicate.
+    assert_eq!(app.deliver_webhooks().await, 0);
+    let received = receiver.received();
     assert_eq!(
-        received_now.len(),
+        received.len(),
         expected.len(),
         "one request per event, no repeats"
     );
@@ -295,7 +315,9 @@ async fn an_endpoint_receives_only_the_types_it_asked_for_and_a_disabled_one_not
         None,
     )
     .await;
-    let received = receiver.wait_for_messages(1).await;
+    app.deliver_webhooks().await;
+    let received = receiver.received();
+    assert_eq!(received.len(), 1);
     assert_eq!(received[0].json()["type"], "invite.revoked");
     assert_eq!(
         app.count(&format!(
@@ -331,7 +353,7 @@ async fn an_outage_and_a_restart_lose_no_event() {
     // The receiver is down (nothing listens on its port) while events happen.
     let port = HookReceiver::free_port().await;
     let origin = format!("http://127.0.0.1:{port}");
-    let first = spawn_for(&origin).await;
+    let first = spawn_for_with_workers(&origin).await;
     let (manager, tenant) = first.manager("ada@example.com", "Acme").await;
     let (_, secret) = add_endpoint(
         &first,
@@ -353,7 +375,7 @@ async fn an_outage_and_a_restart_lose_no_event() {
     let receiver = HookReceiver::start(port).await;
     let settings = receiver_settings(&origin);
     let vars: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let second = spawn_app_on(&database_url, &vars).await;
+    let second = spawn_app_on_with_workers(&database_url, &vars).await;
     let received = receiver.wait_for_messages(3).await;
     wait_until(
         &second,
@@ -391,13 +413,13 @@ async fn an_outage_and_a_restart_lose_no_event() {
 #[tokio::test]
 async fn two_instances_on_one_database_attempt_each_delivery_once() {
     let receiver = HookReceiver::start(0).await;
-    let one = spawn_for(&receiver.origin()).await;
+    let one = spawn_for_with_workers(&receiver.origin()).await;
     let settings = receiver_settings(&receiver.origin());
     let vars: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
     // The manager first: each instance mails through its own test SMTP
     // server, and the confirmation mail must reach `one`'s.
     let (manager, tenant) = one.manager("ada@example.com", "Acme").await;
-    let two = spawn_app_on(&one.database_url, &vars).await;
+    let two = spawn_app_on_with_workers(&one.database_url, &vars).await;
     add_endpoint(&one, &manager, tenant, json!({"url": receiver.url()})).await;
     const EVENTS: usize = 40;
     for n in 0..EVENTS {
@@ -485,7 +507,7 @@ async fn private_and_loopback_urls_are_refused_without_the_flag() {
     .await
     .unwrap();
     invite(&app, &manager, tenant, "bob@example.com").await;
-    wait_until(
+    deliver_and_count(
         &app,
         "SELECT COUNT(*) FROM webhook_deliveries WHERE last_error LIKE '%refused%'",
         1,
@@ -507,7 +529,7 @@ async fn a_failed_delivery_is_retried_on_request_and_three_failing_days_disable_
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
     let (endpoint, _) = add_endpoint(&app, &manager, tenant, json!({"url": receiver.url()})).await;
     invite(&app, &manager, tenant, "bob@example.com").await;
-    wait_until(
+    deliver_and_count(
         &app,
         "SELECT COUNT(*) FROM webhook_deliveries WHERE response_code = 500 AND status = 'pending'",
         1,
@@ -530,25 +552,16 @@ async fn a_failed_delivery_is_retried_on_request_and_three_failing_days_disable_
 
     // The receiver is fixed; "Retry" sends it now, with the same webhook-id.
     receiver.answer_with(200);
-    let mut retried = false;
-    for _ in 0..100 {
-        let (status, _) = app
-            .api(
-                Method::POST,
-                &format!("/api/v1/webhooks/{endpoint}/deliveries/{delivery_id}/retry"),
-                Some(&manager.jwt),
-                None,
-            )
-            .await;
-        if status == 200 {
-            retried = true;
-            break;
-        }
-        assert_eq!(status, 409, "only 'being attempted right now' may refuse");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(retried);
-    wait_until(
+    let (status, body) = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/webhooks/{endpoint}/deliveries/{delivery_id}/retry"),
+            Some(&manager.jwt),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    deliver_and_count(
         &app,
         "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'",
         1,
@@ -569,13 +582,13 @@ async fn a_failed_delivery_is_retried_on_request_and_three_failing_days_disable_
         .await
         .unwrap();
     invite(&app, &manager, tenant, "carol@example.com").await;
-    wait_until(
+    deliver_and_count(
         &app,
         "SELECT COUNT(*) FROM webhook_endpoints WHERE disabled_reason = 'failing'",
         1,
     )
     .await;
-    let mail = app.smtp.mail_to("ada@example.com", "was disabled").await;
+    let mail = app.mail_to("ada@example.com", "was disabled").await;
     assert!(mail.contains(&receiver.url()), "{mail}");
     let (_, listed) = app
         .api(Method::GET, "/api/v1/webhooks", Some(&manager.jwt), None)
@@ -605,7 +618,7 @@ async fn finished_deliveries_leave_the_log_after_thirty_days_pending_ones_stay()
     for n in 0..3 {
         invite(&app, &manager, tenant, &format!("person{n}@example.com")).await;
     }
-    wait_until(
+    deliver_and_count(
         &app,
         "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'",
         3,
@@ -684,7 +697,7 @@ async fn a_receiver_answering_without_end_costs_one_short_excerpt() {
     )
     .await;
     invite(&app, &manager, tenant, "bob@example.com").await;
-    wait_until(
+    deliver_and_count(
         &app,
         "SELECT COUNT(*) FROM webhook_deliveries WHERE response_code = 500",
         1,
@@ -841,7 +854,7 @@ async fn one_tenants_hanging_receivers_do_not_delay_another_tenants_delivery() {
     let slow = HookReceiver::start(0).await;
     let fast = HookReceiver::start(0).await;
     let origins = format!("{},{}", slow.origin(), fast.origin());
-    let app = spawn_for(&origins).await;
+    let app = spawn_for_with_workers(&origins).await;
     let (ada, acme) = app.manager("ada@example.com", "Acme").await;
     let (bea, bravo) = app.manager("bea@example.com", "Bravo").await;
     // Tenant A: twenty endpoints whose receiver hangs, four invitations
