@@ -70,18 +70,6 @@ pub struct Application {
 impl Application {
     /// Connects to the database, runs migrations and binds the address.
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        let db = Db::connect(
-            config.database_url.expose_secret(),
-            config.db_kind,
-            config.db_pool_size,
-        )
-        .await?;
-        let secret = settings::load_or_create_secret(
-            &db,
-            config.secret.as_ref().map(ExposeSecret::expose_secret),
-        )
-        .await
-        .map_err(StartError::Secret)?;
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|source| StartError::Bind {
@@ -89,15 +77,7 @@ impl Application {
                 source,
             })?;
         let addr = listener.local_addr().map_err(StartError::Serve)?;
-        let leptos_options = leptos_options(addr, &config);
-        let state = AppState {
-            limiter: RateLimiter::new(db.clone(), config.rate_limits.clone()),
-            dns: app::backend::dns::Dns::new(config.dns_resolver),
-            db,
-            config: Arc::new(config),
-            secret: secret.into(),
-            leptos_options,
-        };
+        let state = state_at(config, addr).await?;
         let mail_worker =
             MailWorker::new(state.db.clone(), &state.config.mail, &state.config.base_url)?;
         let webhook_worker = WebhookWorker::new(state.clone())?;
@@ -159,6 +139,39 @@ impl Application {
         let _ = sweeper.await;
         served
     }
+}
+
+/// The state every service receives, from a configuration: connects to
+/// the database (and migrates it) and loads or creates the secret. Binds
+/// no port: [`Application::build`] adds the listener; service tests use
+/// the state alone.
+pub async fn app_state(config: Config) -> Result<AppState, StartError> {
+    let addr = config.addr;
+    state_at(config, addr).await
+}
+
+/// [`app_state`] for a server bound to `addr`.
+async fn state_at(config: Config, addr: SocketAddr) -> Result<AppState, StartError> {
+    let db = Db::connect(
+        config.database_url.expose_secret(),
+        config.db_kind,
+        config.db_pool_size,
+    )
+    .await?;
+    let secret = settings::load_or_create_secret(
+        &db,
+        config.secret.as_ref().map(ExposeSecret::expose_secret),
+    )
+    .await
+    .map_err(StartError::Secret)?;
+    Ok(AppState {
+        limiter: RateLimiter::new(db.clone(), config.rate_limits.clone()),
+        dns: app::backend::dns::Dns::new(config.dns_resolver),
+        leptos_options: leptos_options(addr, &config),
+        db,
+        config: Arc::new(config),
+        secret: secret.into(),
+    })
 }
 
 /// Where cargo-leptos put the WASM, JS and CSS, and the address actually

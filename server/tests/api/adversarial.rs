@@ -29,10 +29,10 @@ fn accept_url(app: &TestApp) -> String {
 }
 
 async fn invite(app: &TestApp, by: &Person, body: Value) -> (u16, Value) {
-    app.api(
+    by.api(
+        &app,
         Method::POST,
         "/api/v1/registration/invite",
-        Some(&by.jwt),
         Some(body),
     )
     .await
@@ -158,14 +158,7 @@ async fn a_link_handed_to_the_inviter_does_not_prove_the_mailbox() {
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
 
     // Royalti `sendEmail: false`: the inviter gets the link.
-    let (status, body) = app
-        .api(
-            Method::POST,
-            &format!("/auth/invite?workspaceId={tenant}"),
-            Some(&manager.jwt),
-            Some(json!({"email": "victim@example.com", "sendEmail": false, "role": "extractor-manager"})),
-        )
-        .await;
+    let (status, body) = manager.api(&app, Method::POST, &format!("/auth/invite?workspaceId={tenant}"), Some(json!({"email": "victim@example.com", "sendEmail": false, "role": "extractor-manager"}))).await;
     assert_eq!(status, 201, "{body}");
     let token = token_of(body["inviteUrl"].as_str().unwrap());
     let (browser, res) = accept_as_new_account(&app, &token).await;
@@ -369,26 +362,12 @@ async fn a_redirect_url_with_control_characters_cannot_break_the_redirect() {
     let app = spawn_app().await;
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
     let base = app.state.config.base_url.clone();
-    let (status, body) = app
-        .api(
-            Method::POST,
-            &format!("/auth/invite?workspaceId={tenant}"),
-            Some(&manager.jwt),
-            Some(json!({"email": "bob@example.com", "sendEmail": false, "redirect_url": format!("{base}/welcome\r\nSet-Cookie: x=1")})),
-        )
-        .await;
+    let (status, body) = manager.api(&app, Method::POST, &format!("/auth/invite?workspaceId={tenant}"), Some(json!({"email": "bob@example.com", "sendEmail": false, "redirect_url": format!("{base}/welcome\r\nSet-Cookie: x=1")}))).await;
     // Raw control characters are not URL characters: refused up front.
     assert_eq!(status, 400, "{body}");
     assert!(body["fields"]["redirect_url"].is_string(), "{body}");
     // Percent-encoded, they are stored, and still cannot split the header.
-    let (status, body) = app
-        .api(
-            Method::POST,
-            &format!("/auth/invite?workspaceId={tenant}"),
-            Some(&manager.jwt),
-            Some(json!({"email": "bob@example.com", "sendEmail": false, "redirect_url": format!("{base}/welcome%0D%0ASet-Cookie:%20x=1")})),
-        )
-        .await;
+    let (status, body) = manager.api(&app, Method::POST, &format!("/auth/invite?workspaceId={tenant}"), Some(json!({"email": "bob@example.com", "sendEmail": false, "redirect_url": format!("{base}/welcome%0D%0ASet-Cookie:%20x=1")}))).await;
     assert_eq!(status, 201, "{body}");
     let (_, res) =
         accept_as_new_account(&app, &token_of(body["inviteUrl"].as_str().unwrap())).await;
@@ -528,24 +507,20 @@ async fn a_page_number_past_any_data_is_an_empty_page_not_an_error() {
         "0",
         "1000001",
     ] {
-        let (status, body) = app
-            .api(
-                Method::GET,
+        let (status, body) = manager
+            .get(
+                &app,
                 &format!("/api/v1/members?tenantId={tenant}&page={page}&perPage=100"),
-                Some(&manager.jwt),
-                None,
             )
             .await;
         assert_eq!(status, 400, "page {page}: {body}");
         assert!(body["fields"]["page"].is_string(), "{body}");
     }
     // The last page anyone may ask for, far past the data: empty.
-    let (status, body) = app
-        .api(
-            Method::GET,
+    let (status, body) = manager
+        .get(
+            &app,
             &format!("/api/v1/audit?tenantId={tenant}&page=1000000"),
-            Some(&manager.jwt),
-            None,
         )
         .await;
     assert_eq!(status, 200, "{body}");
@@ -1182,21 +1157,21 @@ async fn a_whole_number_written_with_a_fraction_part_is_that_number_everywhere()
     .await;
     let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
     let org = app.organisation(tenant, "Sales").await;
-    let (status, body) = app
+    let (status, body) = ada
         .api(
+            &app,
             Method::POST,
             "/api/v1/users/invite",
-            Some(&ada.jwt),
             Some(json!({"email": "bob@example.com", "organizationId": org as f64})),
         )
         .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["user"]["organizationId"], org.to_string());
-    let (status, body) = app
+    let (status, body) = ada
         .api(
+            &app,
             Method::POST,
             "/api/v1/users/invite",
-            Some(&ada.jwt),
             Some(json!({"email": "cy@example.com", "organizationId": 5916.5})),
         )
         .await;

@@ -10,11 +10,11 @@ async fn royalti_invite_answers_201_with_the_invite_id() {
     let app = spawn_app().await;
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
     let path = format!("/auth/invite?workspaceId={tenant}");
-    let (status, body) = app
+    let (status, body) = manager
         .api(
+            &app,
             Method::POST,
             &path,
-            Some(&manager.jwt),
             Some(
                 json!({"email": "bob@example.com", "firstName": "Bob", "role": "extractor-viewer"}),
             ),
@@ -35,14 +35,7 @@ async fn royalti_invite_without_mail_returns_the_link_and_queues_nothing() {
     let app = spawn_app().await;
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
     let mails_before = app.count("SELECT COUNT(*) FROM outbox_mail").await;
-    let (status, body) = app
-        .api(
-            Method::POST,
-            &format!("/auth/invite?workspaceId={tenant}"),
-            Some(&manager.jwt),
-            Some(json!({"email": "bob@example.com", "sendEmail": false, "redirect_url": format!("{}/welcome", app.state.config.base_url)})),
-        )
-        .await;
+    let (status, body) = manager.api(&app, Method::POST, &format!("/auth/invite?workspaceId={tenant}"), Some(json!({"email": "bob@example.com", "sendEmail": false, "redirect_url": format!("{}/welcome", app.state.config.base_url)}))).await;
     assert_eq!(status, 201, "{body}");
     let url = body["inviteUrl"].as_str().unwrap();
     assert!(
@@ -69,11 +62,11 @@ async fn royalti_invite_without_mail_returns_the_link_and_queues_nothing() {
 async fn royalti_invite_errors() {
     let app = spawn_app().await;
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
-    let (status, body) = app
+    let (status, body) = manager
         .api(
+            &app,
             Method::POST,
             "/auth/invite",
-            Some(&manager.jwt),
             Some(json!({"role": "chief"})),
         )
         .await;
@@ -81,11 +74,11 @@ async fn royalti_invite_errors() {
     for f in ["workspaceId", "email", "role"] {
         assert!(body["fields"][f].is_string(), "{f}: {body}");
     }
-    let (status, body) = app
+    let (status, body) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/auth/invite?workspaceId={tenant}"),
-            Some(&manager.jwt),
             Some(json!({"email": "bob@example.com", "redirect_url": "https://evil.example/x"})),
         )
         .await;
@@ -100,21 +93,21 @@ async fn royalti_invite_errors() {
         )
         .await;
     assert_eq!(status, 401);
-    let (status, _) = app
+    let (status, _) = manager
         .api(
+            &app,
             Method::POST,
             "/auth/invite?workspaceId=999999",
-            Some(&manager.jwt),
             Some(json!({"email": "b@x.io"})),
         )
         .await;
     assert_eq!(status, 404);
     let (eve, _) = app.manager("eve@example.com", "Evil").await;
-    let (status, _) = app
+    let (status, _) = eve
         .api(
+            &app,
             Method::POST,
             &format!("/auth/invite?workspaceId={tenant}"),
-            Some(&eve.jwt),
             Some(json!({"email": "b@x.io"})),
         )
         .await;
@@ -125,11 +118,11 @@ async fn royalti_invite_errors() {
 async fn doit_invite_answers_the_user_shape() {
     let app = spawn_app().await;
     let (manager, _) = app.manager("ada@example.com", "Acme").await;
-    let (status, body) = app
+    let (status, body) = manager
         .api(
+            &app,
             Method::POST,
             "/api/v1/users/invite",
-            Some(&manager.jwt),
             Some(json!({"email": "Bob@Example.com", "roleId": "extractor-viewer"})),
         )
         .await;
@@ -147,11 +140,11 @@ async fn doit_invite_answers_the_user_shape() {
 async fn doit_invite_errors_are_error_objects() {
     let app = spawn_app().await;
     let (manager, _) = app.manager("ada@example.com", "Acme").await;
-    let (status, body) = app
+    let (status, body) = manager
         .api(
+            &app,
             Method::POST,
             "/api/v1/users/invite",
-            Some(&manager.jwt),
             Some(json!({"email": "nope"})),
         )
         .await;
@@ -180,11 +173,11 @@ async fn doit_invite_errors_are_error_objects() {
         )
         .await;
     assert_eq!(status, 401);
-    let (status, body) = app
+    let (status, body) = manager
         .api(
+            &app,
             Method::POST,
             "/api/v1/users/invite",
-            Some(&manager.jwt),
             Some(json!({"email": "b@x.io", "organizationId": "999"})),
         )
         .await;
@@ -192,11 +185,11 @@ async fn doit_invite_errors_are_error_objects() {
     assert_eq!(status, 403, "{body}");
     assert_eq!(body["error"], "No such organisation in your tenant.");
     let viewer = app.account("viewer@example.com").await;
-    let (status, _) = app
+    let (status, _) = viewer
         .api(
+            &app,
             Method::POST,
             "/api/v1/users/invite",
-            Some(&viewer.jwt),
             Some(json!({"email": "b@x.io"})),
         )
         .await;

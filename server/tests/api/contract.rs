@@ -11,9 +11,7 @@ use crate::helpers::spawn_app;
 async fn me_lists_the_caller_and_their_memberships() {
     let app = spawn_app().await;
     let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
-    let (status, me) = app
-        .api(Method::GET, "/api/v1/me", Some(&ada.jwt), None)
-        .await;
+    let (status, me) = ada.get(&app, "/api/v1/me").await;
     assert_eq!(status, 200, "{me}");
     assert_eq!(me["email"], "ada@example.com");
     assert_eq!(me["emailVerified"], true);
@@ -40,14 +38,7 @@ async fn a_tenant_is_read_by_its_members_only() {
     let app = spawn_app().await;
     let (ada, acme) = app.manager("ada@example.com", "Acme").await;
     let (eve, globex) = app.manager("eve@example.com", "Globex").await;
-    let (status, t) = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/tenants/{acme}"),
-            Some(&ada.jwt),
-            None,
-        )
-        .await;
+    let (status, t) = ada.get(&app, &format!("/api/v1/tenants/{acme}")).await;
     assert_eq!(status, 200, "{t}");
     assert_eq!(t["id"], acme);
     assert_eq!(t["name"], "Acme");
@@ -59,20 +50,11 @@ async fn a_tenant_is_read_by_its_members_only() {
 
     // Another tenant's, or one that does not exist: 404, nothing of it shown.
     for id in [globex.to_string(), "999999".to_owned()] {
-        let (status, body) = app
-            .api(
-                Method::GET,
-                &format!("/api/v1/tenants/{id}"),
-                Some(&ada.jwt),
-                None,
-            )
-            .await;
+        let (status, body) = ada.get(&app, &format!("/api/v1/tenants/{id}")).await;
         assert_eq!(status, 404, "{body}");
         assert!(!body.to_string().contains("Globex"));
     }
-    let (status, _) = app
-        .api(Method::GET, "/api/v1/tenants/abc", Some(&eve.jwt), None)
-        .await;
+    let (status, _) = eve.get(&app, "/api/v1/tenants/abc").await;
     assert_eq!(status, 400);
 }
 
@@ -149,23 +131,9 @@ async fn whole_numbers_count_as_json_schema_counts_them() {
     let app = spawn_app().await;
     let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
     let url = format!("{}/invite", app.state.config.base_url);
-    let (status, body) = app
-        .api(
-            Method::POST,
-            "/api/v1/registration/invite",
-            Some(&ada.jwt),
-            Some(json!({"email": "bob@example.com", "roles": ["extractor-user"], "url": url, "tenantId": tenant as f64})),
-        )
-        .await;
+    let (status, body) = ada.api(&app, Method::POST, "/api/v1/registration/invite", Some(json!({"email": "bob@example.com", "roles": ["extractor-user"], "url": url, "tenantId": tenant as f64}))).await;
     assert_eq!(status, 200, "{tenant}.0 is the integer {tenant}: {body}");
-    let (status, body) = app
-        .api(
-            Method::POST,
-            "/api/v1/registration/invite",
-            Some(&ada.jwt),
-            Some(json!({"email": "bob@example.com", "roles": ["extractor-user"], "url": url, "tenantId": tenant as f64 + 0.5})),
-        )
-        .await;
+    let (status, body) = ada.api(&app, Method::POST, "/api/v1/registration/invite", Some(json!({"email": "bob@example.com", "roles": ["extractor-user"], "url": url, "tenantId": tenant as f64 + 0.5}))).await;
     assert_eq!(status, 400, "{body}");
 }
 
@@ -181,17 +149,10 @@ async fn list_queries_out_of_their_stated_range_are_refused() {
         (format!("/api/v1/audit?actor={long}"), "actor"),
         ("/api/v1/audit?page=1000001".to_owned(), "page"),
     ] {
-        let (status, body) = app.api(Method::GET, &path, Some(&ada.jwt), None).await;
+        let (status, body) = ada.get(&app, &path).await;
         assert_eq!(status, 400, "{path}: {body}");
         assert!(body["fields"][field].is_string(), "{path}: {body}");
     }
-    let (status, _) = app
-        .api(
-            Method::GET,
-            "/api/v1/members?page=1&perPage=100",
-            Some(&ada.jwt),
-            None,
-        )
-        .await;
+    let (status, _) = ada.get(&app, "/api/v1/members?page=1&perPage=100").await;
     assert_eq!(status, 200);
 }

@@ -39,9 +39,7 @@ async fn app() -> DomainsApp {
 /// Publishes the domain's TXT record (as its owner would at their DNS) and
 /// asks Portico to verify it; returns the answer.
 async fn prove(app: &DomainsApp, manager: &Person, id: i64) -> (u16, serde_json::Value) {
-    let (_, domain) = app
-        .api(Method::GET, "/api/v1/domains", Some(&manager.jwt), None)
-        .await;
+    let (_, domain) = manager.get(&app, "/api/v1/domains").await;
     let entry = domain
         .as_array()
         .unwrap()
@@ -55,24 +53,25 @@ async fn prove(app: &DomainsApp, manager: &Person, id: i64) -> (u16, serde_json:
             entry["verification"]["value"].as_str().unwrap(),
         )
         .await;
-    app.api(
-        Method::POST,
-        &format!("/api/v1/domains/{id}/verify"),
-        Some(&manager.jwt),
-        None,
-    )
-    .await
+    manager
+        .api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/domains/{id}/verify"),
+            None,
+        )
+        .await
 }
 
 /// Acme, managed by ada@acme.test, with acme.test added and proven by
 /// DNS: (ada, tenant, domain id).
 async fn acme(app: &DomainsApp) -> (Person, i64, i64) {
     let (ada, tenant) = app.manager("ada@acme.test", "Acme").await;
-    let (status, body) = app
+    let (status, body) = ada
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/domains?tenantId={tenant}"),
-            Some(&ada.jwt),
             Some(json!({"domain": "acme.test"})),
         )
         .await;
@@ -94,10 +93,10 @@ async fn set_policy(
     id: i64,
     body: serde_json::Value,
 ) -> (u16, serde_json::Value) {
-    app.api(
+    ada.api(
+        &app,
         Method::PATCH,
         &format!("/api/v1/domains/{id}"),
-        Some(&ada.jwt),
         Some(body),
     )
     .await
@@ -233,11 +232,11 @@ async fn someone_the_tenant_removed_is_not_let_back_in_by_the_domain() {
             "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'bob@acme.test' AND m.tenant_id = {tenant}"
         ))
         .await;
-    let (status, _) = app
+    let (status, _) = ada
         .api(
+            &app,
             Method::DELETE,
             &format!("/api/v1/members/{member}"),
-            Some(&ada.jwt),
             None,
         )
         .await;
@@ -299,19 +298,17 @@ async fn managers_add_only_their_own_domain_never_a_public_one() {
         assert_eq!(status, 400, "{bad}: {body}");
         assert!(body["fields"]["domain"].is_string(), "{bad}: {body}");
     }
-    let (status, body) = app
-        .api(Method::POST, &path, Some(&ada.jwt), Some(json!({})))
-        .await;
+    let (status, body) = ada.api(&app, Method::POST, &path, Some(json!({}))).await;
     assert_eq!(status, 400, "{body}");
 
     // A manager whose own address is at a public provider still cannot
     // add it: anyone can have an address there.
     let (gina, gina_tenant) = app.manager("gina@gmail.com", "Gina's").await;
-    let (status, body) = app
+    let (status, body) = gina
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/domains?tenantId={gina_tenant}"),
-            Some(&gina.jwt),
             Some(json!({"domain": "gmail.com"})),
         )
         .await;
@@ -336,7 +333,7 @@ async fn managers_add_only_their_own_domain_never_a_public_one() {
         let (status, body) = set_policy(&app, &ada, id, bad.clone()).await;
         assert_eq!(status, 400, "{bad}: {body}");
     }
-    let (status, list) = app.api(Method::GET, &path, Some(&ada.jwt), None).await;
+    let (status, list) = ada.get(&app, &path).await;
     assert_eq!(status, 200);
     assert_eq!(
         list,
@@ -348,24 +345,14 @@ async fn managers_add_only_their_own_domain_never_a_public_one() {
     // Another tenant's manager does not see or change it.
     let (status, _) = set_policy(&app, &gina, id, json!({"joinPolicy": "auto"})).await;
     assert_eq!(status, 404);
-    let (status, _) = app
-        .api(
-            Method::DELETE,
-            &format!("/api/v1/domains/{id}"),
-            Some(&gina.jwt),
-            None,
-        )
+    let (status, _) = gina
+        .api(&app, Method::DELETE, &format!("/api/v1/domains/{id}"), None)
         .await;
     assert_eq!(status, 404);
 
     // Removing it: audited, gone.
-    let (status, _) = app
-        .api(
-            Method::DELETE,
-            &format!("/api/v1/domains/{id}"),
-            Some(&ada.jwt),
-            None,
-        )
+    let (status, _) = ada
+        .api(&app, Method::DELETE, &format!("/api/v1/domains/{id}"), None)
         .await;
     assert_eq!(status, 204);
     assert_eq!(app.count("SELECT COUNT(*) FROM tenant_domains").await, 0);
@@ -400,11 +387,11 @@ async fn a_removed_person_cannot_walk_back_in_with_another_address_of_their_mail
             "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'bob@acme.test' AND m.tenant_id = {tenant}"
         ))
         .await;
-    let (status, _) = app
+    let (status, _) = ada
         .api(
+            &app,
             Method::DELETE,
             &format!("/api/v1/members/{member}"),
-            Some(&ada.jwt),
             None,
         )
         .await;
@@ -423,11 +410,11 @@ async fn a_removed_person_cannot_walk_back_in_with_another_address_of_their_mail
             403,
             "bob+{n} by domain"
         );
-        let (status, body) = app
+        let (status, body) = again
             .api(
+                &app,
                 Method::POST,
                 "/api/v1/invite-links/join",
-                Some(&again.jwt),
                 Some(json!({"code": code})),
             )
             .await;
@@ -449,11 +436,11 @@ async fn removing_a_manager_lists_the_links_they_made_and_revokes_them_in_one_ac
     let bea = app.account("bea@acme.test").await;
     let (status, body) = app.invite_as_user(&ada, tenant, "bea@acme.test").await;
     assert_eq!(status, 200, "{body}");
-    let (status, _) = app
+    let (status, _) = bea
         .api(
+            &app,
             Method::POST,
             "/api/v1/registration",
-            Some(&bea.jwt),
             Some(json!({"url": app.state.config.base_url})),
         )
         .await;
@@ -463,32 +450,32 @@ async fn removing_a_manager_lists_the_links_they_made_and_revokes_them_in_one_ac
             "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'bea@acme.test' AND m.tenant_id = {tenant}"
         ))
         .await;
-    let (status, _) = app
+    let (status, _) = ada
         .api(
+            &app,
             Method::PATCH,
             &format!("/api/v1/members/{bea_member}"),
-            Some(&ada.jwt),
             Some(json!({"roles": ["extractor-manager"]})),
         )
         .await;
     assert_eq!(status, 200);
     // Bea makes two links and a webhook, then is removed.
     for _ in 0..2 {
-        let (status, body) = app
+        let (status, body) = bea
             .api(
+                &app,
                 Method::POST,
                 &format!("/api/v1/invite-links?tenantId={tenant}"),
-                Some(&bea.jwt),
                 Some(json!({"roles": ["extractor-viewer"], "maxUses": 5})),
             )
             .await;
         assert_eq!(status, 201, "{body}");
     }
-    let (status, body) = app
+    let (status, body) = bea
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/webhooks?tenantId={tenant}"),
-            Some(&bea.jwt),
             Some(json!({"url": "https://hooks.example.com/bea"})),
         )
         .await;
@@ -639,13 +626,8 @@ async fn a_domain_needs_its_dns_record_for_auto_join_and_belongs_to_one_tenant()
     // The domain is BigCorp's alone now: the other tenant can neither prove
     // it (even with its own token published) nor add it again elsewhere,
     // nor turn auto-join on.
-    let (_, list) = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/domains?tenantId={mal_tenant}"),
-            Some(&mal.jwt),
-            None,
-        )
+    let (_, list) = mal
+        .get(&app, &format!("/api/v1/domains?tenantId={mal_tenant}"))
         .await;
     let mal_value = list[0]["verification"]["value"]
         .as_str()

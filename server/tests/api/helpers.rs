@@ -102,6 +102,23 @@ async fn spawn(database_url: &str, extra: &[(&str, &str)], workers: bool) -> Tes
     }
 }
 
+/// The backend's state on a fresh database, with no server and no port:
+/// for tests that call services directly. `extra` overrides any variable.
+pub async fn service_state(extra: &[(&str, &str)]) -> AppState {
+    let (database_url, _) = fresh_database_url().await;
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("DATABASE_URL".into(), database_url),
+        ("PORTICO_MAIL".into(), "log".into()),
+    ]);
+    for (k, v) in extra {
+        vars.insert((*k).into(), (*v).into());
+    }
+    let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("valid test config");
+    server::startup::app_state(config)
+        .await
+        .expect("state on a fresh database")
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
@@ -229,6 +246,25 @@ impl TestApp {
 pub struct Person {
     pub client: reqwest::Client,
     pub jwt: String,
+}
+
+impl Person {
+    /// Calls the REST API as this person, with their API token: status and
+    /// JSON body (`Null` when there is none).
+    pub async fn api(
+        &self,
+        app: &TestApp,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        app.api(method, path, Some(&self.jwt), body).await
+    }
+
+    /// `GET path` of the REST API as this person.
+    pub async fn get(&self, app: &TestApp, path: &str) -> (u16, serde_json::Value) {
+        self.api(app, reqwest::Method::GET, path, None).await
+    }
 }
 
 impl TestApp {

@@ -278,11 +278,11 @@ async fn over_rest_a_manager_makes_lists_and_revokes_links_and_people_join_with_
     let app = app().await;
     let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
     let path = format!("/api/v1/invite-links?tenantId={tenant}");
-    let (status, body) = app
+    let (status, body) = ada
         .api(
+            &app,
             Method::POST,
             &path,
-            Some(&ada.jwt),
             Some(json!({"roles": ["extractor-user"], "maxUses": 2, "allowedDomain": "acme.test"})),
         )
         .await;
@@ -312,9 +312,7 @@ async fn over_rest_a_manager_makes_lists_and_revokes_links_and_people_join_with_
             "allowedDomain",
         ),
     ] {
-        let (status, body) = app
-            .api(Method::POST, &path, Some(&ada.jwt), Some(bad.clone()))
-            .await;
+        let (status, body) = ada.api(&app, Method::POST, &path, Some(bad.clone())).await;
         assert_eq!(status, 400, "{bad}: {body}");
         assert!(body["fields"][field].is_string(), "{bad}: {body}");
     }
@@ -359,18 +357,18 @@ async fn over_rest_a_manager_makes_lists_and_revokes_links_and_people_join_with_
     }
 
     // Listed with its uses; revoked: 204, then joining is 404.
-    let (status, body) = app.api(Method::GET, &path, Some(&ada.jwt), None).await;
+    let (status, body) = ada.get(&app, &path).await;
     assert_eq!(status, 200);
     assert_eq!((&body[0]["id"], &body[0]["uses"]), (&json!(id), &json!(1)));
     assert!(
         body[0].get("url").is_none(),
         "the URL is shown once: {body}"
     );
-    let (status, _) = app
+    let (status, _) = ada
         .api(
+            &app,
             Method::DELETE,
             &format!("/api/v1/invite-links/{id}"),
-            Some(&ada.jwt),
             None,
         )
         .await;

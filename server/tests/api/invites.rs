@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 use crate::helpers::{PASSWORD, Person, TestApp, spawn_app};
 
 async fn invite(app: &TestApp, by: &Person, body: Value) -> (u16, Value) {
-    app.api(
+    by.api(
+        &app,
         Method::POST,
         "/api/v1/registration/invite",
-        Some(&by.jwt),
         Some(body),
     )
     .await
@@ -342,11 +342,11 @@ async fn a_wrong_account_sees_the_mismatch_and_the_invitation_stays_pending() {
         .await
         .unwrap();
     assert_eq!(res.status(), 403);
-    let (status, _) = app
+    let (status, _) = carol
         .api(
+            &app,
             Method::POST,
             "/api/v1/invites/accept",
-            Some(&carol.jwt),
             Some(json!({"token": token})),
         )
         .await;
@@ -383,30 +383,30 @@ async fn expired_revoked_replaced_and_unknown_links_each_say_why_and_cannot_be_a
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    let (status, _) = app
+    let (status, _) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/invites/{}/revoke", tokens[1].1),
-            Some(&manager.jwt),
             None,
         )
         .await;
     assert_eq!(status, 200);
-    let (status, _) = app
+    let (status, _) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/invites/{}/resend", tokens[2].1),
-            Some(&manager.jwt),
             None,
         )
         .await;
     assert_eq!(status, 200);
     let used = app.account("used@example.com").await;
-    let (status, _) = app
+    let (status, _) = used
         .api(
+            &app,
             Method::POST,
             "/api/v1/invites/accept",
-            Some(&used.jwt),
             Some(json!({"token": tokens[3].2})),
         )
         .await;
@@ -502,11 +502,11 @@ async fn an_organisation_manager_stays_inside_its_organisation_and_level() {
     let olga = app.account("olga@example.com").await;
     let (status, _) = invite(&app, &manager, json!({"email": "olga@example.com", "roles": ["organisation-manager"], "organisationId": org, "url": accept_url(&app)})).await;
     assert_eq!(status, 200);
-    let (status, _) = app
+    let (status, _) = olga
         .api(
+            &app,
             Method::POST,
             "/api/v1/registration",
-            Some(&olga.jwt),
             Some(json!({"url": base(&app)})),
         )
         .await;
@@ -533,19 +533,17 @@ async fn another_tenants_invitation_is_not_found() {
     let (_, _, invite_id) = manager_and_invite(&app).await;
     let (eve, _) = app.manager("eve@example.com", "Evil Corp").await;
     for action in ["resend", "revoke"] {
-        let (status, body) = app
+        let (status, body) = eve
             .api(
+                &app,
                 Method::POST,
                 &format!("/api/v1/invites/{invite_id}/{action}"),
-                Some(&eve.jwt),
                 None,
             )
             .await;
         assert_eq!(status, 404, "{action}: {body}");
     }
-    let (status, body) = app
-        .api(Method::GET, "/api/v1/invites", Some(&eve.jwt), None)
-        .await;
+    let (status, body) = eve.get(&app, "/api/v1/invites").await;
     assert_eq!(status, 200);
     assert_eq!(body, json!([]));
     let res = eve
@@ -561,33 +559,12 @@ async fn another_tenants_invitation_is_not_found() {
 async fn listing_filters_by_status_and_refuses_unknown_ones() {
     let app = spawn_app().await;
     let (manager, _, id) = manager_and_invite(&app).await;
-    let (status, body) = app
-        .api(
-            Method::GET,
-            "/api/v1/invites?status=pending",
-            Some(&manager.jwt),
-            None,
-        )
-        .await;
+    let (status, body) = manager.get(&app, "/api/v1/invites?status=pending").await;
     assert_eq!(status, 200);
     assert_eq!(body[0]["id"], id);
-    let (_, body) = app
-        .api(
-            Method::GET,
-            "/api/v1/invites?status=revoked",
-            Some(&manager.jwt),
-            None,
-        )
-        .await;
+    let (_, body) = manager.get(&app, "/api/v1/invites?status=revoked").await;
     assert_eq!(body, json!([]));
-    let (status, body) = app
-        .api(
-            Method::GET,
-            "/api/v1/invites?status=bogus",
-            Some(&manager.jwt),
-            None,
-        )
-        .await;
+    let (status, body) = manager.get(&app, "/api/v1/invites?status=bogus").await;
     assert_eq!(status, 400);
     assert!(body["fields"]["status"].is_string());
     let (status, _) = app.api(Method::GET, "/api/v1/invites", None, None).await;
@@ -612,11 +589,11 @@ async fn preview_is_public_and_resend_kills_the_old_link() {
     assert_eq!(body["tenantName"], "Acme");
     assert_eq!(body["inviter"], "Ada Manager");
     assert_eq!(body["status"], "pending");
-    let (status, body) = app
+    let (status, body) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/invites/{id}/resend"),
-            Some(&manager.jwt),
             None,
         )
         .await;
@@ -646,20 +623,20 @@ async fn preview_is_public_and_resend_kills_the_old_link() {
         .0,
         200
     );
-    let (status, _) = app
+    let (status, _) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/invites/{id}/revoke"),
-            Some(&manager.jwt),
             None,
         )
         .await;
     assert_eq!(status, 200);
-    let (status, _) = app
+    let (status, _) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/invites/{id}/revoke"),
-            Some(&manager.jwt),
             None,
         )
         .await;
@@ -713,32 +690,32 @@ async fn accept_without_a_bearer_names_the_missing_account_fields() {
 async fn the_registration_invite_flow_accepts_the_callers_pending_invitation() {
     let app = spawn_app().await;
     let bob = app.account("bob@example.com").await;
-    let (status, _) = app
+    let (status, _) = bob
         .api(
+            &app,
             Method::POST,
             "/api/v1/registration",
-            Some(&bob.jwt),
             Some(json!({"url": base(&app)})),
         )
         .await;
     assert_eq!(status, 404, "no pending invitation yet");
     let (_, tenant, _) = manager_and_invite(&app).await;
-    let (status, body) = app
+    let (status, body) = bob
         .api(
+            &app,
             Method::POST,
             "/api/v1/registration",
-            Some(&bob.jwt),
             Some(json!({"url": base(&app)})),
         )
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["tenantId"], tenant);
     assert_eq!(body["roles"], json!(["extractor-user"]));
-    let (status, _) = app
+    let (status, _) = bob
         .api(
+            &app,
             Method::POST,
             "/api/v1/registration",
-            Some(&bob.jwt),
             Some(json!({"url": base(&app)})),
         )
         .await;
@@ -749,11 +726,11 @@ async fn the_registration_invite_flow_accepts_the_callers_pending_invitation() {
 async fn a_personal_message_is_inert_in_the_page_and_both_mail_parts() {
     let app = spawn_app().await;
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
-    let (status, body) = app
+    let (status, body) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/auth/invite?workspaceId={tenant}"),
-            Some(&manager.jwt),
             Some(json!({"email": "bob@example.com", "message": "<script>alert(1)</script>"})),
         )
         .await;
@@ -785,11 +762,11 @@ async fn invitation_endpoints_answer_bad_paths_queries_and_missing_tokens_with_t
     let (manager, _, id) = manager_and_invite(&app).await;
     let (other, other_tenant) = app.manager("eve@example.com", "Evil").await;
     for action in ["resend", "revoke"] {
-        let (status, body) = app
+        let (status, body) = manager
             .api(
+                &app,
                 Method::POST,
                 &format!("/api/v1/invites/abc/{action}"),
-                Some(&manager.jwt),
                 None,
             )
             .await;
@@ -805,23 +782,11 @@ async fn invitation_endpoints_answer_bad_paths_queries_and_missing_tokens_with_t
             .await;
         assert_eq!(status, 401, "{body}");
     }
-    let (status, body) = app
-        .api(
-            Method::GET,
-            "/api/v1/invites?tenantId=abc",
-            Some(&manager.jwt),
-            None,
-        )
-        .await;
+    let (status, body) = manager.get(&app, "/api/v1/invites?tenantId=abc").await;
     assert_eq!(status, 400, "{body}");
     assert!(body["fields"]["query"].is_string());
-    let (status, _) = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/invites?tenantId={other_tenant}"),
-            Some(&manager.jwt),
-            None,
-        )
+    let (status, _) = manager
+        .get(&app, &format!("/api/v1/invites?tenantId={other_tenant}"))
         .await;
     assert_eq!(status, 404, "another tenant's list");
     let (status, body) = app
@@ -830,11 +795,11 @@ async fn invitation_endpoints_answer_bad_paths_queries_and_missing_tokens_with_t
     assert_eq!(status, 400, "{body}");
     let (status, body) = invite(&app, &manager, json!({"tenantId": other_tenant, "email": "x@example.com", "roles": ["extractor-user"], "url": accept_url(&app)})).await;
     assert_eq!(status, 404, "inviting into another tenant: {body}");
-    let (status, _) = app
+    let (status, _) = other
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/invites/{id}/revoke?tenantId={other_tenant}"),
-            Some(&other.jwt),
             None,
         )
         .await;

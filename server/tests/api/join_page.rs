@@ -25,11 +25,11 @@ async fn acme_with_link(
     if let Some(d) = allowed_domain {
         request["allowedDomain"] = json!(d);
     }
-    let (status, body) = app
+    let (status, body) = ada
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/invite-links?tenantId={tenant}"),
-            Some(&ada.jwt),
             Some(request),
         )
         .await;

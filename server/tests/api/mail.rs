@@ -131,11 +131,11 @@ async fn a_replaced_links_unsent_mail_is_cancelled_so_only_live_links_are_mailed
     assert_eq!(status, 200, "{bob}");
     assert_eq!(invite("bob@example.com").await.0, 200);
     assert_eq!(app.count(&unsent_to("bob@example.com")).await, 1);
-    let (status, _) = app
+    let (status, _) = ada
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/invites/{}/resend", bob["id"]),
-            Some(&ada.jwt),
             None,
         )
         .await;
@@ -153,11 +153,11 @@ async fn a_replaced_links_unsent_mail_is_cancelled_so_only_live_links_are_mailed
         "the mail that waits carries the live link"
     );
     // Revoked: its link is dead, so its mail goes too.
-    let (status, _) = app
+    let (status, _) = ada
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/invites/{}/revoke", bob["id"]),
-            Some(&ada.jwt),
             None,
         )
         .await;

@@ -21,6 +21,7 @@ mod mail;
 mod openapi;
 mod schema;
 mod seats;
+mod services;
 mod sessions;
 mod smtp_sink;
 mod tenant_admin;

@@ -28,14 +28,7 @@ async fn set_limit(app: &TestApp, tenant: i64, limit: Value) -> (u16, Value) {
 }
 
 async fn seats(app: &TestApp, by: &Person, tenant: i64) -> (Value, i64, i64) {
-    let (status, body) = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/tenants/{tenant}"),
-            Some(&by.jwt),
-            None,
-        )
-        .await;
+    let (status, body) = by.get(&app, &format!("/api/v1/tenants/{tenant}")).await;
     assert_eq!(status, 200, "{body}");
     (
         body["seatLimit"].clone(),
@@ -46,13 +39,9 @@ async fn seats(app: &TestApp, by: &Person, tenant: i64) -> (Value, i64, i64) {
 
 /// `POST /api/v1/registration` as `person`: joins by their pending invitation.
 async fn join(app: &TestApp, person: &Person) -> (u16, Value) {
-    app.api(
-        Method::POST,
-        "/api/v1/registration",
-        Some(&person.jwt),
-        Some(json!({})),
-    )
-    .await
+    person
+        .api(&app, Method::POST, "/api/v1/registration", Some(json!({})))
+        .await
 }
 
 #[tokio::test]
@@ -97,11 +86,11 @@ async fn members_and_pending_invitations_fill_the_seats_and_an_invitation_past_t
 
     // Revoking releases the seat.
     let cy_invite = body["id"].as_i64().unwrap();
-    let (status, _) = app
+    let (status, _) = ada
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/invites/{cy_invite}/revoke?tenantId={tenant}"),
-            Some(&ada.jwt),
             None,
         )
         .await;
@@ -204,11 +193,11 @@ async fn a_lower_limit_removes_nobody_but_refuses_re_enabling_and_accepting() {
     .fetch_one(&app.state.db.pool)
     .await
     .unwrap();
-    let (status, _) = app
+    let (status, _) = ada
         .api(
+            &app,
             Method::PATCH,
             &format!("/api/v1/members/{bob_member}"),
-            Some(&ada.jwt),
             Some(json!({"status": "DISABLED"})),
         )
         .await;
@@ -219,11 +208,11 @@ async fn a_lower_limit_removes_nobody_but_refuses_re_enabling_and_accepting() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(seats(&app, &ada, tenant).await, (json!(1), 1, 1));
 
-    let (status, body) = app
+    let (status, body) = ada
         .api(
+            &app,
             Method::PATCH,
             &format!("/api/v1/members/{bob_member}"),
-            Some(&ada.jwt),
             Some(json!({"status": "ACTIVE"})),
         )
         .await;

@@ -61,22 +61,10 @@ async fn tenant_with_every_role(app: &TestApp) -> Tenant {
         } else {
             Value::Null
         };
-        let (status, body) = app
-            .api(
-                Method::POST,
-                "/api/v1/registration/invite",
-                Some(&manager.jwt),
-                Some(json!({"email": email, "roles": [role], "organisationId": org_field, "url": format!("{}/invite", app.state.config.base_url)})),
-            )
-            .await;
+        let (status, body) = manager.api(&app, Method::POST, "/api/v1/registration/invite", Some(json!({"email": email, "roles": [role], "organisationId": org_field, "url": format!("{}/invite", app.state.config.base_url)}))).await;
         assert_eq!(status, 200, "{body}");
-        let (status, user) = app
-            .api(
-                Method::POST,
-                "/api/v1/registration",
-                Some(&person.jwt),
-                Some(json!({})),
-            )
+        let (status, user) = person
+            .api(&app, Method::POST, "/api/v1/registration", Some(json!({})))
             .await;
         assert_eq!(status, 200, "{user}");
         members.push((role, person, user["id"].as_i64().unwrap()));
@@ -135,45 +123,42 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap();
-    let (_, invite) = app
-        .api(Method::POST, "/api/v1/registration/invite", Some(&manager.jwt),
-            Some(json!({"email": "pending@example.com", "roles": ["extractor-viewer"], "url": format!("{}/invite", app.state.config.base_url)})))
-        .await;
+    let (_, invite) = manager.api(&app, Method::POST, "/api/v1/registration/invite", Some(json!({"email": "pending@example.com", "roles": ["extractor-viewer"], "url": format!("{}/invite", app.state.config.base_url)}))).await;
     let invite = invite["id"].as_i64().unwrap();
     let webhook_body = json!({"url": "https://hooks.example.com/portico"});
-    let (_, webhook) = app
+    let (_, webhook) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/webhooks?tenantId={tenant}"),
-            Some(&manager.jwt),
             Some(webhook_body.clone()),
         )
         .await;
     let webhook = webhook["id"].as_i64().unwrap();
-    let (_, doomed) = app
+    let (_, doomed) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/webhooks?tenantId={tenant}"),
-            Some(&manager.jwt),
             Some(webhook_body.clone()),
         )
         .await;
     let doomed = doomed["id"].as_i64().unwrap();
     let link_body = json!({"roles": ["extractor-viewer"], "maxUses": 2});
-    let (_, link) = app
+    let (_, link) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/invite-links?tenantId={tenant}"),
-            Some(&manager.jwt),
             Some(link_body.clone()),
         )
         .await;
     let link = link["id"].as_i64().unwrap();
-    let (_, link2) = app
+    let (_, link2) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/invite-links?tenantId={tenant}"),
-            Some(&manager.jwt),
             Some(link_body.clone()),
         )
         .await;
@@ -460,10 +445,7 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
     let mut last_allowed: Vec<(&Caller, u16)> = callers.iter().zip(TENANT_MANAGER_ONLY).collect();
     last_allowed.sort_by_key(|(_, want)| *want == 200);
     let victim_a = ids[1];
-    let (_, second) = app
-        .api(Method::POST, "/api/v1/registration/invite", Some(&manager.jwt),
-            Some(json!({"email": "second@example.com", "roles": ["extractor-viewer"], "url": format!("{}/invite", app.state.config.base_url)})))
-        .await;
+    let (_, second) = manager.api(&app, Method::POST, "/api/v1/registration/invite", Some(json!({"email": "second@example.com", "roles": ["extractor-viewer"], "url": format!("{}/invite", app.state.config.base_url)}))).await;
     let second = second["id"].as_i64().unwrap();
     let destructive_rpcs: Vec<(&str, Form)> = vec![
         (
@@ -595,22 +577,17 @@ async fn managing_members_respects_role_scope_and_level() {
             .await;
         assert_eq!(got, want, "{} {path} {body}: {resp}", callers[who].name);
     }
-    let (status, body) = app
+    let (status, body) = manager
         .api(
+            &app,
             Method::PATCH,
             &format!("/api/v1/members/{ext_viewer}"),
-            Some(&manager.jwt),
             Some(json!({"roles": ["boss"], "status": "x"})),
         )
         .await;
     assert_eq!(status, 400, "{body}");
-    let (status, _) = app
-        .api(
-            Method::PATCH,
-            "/api/v1/members/abc",
-            Some(&manager.jwt),
-            Some(json!({})),
-        )
+    let (status, _) = manager
+        .api(&app, Method::PATCH, "/api/v1/members/abc", Some(json!({})))
         .await;
     assert_eq!(status, 400);
     let (status, _) = app
@@ -681,22 +658,16 @@ async fn the_last_manager_cannot_be_removed_disabled_demoted_or_leave() {
 
     // With a second manager, the first may step down.
     let bob = app.account("bob@example.com").await;
-    app.api(Method::POST, "/api/v1/registration/invite", Some(&manager.jwt),
-        Some(json!({"email": "bob@example.com", "roles": ["extractor-manager"], "url": app.state.config.base_url}))).await;
-    let (status, _) = app
-        .api(
-            Method::POST,
-            "/api/v1/registration",
-            Some(&bob.jwt),
-            Some(json!({})),
-        )
+    manager.api(&app, Method::POST, "/api/v1/registration/invite", Some(json!({"email": "bob@example.com", "roles": ["extractor-manager"], "url": app.state.config.base_url}))).await;
+    let (status, _) = bob
+        .api(&app, Method::POST, "/api/v1/registration", Some(json!({})))
         .await;
     assert_eq!(status, 200);
-    let (status, resp) = app
+    let (status, resp) = manager
         .api(
+            &app,
             Method::PATCH,
             &format!("/api/v1/members/{me}"),
-            Some(&manager.jwt),
             Some(json!({"roles": ["extractor-user"]})),
         )
         .await;
@@ -708,15 +679,9 @@ async fn a_disabled_members_open_session_is_refused_on_its_next_request() {
     let app = spawn_app().await;
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
     let bob = app.account("bob@example.com").await;
-    app.api(Method::POST, "/api/v1/registration/invite", Some(&manager.jwt),
-        Some(json!({"email": "bob@example.com", "roles": ["extractor-user"], "url": app.state.config.base_url}))).await;
-    let (_, user) = app
-        .api(
-            Method::POST,
-            "/api/v1/registration",
-            Some(&bob.jwt),
-            Some(json!({})),
-        )
+    manager.api(&app, Method::POST, "/api/v1/registration/invite", Some(json!({"email": "bob@example.com", "roles": ["extractor-user"], "url": app.state.config.base_url}))).await;
+    let (_, user) = bob
+        .api(&app, Method::POST, "/api/v1/registration", Some(json!({})))
         .await;
     let bob_member = user["id"].as_i64().unwrap();
     assert_eq!(
@@ -729,11 +694,11 @@ async fn a_disabled_members_open_session_is_refused_on_its_next_request() {
         200
     );
 
-    let (status, _) = app
+    let (status, _) = manager
         .api(
+            &app,
             Method::PATCH,
             &format!("/api/v1/members/{bob_member}"),
-            Some(&manager.jwt),
             Some(json!({"status": "DISABLED"})),
         )
         .await;
@@ -748,22 +713,17 @@ async fn a_disabled_members_open_session_is_refused_on_its_next_request() {
         403
     );
     assert_eq!(
-        app.api(
-            Method::GET,
-            &format!("/api/v1/members?tenantId={tenant}"),
-            Some(&bob.jwt),
-            None
-        )
-        .await
-        .0,
+        bob.get(&app, &format!("/api/v1/members?tenantId={tenant}"))
+            .await
+            .0,
         403
     );
 
-    let (status, _) = app
+    let (status, _) = manager
         .api(
+            &app,
             Method::PATCH,
             &format!("/api/v1/members/{bob_member}"),
-            Some(&manager.jwt),
             Some(json!({"status": "ACTIVE"})),
         )
         .await;
@@ -778,11 +738,11 @@ async fn a_disabled_members_open_session_is_refused_on_its_next_request() {
         200
     );
 
-    let (status, _) = app
+    let (status, _) = manager
         .api(
+            &app,
             Method::DELETE,
             &format!("/api/v1/members/{bob_member}"),
-            Some(&manager.jwt),
             None,
         )
         .await;
@@ -798,13 +758,8 @@ async fn a_disabled_members_open_session_is_refused_on_its_next_request() {
     );
 
     // The audit log names actor and target of each step.
-    let (status, log) = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/audit?tenantId={tenant}&actor=ada"),
-            Some(&manager.jwt),
-            None,
-        )
+    let (status, log) = manager
+        .get(&app, &format!("/api/v1/audit?tenantId={tenant}&actor=ada"))
         .await;
     assert_eq!(status, 200);
     let actions: Vec<(String, String, String)> = log["items"]
@@ -832,21 +787,17 @@ async fn a_disabled_members_open_session_is_refused_on_its_next_request() {
             "{action} missing from {actions:?}"
         );
     }
-    let (_, log) = app
-        .api(
-            Method::GET,
+    let (_, log) = manager
+        .get(
+            &app,
             &format!("/api/v1/audit?tenantId={tenant}&action=invite.accepted"),
-            Some(&manager.jwt),
-            None,
         )
         .await;
     assert_eq!(log["items"][0]["actor"], "bob@example.com");
-    let (_, log) = app
-        .api(
-            Method::GET,
+    let (_, log) = manager
+        .get(
+            &app,
             &format!("/api/v1/audit?tenantId={tenant}&action=member.signed_in"),
-            Some(&manager.jwt),
-            None,
         )
         .await;
     assert!(

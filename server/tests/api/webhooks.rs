@@ -42,11 +42,11 @@ async fn spawn_for_with_workers(origin: &str) -> TestApp {
 
 /// Registers an endpoint over REST; returns its id and secret.
 async fn add_endpoint(app: &TestApp, manager: &Person, tenant: i64, body: Value) -> (i64, String) {
-    let (status, created) = app
+    let (status, created) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/webhooks?tenantId={tenant}"),
-            Some(&manager.jwt),
             Some(body),
         )
         .await;
@@ -102,22 +102,22 @@ async fn a_real_receiver_gets_every_event_type_once_signed_and_typed() {
 
     // invite.created, invite.resent
     let bob_invite = invite(&app, &manager, tenant, "bob@example.com").await;
-    let (status, _) = app
+    let (status, _) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/invites/{bob_invite}/resend"),
-            Some(&manager.jwt),
             None,
         )
         .await;
     assert_eq!(status, 200);
     // invite.revoked
     let carol_invite = invite(&app, &manager, tenant, "carol@example.com").await;
-    let (status, _) = app
+    let (status, _) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/invites/{carol_invite}/revoke"),
-            Some(&manager.jwt),
             None,
         )
         .await;
@@ -141,31 +141,31 @@ async fn a_real_receiver_gets_every_event_type_once_signed_and_typed() {
     // invite.accepted + member.joined
     let bob = app.account("bob@example.com").await;
     let token = app.invite_token("bob@example.com").await;
-    let (status, joined) = app
+    let (status, joined) = bob
         .api(
+            &app,
             Method::POST,
             "/api/v1/invites/accept",
-            Some(&bob.jwt),
             Some(json!({"token": token})),
         )
         .await;
     assert_eq!(status, 200, "{joined}");
     let bob_member = joined["id"].as_i64().unwrap();
     // member.updated, member.removed
-    let (status, _) = app
+    let (status, _) = manager
         .api(
+            &app,
             Method::PATCH,
             &format!("/api/v1/members/{bob_member}"),
-            Some(&manager.jwt),
             Some(json!({"roles": ["extractor-viewer"]})),
         )
         .await;
     assert_eq!(status, 200);
-    let (status, _) = app
+    let (status, _) = manager
         .api(
+            &app,
             Method::DELETE,
             &format!("/api/v1/members/{bob_member}"),
-            Some(&manager.jwt),
             None,
         )
         .await;
@@ -258,12 +258,10 @@ async fn a_real_receiver_gets_every_event_type_once_signed_and_typed() {
 
     // The delivery log says the same.
     let endpoint = app.count("SELECT MIN(id) FROM webhook_endpoints").await;
-    let (status, log) = app
-        .api(
-            Method::GET,
+    let (status, log) = manager
+        .get(
+            &app,
             &format!("/api/v1/webhooks/{endpoint}/deliveries?perPage=100"),
-            Some(&manager.jwt),
-            None,
         )
         .await;
     assert_eq!(status, 200);
@@ -298,23 +296,24 @@ async fn an_endpoint_receives_only_the_types_it_asked_for_and_a_disabled_one_not
         json!({"url": format!("{}/off", receiver.origin())}),
     )
     .await;
-    let (status, body) = app
+    let (status, body) = manager
         .api(
+            &app,
             Method::PATCH,
             &format!("/api/v1/webhooks/{disabled}"),
-            Some(&manager.jwt),
             Some(json!({"enabled": false})),
         )
         .await;
     assert_eq!((status, &body["disabledReason"]), (200, &json!("manual")));
     let id = invite(&app, &manager, tenant, "bob@example.com").await;
-    app.api(
-        Method::POST,
-        &format!("/api/v1/invites/{id}/revoke"),
-        Some(&manager.jwt),
-        None,
-    )
-    .await;
+    manager
+        .api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/invites/{id}/revoke"),
+            None,
+        )
+        .await;
     app.deliver_webhooks().await;
     let received = receiver.received();
     assert_eq!(received.len(), 1);
@@ -334,11 +333,11 @@ async fn an_endpoint_receives_only_the_types_it_asked_for_and_a_disabled_one_not
         0
     );
     // Unknown event types are named.
-    let (status, body) = app
+    let (status, body) = manager
         .api(
+            &app,
             Method::POST,
             "/api/v1/webhooks",
-            Some(&manager.jwt),
             Some(json!({"url": receiver.url(), "events": ["invite.exploded"]})),
         )
         .await;
@@ -470,11 +469,11 @@ async fn private_and_loopback_urls_are_refused_without_the_flag() {
         "http://hooks.example.com/plain-http",
         "https://user:pw@hooks.example.com/",
     ] {
-        let (status, body) = app
+        let (status, body) = manager
             .api(
+                &app,
                 Method::POST,
                 &format!("/api/v1/webhooks?tenantId={tenant}"),
-                Some(&manager.jwt),
                 Some(json!({"url": url})),
             )
             .await;
@@ -535,13 +534,8 @@ async fn a_failed_delivery_is_retried_on_request_and_three_failing_days_disable_
         1,
     )
     .await;
-    let (_, log) = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/webhooks/{endpoint}/deliveries"),
-            Some(&manager.jwt),
-            None,
-        )
+    let (_, log) = manager
+        .get(&app, &format!("/api/v1/webhooks/{endpoint}/deliveries"))
         .await;
     let delivery = &log["items"][0];
     assert!(
@@ -552,11 +546,11 @@ async fn a_failed_delivery_is_retried_on_request_and_three_failing_days_disable_
 
     // The receiver is fixed; "Retry" sends it now, with the same webhook-id.
     receiver.answer_with(200);
-    let (status, body) = app
+    let (status, body) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/webhooks/{endpoint}/deliveries/{delivery_id}/retry"),
-            Some(&manager.jwt),
             None,
         )
         .await;
@@ -590,16 +584,14 @@ async fn a_failed_delivery_is_retried_on_request_and_three_failing_days_disable_
     .await;
     let mail = app.mail_to("ada@example.com", "was disabled").await;
     assert!(mail.contains(&receiver.url()), "{mail}");
-    let (_, listed) = app
-        .api(Method::GET, "/api/v1/webhooks", Some(&manager.jwt), None)
-        .await;
+    let (_, listed) = manager.get(&app, "/api/v1/webhooks").await;
     assert_eq!(listed[0]["enabled"], false);
     // Retrying on a disabled endpoint says what to do.
-    let (status, body) = app
+    let (status, body) = manager
         .api(
+            &app,
             Method::POST,
             &format!("/api/v1/webhooks/{endpoint}/deliveries/{delivery_id}/retry"),
-            Some(&manager.jwt),
             None,
         )
         .await;
@@ -735,11 +727,11 @@ async fn names_resolving_to_nat64_6to4_compatible_or_site_local_addresses_are_re
     ];
     for (name, ip) in refused {
         dns.add_ip(name, ip.parse().unwrap()).await;
-        let (status, body) = app
+        let (status, body) = manager
             .api(
+                &app,
                 Method::POST,
                 &format!("/api/v1/webhooks?tenantId={tenant}"),
-                Some(&manager.jwt),
                 Some(json!({"url": format!("https://{name}/hooks")})),
             )
             .await;
@@ -755,11 +747,11 @@ async fn names_resolving_to_nat64_6to4_compatible_or_site_local_addresses_are_re
         ("public.hooks.test", "2606:4700:4700::1111"),
     ] {
         dns.add_ip(name, ip.parse().unwrap()).await;
-        let (status, body) = app
+        let (status, body) = manager
             .api(
+                &app,
                 Method::POST,
                 &format!("/api/v1/webhooks?tenantId={tenant}"),
-                Some(&manager.jwt),
                 Some(json!({"url": format!("https://{name}/hooks")})),
             )
             .await;
