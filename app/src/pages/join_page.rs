@@ -85,12 +85,7 @@ pub async fn join_new_account(
     use crate::backend::{access::session, onboarding::invite_links};
     let state = crate::backend::app_state()?;
     let mut form = crate::domain::FormParser::default();
-    let fields = AccountFields {
-        email: Some(&email),
-        password: Some(&password),
-        first_name: Some(&first_name),
-        last_name: Some(&last_name),
-    };
+    let fields = AccountFields::of_form(&email, &password, &first_name, &last_name);
     let account = NewAccount::parse(&mut form, fields);
     let account = form.finish(|| account)?;
     let ip = session::client_ip(&state).await;

@@ -22,12 +22,7 @@ pub async fn register(
     use crate::domain::FormParser;
     let state = crate::backend::app_state()?;
     let mut form = FormParser::default();
-    let fields = AccountFields {
-        email: Some(&email),
-        password: Some(&password),
-        first_name: Some(&first_name),
-        last_name: Some(&last_name),
-    };
+    let fields = AccountFields::of_form(&email, &password, &first_name, &last_name);
     let account = NewAccount::parse(&mut form, fields);
     let tenant_name = form.field("tenantName", TenantName::parse(&tenant_name));
     let project_name = form.field("projectName", ProjectName::parse(&project_name));

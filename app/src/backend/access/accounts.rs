@@ -43,6 +43,23 @@ pub struct AccountFields<'a> {
     pub last_name: Option<&'a str>,
 }
 
+impl<'a> AccountFields<'a> {
+    /// The four fields of a form, which always sends each of them.
+    pub fn of_form(
+        email: &'a str,
+        password: &'a str,
+        first_name: &'a str,
+        last_name: &'a str,
+    ) -> Self {
+        AccountFields {
+            email: Some(email),
+            password: Some(password),
+            first_name: Some(first_name),
+            last_name: Some(last_name),
+        }
+    }
+}
+
 impl NewAccount {
     /// Parses every field into `form` (errors under `email`, `password`,
     /// `firstName`, `lastName`), so all problems are reported at once;
