@@ -11,8 +11,6 @@ use crate::components::form_field::{Check, FormError, FormField, field_error};
 use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::TenantNav;
 use crate::components::time::RelativeTime;
-#[cfg(feature = "ssr")]
-use crate::domain::Email;
 use crate::domain::{InviteStatus, MAX_BULK_INVITES};
 use crate::dto::{InviteInfo, Seats};
 use crate::error::AppError;
@@ -118,22 +116,22 @@ pub async fn send_invite(
     #[server(default)] organisation_id: String,
     #[server(default)] message: String,
 ) -> Result<(), AppError> {
-    use crate::backend::onboarding::invites::{self, NewInvite};
+    use crate::backend::onboarding::invites::{self, InviteFields, NewInvite};
     let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let mut form = crate::domain::FormParser::default();
-    let email = form.field("email", Email::parse(&email));
     let (roles, org, message) = parse_common(&mut form, &roles, &organisation_id, &message);
-    let (email, roles, org) = form.finish(|| Some((email?, roles?, org?)))?;
-    invites::create_invite(
-        &state,
-        &actor,
-        NewInvite {
-            organisation_id: org,
-            message,
-            ..NewInvite::new(email.clone(), roles)
-        },
-    )
-    .await?;
+    let fields = InviteFields {
+        email: Some(&email),
+        roles,
+        organisation_id: org.flatten(),
+        message: message.as_deref(),
+        send_email: true,
+        ..InviteFields::default()
+    };
+    let new = NewInvite::parse(&mut form, &state.config, fields);
+    let (_, new) = form.finish(|| Some((org?, new?)))?;
+    let email = new.email.clone();
+    invites::create_invite(&state, &actor, new).await?;
     leptos_axum::redirect(&format!(
         "/t/{tenant_id}/invites?sent={}",
         crate::format::query_value(email.as_str())

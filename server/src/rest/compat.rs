@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use app::backend::AppState;
-use app::backend::onboarding::invites::{self, NewInvite};
-use app::domain::{Email, FormParser, PersonName, Role};
+use app::backend::onboarding::invites::{self, InviteFields, NewInvite};
+use app::domain::{FormParser, Role};
 use app::{AppError, ErrorBody};
 
-use super::extract::{ApiCaller, ApiJson, ApiQuery, required};
+use super::extract::{ApiCaller, ApiJson, ApiQuery};
 use super::schema;
 use app::backend::access::actor::Actor;
 
@@ -108,44 +108,21 @@ pub async fn royalti_invite(
                     .map_err(|_| "Use the numeric id of a workspace.".to_owned())
             }),
     );
-    let email = form.field("email", required(body.email.as_deref(), Email::parse));
     let role = form.field("role", parse_role(body.role.as_deref()));
-    let first_name = form.field(
-        "firstName",
-        body.first_name
-            .as_deref()
-            .map(PersonName::parse)
-            .transpose(),
-    );
-    let last_name = form.field(
-        "lastName",
-        body.last_name.as_deref().map(PersonName::parse).transpose(),
-    );
-    if let Some(m) = &body.message {
-        form.field("message", invites::check_message(m));
-    }
-    if let Some(url) = &body.redirect_url {
-        form.field(
-            "redirect_url",
-            app::backend::url_policy::check_allowed_url(&state.config, url),
-        );
-    }
-    let (workspace, email, role, first_name, last_name) =
-        form.finish(|| Some((workspace?, email?, role?, first_name?, last_name?)))?;
+    let fields = InviteFields {
+        email: body.email.as_deref(),
+        roles: role.map(|r| vec![r]),
+        message: body.message.as_deref(),
+        first_name: body.first_name.as_deref(),
+        last_name: body.last_name.as_deref(),
+        redirect_url: body.redirect_url.as_deref(),
+        send_email: body.send_email,
+        ..InviteFields::default()
+    };
+    let new = NewInvite::parse(&mut form, &state.config, fields);
+    let (workspace, new) = form.finish(|| Some((workspace?, new?)))?;
     let actor = Actor::in_tenant(&state, caller, Some(workspace)).await?;
-    let issued = invites::create_invite(
-        &state,
-        &actor,
-        NewInvite {
-            message: body.message,
-            first_name,
-            last_name,
-            redirect_url: body.redirect_url,
-            send_email: body.send_email,
-            ..NewInvite::new(email, vec![role])
-        },
-    )
-    .await?;
+    let issued = invites::create_invite(&state, &actor, new).await?;
     let message = if body.send_email {
         "Invitation sent."
     } else {
@@ -279,10 +256,18 @@ pub async fn doit_invite(
     let ApiCaller(caller) = caller?;
     let ApiJson(body) = body?;
     let mut form = FormParser::default();
-    let email = form.field("email", required(body.email.as_deref(), Email::parse));
     let role = form.field("roleId", parse_role(body.role_id.as_deref()));
     let org = form.field("organizationId", parse_org(body.organization_id.as_ref()));
-    let (email, role, org) = form.finish(|| Some((email?, role?, org?)))?;
+    let fields = InviteFields {
+        email: body.email.as_deref(),
+        roles: role.map(|r| vec![r]),
+        // A bad organizationId is in the form already; `finish` refuses.
+        organisation_id: org.flatten(),
+        send_email: true,
+        ..InviteFields::default()
+    };
+    let new = NewInvite::parse(&mut form, &state.config, fields);
+    let (role, new) = form.finish(|| Some((role?, new?)))?;
     // A DoiT key belongs to one organisation; a caller in several tenants
     // cannot say which here, so the key is not allowed (403), not a 409
     // this API shape does not have.
@@ -292,22 +277,15 @@ pub async fn doit_invite(
             AppError::Conflict(why) => AppError::ForbiddenBecause(why),
             e => e,
         })?;
-    let issued = invites::create_invite(
-        &state,
-        &actor,
-        NewInvite {
-            organisation_id: org,
-            ..NewInvite::new(email, vec![role])
-        },
-    )
-    .await
-    // The organisation is not one of the tenant's: the key may not use it.
-    .map_err(|e| match e {
-        AppError::NotFound => {
-            AppError::ForbiddenBecause("No such organisation in your tenant.".into())
-        }
-        e => e,
-    })?;
+    let issued = invites::create_invite(&state, &actor, new)
+        .await
+        // The organisation is not one of the tenant's: the key may not use it.
+        .map_err(|e| match e {
+            AppError::NotFound => {
+                AppError::ForbiddenBecause("No such organisation in your tenant.".into())
+            }
+            e => e,
+        })?;
     Ok((
         StatusCode::CREATED,
         Json(DoitInviteResponse {

@@ -11,9 +11,9 @@ use app::backend::access::actor::Actor;
 use app::backend::db::owners::Owned;
 /// The tenant a call acts in: `tenant_id` when given, else the caller's
 /// only tenant (several tenants: the caller must say which).
-use app::backend::onboarding::invites::{self, Acceptor, NewInvite};
+use app::backend::onboarding::invites::{self, Acceptor, InviteFields, NewInvite};
 use app::backend::{AppState, tenant_admin};
-use app::domain::{Email, FormParser, InviteStatus, Role};
+use app::domain::{FormParser, InviteStatus, Role};
 use app::dto::InviteInfo;
 use app::{AppError, ErrorBody};
 
@@ -106,31 +106,22 @@ pub async fn create_invite(
     ApiJson(body): ApiJson<InviteRequest>,
 ) -> Result<Json<InviteDto>, AppError> {
     let mut form = FormParser::default();
-    let email = form.field("email", required(body.email.as_deref(), Email::parse));
     let roles = form.field("roles", required(body.roles.as_deref(), Role::parse_list));
-    match body.url.as_deref() {
-        Some(url) => {
-            form.field(
-                "url",
-                app::backend::url_policy::check_allowed_url(&state.config, url),
-            );
-        }
-        None => {
-            form.field::<()>("url", Err("This field is required.".into()));
-        }
+    if body.url.is_none() {
+        form.field::<()>("url", Err("This field is required.".into()));
     }
-    let (email, roles) = form.finish(|| Some((email?, roles?)))?;
+    let fields = InviteFields {
+        email: body.email.as_deref(),
+        roles,
+        organisation_id: body.organisation_id,
+        url: body.url.as_deref(),
+        send_email: true,
+        ..InviteFields::default()
+    };
+    let new = NewInvite::parse(&mut form, &state.config, fields);
+    let new = form.finish(|| new)?;
     let actor = Actor::in_tenant(&state, caller, body.tenant_id).await?;
-    let issued = invites::create_invite(
-        &state,
-        &actor,
-        NewInvite {
-            organisation_id: body.organisation_id,
-            url: body.url,
-            ..NewInvite::new(email, roles)
-        },
-    )
-    .await?;
+    let issued = invites::create_invite(&state, &actor, new).await?;
     Ok(Json(issued.invite.into()))
 }
 

@@ -19,8 +19,10 @@ pub use manage::{
     reissue_invite, revoke_invite,
 };
 
+use crate::backend::config::Config;
 use crate::backend::state::AppState;
-use crate::domain::{Email, PersonName, Role};
+use crate::backend::url_policy;
+use crate::domain::{Email, FormParser, PersonName, Role, required};
 use crate::dto::InviteInfo;
 
 const MESSAGE_MAX_CHARS: usize = 2000;
@@ -41,7 +43,61 @@ pub struct NewInvite {
     pub send_email: bool,
 }
 
+/// An invitation's fields as a form or a JSON body carries them. Roles
+/// and organisation come parsed (each API names and shapes them its own
+/// way: a list, one role, a number or a string) — `None` roles: their
+/// parse failed and its error is already in the form.
+#[derive(Debug, Clone, Default)]
+pub struct InviteFields<'a> {
+    pub email: Option<&'a str>,
+    pub roles: Option<Vec<Role>>,
+    pub organisation_id: Option<i64>,
+    pub message: Option<&'a str>,
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    /// Named `redirect_url` in errors, as the Royalti shape has it.
+    pub redirect_url: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub send_email: bool,
+}
+
 impl NewInvite {
+    /// Parses an invitation's fields into `form`, so that every problem
+    /// is reported at once (`email` required, `message`, `firstName`,
+    /// `lastName`, `redirect_url` and `url` checked when given); `None`
+    /// when one failed. The page, the canonical REST endpoint, Royalti
+    /// and DoiT all come through here.
+    pub fn parse(
+        form: &mut FormParser,
+        config: &Config,
+        fields: InviteFields<'_>,
+    ) -> Option<NewInvite> {
+        let email = form.field("email", required(fields.email, Email::parse));
+        if let Some(message) = fields.message {
+            form.field("message", check_message(message));
+        }
+        let name = |n: Option<&str>| n.map(PersonName::parse).transpose();
+        let first_name = form.field("firstName", name(fields.first_name));
+        let last_name = form.field("lastName", name(fields.last_name));
+        if let Some(url) = fields.redirect_url {
+            form.field("redirect_url", url_policy::check_allowed_url(config, url));
+        }
+        if let Some(url) = fields.url {
+            form.field("url", url_policy::check_allowed_url(config, url));
+        }
+        Some(NewInvite {
+            email: email?,
+            roles: fields.roles?,
+            organisation_id: fields.organisation_id,
+            message: fields.message.map(str::to_owned),
+            first_name: first_name?,
+            last_name: last_name?,
+            redirect_url: fields.redirect_url.map(str::to_owned),
+            url: fields.url.map(str::to_owned),
+            send_email: fields.send_email,
+        })
+    }
+
     /// An invitation of `email` with `roles`, mailed, with nothing else
     /// set; callers add what their form or body carries with
     /// `NewInvite { message, ..NewInvite::new(email, roles) }`.
