@@ -29,13 +29,8 @@ fn accept_url(app: &TestApp) -> String {
 }
 
 async fn invite(app: &TestApp, by: &Person, body: Value) -> (u16, Value) {
-    by.api(
-        &app,
-        Method::POST,
-        "/api/v1/registration/invite",
-        Some(body),
-    )
-    .await
+    by.api(app, Method::POST, "/api/v1/registration/invite", Some(body))
+        .await
 }
 
 /// Signs up `email` over the API without ever opening its mail, as an

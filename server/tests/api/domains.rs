@@ -39,7 +39,7 @@ async fn app() -> DomainsApp {
 /// Publishes the domain's TXT record (as its owner would at their DNS) and
 /// asks Portico to verify it; returns the answer.
 async fn prove(app: &DomainsApp, manager: &Person, id: i64) -> (u16, serde_json::Value) {
-    let (_, domain) = manager.get(&app, "/api/v1/domains").await;
+    let (_, domain) = manager.get(app, "/api/v1/domains").await;
     let entry = domain
         .as_array()
         .unwrap()
@@ -55,7 +55,7 @@ async fn prove(app: &DomainsApp, manager: &Person, id: i64) -> (u16, serde_json:
         .await;
     manager
         .api(
-            &app,
+            app,
             Method::POST,
             &format!("/api/v1/domains/{id}/verify"),
             None,
@@ -69,7 +69,7 @@ async fn acme(app: &DomainsApp) -> (Person, i64, i64) {
     let (ada, tenant) = app.manager("ada@acme.test", "Acme").await;
     let (status, body) = ada
         .api(
-            &app,
+            app,
             Method::POST,
             &format!("/api/v1/domains?tenantId={tenant}"),
             Some(json!({"domain": "acme.test"})),
@@ -94,7 +94,7 @@ async fn set_policy(
     body: serde_json::Value,
 ) -> (u16, serde_json::Value) {
     ada.api(
-        &app,
+        app,
         Method::PATCH,
         &format!("/api/v1/domains/{id}"),
         Some(body),

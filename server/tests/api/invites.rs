@@ -7,13 +7,8 @@ use serde_json::{Value, json};
 use crate::helpers::{PASSWORD, Person, TestApp, spawn_app};
 
 async fn invite(app: &TestApp, by: &Person, body: Value) -> (u16, Value) {
-    by.api(
-        &app,
-        Method::POST,
-        "/api/v1/registration/invite",
-        Some(body),
-    )
-    .await
+    by.api(app, Method::POST, "/api/v1/registration/invite", Some(body))
+        .await
 }
 
 fn base(app: &TestApp) -> String {

@@ -27,7 +27,7 @@ async fn acme_with_link(
     }
     let (status, body) = ada
         .api(
-            &app,
+            app,
             Method::POST,
             &format!("/api/v1/invite-links?tenantId={tenant}"),
             Some(request),

@@ -28,7 +28,7 @@ async fn set_limit(app: &TestApp, tenant: i64, limit: Value) -> (u16, Value) {
 }
 
 async fn seats(app: &TestApp, by: &Person, tenant: i64) -> (Value, i64, i64) {
-    let (status, body) = by.get(&app, &format!("/api/v1/tenants/{tenant}")).await;
+    let (status, body) = by.get(app, &format!("/api/v1/tenants/{tenant}")).await;
     assert_eq!(status, 200, "{body}");
     (
         body["seatLimit"].clone(),
@@ -40,7 +40,7 @@ async fn seats(app: &TestApp, by: &Person, tenant: i64) -> (Value, i64, i64) {
 /// `POST /api/v1/registration` as `person`: joins by their pending invitation.
 async fn join(app: &TestApp, person: &Person) -> (u16, Value) {
     person
-        .api(&app, Method::POST, "/api/v1/registration", Some(json!({})))
+        .api(app, Method::POST, "/api/v1/registration", Some(json!({})))
         .await
 }
 

@@ -61,10 +61,10 @@ async fn tenant_with_every_role(app: &TestApp) -> Tenant {
         } else {
             Value::Null
         };
-        let (status, body) = manager.api(&app, Method::POST, "/api/v1/registration/invite", Some(json!({"email": email, "roles": [role], "organisationId": org_field, "url": format!("{}/invite", app.state.config.base_url)}))).await;
+        let (status, body) = manager.api(app, Method::POST, "/api/v1/registration/invite", Some(json!({"email": email, "roles": [role], "organisationId": org_field, "url": format!("{}/invite", app.state.config.base_url)}))).await;
         assert_eq!(status, 200, "{body}");
         let (status, user) = person
-            .api(&app, Method::POST, "/api/v1/registration", Some(json!({})))
+            .api(app, Method::POST, "/api/v1/registration", Some(json!({})))
             .await;
         assert_eq!(status, 200, "{user}");
         members.push((role, person, user["id"].as_i64().unwrap()));

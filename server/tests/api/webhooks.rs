@@ -44,7 +44,7 @@ async fn spawn_for_with_workers(origin: &str) -> TestApp {
 async fn add_endpoint(app: &TestApp, manager: &Person, tenant: i64, body: Value) -> (i64, String) {
     let (status, created) = manager
         .api(
-            &app,
+            app,
             Method::POST,
             &format!("/api/v1/webhooks?tenantId={tenant}"),
             Some(body),
