@@ -1,5 +1,10 @@
-//! Server-only code (the `ssr` feature): configuration, the database,
-//! shared state. Nothing here is compiled into the browser's WASM.
+//! Server-only code (the `ssr` feature). Nothing here is compiled into the
+//! browser's WASM. Rooms by concern, lowest first — a module uses its own
+//! room and the ones below, never one above (`.ci/layers.py` checks it):
+//! the platform pieces (`config`, `crypto`, `url_policy`,
+//! `content_policy`), `db`, the platform pieces on the database
+//! (`rate_limit`, `dns`, `settings`, `audit`), `state`, then `delivery`,
+//! `access`, `onboarding` and `tenant_admin`.
 
 pub mod access;
 pub mod audit;

@@ -1,5 +1,6 @@
 //! Running a tenant: members (list, roles, disable, re-enable, remove,
-//! leave), organisations, projects, the audit log and the overview. Every
+//! leave), organisations, projects, the audit log, the overview and the
+//! webhook endpoints. Every
 //! function takes the caller's `Actor`, so tenant and role are checked
 //! here, once, for pages and REST alike.
 
