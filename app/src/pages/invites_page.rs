@@ -73,7 +73,8 @@ pub async fn get_invites_page(
     })
 }
 
-/// Parses the invite form's shared fields.
+/// Parses the invite form's shared fields: roles and organisation into
+/// `form`; the message trimmed (empty: none), checked by whoever uses it.
 #[cfg(feature = "ssr")]
 fn parse_common(
     form: &mut crate::domain::FormParser,
@@ -97,10 +98,6 @@ fn parse_common(
         },
     );
     let message = message.trim();
-    form.field(
-        "message",
-        crate::backend::onboarding::invites::check_message(message),
-    );
     (
         roles,
         org,
@@ -149,12 +146,15 @@ pub async fn send_bulk_invites(
     #[server(default)] organisation_id: String,
     #[server(default)] message: String,
 ) -> Result<Vec<BulkRow>, AppError> {
-    use crate::backend::onboarding::invites::{NewInvite, bulk};
+    use crate::backend::onboarding::invites::{self, NewInvite, bulk};
     let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     // Permission before parsing: someone who may not invite costs nothing.
     actor.ensure_can_invite()?;
     let mut form = crate::domain::FormParser::default();
     let (roles, org, message) = parse_common(&mut form, &roles, &organisation_id, &message);
+    if let Some(message) = &message {
+        form.field("message", invites::check_message(message));
+    }
     let emails = bulk::parse_rows(&mut form, &emails)?;
     let (roles, org) = form.finish(|| Some((roles?, org?)))?;
     let outcomes = bulk::invite_each(&state, &actor, emails, |email| NewInvite {

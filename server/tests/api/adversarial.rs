@@ -1312,3 +1312,40 @@ async fn metrics_answer_only_the_operator() {
     assert_eq!(res.status(), 401);
     assert!(app.metrics().await.contains("http_requests_total"));
 }
+
+#[tokio::test]
+async fn a_message_past_its_limit_is_refused_by_both_invite_forms_and_nothing_is_sent() {
+    let app = spawn_app().await;
+    let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
+    let long = "m".repeat(2_001);
+    for (endpoint, address_field, address) in [
+        ("send_invite", "email", "bob@example.com"),
+        (
+            "send_bulk_invites",
+            "emails",
+            "bob@example.com\ncy@example.com",
+        ),
+    ] {
+        let res = manager
+            .client
+            .post(app.url(&format!("/rpc/{endpoint}")))
+            .form(&[
+                ("tenant_id", tenant.to_string()),
+                (address_field, address.to_owned()),
+                ("roles[]", "extractor-viewer".into()),
+                ("message", long.clone()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{endpoint}");
+        let body: Value = res.json().await.unwrap();
+        assert!(
+            body["detail"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("2000 characters")),
+            "{endpoint}: {body}"
+        );
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM invites").await, 0);
+}

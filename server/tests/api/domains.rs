@@ -103,15 +103,7 @@ async fn set_policy(
 }
 
 async fn account_page(app: &TestApp, person: &Person) -> String {
-    person
-        .client
-        .get(app.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    app.page_of(&person.client, "/account").await
 }
 
 async fn join(app: &TestApp, client: &reqwest::Client, domain_id: i64) -> reqwest::Response {

@@ -14,9 +14,8 @@ use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::delivery::mail;
 use crate::backend::rate_limit::{Bucket, ip_key};
 use crate::backend::state::AppState;
-use crate::domain::AuditAction;
 use crate::domain::{
-    Email, FormParser, Password, PersonName, ProjectName, Role, TenantName, required,
+    AuditAction, Email, FormParser, Password, PersonName, ProjectName, Role, TenantName, required,
 };
 use crate::dto::TenantSummary;
 use crate::error::AppError;
@@ -219,10 +218,7 @@ pub async fn create_tenant(
 ) -> Result<i64, AppError> {
     let mut tx = state.db.begin().await?;
     let tenant_id = insert_tenant(&mut tx, tenant_name, project_name).await?;
-    let actor = AuditActor {
-        account_id: Some(account.id),
-        label: account.email.clone(),
-    };
+    let actor = AuditActor::account(account);
     let member_id = add_founding_manager(&mut tx, &actor, account.id, tenant_id).await?;
     tx.commit().await?;
     Ok(member_id)

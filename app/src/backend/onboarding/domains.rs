@@ -13,8 +13,7 @@ use crate::backend::access::actor::Actor;
 use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::state::AppState;
-use crate::domain::AuditAction;
-use crate::domain::{JoinPolicy, Role, RoleScope};
+use crate::domain::{AuditAction, JoinPolicy, Role, RoleScope};
 use crate::dto::{JoinableTenant, TenantDomain};
 use crate::error::AppError;
 

@@ -15,8 +15,7 @@ use crate::backend::crypto;
 use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::state::AppState;
-use crate::domain::AuditAction;
-use crate::domain::{LinkStatus, Role, RoleScope, is_dns_name};
+use crate::domain::{AuditAction, LinkStatus, Role, RoleScope, is_dns_name};
 use crate::dto::JoinPreview;
 use crate::error::AppError;
 

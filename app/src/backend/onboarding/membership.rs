@@ -12,8 +12,7 @@ use crate::backend::audit::{self, AuditActor};
 use crate::backend::db;
 use crate::backend::delivery::events::{self, EventType, Subject};
 use crate::backend::onboarding::seats::{self, SeatClaim};
-use crate::domain::AuditAction;
-use crate::domain::MemberStatus;
+use crate::domain::{AuditAction, MemberStatus};
 use crate::error::AppError;
 
 /// The way a person came in; it decides the seat claim, the audit entry

@@ -12,8 +12,7 @@ use crate::backend::db::{self, now_ms};
 use crate::backend::delivery::events::EventType;
 use crate::backend::state::AppState;
 use crate::backend::url_policy::{self, PRIVATE_ADDRESS, is_forbidden_ip};
-use crate::domain::AuditAction;
-use crate::domain::FormParser;
+use crate::domain::{AuditAction, FormParser};
 use crate::dto::{DeliveryInfo, NewWebhook, Page, WebhookInfo};
 use crate::error::AppError;
 

@@ -13,8 +13,7 @@ use crate::backend::db::{self, now_ms};
 use crate::backend::delivery::events::{self, EventType, Subject};
 use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::state::AppState;
-use crate::domain::AuditAction;
-use crate::domain::{Email, InviteStatus};
+use crate::domain::{AuditAction, Email, InviteStatus};
 use crate::dto::InvitePreview;
 use crate::error::AppError;
 
@@ -275,10 +274,7 @@ pub async fn decline(state: &AppState, token: &str, account: &AccountRow) -> Res
             "This invitation can no longer be declined.".into(),
         ));
     };
-    let actor = AuditActor {
-        account_id: Some(account.id),
-        label: account.email.clone(),
-    };
+    let actor = AuditActor::account(account);
     audit::record(
         &mut tx,
         Some(tenant_id),

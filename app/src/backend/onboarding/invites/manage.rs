@@ -13,8 +13,7 @@ use crate::backend::onboarding::seats::{self, SeatClaim};
 use crate::backend::rate_limit::Bucket;
 use crate::backend::state::AppState;
 use crate::backend::{crypto, delivery::mail};
-use crate::domain::AuditAction;
-use crate::domain::{Email, InviteStatus, PersonName};
+use crate::domain::{AuditAction, Email, InviteStatus, PersonName};
 use crate::dto::InviteInfo;
 use crate::error::AppError;
 
