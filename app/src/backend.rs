@@ -3,8 +3,9 @@
 //! room and the ones below, never one above (`.ci/layers.py` checks it):
 //! the platform pieces (`config`, `crypto`, `url_policy`,
 //! `content_policy`), `db`, the platform pieces on the database
-//! (`rate_limit`, `dns`, `settings`, `audit`), `state`, then `delivery`,
-//! `access`, `onboarding` and `tenant_admin`.
+//! (`rate_limit`, `dns`, `settings`, `audit`, `signing_keys`), `state`, then
+//! `delivery`, `access`, `onboarding` and `oidc` (Sign in with Portico), and
+//! `tenant_admin`.
 
 pub mod access;
 pub mod audit;
@@ -14,9 +15,11 @@ pub mod crypto;
 pub mod db;
 pub mod delivery;
 pub mod dns;
+pub mod oidc;
 pub mod onboarding;
 pub mod rate_limit;
 pub mod settings;
+pub mod signing_keys;
 pub mod state;
 pub mod tenant_admin;
 #[cfg(any(test, feature = "testing"))]

@@ -9,7 +9,6 @@ pub mod domains;
 pub mod extract;
 pub mod invite_links;
 pub mod invites;
-pub mod jwt;
 pub mod me;
 pub mod members;
 pub mod registration;

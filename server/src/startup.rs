@@ -167,6 +167,7 @@ async fn state_at(config: Config, addr: SocketAddr) -> Result<AppState, StartErr
     Ok(AppState {
         limiter: RateLimiter::new(db.clone(), config.rate_limits.clone()),
         dns: app::backend::dns::Dns::new(config.dns_resolver),
+        keys: app::backend::signing_keys::SigningKeys::new(db.clone()),
         leptos_options: leptos_options(addr, &config),
         db,
         config: Arc::new(config),

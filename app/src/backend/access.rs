@@ -3,6 +3,7 @@
 //! its roles allow. Uses the platform pieces, `db/` and `delivery/` (mail);
 //! nothing above it.
 
+pub mod access_tokens;
 pub mod accounts;
 pub mod actor;
 pub mod api_tokens;

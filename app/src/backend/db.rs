@@ -23,11 +23,13 @@ pub mod health;
 pub mod invite_links;
 pub mod invites;
 pub mod members;
+pub mod oidc;
 pub mod outbox_mail;
 pub mod owners;
 pub mod rate_limits;
 pub mod sessions;
 pub mod settings;
+pub mod signing_keys;
 pub mod tenants;
 pub mod webhooks;
 

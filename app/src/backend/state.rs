@@ -22,6 +22,8 @@ pub struct AppState {
     pub limiter: RateLimiter,
     /// Asynchronous DNS (`PORTICO_DNS_RESOLVER` or the system's).
     pub dns: super::dns::Dns,
+    /// The keys JWTs are signed with (SPEC §10).
+    pub keys: super::signing_keys::SigningKeys,
 }
 
 impl FromRef<AppState> for LeptosOptions {

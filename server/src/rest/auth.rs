@@ -3,17 +3,17 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use app::backend::AppState;
+use app::backend::access::access_tokens;
 use app::backend::access::accounts::{self, AccountFields, NewAccount};
 use app::domain::FormParser;
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiJson, ClientIp, required};
-use super::{jwt, schema};
+use super::schema;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -147,8 +147,8 @@ pub async fn issue_token(
     )
     .await?;
     Ok(Json(TokenResponse {
-        access_token: jwt::issue(state.secret.expose_secret(), &account)?,
+        access_token: access_tokens::issue(&state, &account, None).await?,
         token_type: "Bearer".into(),
-        expires_in: jwt::ACCESS_TOKEN_SECONDS,
+        expires_in: access_tokens::ACCESS_TOKEN_SECONDS,
     }))
 }

@@ -8,10 +8,9 @@ use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 
 use app::AppError;
-use app::backend::access::accounts::{self, AccountRow};
-use app::backend::{AppState, access::api_tokens, crypto};
-
-use super::jwt;
+use app::backend::access::accounts;
+use app::backend::access::actor::Caller;
+use app::backend::{AppState, access::access_tokens, access::api_tokens, crypto};
 
 pub use app::domain::required;
 
@@ -103,8 +102,10 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
     AppError::field("body", problem)
 }
 
-/// The account calling the API, from `Authorization: Bearer <token>`.
-pub struct ApiCaller(pub AccountRow);
+/// The account calling the API, from `Authorization: Bearer <token>`: an
+/// API token, or an access token (limited to one tenant when the OpenID
+/// provider issued it).
+pub struct ApiCaller(pub Caller);
 
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = AppError;
@@ -114,18 +115,25 @@ impl FromRequestParts<AppState> for ApiCaller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).ok_or(AppError::Unauthorized)?;
-        let (account_id, version) = if token.starts_with(api_tokens::TOKEN_PREFIX) {
-            (api_tokens::authenticate(&state.db, token).await?, None)
+        let (account_id, version, only_tenant) = if token.starts_with(api_tokens::TOKEN_PREFIX) {
+            (api_tokens::authenticate(&state.db, token).await?, None, None)
         } else {
-            let (id, version) = jwt::verify(state.secret.expose_secret(), token)?;
-            (id, Some(version))
+            let access = access_tokens::verify(state, token).await?;
+            (
+                access.account_id,
+                Some(access.credentials_version),
+                access.tenant_id,
+            )
         };
         let account = accounts::get(state, account_id)
             .await?
             // A JWT issued before the credentials were revoked is void.
             .filter(|a| version.is_none_or(|v| v == a.credentials_version))
             .ok_or(AppError::Unauthorized)?;
-        Ok(ApiCaller(account))
+        Ok(ApiCaller(Caller {
+            account,
+            only_tenant,
+        }))
     }
 }
 
@@ -176,7 +184,7 @@ impl FromRequestParts<AppState> for Operator {
 
 /// Like [`ApiCaller`], for endpoints that also serve anonymous callers: no
 /// `Authorization` header gives `None`; a bad one is still a 401.
-pub struct OptionalApiCaller(pub Option<AccountRow>);
+pub struct OptionalApiCaller(pub Option<Caller>);
 
 impl FromRequestParts<AppState> for OptionalApiCaller {
     type Rejection = AppError;

@@ -241,7 +241,7 @@ pub async fn join_invite_link(
         }
         Some(c) => c,
     };
-    let joined = invite_links::join(&state, &caller, &code).await?;
+    let joined = invite_links::join(&state, &caller.whole_account()?, &code).await?;
     Ok(Json(
         tenant_admin::get_member(&state, joined.member_id)
             .await?

@@ -330,7 +330,7 @@ pub async fn accept_invite(
     let acceptor = match caller {
         Some(account) => {
             let token = form.finish(|| token)?;
-            (token, Acceptor::Account(account))
+            (token, Acceptor::Account(account.whole_account()?))
         }
         None => {
             let fields = AccountFields {

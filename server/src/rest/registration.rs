@@ -114,15 +114,16 @@ pub async fn register(
             let project_name = form.field("projectName", ProjectName::parse(&project_name));
             let (tenant_name, project_name) =
                 form.finish(|| Some((tenant_name?, project_name?)))?;
+            let account = caller.whole_account()?;
             let member_id =
-                accounts::create_tenant(&state, &caller, &tenant_name, &project_name).await?;
+                accounts::create_tenant(&state, &account, &tenant_name, &project_name).await?;
             Ok(Json(
                 tenant_admin::get_member(&state, member_id).await?.into(),
             ))
         }
         _ => {
             form.finish(|| Some(()))?;
-            let accepted = invites::accept_by_email(&state, caller).await?;
+            let accepted = invites::accept_by_email(&state, caller.whole_account()?).await?;
             Ok(Json(
                 tenant_admin::get_member(&state, accepted.member_id)
                     .await?

@@ -14,6 +14,45 @@ use crate::backend::state::AppState;
 use crate::domain::{AuditAction, MemberStatus, Role, RoleScope};
 use crate::error::AppError;
 
+/// Who calls: an account, and the one tenant its credential may act in
+/// when it is limited to one (an access token the OpenID provider issued
+/// for a tenant). Pages and most tokens act for the whole account.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub account: AccountRow,
+    pub only_tenant: Option<i64>,
+}
+
+impl From<AccountRow> for Caller {
+    fn from(account: AccountRow) -> Self {
+        Caller {
+            account,
+            only_tenant: None,
+        }
+    }
+}
+
+impl Caller {
+    /// The account, for what is not done inside one tenant (accepting an
+    /// invitation, joining): refused to a credential limited to a tenant.
+    pub fn whole_account(self) -> Result<AccountRow, AppError> {
+        match self.only_tenant {
+            None => Ok(self.account),
+            Some(_) => Err(AppError::ForbiddenBecause(
+                "This access token was issued for one tenant; use an API token for this.".into(),
+            )),
+        }
+    }
+}
+
+impl std::ops::Deref for Caller {
+    type Target = AccountRow;
+
+    fn deref(&self) -> &AccountRow {
+        &self.account
+    }
+}
+
 /// A signed-in account acting inside one tenant, as an ACTIVE member.
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -26,12 +65,22 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// Loads `account`'s membership of `tenant_id`.
+    /// Loads the caller's membership of `tenant_id`. A credential limited
+    /// to another tenant answers 403.
     pub async fn load(
         conn: &mut AnyConnection,
-        account: AccountRow,
+        caller: impl Into<Caller>,
         tenant_id: i64,
     ) -> Result<Actor, AppError> {
+        let Caller {
+            account,
+            only_tenant,
+        } = caller.into();
+        if only_tenant.is_some_and(|t| t != tenant_id) {
+            return Err(AppError::ForbiddenBecause(
+                "This access token was issued for another tenant.".into(),
+            ));
+        }
         let membership = db::members::membership(conn, tenant_id, account.id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -53,23 +102,25 @@ impl Actor {
     /// The actor for `tenant_id`.
     pub async fn for_tenant(
         state: &AppState,
-        account: AccountRow,
+        caller: impl Into<Caller>,
         tenant_id: i64,
     ) -> Result<Actor, AppError> {
         let mut conn = state.db.read().await?;
-        Actor::load(&mut conn, account, tenant_id).await
+        Actor::load(&mut conn, caller, tenant_id).await
     }
 
     /// The actor in `tenant_id` when given, else in the account's only
-    /// tenant (several tenants: the caller must say which). One connection
-    /// for both lookups.
+    /// tenant (several tenants: the caller must say which; a credential
+    /// limited to one tenant says it). One connection for both lookups.
     pub async fn in_tenant(
         state: &AppState,
-        account: AccountRow,
+        caller: impl Into<Caller>,
         tenant_id: Option<i64>,
     ) -> Result<Actor, AppError> {
+        let caller = caller.into();
+        let account = &caller.account;
         let mut conn = state.db.read().await?;
-        let tenant_id = match tenant_id {
+        let tenant_id = match tenant_id.or(caller.only_tenant) {
             Some(id) => id,
             None => match db::members::tenants_of(&mut conn, account.id)
                 .await?
@@ -89,7 +140,7 @@ impl Actor {
                 }
             },
         };
-        Actor::load(&mut conn, account, tenant_id).await
+        Actor::load(&mut conn, caller, tenant_id).await
     }
 
     /// The actor in the tenant that owns row `id` of kind `what`, so an id
@@ -97,7 +148,7 @@ impl Actor {
     /// of another tenant than `tenant_id` when given, is not found.
     pub async fn for_row(
         state: &AppState,
-        account: AccountRow,
+        caller: impl Into<Caller>,
         what: Owned,
         id: i64,
         tenant_id: Option<i64>,
@@ -109,7 +160,7 @@ impl Actor {
         if tenant_id.is_some_and(|t| t != owner) {
             return Err(AppError::NotFound);
         }
-        Actor::load(&mut conn, account, owner).await
+        Actor::load(&mut conn, caller, owner).await
     }
 
     pub fn audit(&self) -> AuditActor {

@@ -1,0 +1,1 @@
+//! Sign in with Portico (SPEC §10).
