@@ -9,7 +9,7 @@ use tower_sessions::Session;
 
 use crate::backend::access::accounts::{self, AccountRow};
 use crate::backend::access::session_store::{
-    ACCOUNT_KEY, CHOSE_PASSWORD_KEY, CREDENTIALS_VERSION_KEY,
+    ACCOUNT_KEY, AUTH_TIME_KEY, CHOSE_PASSWORD_KEY, CREDENTIALS_VERSION_KEY,
 };
 use crate::backend::state::AppState;
 use crate::error::AppError;
@@ -36,7 +36,28 @@ pub async fn signed_in_account_id() -> Result<Option<i64>, AppError> {
 
 /// The signed-in account, if any.
 pub async fn current_account(state: &AppState) -> Result<Option<AccountRow>, AppError> {
-    let session = current_session().await?;
+    account_of(state, &current_session().await?).await
+}
+
+/// The account `session` is signed in as (its credentials still holding)
+/// and when it signed in (seconds; 0 for a session older than the key).
+pub async fn signed_in(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<(AccountRow, i64)>, AppError> {
+    let Some(account) = account_of(state, session).await? else {
+        return Ok(None);
+    };
+    let auth_time = session
+        .get::<i64>(AUTH_TIME_KEY)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(0);
+    Ok(Some((account, auth_time)))
+}
+
+/// The account `session` is signed in as, if its credentials still hold.
+pub async fn account_of(state: &AppState, session: &Session) -> Result<Option<AccountRow>, AppError> {
     let Some(id) = session
         .get::<i64>(ACCOUNT_KEY)
         .await
@@ -66,6 +87,10 @@ pub async fn require_account(state: &AppState) -> Result<AccountRow, AppError> {
 pub async fn sign_in(account_id: i64, credentials_version: i64) -> Result<(), AppError> {
     let session = current_session().await?;
     session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(AUTH_TIME_KEY, crate::backend::now_ms() / 1000)
+        .await
+        .map_err(session_error)?;
     session
         .insert(CREDENTIALS_VERSION_KEY, credentials_version)
         .await

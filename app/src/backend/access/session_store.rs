@@ -14,6 +14,9 @@ use crate::error::AppError;
 pub const ACCOUNT_KEY: &str = "account_id";
 /// The session key holding the account's credentials version at sign-in.
 pub const CREDENTIALS_VERSION_KEY: &str = "credentials_version";
+/// The session key holding when the account signed in (seconds): the
+/// OpenID provider's `auth_time`, `max_age` and `prompt=login`.
+pub const AUTH_TIME_KEY: &str = "auth_time";
 /// The session key holding the id of the account whose password this
 /// browser chose (register, sign-up to join): only a confirmation of the
 /// address from this session keeps that password (SPEC §2, pre-hijack).
