@@ -9,6 +9,7 @@ use crate::components::layout::Layout;
 use crate::pages::accept_invite_page::AcceptInvitePage;
 use crate::pages::account_page::AccountPage;
 use crate::pages::audit_page::AuditPage;
+use crate::pages::choose_tenant_page::ChooseTenantPage;
 use crate::pages::collection_page::{OrganisationsPage, ProjectsPage};
 use crate::pages::domains_page::DomainsPage;
 use crate::pages::home_page::HomePage;
@@ -70,6 +71,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=StaticSegment("reset-password")
                         view=ResetPasswordPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("oauth"), StaticSegment("choose"))
+                        view=ChooseTenantPage
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("verify-email") view=VerifyEmailPage ssr=SsrMode::Async />

@@ -4,6 +4,7 @@
 pub mod accept_invite_page;
 pub mod account_page;
 pub mod audit_page;
+pub mod choose_tenant_page;
 pub mod collection_page;
 pub mod domains_page;
 pub mod home_page;

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod csrf;
 pub mod mail_worker;
 pub mod metrics;
+pub mod oidc;
 pub mod ops;
 pub mod redact;
 pub mod rest;

@@ -11,6 +11,7 @@ pub mod invite_links;
 pub mod invites;
 pub mod me;
 pub mod members;
+pub mod oidc_clients;
 pub mod registration;
 pub mod schema;
 pub mod webhooks;
@@ -35,7 +36,7 @@ use app::backend::AppState;
         (name = "domains", description = "A tenant's verified email domains and who may join by them"),
         (name = "webhooks", description = "Webhook endpoints, their deliveries, and the events they receive (see `webhooks`)"),
         (name = "compatibility", description = "Drop-in endpoints of other invitation APIs"),
-        (name = "admin", description = "The instance operator's endpoints (PORTICO_ADMIN_TOKEN)"),
+        (name = "admin", description = "The instance operator's endpoints (PORTICO_ADMIN_TOKEN): tenants' seats, OpenID clients, signing keys"),
     )
 )]
 struct ApiDoc;
@@ -51,7 +52,7 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "An API token from /account or a JWT from POST /api/v1/auth/token",
+                        "An API token from /account, a JWT from POST /api/v1/auth/token, or an access token of the OpenID provider (limited to its tenant). JWTs are RS256, verifiable with /oauth/jwks",
                     ))
                     .build(),
             ),
@@ -246,6 +247,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me::get_me))
         .routes(routes!(me::get_tenant))
         .routes(routes!(admin::update_tenant))
+        .routes(routes!(
+            oidc_clients::create_oidc_client,
+            oidc_clients::list_oidc_clients
+        ))
+        .routes(routes!(
+            oidc_clients::get_oidc_client,
+            oidc_clients::update_oidc_client,
+            oidc_clients::delete_oidc_client
+        ))
+        .routes(routes!(oidc_clients::rotate_signing_key))
         .routes(routes!(registration::register))
         .routes(routes!(invites::create_invite))
         .routes(routes!(invites::list_invites))

@@ -198,7 +198,7 @@ fn leptos_options(addr: std::net::SocketAddr, config: &Config) -> LeptosOptions 
 /// Every minute: deletes expired sessions and ended rate-limit windows,
 /// marks invitations past their expiry as expired, queues the reminders
 /// that are due, and deletes webhook deliveries and finished mails past
-/// their 30 days.
+/// their 30 days, and OpenID codes and refresh-token families past their end.
 async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
     let db = state.db.clone();
     let sessions = DbSessionStore::new(db.clone());
@@ -220,6 +220,9 @@ async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = app::backend::delivery::mail::prune_outbox(&db).await {
             tracing::warn!(error = ?e, "mail outbox clean-up failed");
+        }
+        if let Err(e) = app::backend::oidc::tokens::delete_expired(&state).await {
+            tracing::warn!(error = ?e, "expired OpenID codes and grants clean-up failed");
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}
@@ -273,6 +276,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(ops)
         .merge(api)
+        .merge(crate::oidc::router())
         .merge(crate::assets::pkg_router(&state.config.site_root))
         .merge(leptos_routes)
         .with_state(state)

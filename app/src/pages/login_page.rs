@@ -36,6 +36,12 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next");
     let signed_out = move || query.read().get("signed_out").is_some();
     let reset = move || query.read().get("reset").is_some();
+    // An application's sign-in request may name the person (login_hint).
+    let email = query.read_untracked().get("email");
+    let register_href = move || match next() {
+        Some(n) => format!("/register?next={}", crate::format::query_value(&n)),
+        None => "/register".to_owned(),
+    };
     view! {
         <Title text="Sign in" />
         <section class="panel">
@@ -52,6 +58,7 @@ pub fn LoginPage() -> impl IntoView {
                     name="email"
                     input_type="email"
                     autocomplete="email"
+                    value=email.unwrap_or_default()
                     server_error=field_error(value, "email")
                 />
                 <FormField
@@ -70,7 +77,7 @@ pub fn LoginPage() -> impl IntoView {
             <p>
                 <a href="/forgot-password">"Forgot your password?"</a>
                 " · "
-                <a href="/register">"Create an account"</a>
+                <a href=register_href>"Create an account"</a>
             </p>
         </section>
     }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::components::form_field::{Check, FormError, FormField, field_error};
 #[cfg(feature = "ssr")]
@@ -17,6 +18,7 @@ pub async fn register(
     last_name: String,
     tenant_name: String,
     project_name: String,
+    next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::backend::access::accounts::{self, AccountFields, NewAccount, NewRegistration};
     use crate::domain::FormParser;
@@ -37,7 +39,13 @@ pub async fn register(
     let registered = accounts::register(&state, registration, ip).await?;
     // A new account starts at credentials version 0.
     crate::backend::access::session::sign_in_new_account(registered.account_id, 0).await?;
-    leptos_axum::redirect(&format!("/t/{}", registered.tenant_id));
+    // Back where the person came from (an application's sign-in), or
+    // their new tenant's home.
+    leptos_axum::redirect(&crate::backend::url_policy::local_target(
+        &state.config,
+        next.as_deref(),
+        &format!("/t/{}", registered.tenant_id),
+    ));
     Ok(())
 }
 
@@ -45,6 +53,12 @@ pub async fn register(
 pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<Register>::new();
     let value = action.value();
+    let query = use_query_map();
+    let next = move || query.read().get("next");
+    let sign_in_href = move || match next() {
+        Some(n) => format!("/login?next={}", crate::format::query_value(&n)),
+        None => "/login".to_owned(),
+    };
     view! {
         <Title text="Create your account" />
         <section class="panel">
@@ -94,12 +108,13 @@ pub fn RegisterPage() -> impl IntoView {
                     server_error=field_error(value, "projectName")
                     check=Check::ProjectName
                 />
+                <input type="hidden" name="next" value=next />
                 <FormError value />
                 <button type="submit" disabled=move || action.pending().get()>
                     "Create account"
                 </button>
             </ActionForm>
-            <p>"Already have an account? " <a href="/login">"Sign in"</a></p>
+            <p>"Already have an account? " <a href=sign_in_href>"Sign in"</a></p>
         </section>
     }
 }

@@ -242,6 +242,11 @@ pub fn tenant_name() -> RefOr<Schema> {
     line(1, 100, "Acme")
 }
 
+/// An OpenID client's name.
+pub fn client_name() -> RefOr<Schema> {
+    line(1, 100, "Acme CRM")
+}
+
 /// A project's name.
 pub fn project_name() -> RefOr<Schema> {
     line(1, 100, "Launch")

@@ -411,3 +411,32 @@ pub async fn decide(
         request.state.as_deref(),
     ))
 }
+
+/// What the tenant chooser shows a signed-in person.
+#[derive(Debug, Clone)]
+pub struct TenantChoice {
+    pub client_name: String,
+    /// The request's parameters, for the chooser's form to send back.
+    pub fields: Vec<(String, String)>,
+    /// Active memberships: tenant id and name.
+    pub tenants: Vec<(i64, String)>,
+    /// The tenant chosen last time, preselected.
+    pub last: Option<i64>,
+}
+
+/// The tenants `account_id` may sign in to `request`'s client with.
+pub async fn tenant_choice(
+    state: &AppState,
+    request: &AuthorizationRequest,
+    account_id: i64,
+) -> Result<TenantChoice, AppError> {
+    let mut conn = state.db.read().await?;
+    let tenants = db::members::tenants_of(&mut conn, account_id).await?;
+    let last = db::oidc::last_tenant(&mut conn, account_id).await?;
+    Ok(TenantChoice {
+        client_name: request.client.name.clone(),
+        fields: request.chooser_fields(),
+        last: last.filter(|id| tenants.iter().any(|t| t.id == *id)),
+        tenants: tenants.into_iter().map(|t| (t.id, t.name)).collect(),
+    })
+}
