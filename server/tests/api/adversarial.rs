@@ -1349,3 +1349,125 @@ async fn a_message_past_its_limit_is_refused_by_both_invite_forms_and_nothing_is
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM invites").await, 0);
 }
+
+// Sign in with Portico (SPEC §10).
+
+#[tokio::test]
+async fn an_authorization_request_cannot_send_the_browser_to_an_unregistered_uri() {
+    use crate::oidc::{register_client, spawn_provider};
+    let app = spawn_provider().await;
+    let rp = register_client(&app, false).await;
+    let bob = app.account("bob@example.com").await;
+    for path in [
+        rp.authorize_path(&[("redirect_uri", "https://evil.example/callback")]),
+        rp.authorize_path(&[("redirect_uri", "")]),
+        rp.authorize_path(&[("client_id", "<script>alert(1)</script>"), ("redirect_uri", "https://evil.example/")]),
+        // A second redirect_uri must not win over the registered one.
+        format!("{}&redirect_uri=https%3A%2F%2Fevil.example%2F", rp.authorize_path(&[])),
+    ] {
+        let res = bob.client.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(res.status(), 400, "{path}");
+        assert!(res.headers().get("location").is_none(), "{path}");
+        let page = res.text().await.unwrap();
+        assert!(!page.contains("<script>alert"), "escaped: {page}");
+        assert!(!page.contains("evil.example"), "{page}");
+    }
+}
+
+#[tokio::test]
+async fn every_authorization_response_names_its_issuer_against_mix_up() {
+    use crate::oidc::{location, member_of_a_tenant, param, register_client, spawn_provider};
+    let app = spawn_provider().await;
+    let rp = register_client(&app, false).await;
+    let (_manager, bob, _) = member_of_a_tenant(&app, "bob@example.com").await;
+    let issuer = app.state.config.base_url.clone();
+    for extra in [
+        vec![],
+        vec![("response_type", "token")],
+        vec![("scope", "email")],
+        vec![("prompt", "none"), ("max_age", "0")],
+    ] {
+        // (max_age=0 with prompt=none: a fresh sign-in is needed and not allowed.)
+        if extra.iter().any(|(k, _)| *k == "max_age") {
+            tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        }
+        let to = location(&app, &bob.client, &rp.authorize_path(&extra)).await;
+        assert!(to.starts_with(crate::oidc::REDIRECT), "{to}");
+        assert_eq!(param(&to, "iss").as_deref(), Some(issuer.as_str()), "{extra:?}: {to}");
+        assert_eq!(param(&to, "state").as_deref(), Some("st-123"));
+        assert!(
+            param(&to, "code").is_some() || param(&to, "error").is_some(),
+            "{to}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_public_client_cannot_skip_pkce() {
+    use crate::oidc::{code_for, location, member_of_a_tenant, param, pkce, register_client, spawn_provider};
+    let app = spawn_provider().await;
+    let public = register_client(&app, true).await;
+    let (_manager, bob, _) = member_of_a_tenant(&app, "bob@example.com").await;
+    let to = location(&app, &bob.client, &public.authorize_path(&[])).await;
+    assert_eq!(param(&to, "error").as_deref(), Some("invalid_request"), "{to}");
+    assert!(param(&to, "code").is_none());
+
+    // Nor present itself as a confidential client's code holder without
+    // proof: a public client's code needs the verifier.
+    let pkce = pkce();
+    let code = code_for(
+        &app,
+        &bob.client,
+        &public,
+        &[("code_challenge", &pkce.challenge), ("code_challenge_method", "S256")],
+    )
+    .await;
+    let (status, body) = public.exchange(&app, &code, None).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+    // And a made-up secret does not turn it confidential.
+    let res = app
+        .client
+        .post(app.url("/oauth/token"))
+        .basic_auth(&public.id, Some("guessed"))
+        .form(&[("grant_type", "authorization_code"), ("code", code.as_str()), ("redirect_uri", crate::oidc::REDIRECT)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+}
+
+#[tokio::test]
+async fn an_access_token_for_tenant_a_is_refused_on_tenant_b() {
+    use crate::oidc::{code_for, register_client, spawn_provider};
+    let app = spawn_provider().await;
+    let rp = register_client(&app, false).await;
+    // Ada manages two tenants; the product signed her in to the first.
+    let (ada, first) = app.manager("ada@example.com", "Acme").await;
+    let (status, created) = ada
+        .api(&app, Method::POST, "/api/v1/registration", Some(json!({"tenantName": "Second", "projectName": "Two"})))
+        .await;
+    assert_eq!(status, 200, "{created}");
+    let second = created["tenantId"].as_i64().unwrap();
+    assert_ne!(first, second);
+    let code = code_for(&app, &ada.client, &rp, &[("tenant_id", &first.to_string())]).await;
+    let (_, tokens) = rp.exchange(&app, &code, None).await;
+    let access = tokens["access_token"].as_str().unwrap();
+
+    let (status, _) = app
+        .api(Method::GET, &format!("/api/v1/tenants/{first}"), Some(access), None)
+        .await;
+    assert_eq!(status, 200);
+    for path in [
+        format!("/api/v1/tenants/{second}"),
+        format!("/api/v1/members?tenantId={second}"),
+        format!("/api/v1/invites?tenantId={second}"),
+    ] {
+        let (status, body) = app.api(Method::GET, &path, Some(access), None).await;
+        assert_eq!(status, 403, "{path}: {body}");
+    }
+    // Nor can it act for the whole account (new tenants, tokens).
+    let (status, _) = app
+        .api(Method::POST, "/api/v1/registration", Some(access), Some(json!({"tenantName": "Third", "projectName": "Three"})))
+        .await;
+    assert_eq!(status, 403);
+}

@@ -1,6 +1,5 @@
 //! `spawn_app()` and the `TestApp` handle the tests drive.
 
-use secrecy::ExposeSecret;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -543,7 +542,9 @@ impl TestApp {
             let account = self.verified_account(email).await;
             people.push(Person {
                 client: new_client(),
-                jwt: server::rest::jwt::issue(self.state.secret.expose_secret(), &account).unwrap(),
+                jwt: app::backend::access::access_tokens::issue(&self.state, &account, None)
+                    .await
+                    .unwrap(),
             });
         }
         people

@@ -18,6 +18,7 @@ mod invite_links;
 mod invites;
 mod join_page;
 mod mail;
+mod oidc;
 mod openapi;
 mod schema;
 mod seats;
