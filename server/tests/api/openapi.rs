@@ -85,6 +85,32 @@ const ENDPOINTS: &[(&str, &str, &[&str])] = &[
         &["204", "400", "401", "403", "404"],
     ),
     (
+        "/api/v1/admin/oidc-clients",
+        "post",
+        &["201", "400", "401", "404"],
+    ),
+    ("/api/v1/admin/oidc-clients", "get", &["200", "401", "404"]),
+    (
+        "/api/v1/admin/oidc-clients/{clientId}",
+        "get",
+        &["200", "401", "404"],
+    ),
+    (
+        "/api/v1/admin/oidc-clients/{clientId}",
+        "patch",
+        &["200", "400", "401", "404"],
+    ),
+    (
+        "/api/v1/admin/oidc-clients/{clientId}",
+        "delete",
+        &["204", "401", "404"],
+    ),
+    (
+        "/api/v1/admin/signing-keys/rotate",
+        "post",
+        &["200", "401", "404"],
+    ),
+    (
         "/api/v1/admin/tenants/{id}",
         "patch",
         &["200", "400", "401", "404"],
