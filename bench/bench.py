@@ -6,6 +6,7 @@
     python3 bench/bench.py scale --db postgres
     python3 bench/bench.py fleet    # one vs two instances on one PostgreSQL
     python3 bench/bench.py webhooks # invitations with 0 / 3 endpoints, 1M stored deliveries
+    python3 bench/bench.py oidc     # the OpenID token endpoint, refresh grant
     python3 bench/bench.py all      # all of the above
 
 Every load is wrk with 16 connections, one thread, 10 s (BENCH_DURATION),
@@ -17,6 +18,7 @@ it prints numbers for the README.
 """
 
 import argparse
+import base64
 import json
 import os
 import re
@@ -580,9 +582,73 @@ def cmd_fairness(db_kind, rounds=3):
         receiver.stop()
 
 
+ADMIN_TOKEN = "bench-operator-token-bench-operator-token"
+
+
+def get_location(url, cookie):
+    """GET without following redirects: the Location answered."""
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+
+    req = urllib.request.Request(url, headers={"Cookie": cookie})
+    try:
+        res = urllib.request.build_opener(NoRedirect).open(req, timeout=30)
+        raise SystemExit(f"no redirect from {url}: {res.status}")
+    except urllib.error.HTTPError as e:
+        return e.headers["Location"]
+
+
+def cmd_oidc(db_kind, families=64):
+    """Sign in with Portico: the token endpoint's refresh grant (two RS256
+    signatures, the old token marked used and a new one stored per call)."""
+    workdir = tempfile.mkdtemp(prefix="portico-bench-")
+    os.chmod(workdir, 0o755)
+    db = Db(db_kind, workdir)
+    app = Portico(db, workdir, "oidc", {"PORTICO_ADMIN_TOKEN": ADMIN_TOKEN})
+    try:
+        manager(app, db, workdir)
+        redirect_uri = "http://127.0.0.1:9/callback"
+        status, _, body = post(app.base + "/api/v1/admin/oidc-clients", token=ADMIN_TOKEN,
+                               json_body={"name": "Bench", "redirectUris": [redirect_uri]})
+        if status != 201:
+            raise SystemExit(f"client registration failed: {status} {body}")
+        client = json.loads(body)
+        basic = "Basic " + base64.b64encode(
+            f"{client['clientId']}:{client['clientSecret']}".encode()).decode()
+        status, headers, body = post(app.base + "/rpc/sign_in",
+                                     data={"email": "bench@bench.test", "password": PASSWORD})
+        cookie = headers.get("Set-Cookie", "").split(";", 1)[0]
+        if status != 200 or not cookie:
+            raise SystemExit(f"sign-in failed: {status} {body}")
+        query = urllib.parse.urlencode({
+            "response_type": "code", "client_id": client["clientId"], "redirect_uri": redirect_uri,
+            "scope": "openid email offline_access"})
+        tokens = []
+        for _ in range(families):
+            location = get_location(f"{app.base}/oauth/authorize?{query}", cookie)
+            code = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)["code"][0]
+            req = urllib.request.Request(
+                app.base + "/oauth/token", headers={"Authorization": basic},
+                data=urllib.parse.urlencode({"grant_type": "authorization_code", "code": code,
+                                             "redirect_uri": redirect_uri}).encode())
+            tokens.append(json.loads(urllib.request.urlopen(req, timeout=30).read())["refresh_token"])
+        token_file = os.path.join(workdir, "refresh.txt")
+        with open(token_file, "w") as f:
+            f.write(basic + "\n" + "\n".join(tokens) + "\n")
+        r = load([app], db, "refresh.lua", [token_file, "run"], "token endpoint: refresh grant")
+        print(f"\n### Sign in with Portico on {db_kind} ({os.cpu_count()} cores, wrk -t1 -c{CONNS} -d{DURATION}s)\n")
+        print(HEADER)
+        print(row(r), flush=True)
+    finally:
+        app.stop()
+        db.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["peer", "scale", "fleet", "webhooks", "fairness", "all"])
+    ap.add_argument("what", choices=["peer", "scale", "fleet", "webhooks", "fairness", "oidc", "all"])
     ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     a = ap.parse_args()
     if not os.path.exists(BINARY):
@@ -597,7 +663,11 @@ def main():
         cmd_webhooks(a.db)
     if a.what == "fairness":
         cmd_fairness(a.db)
+    if a.what == "oidc":
+        cmd_oidc(a.db)
     if a.what == "all":
+        cmd_oidc("sqlite")
+        cmd_oidc("postgres")
         cmd_scale("sqlite")
         cmd_scale("postgres")
         cmd_webhooks("sqlite")
