@@ -61,7 +61,8 @@ pub struct Admission<'a> {
 /// is 403: whoever left or was removed comes back only when a manager
 /// invites them, not with a link they kept or by their domain, with this
 /// account or any other address of the same mailbox. The seat is checked
-/// before anything is written.
+/// before anything is written. The tenant becomes the account's last one,
+/// so the product the person goes on to signs them in to it (SPEC §10).
 pub async fn admit(
     conn: &mut AnyConnection,
     admission: Admission<'_>,
@@ -103,6 +104,7 @@ pub async fn admit(
         ),
     };
     audit::record(conn, Some(tenant_id), &actor, action, target, details).await?;
+    db::oidc::remember_tenant(conn, account.id, tenant_id).await?;
     let member = db::members::find_in_tenant(conn, tenant_id, member_id).await?;
     events::emit_via(
         conn,
