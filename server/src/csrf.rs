@@ -20,7 +20,10 @@ pub struct AllowedOrigins(pub std::sync::Arc<Vec<String>>);
 pub async fn protect(State(origins): State<AllowedOrigins>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     // The OpenID endpoints are called by other sites by design.
-    if !safe && !crate::oidc::is_protocol_endpoint(req.uri().path()) && is_cross_site(&req, &origins.0) {
+    if !safe
+        && !crate::oidc::is_protocol_endpoint(req.uri().path())
+        && is_cross_site(&req, &origins.0)
+    {
         tracing::warn!(method = %req.method(), path = %req.uri().path(), "cross-site request refused");
         return AppError::Forbidden.into_response();
     }

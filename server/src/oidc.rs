@@ -55,7 +55,10 @@ pub fn router() -> Router<AppState> {
         .route(TOKEN_PATH, axum::routing::post(token))
         .route(USERINFO_PATH, get(userinfo).post(userinfo))
         .route(REVOCATION_PATH, axum::routing::post(revoke))
-        .route(END_SESSION_PATH, get(end_session_query).post(end_session_form))
+        .route(
+            END_SESSION_PATH,
+            get(end_session_query).post(end_session_form),
+        )
 }
 
 /// OpenID Connect Discovery 1.0.
@@ -184,7 +187,10 @@ async fn client_of(
                 ));
             }
             let (id, secret) = basic_credentials(encoded).ok_or(TokenError::InvalidClient)?;
-            if params.get("client_id")?.is_some_and(|body_id| body_id != id) {
+            if params
+                .get("client_id")?
+                .is_some_and(|body_id| body_id != id)
+            {
                 return Err(TokenError::InvalidClient);
             }
             (Some(id), Some(secret))
@@ -263,7 +269,11 @@ fn token_error(error: TokenError) -> Response {
         TokenError::Failed(e) => return e.into_response(),
     };
     let mut response = no_store(
-        (status, Json(json!({"error": error, "error_description": description}))).into_response(),
+        (
+            status,
+            Json(json!({"error": error, "error_description": description})),
+        )
+            .into_response(),
     );
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(
@@ -307,9 +317,9 @@ async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
     let params = Params(pairs(&body));
     let answer = async {
         let client = client_of(&state, &headers, &params).await?;
-        let token = params.get("token")?.ok_or_else(|| {
-            TokenError::Invalid("invalid_request", "token is missing.".into())
-        })?;
+        let token = params
+            .get("token")?
+            .ok_or_else(|| TokenError::Invalid("invalid_request", "token is missing.".into()))?;
         tokens::revoke(&state, &client, token).await?;
         Ok::<_, TokenError>(())
     }
@@ -328,7 +338,11 @@ async fn end_session_query(
     end_session(state, session, pairs(query.unwrap_or_default().as_bytes())).await
 }
 
-async fn end_session_form(State(state): State<AppState>, session: Session, body: Bytes) -> Response {
+async fn end_session_form(
+    State(state): State<AppState>,
+    session: Session,
+    body: Bytes,
+) -> Response {
     end_session(state, session, pairs(&body)).await
 }
 

@@ -110,13 +110,17 @@ impl SigningKeys {
     ) -> Result<TokenData<T>, AppError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| AppError::Unauthorized)?;
         if header.alg != Algorithm::RS256
-            || !header.typ.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(typ))
+            || !header
+                .typ
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case(typ))
         {
             return Err(AppError::Unauthorized);
         }
         let kid = header.kid.ok_or(AppError::Unauthorized)?;
         let mut set = self.loaded().await?;
-        if !set.keys.iter().any(|k| k.kid == kid) && set.loaded_at.elapsed() > Duration::from_secs(1)
+        if !set.keys.iter().any(|k| k.kid == kid)
+            && set.loaded_at.elapsed() > Duration::from_secs(1)
         {
             // Another instance may have rotated since this one read.
             set = self.reload().await?;

@@ -116,7 +116,11 @@ impl FromRequestParts<AppState> for ApiCaller {
     ) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).ok_or(AppError::Unauthorized)?;
         let (account_id, version, only_tenant) = if token.starts_with(api_tokens::TOKEN_PREFIX) {
-            (api_tokens::authenticate(&state.db, token).await?, None, None)
+            (
+                api_tokens::authenticate(&state.db, token).await?,
+                None,
+                None,
+            )
         } else {
             let access = access_tokens::verify(state, token).await?;
             (

@@ -125,7 +125,11 @@ pub async fn list_oidc_clients(
     _operator: Operator,
 ) -> Result<Json<Vec<OidcClientDto>>, AppError> {
     let list = clients::list(&state).await?;
-    Ok(Json(list.into_iter().map(|c| OidcClientDto::of(c, None)).collect()))
+    Ok(Json(
+        list.into_iter()
+            .map(|c| OidcClientDto::of(c, None))
+            .collect(),
+    ))
 }
 
 /// One client.

@@ -1361,9 +1361,15 @@ async fn an_authorization_request_cannot_send_the_browser_to_an_unregistered_uri
     for path in [
         rp.authorize_path(&[("redirect_uri", "https://evil.example/callback")]),
         rp.authorize_path(&[("redirect_uri", "")]),
-        rp.authorize_path(&[("client_id", "<script>alert(1)</script>"), ("redirect_uri", "https://evil.example/")]),
+        rp.authorize_path(&[
+            ("client_id", "<script>alert(1)</script>"),
+            ("redirect_uri", "https://evil.example/"),
+        ]),
         // A second redirect_uri must not win over the registered one.
-        format!("{}&redirect_uri=https%3A%2F%2Fevil.example%2F", rp.authorize_path(&[])),
+        format!(
+            "{}&redirect_uri=https%3A%2F%2Fevil.example%2F",
+            rp.authorize_path(&[])
+        ),
     ] {
         let res = bob.client.get(app.url(&path)).send().await.unwrap();
         assert_eq!(res.status(), 400, "{path}");
@@ -1393,7 +1399,11 @@ async fn every_authorization_response_names_its_issuer_against_mix_up() {
         }
         let to = location(&app, &bob.client, &rp.authorize_path(&extra)).await;
         assert!(to.starts_with(crate::oidc::REDIRECT), "{to}");
-        assert_eq!(param(&to, "iss").as_deref(), Some(issuer.as_str()), "{extra:?}: {to}");
+        assert_eq!(
+            param(&to, "iss").as_deref(),
+            Some(issuer.as_str()),
+            "{extra:?}: {to}"
+        );
         assert_eq!(param(&to, "state").as_deref(), Some("st-123"));
         assert!(
             param(&to, "code").is_some() || param(&to, "error").is_some(),
@@ -1404,12 +1414,18 @@ async fn every_authorization_response_names_its_issuer_against_mix_up() {
 
 #[tokio::test]
 async fn a_public_client_cannot_skip_pkce() {
-    use crate::oidc::{code_for, location, member_of_a_tenant, param, pkce, register_client, spawn_provider};
+    use crate::oidc::{
+        code_for, location, member_of_a_tenant, param, pkce, register_client, spawn_provider,
+    };
     let app = spawn_provider().await;
     let public = register_client(&app, true).await;
     let (_manager, bob, _) = member_of_a_tenant(&app, "bob@example.com").await;
     let to = location(&app, &bob.client, &public.authorize_path(&[])).await;
-    assert_eq!(param(&to, "error").as_deref(), Some("invalid_request"), "{to}");
+    assert_eq!(
+        param(&to, "error").as_deref(),
+        Some("invalid_request"),
+        "{to}"
+    );
     assert!(param(&to, "code").is_none());
 
     // Nor present itself as a confidential client's code holder without
@@ -1419,17 +1435,28 @@ async fn a_public_client_cannot_skip_pkce() {
         &app,
         &bob.client,
         &public,
-        &[("code_challenge", &pkce.challenge), ("code_challenge_method", "S256")],
+        &[
+            ("code_challenge", &pkce.challenge),
+            ("code_challenge_method", "S256"),
+        ],
     )
     .await;
     let (status, body) = public.exchange(&app, &code, None).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{body}"
+    );
     // And a made-up secret does not turn it confidential.
     let res = app
         .client
         .post(app.url("/oauth/token"))
         .basic_auth(&public.id, Some("guessed"))
-        .form(&[("grant_type", "authorization_code"), ("code", code.as_str()), ("redirect_uri", crate::oidc::REDIRECT)])
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", crate::oidc::REDIRECT),
+        ])
         .send()
         .await
         .unwrap();
@@ -1444,7 +1471,12 @@ async fn an_access_token_for_tenant_a_is_refused_on_tenant_b() {
     // Ada manages two tenants; the product signed her in to the first.
     let (ada, first) = app.manager("ada@example.com", "Acme").await;
     let (status, created) = ada
-        .api(&app, Method::POST, "/api/v1/registration", Some(json!({"tenantName": "Second", "projectName": "Two"})))
+        .api(
+            &app,
+            Method::POST,
+            "/api/v1/registration",
+            Some(json!({"tenantName": "Second", "projectName": "Two"})),
+        )
         .await;
     assert_eq!(status, 200, "{created}");
     let second = created["tenantId"].as_i64().unwrap();
@@ -1454,7 +1486,12 @@ async fn an_access_token_for_tenant_a_is_refused_on_tenant_b() {
     let access = tokens["access_token"].as_str().unwrap();
 
     let (status, _) = app
-        .api(Method::GET, &format!("/api/v1/tenants/{first}"), Some(access), None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenants/{first}"),
+            Some(access),
+            None,
+        )
         .await;
     assert_eq!(status, 200);
     for path in [
@@ -1467,7 +1504,12 @@ async fn an_access_token_for_tenant_a_is_refused_on_tenant_b() {
     }
     // Nor can it act for the whole account (new tenants, tokens).
     let (status, _) = app
-        .api(Method::POST, "/api/v1/registration", Some(access), Some(json!({"tenantName": "Third", "projectName": "Three"})))
+        .api(
+            Method::POST,
+            "/api/v1/registration",
+            Some(access),
+            Some(json!({"tenantName": "Third", "projectName": "Three"})),
+        )
         .await;
     assert_eq!(status, 403);
 }

@@ -56,9 +56,16 @@ pub struct Pkce {
 }
 
 pub fn pkce() -> Pkce {
-    let verifier = format!("{:032x}{:032x}", rand::random::<u128>(), rand::random::<u128>());
+    let verifier = format!(
+        "{:032x}{:032x}",
+        rand::random::<u128>(),
+        rand::random::<u128>()
+    );
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-    Pkce { verifier, challenge }
+    Pkce {
+        verifier,
+        challenge,
+    }
 }
 
 impl Rp {
@@ -103,7 +110,12 @@ impl Rp {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
-    pub async fn exchange(&self, app: &TestApp, code: &str, verifier: Option<&str>) -> (u16, Value) {
+    pub async fn exchange(
+        &self,
+        app: &TestApp,
+        code: &str,
+        verifier: Option<&str>,
+    ) -> (u16, Value) {
         let mut form = vec![
             ("grant_type", "authorization_code"),
             ("code", code),
@@ -118,7 +130,10 @@ impl Rp {
     pub async fn refresh(&self, app: &TestApp, refresh_token: &str) -> (u16, Value) {
         self.token(
             app,
-            &[("grant_type", "refresh_token"), ("refresh_token", refresh_token)],
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token),
+            ],
         )
         .await
     }
@@ -148,11 +163,19 @@ pub fn param(location: &str, name: &str) -> Option<String> {
 }
 
 /// The code `browser` gets for an authorization request with `extra`.
-pub async fn code_for(app: &TestApp, browser: &reqwest::Client, rp: &Rp, extra: &[(&str, &str)]) -> String {
+pub async fn code_for(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    rp: &Rp,
+    extra: &[(&str, &str)],
+) -> String {
     let to = location(app, browser, &rp.authorize_path(extra)).await;
     assert!(to.starts_with(REDIRECT), "not back to the client: {to}");
     assert_eq!(param(&to, "state").as_deref(), Some("st-123"));
-    assert_eq!(param(&to, "iss").as_deref(), Some(app.state.config.base_url.as_str()));
+    assert_eq!(
+        param(&to, "iss").as_deref(),
+        Some(app.state.config.base_url.as_str())
+    );
     param(&to, "code").unwrap_or_else(|| panic!("no code in {to}"))
 }
 
@@ -233,7 +256,10 @@ async fn discovery_names_every_endpoint_and_the_jwks_publishes_the_signing_key()
     assert_eq!(doc["code_challenge_methods_supported"], json!(["S256"]));
     assert_eq!(doc["response_types_supported"], json!(["code"]));
     assert_eq!(doc["authorization_response_iss_parameter_supported"], true);
-    assert_eq!(doc["id_token_signing_alg_values_supported"], json!(["RS256"]));
+    assert_eq!(
+        doc["id_token_signing_alg_values_supported"],
+        json!(["RS256"])
+    );
     for method in ["client_secret_basic", "client_secret_post"] {
         assert!(
             doc["token_endpoint_auth_methods_supported"]
@@ -272,7 +298,10 @@ async fn a_member_signs_in_to_a_product_whose_tokens_carry_the_tenant_and_roles(
     let (status, tokens) = rp.exchange(&app, &code, None).await;
     assert_eq!(status, 200, "{tokens}");
     assert_eq!(tokens["token_type"], "Bearer");
-    assert!(tokens.get("refresh_token").is_none(), "no offline_access asked");
+    assert!(
+        tokens.get("refresh_token").is_none(),
+        "no offline_access asked"
+    );
     let id = verified_claims(&app, tokens["id_token"].as_str().unwrap(), &rp.id).await;
     assert_eq!(id["nonce"], "n-456");
     assert_eq!(id["email"], "bob@example.com");
@@ -293,7 +322,12 @@ async fn a_member_signs_in_to_a_product_whose_tokens_carry_the_tenant_and_roles(
     assert_eq!(at["client_id"], rp.id.as_str());
     assert_eq!(at["sub"], account_id.as_str());
     let (status, body) = app
-        .api(Method::GET, &format!("/api/v1/tenants/{tenant}"), Some(access), None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenants/{tenant}"),
+            Some(access),
+            None,
+        )
         .await;
     assert_eq!(status, 200, "{body}");
 
@@ -318,7 +352,12 @@ async fn a_member_signs_in_to_a_product_whose_tokens_carry_the_tenant_and_roles(
         .await
         .unwrap();
     assert_eq!(res.status(), 401);
-    assert!(res.headers()["www-authenticate"].to_str().unwrap().contains("invalid_token"));
+    assert!(
+        res.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .contains("invalid_token")
+    );
 }
 
 #[tokio::test]
@@ -333,7 +372,11 @@ async fn the_token_endpoint_authenticates_clients_by_basic_or_post_and_refuses_w
         .client
         .post(app.url("/oauth/token"))
         .basic_auth(&rp.id, Some("wrong"))
-        .form(&[("grant_type", "authorization_code"), ("code", code.as_str()), ("redirect_uri", REDIRECT)])
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", REDIRECT),
+        ])
         .send()
         .await
         .unwrap();
@@ -359,11 +402,23 @@ async fn the_token_endpoint_authenticates_clients_by_basic_or_post_and_refuses_w
     assert_eq!(res.status(), 200);
 
     let (status, body) = rp.token(&app, &[("grant_type", "password")]).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("unsupported_grant_type")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("unsupported_grant_type"))
+    );
     let (status, body) = rp
-        .token(&app, &[("grant_type", "refresh_token"), ("grant_type", "refresh_token")])
+        .token(
+            &app,
+            &[
+                ("grant_type", "refresh_token"),
+                ("grant_type", "refresh_token"),
+            ],
+        )
         .await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_request")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_request"))
+    );
 }
 
 #[tokio::test]
@@ -383,11 +438,19 @@ async fn pkce_is_checked_missing_wrong_and_right() {
     // Missing verifier.
     let code = code_for(&app, &bob.client, &rp, &with_challenge).await;
     let (status, body) = rp.exchange(&app, &code, None).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{body}"
+    );
     // Wrong verifier.
     let code = code_for(&app, &bob.client, &rp, &with_challenge).await;
     let (status, body) = rp.exchange(&app, &code, Some(&wrong.verifier)).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{body}"
+    );
     // Right verifier.
     let code = code_for(&app, &bob.client, &rp, &with_challenge).await;
     let (status, body) = rp.exchange(&app, &code, Some(&pkce.verifier)).await;
@@ -397,10 +460,17 @@ async fn pkce_is_checked_missing_wrong_and_right() {
     let to = location(
         &app,
         &bob.client,
-        &rp.authorize_path(&[("code_challenge", &pkce.verifier), ("code_challenge_method", "plain")]),
+        &rp.authorize_path(&[
+            ("code_challenge", &pkce.verifier),
+            ("code_challenge_method", "plain"),
+        ]),
     )
     .await;
-    assert_eq!(param(&to, "error").as_deref(), Some("invalid_request"), "{to}");
+    assert_eq!(
+        param(&to, "error").as_deref(),
+        Some("invalid_request"),
+        "{to}"
+    );
     assert!(param(&to, "code").is_none());
 }
 
@@ -410,14 +480,27 @@ async fn a_code_works_once_within_a_minute_and_a_replay_revokes_what_it_issued()
     let rp = register_client(&app, false).await;
     let (_manager, bob, _) = member_of_a_tenant(&app, "bob@example.com").await;
 
-    let code = code_for(&app, &bob.client, &rp, &[("scope", "openid offline_access")]).await;
+    let code = code_for(
+        &app,
+        &bob.client,
+        &rp,
+        &[("scope", "openid offline_access")],
+    )
+    .await;
     let (status, first) = rp.exchange(&app, &code, None).await;
     assert_eq!(status, 200, "{first}");
     let refresh = first["refresh_token"].as_str().unwrap().to_owned();
     let (status, body) = rp.exchange(&app, &code, None).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
     let (status, body) = rp.refresh(&app, &refresh).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "replay revoked the family: {body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "replay revoked the family: {body}"
+    );
 
     // A code past its 60 seconds.
     let code = code_for(&app, &bob.client, &rp, &[]).await;
@@ -428,13 +511,21 @@ async fn a_code_works_once_within_a_minute_and_a_replay_revokes_what_it_issued()
         .await
         .unwrap();
     let (status, body) = rp.exchange(&app, &code, None).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{body}"
+    );
 
     // Bound to its client.
     let other = register_client(&app, false).await;
     let code = code_for(&app, &bob.client, &rp, &[]).await;
     let (status, body) = other.exchange(&app, &code, None).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -442,7 +533,13 @@ async fn refresh_tokens_rotate_and_a_reused_one_ends_its_family() {
     let app = spawn_provider().await;
     let rp = register_client(&app, false).await;
     let (_manager, bob, tenant) = member_of_a_tenant(&app, "bob@example.com").await;
-    let code = code_for(&app, &bob.client, &rp, &[("scope", "openid offline_access")]).await;
+    let code = code_for(
+        &app,
+        &bob.client,
+        &rp,
+        &[("scope", "openid offline_access")],
+    )
+    .await;
     let (_, first) = rp.exchange(&app, &code, None).await;
     let r1 = first["refresh_token"].as_str().unwrap().to_owned();
 
@@ -460,12 +557,25 @@ async fn refresh_tokens_rotate_and_a_reused_one_ends_its_family() {
 
     // r1 again: a thief or the client has an old copy; the family ends.
     let (status, body) = rp.refresh(&app, &r1).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
     let (status, body) = rp.refresh(&app, &r2).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{body}"
+    );
 
     // Revocation (RFC 7009) ends a family too; unknown tokens are fine.
-    let code = code_for(&app, &bob.client, &rp, &[("scope", "openid offline_access")]).await;
+    let code = code_for(
+        &app,
+        &bob.client,
+        &rp,
+        &[("scope", "openid offline_access")],
+    )
+    .await;
     let (_, fresh) = rp.exchange(&app, &code, None).await;
     let r3 = fresh["refresh_token"].as_str().unwrap();
     for token in ["no-such-token", r3] {
@@ -517,7 +627,10 @@ async fn redirect_uris_match_exactly() {
             ],
         )
         .await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
 }
 
 /// The tenant id the chooser page preselects.
@@ -526,7 +639,14 @@ fn preselected(page: &str) -> String {
         .split("<input")
         .find(|i| i.contains("tenant_id") && i.contains("checked"))
         .unwrap_or_else(|| panic!("nothing preselected: {page}"));
-    input.split(r#"value=""#).nth(1).unwrap().split('"').next().unwrap().to_owned()
+    input
+        .split(r#"value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 #[tokio::test]
@@ -538,7 +658,12 @@ async fn a_person_in_several_tenants_chooses_one_and_the_choice_is_remembered() 
     let (status, body) = app.invite_as_user(&m2, second, "bob@example.com").await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = bob
-        .api(&app, Method::POST, "/api/v1/registration", Some(json!({"url": app.state.config.base_url})))
+        .api(
+            &app,
+            Method::POST,
+            "/api/v1/registration",
+            Some(json!({"url": app.state.config.base_url})),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
 
@@ -546,13 +671,20 @@ async fn a_person_in_several_tenants_chooses_one_and_the_choice_is_remembered() 
     assert!(to.starts_with("/oauth/choose?"), "{to}");
     let page = app.page_of(&bob.client, &to).await;
     assert!(page.contains("Acme") && page.contains("Zenith"), "{page}");
-    assert_eq!(preselected(&page), second.to_string(), "the tenant just joined");
+    assert_eq!(
+        preselected(&page),
+        second.to_string(),
+        "the tenant just joined"
+    );
     assert!(page.contains(r#"name="tenant_id""#));
     assert!(page.contains(&rp.id), "the request travels in the form");
 
     // prompt=none cannot ask.
     let to = location(&app, &bob.client, &rp.authorize_path(&[("prompt", "none")])).await;
-    assert_eq!(param(&to, "error").as_deref(), Some("account_selection_required"));
+    assert_eq!(
+        param(&to, "error").as_deref(),
+        Some("account_selection_required")
+    );
 
     // The chooser's form sends tenant_id.
     let chosen = first.to_string();
@@ -569,8 +701,17 @@ async fn a_person_in_several_tenants_chooses_one_and_the_choice_is_remembered() 
 
     // A tenant the person is not in gets no code.
     let (_m3, third) = app.manager("yan@example.com", "Other").await;
-    let to = location(&app, &bob.client, &rp.authorize_path(&[("tenant_id", &third.to_string())])).await;
-    assert_eq!(param(&to, "error").as_deref(), Some("access_denied"), "{to}");
+    let to = location(
+        &app,
+        &bob.client,
+        &rp.authorize_path(&[("tenant_id", &third.to_string())]),
+    )
+    .await;
+    assert_eq!(
+        param(&to, "error").as_deref(),
+        Some("access_denied"),
+        "{to}"
+    );
 }
 
 #[tokio::test]
@@ -581,7 +722,10 @@ async fn a_person_in_no_tenant_is_told_so() {
     let to = location(&app, &nobody.client, &rp.authorize_path(&[])).await;
     assert!(to.starts_with("/oauth/choose?"), "{to}");
     let page = app.page_of(&nobody.client, &to).await;
-    assert!(page.contains("not an active member of any tenant"), "{page}");
+    assert!(
+        page.contains("not an active member of any tenant"),
+        "{page}"
+    );
     assert!(!page.contains(r#"name="tenant_id""#));
 }
 
@@ -591,7 +735,13 @@ async fn a_disabled_or_removed_member_gets_no_token_and_loses_the_refresh_family
     let rp = register_client(&app, false).await;
     let (manager, bob, tenant) = member_of_a_tenant(&app, "bob@example.com").await;
     let bob_id = member_id(&app, &manager, tenant, "bob@example.com").await;
-    let code = code_for(&app, &bob.client, &rp, &[("scope", "openid offline_access")]).await;
+    let code = code_for(
+        &app,
+        &bob.client,
+        &rp,
+        &[("scope", "openid offline_access")],
+    )
+    .await;
     let (_, tokens) = rp.exchange(&app, &code, None).await;
     let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
     let unused_code = code_for(&app, &bob.client, &rp, &[]).await;
@@ -606,19 +756,36 @@ async fn a_disabled_or_removed_member_gets_no_token_and_loses_the_refresh_family
         .await;
     assert_eq!(status, 200, "{body}");
     let tenant_param = tenant.to_string();
-    let to = location(&app, &bob.client, &rp.authorize_path(&[("tenant_id", &tenant_param)])).await;
+    let to = location(
+        &app,
+        &bob.client,
+        &rp.authorize_path(&[("tenant_id", &tenant_param)]),
+    )
+    .await;
     assert!(to.starts_with(REDIRECT), "{to}");
-    assert_eq!(param(&to, "error").as_deref(), Some("access_denied"), "{to}");
+    assert_eq!(
+        param(&to, "error").as_deref(),
+        Some("access_denied"),
+        "{to}"
+    );
     // Without naming it: no tenant to offer.
     let to = location(&app, &bob.client, &rp.authorize_path(&[])).await;
     let page = app.page_of(&bob.client, &to).await;
-    assert!(page.contains("not an active member of any tenant"), "{page}");
+    assert!(
+        page.contains("not an active member of any tenant"),
+        "{page}"
+    );
     let (status, _) = rp.refresh(&app, &refresh).await;
     assert_eq!(status, 400, "disabled: no refresh");
     let (status, _) = rp.exchange(&app, &unused_code, None).await;
     assert_eq!(status, 400, "disabled: a code issued before does not work");
     let (status, _) = app
-        .api(Method::GET, &format!("/api/v1/tenants/{tenant}"), tokens["access_token"].as_str(), None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenants/{tenant}"),
+            tokens["access_token"].as_str(),
+            None,
+        )
         .await;
     assert_eq!(status, 403, "the access token no longer serves the tenant");
 
@@ -632,11 +799,22 @@ async fn a_disabled_or_removed_member_gets_no_token_and_loses_the_refresh_family
         )
         .await;
     assert_eq!(status, 200);
-    let code = code_for(&app, &bob.client, &rp, &[("scope", "openid offline_access")]).await;
+    let code = code_for(
+        &app,
+        &bob.client,
+        &rp,
+        &[("scope", "openid offline_access")],
+    )
+    .await;
     let (_, tokens) = rp.exchange(&app, &code, None).await;
     let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
     let (status, _) = manager
-        .api(&app, Method::DELETE, &format!("/api/v1/members/{bob_id}?tenantId={tenant}"), None)
+        .api(
+            &app,
+            Method::DELETE,
+            &format!("/api/v1/members/{bob_id}?tenantId={tenant}"),
+            None,
+        )
         .await;
     assert!(status == 200 || status == 204, "{status}");
     let (status, _) = rp.refresh(&app, &refresh).await;
@@ -648,21 +826,39 @@ async fn a_password_reset_ends_the_refresh_family() {
     let app = spawn_provider().await;
     let rp = register_client(&app, false).await;
     let (_manager, bob, _) = member_of_a_tenant(&app, "bob@example.com").await;
-    let code = code_for(&app, &bob.client, &rp, &[("scope", "openid offline_access")]).await;
+    let code = code_for(
+        &app,
+        &bob.client,
+        &rp,
+        &[("scope", "openid offline_access")],
+    )
+    .await;
     let (_, tokens) = rp.exchange(&app, &code, None).await;
     let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
 
-    let res = app.rpc("request_password_reset", &[("email", "bob@example.com")]).await;
+    let res = app
+        .rpc("request_password_reset", &[("email", "bob@example.com")])
+        .await;
     assert_eq!(res.status(), 200);
     let mail = app.mail_to("bob@example.com", "Reset your").await;
     let link = crate::smtp_sink::link_in(&mail, "/reset-password?token=");
     let token = param(&link, "token").unwrap();
     let res = app
-        .rpc("reset_password", &[("token", token.as_str()), ("password", "a brand new passphrase")])
+        .rpc(
+            "reset_password",
+            &[
+                ("token", token.as_str()),
+                ("password", "a brand new passphrase"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 200);
     let (status, body) = rp.refresh(&app, &refresh).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -673,28 +869,52 @@ async fn a_token_signed_with_the_previous_key_verifies_until_it_expires() {
     let code = code_for(&app, &bob.client, &rp, &[]).await;
     let (_, before) = rp.exchange(&app, &code, None).await;
     let old_access = before["access_token"].as_str().unwrap().to_owned();
-    let old_kid = jsonwebtoken::decode_header(&old_access).unwrap().kid.unwrap();
+    let old_kid = jsonwebtoken::decode_header(&old_access)
+        .unwrap()
+        .kid
+        .unwrap();
 
     let (status, body) = app
-        .api(Method::POST, "/api/v1/admin/signing-keys/rotate", Some(ADMIN_TOKEN), None)
+        .api(
+            Method::POST,
+            "/api/v1/admin/signing-keys/rotate",
+            Some(ADMIN_TOKEN),
+            None,
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     let new_kid = body["kid"].as_str().unwrap().to_owned();
     assert_ne!(new_kid, old_kid);
     let (_, jwks) = app.api(Method::GET, "/oauth/jwks", None, None).await;
-    let kids: Vec<&str> = jwks["keys"].as_array().unwrap().iter().map(|k| k["kid"].as_str().unwrap()).collect();
-    assert!(kids.contains(&old_kid.as_str()) && kids.contains(&new_kid.as_str()), "{kids:?}");
+    let kids: Vec<&str> = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap())
+        .collect();
+    assert!(
+        kids.contains(&old_kid.as_str()) && kids.contains(&new_kid.as_str()),
+        "{kids:?}"
+    );
 
     // The old token still verifies, offline and at the API.
     verified_claims(&app, before["id_token"].as_str().unwrap(), &rp.id).await;
     let (status, _) = app
-        .api(Method::GET, &format!("/api/v1/tenants/{tenant}"), Some(&old_access), None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/tenants/{tenant}"),
+            Some(&old_access),
+            None,
+        )
         .await;
     assert_eq!(status, 200);
     // New tokens use the new key.
     let code = code_for(&app, &bob.client, &rp, &[]).await;
     let (_, after) = rp.exchange(&app, &code, None).await;
-    let kid = jsonwebtoken::decode_header(after["id_token"].as_str().unwrap()).unwrap().kid.unwrap();
+    let kid = jsonwebtoken::decode_header(after["id_token"].as_str().unwrap())
+        .unwrap()
+        .kid
+        .unwrap();
     assert_eq!(kid, new_kid);
 
     // An hour (and the caches' minute) after the rotation every token the
@@ -705,7 +925,14 @@ async fn a_token_signed_with_the_previous_key_verifies_until_it_expires() {
         .await
         .unwrap();
     let fresh = app::backend::signing_keys::SigningKeys::new(app.state.db.clone());
-    let kids: Vec<String> = fresh.jwks().await.unwrap().keys.into_iter().map(|k| k.kid).collect();
+    let kids: Vec<String> = fresh
+        .jwks()
+        .await
+        .unwrap()
+        .keys
+        .into_iter()
+        .map(|k| k.kid)
+        .collect();
     assert_eq!(kids, vec![new_kid]);
 }
 
@@ -720,16 +947,28 @@ async fn signed_out_people_sign_in_first_and_prompt_and_max_age_are_honoured() {
     assert!(to.starts_with(REDIRECT));
     assert_eq!(param(&to, "error").as_deref(), Some("login_required"));
 
-    let to = location(&app, &browser, &rp.authorize_path(&[("login_hint", "bob@example.com")])).await;
+    let to = location(
+        &app,
+        &browser,
+        &rp.authorize_path(&[("login_hint", "bob@example.com")]),
+    )
+    .await;
     assert!(to.starts_with("/login?"), "{to}");
     assert_eq!(param(&to, "email").as_deref(), Some("bob@example.com"));
     let page = app.page_of(&browser, &to).await;
-    assert!(page.contains(r#"value="bob@example.com""#), "the hint fills the form");
+    assert!(
+        page.contains(r#"value="bob@example.com""#),
+        "the hint fills the form"
+    );
     let next = param(&to, "next").unwrap();
     assert!(next.starts_with("/oauth/authorize?"), "{next}");
     let res = browser
         .post(app.url("/rpc/sign_in"))
-        .form(&[("email", "bob@example.com"), ("password", PASSWORD), ("next", next.as_str())])
+        .form(&[
+            ("email", "bob@example.com"),
+            ("password", PASSWORD),
+            ("next", next.as_str()),
+        ])
         .send()
         .await
         .unwrap();
@@ -766,7 +1005,10 @@ async fn end_session_signs_out_and_returns_to_the_registered_uri() {
     let res = bob
         .client
         .get(app.url("/oauth/end-session"))
-        .query(&[("id_token_hint", id_token), ("post_logout_redirect_uri", "https://evil.example/")])
+        .query(&[
+            ("id_token_hint", id_token),
+            ("post_logout_redirect_uri", "https://evil.example/"),
+        ])
         .send()
         .await
         .unwrap();
@@ -799,7 +1041,12 @@ async fn the_operator_manages_clients_and_a_secret_is_shown_once() {
     let path = format!("/api/v1/admin/oidc-clients/{}", rp.id);
 
     let (status, listed) = app
-        .api(Method::GET, "/api/v1/admin/oidc-clients", Some(ADMIN_TOKEN), None)
+        .api(
+            Method::GET,
+            "/api/v1/admin/oidc-clients",
+            Some(ADMIN_TOKEN),
+            None,
+        )
         .await;
     assert_eq!(status, 200);
     assert_eq!(listed.as_array().unwrap().len(), 1);
@@ -811,12 +1058,22 @@ async fn the_operator_manages_clients_and_a_secret_is_shown_once() {
     assert_ne!(Some(stored), rp.secret, "stored hashed");
 
     let (status, body) = app
-        .api(Method::PATCH, &path, Some(ADMIN_TOKEN), Some(json!({"redirectUris": ["ftp://x.example/cb", "https://ok.example/#frag"]})))
+        .api(
+            Method::PATCH,
+            &path,
+            Some(ADMIN_TOKEN),
+            Some(json!({"redirectUris": ["ftp://x.example/cb", "https://ok.example/#frag"]})),
+        )
         .await;
     assert_eq!(status, 400, "{body}");
     assert!(body.to_string().contains("redirectUris"), "{body}");
     let (status, body) = app
-        .api(Method::PATCH, &path, Some(ADMIN_TOKEN), Some(json!({"name": "Acme CRM 2", "redirectUris": ["https://crm.example/cb"]})))
+        .api(
+            Method::PATCH,
+            &path,
+            Some(ADMIN_TOKEN),
+            Some(json!({"name": "Acme CRM 2", "redirectUris": ["https://crm.example/cb"]})),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["redirectUris"], json!(["https://crm.example/cb"]));
@@ -825,17 +1082,31 @@ async fn the_operator_manages_clients_and_a_secret_is_shown_once() {
 
     // Only the operator.
     let (jwt_holder, _) = app.manager("ada@example.com", "Acme").await;
-    let (status, _) = app.api(Method::GET, &path, Some(&jwt_holder.jwt), None).await;
+    let (status, _) = app
+        .api(Method::GET, &path, Some(&jwt_holder.jwt), None)
+        .await;
     assert_eq!(status, 401);
     let (status, _) = app
-        .api(Method::POST, "/api/v1/admin/signing-keys/rotate", Some(&jwt_holder.jwt), None)
+        .api(
+            Method::POST,
+            "/api/v1/admin/signing-keys/rotate",
+            Some(&jwt_holder.jwt),
+            None,
+        )
         .await;
     assert_eq!(status, 401);
 
-    let (status, _) = app.api(Method::DELETE, &path, Some(ADMIN_TOKEN), None).await;
+    let (status, _) = app
+        .api(Method::DELETE, &path, Some(ADMIN_TOKEN), None)
+        .await;
     assert_eq!(status, 204);
     let (status, _) = app.api(Method::GET, &path, Some(ADMIN_TOKEN), None).await;
     assert_eq!(status, 404);
-    let res = app.client.get(app.url(&rp.authorize_path(&[]))).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(&rp.authorize_path(&[])))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400, "a deleted client is unknown");
 }

@@ -57,7 +57,10 @@ pub async fn signed_in(
 }
 
 /// The account `session` is signed in as, if its credentials still hold.
-pub async fn account_of(state: &AppState, session: &Session) -> Result<Option<AccountRow>, AppError> {
+pub async fn account_of(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<AccountRow>, AppError> {
     let Some(id) = session
         .get::<i64>(ACCOUNT_KEY)
         .await

@@ -42,12 +42,12 @@ pub async fn find_client(
     conn: &mut AnyConnection,
     client_id: &str,
 ) -> Result<Option<ClientRow>, AppError> {
-    Ok(
-        sqlx::query_as(&format!("SELECT {CLIENT_COLUMNS} FROM oidc_clients WHERE client_id = $1"))
-            .bind(client_id)
-            .fetch_optional(conn)
-            .await?,
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CLIENT_COLUMNS} FROM oidc_clients WHERE client_id = $1"
+    ))
+    .bind(client_id)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// Every client, oldest first (an operator registers a handful).
@@ -315,7 +315,10 @@ pub async fn delete_expired(
     Ok(codes + tokens + grants)
 }
 
-pub async fn last_tenant(conn: &mut AnyConnection, account_id: i64) -> Result<Option<i64>, AppError> {
+pub async fn last_tenant(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Option<i64>, AppError> {
     Ok(
         sqlx::query_scalar("SELECT last_tenant_id FROM accounts WHERE id = $1")
             .bind(account_id)

@@ -79,7 +79,10 @@ pub struct SignedIn {
 
 /// The request's one value of `name`; a parameter given twice is refused.
 fn single<'a>(params: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, String> {
-    let mut values = params.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let mut values = params
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str());
     let first = values.next();
     if values.next().is_some() {
         return Err(format!("The parameter {name} is given more than once."));
@@ -130,7 +133,12 @@ pub async fn parse(
     }
     match get("response_type")? {
         Some("code") => {}
-        None => return Err(refuse("invalid_request", "response_type is missing.".into())),
+        None => {
+            return Err(refuse(
+                "invalid_request",
+                "response_type is missing.".into(),
+            ));
+        }
         Some(_) => {
             return Err(refuse(
                 "unsupported_response_type",
@@ -180,7 +188,11 @@ pub async fn parse(
         }
     };
     let mut prompt = Prompt::default();
-    for word in get("prompt")?.unwrap_or_default().split(' ').filter(|w| !w.is_empty()) {
+    for word in get("prompt")?
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|w| !w.is_empty())
+    {
         match word {
             "none" => prompt.none = true,
             "login" => prompt.login = true,
@@ -203,10 +215,9 @@ pub async fn parse(
     let number = |name: &str| -> Result<Option<i64>, Refusal> {
         get(name)?
             .map(|v| {
-                v.parse::<i64>()
-                    .ok()
-                    .filter(|n| *n >= 0)
-                    .ok_or_else(|| refuse("invalid_request", format!("{name} must be a whole number.")))
+                v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                    refuse("invalid_request", format!("{name} must be a whole number."))
+                })
             })
             .transpose()
     };
@@ -344,7 +355,11 @@ pub async fn decide(
             return Ok(request.error_at(state, "login_required", "The person is not signed in."));
         }
         // Back here after signing in, with a sign-in at least this recent.
-        let back = request.url_at(PATH, &["prompt", AUTH_AFTER], &[(AUTH_AFTER, now.to_string())]);
+        let back = request.url_at(
+            PATH,
+            &["prompt", AUTH_AFTER],
+            &[(AUTH_AFTER, now.to_string())],
+        );
         let mut login = format!("/login?next={}", crate::format::query_value(&back));
         if let Some(hint) = &request.login_hint {
             login.push_str("&email=");

@@ -88,10 +88,7 @@ pub fn check_redirect_uri(uri: &str) -> Result<(), String> {
         return Err(format!("Use at most {MAX_URI_CHARS} characters per URI."));
     }
     let parsed = Url::parse(uri).map_err(|_| format!("{uri:?} is not an absolute URL."))?;
-    let loopback = matches!(
-        parsed.host_str(),
-        Some("localhost" | "127.0.0.1" | "[::1]")
-    );
+    let loopback = matches!(parsed.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
     match parsed.scheme() {
         "https" => {}
         "http" if loopback => {}
@@ -101,7 +98,9 @@ pub fn check_redirect_uri(uri: &str) -> Result<(), String> {
         return Err(format!("{uri:?}: a redirect URI has no #fragment."));
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(format!("{uri:?}: a redirect URI carries no user name or password."));
+        return Err(format!(
+            "{uri:?}: a redirect URI carries no user name or password."
+        ));
     }
     Ok(())
 }

@@ -79,7 +79,11 @@ pub async fn authenticate_client(
         Some(secret) => client.secret_matches(secret),
         None => client.public,
     };
-    if ok { Ok(client) } else { Err(TokenError::InvalidClient) }
+    if ok {
+        Ok(client)
+    } else {
+        Err(TokenError::InvalidClient)
+    }
 }
 
 /// The person claims of the ID token and `userinfo` (SPEC §10).
@@ -156,7 +160,8 @@ pub async fn exchange_code(
     redirect_uri: Option<&str>,
     code_verifier: Option<&str>,
 ) -> Result<TokenResponse, TokenError> {
-    let code = code.ok_or_else(|| TokenError::Invalid("invalid_request", "code is missing.".into()))?;
+    let code =
+        code.ok_or_else(|| TokenError::Invalid("invalid_request", "code is missing.".into()))?;
     let code_hash = crypto::hash_token(code);
     let now = now_ms();
     let mut tx = state.db.begin().await?;
@@ -253,8 +258,9 @@ pub async fn refresh(
     client: &Client,
     refresh_token: Option<&str>,
 ) -> Result<TokenResponse, TokenError> {
-    let token = refresh_token
-        .ok_or_else(|| TokenError::Invalid("invalid_request", "refresh_token is missing.".into()))?;
+    let token = refresh_token.ok_or_else(|| {
+        TokenError::Invalid("invalid_request", "refresh_token is missing.".into())
+    })?;
     let hash = crypto::hash_token(token);
     let now = now_ms();
     let mut tx = state.db.begin().await?;
@@ -263,10 +269,14 @@ pub async fn refresh(
         .ok_or_else(|| invalid_grant("The refresh token is not valid."))?;
     let grant = row.grant;
     if grant.client_id != client.client_id {
-        return Err(invalid_grant("The refresh token was issued to another client."));
+        return Err(invalid_grant(
+            "The refresh token was issued to another client.",
+        ));
     }
     if grant.revoked_at.is_some() || grant.expires_at < now {
-        return Err(invalid_grant("The refresh token was revoked or has expired."));
+        return Err(invalid_grant(
+            "The refresh token was revoked or has expired.",
+        ));
     }
     if row.used_at.is_some() || !db::oidc::use_refresh(&mut tx, &hash, now).await? {
         // Reuse: one of the two holders is not the client.
@@ -387,7 +397,11 @@ pub async fn id_token_hint(state: &AppState, token: &str) -> Result<(String, i64
         .verify::<IdTokenClaims>(token, &validation, "JWT")
         .await?
         .claims;
-    let sub = claims.person.sub.parse().map_err(|_| AppError::Unauthorized)?;
+    let sub = claims
+        .person
+        .sub
+        .parse()
+        .map_err(|_| AppError::Unauthorized)?;
     Ok((claims.aud, sub))
 }
 
