@@ -52,9 +52,8 @@ test("a new invitee creates an account, accepts, lands in the product signed in,
   await bob.getByRole("link", { name: "Sign out" }).click();
   await expect(bob).toHaveURL(`${product}/signed-out`);
   await expect(bob.getByRole("heading", { name: "You are signed out of the product" })).toBeVisible();
-  await bob.goto("/account");
-  await expect(bob).toHaveURL(/\/login/);
-  // Coming back to the product now asks Portico's sign-in.
+  // Coming back to the product now asks Portico's sign-in: the Portico
+  // session ended too.
   await bob.goto(`${product}/`);
   await expect(bob).toHaveURL(/\/login\?next=/);
   await bob.context().close();
