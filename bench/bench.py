@@ -618,7 +618,7 @@ def cmd_oidc(db_kind, families=64):
             f"{client['clientId']}:{client['clientSecret']}".encode()).decode()
         status, headers, body = post(app.base + "/rpc/sign_in",
                                      data={"email": "bench@bench.test", "password": PASSWORD})
-        cookie = headers.get("Set-Cookie", "").split(";", 1)[0]
+        cookie = next((v for k, v in headers.items() if k.lower() == "set-cookie"), "").split(";", 1)[0]
         if status != 200 or not cookie:
             raise SystemExit(f"sign-in failed: {status} {body}")
         query = urllib.parse.urlencode({
