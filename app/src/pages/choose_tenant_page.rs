@@ -19,6 +19,8 @@ pub struct ChoiceView {
     pub client_name: String,
     pub email: String,
     pub fields: Vec<(String, String)>,
+    /// The request without a tenant: "Use another account" comes back here.
+    pub restart_url: String,
     pub tenants: Vec<(i64, String)>,
     pub last: Option<i64>,
 }
@@ -48,6 +50,7 @@ pub async fn get_tenant_choice(search: String) -> Result<ChoiceView, AppError> {
         client_name: choice.client_name,
         email: account.email,
         fields: choice.fields,
+        restart_url: choice.restart_url,
         tenants: choice.tenants,
         last: choice.last,
     })
@@ -73,7 +76,7 @@ pub fn ChooseTenantPage() -> impl IntoView {
 fn Choice(choice: ChoiceView) -> impl IntoView {
     // Signing out comes back through the authorization endpoint, which
     // then asks the next person to sign in.
-    let again = format!("/oauth/authorize?{}", url_query(&choice.fields));
+    let again = choice.restart_url;
     let body = if choice.tenants.is_empty() {
         view! {
             <p class="notice" role="alert">
@@ -130,19 +133,4 @@ fn Choice(choice: ChoiceView) -> impl IntoView {
             </p>
         </section>
     }
-}
-
-/// `pairs` as a query string (the browser's form encoding).
-fn url_query(pairs: &[(String, String)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                crate::format::query_value(k),
-                crate::format::query_value(v)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&")
 }

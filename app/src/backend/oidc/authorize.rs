@@ -24,6 +24,8 @@ pub const CODE_MS: i64 = 60_000;
 /// `prompt=login` or `max_age`.
 const AUTH_AFTER: &str = "auth_after";
 const MAX_PARAM_CHARS: usize = 2000;
+/// What the tenant chooser's form leaves out of the request it sends back.
+const CHOOSER_DROPS: &[&str] = &["tenant_id", "prompt"];
 
 /// `prompt` (OpenID Connect Core §3.1.2.1).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -310,9 +312,15 @@ impl AuthorizationRequest {
     pub fn chooser_fields(&self) -> Vec<(String, String)> {
         self.params
             .iter()
-            .filter(|(k, _)| k != "tenant_id" && k != "prompt")
+            .filter(|(k, _)| !CHOOSER_DROPS.contains(&k.as_str()))
             .cloned()
             .collect()
+    }
+
+    /// This request again, as the chooser would send it without a tenant
+    /// (where "Use another account" comes back to after signing out).
+    pub fn restart_url(&self) -> String {
+        self.url_at(PATH, CHOOSER_DROPS, &[])
     }
 
     fn error_at(&self, state: &AppState, error: &str, description: &str) -> String {
@@ -433,6 +441,8 @@ pub struct TenantChoice {
     pub client_name: String,
     /// The request's parameters, for the chooser's form to send back.
     pub fields: Vec<(String, String)>,
+    /// The request without a tenant, to come back to after signing out.
+    pub restart_url: String,
     /// Active memberships: tenant id and name.
     pub tenants: Vec<(i64, String)>,
     /// The tenant chosen last time, preselected.
@@ -451,6 +461,7 @@ pub async fn tenant_choice(
     Ok(TenantChoice {
         client_name: request.client.name.clone(),
         fields: request.chooser_fields(),
+        restart_url: request.restart_url(),
         last: last.filter(|id| tenants.iter().any(|t| t.id == *id)),
         tenants: tenants.into_iter().map(|t| (t.id, t.name)).collect(),
     })
