@@ -127,6 +127,16 @@ impl Rp {
         self.token(app, &form).await
     }
 
+    /// The tokens `browser`'s person gets with `offline_access`: a code
+    /// exchanged at once, with a refresh token.
+    pub async fn offline_tokens(&self, app: &TestApp, browser: &reqwest::Client) -> Value {
+        let code = code_for(app, browser, self, &[("scope", "openid offline_access")]).await;
+        let (status, tokens) = self.exchange(app, &code, None).await;
+        assert_eq!(status, 200, "{tokens}");
+        assert!(tokens["refresh_token"].is_string(), "{tokens}");
+        tokens
+    }
+
     pub async fn refresh(&self, app: &TestApp, refresh_token: &str) -> (u16, Value) {
         self.token(
             app,
@@ -533,14 +543,7 @@ async fn refresh_tokens_rotate_and_a_reused_one_ends_its_family() {
     let app = spawn_provider().await;
     let rp = register_client(&app, false).await;
     let (_manager, bob, tenant) = member_of_a_tenant(&app, "bob@example.com").await;
-    let code = code_for(
-        &app,
-        &bob.client,
-        &rp,
-        &[("scope", "openid offline_access")],
-    )
-    .await;
-    let (_, first) = rp.exchange(&app, &code, None).await;
+    let first = rp.offline_tokens(&app, &bob.client).await;
     let r1 = first["refresh_token"].as_str().unwrap().to_owned();
 
     let (status, second) = rp.refresh(&app, &r1).await;
@@ -569,14 +572,7 @@ async fn refresh_tokens_rotate_and_a_reused_one_ends_its_family() {
     );
 
     // Revocation (RFC 7009) ends a family too; unknown tokens are fine.
-    let code = code_for(
-        &app,
-        &bob.client,
-        &rp,
-        &[("scope", "openid offline_access")],
-    )
-    .await;
-    let (_, fresh) = rp.exchange(&app, &code, None).await;
+    let fresh = rp.offline_tokens(&app, &bob.client).await;
     let r3 = fresh["refresh_token"].as_str().unwrap();
     for token in ["no-such-token", r3] {
         let res = app
@@ -735,14 +731,7 @@ async fn a_disabled_or_removed_member_gets_no_token_and_loses_the_refresh_family
     let rp = register_client(&app, false).await;
     let (manager, bob, tenant) = member_of_a_tenant(&app, "bob@example.com").await;
     let bob_id = member_id(&app, &manager, tenant, "bob@example.com").await;
-    let code = code_for(
-        &app,
-        &bob.client,
-        &rp,
-        &[("scope", "openid offline_access")],
-    )
-    .await;
-    let (_, tokens) = rp.exchange(&app, &code, None).await;
+    let tokens = rp.offline_tokens(&app, &bob.client).await;
     let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
     let unused_code = code_for(&app, &bob.client, &rp, &[]).await;
 
@@ -799,14 +788,7 @@ async fn a_disabled_or_removed_member_gets_no_token_and_loses_the_refresh_family
         )
         .await;
     assert_eq!(status, 200);
-    let code = code_for(
-        &app,
-        &bob.client,
-        &rp,
-        &[("scope", "openid offline_access")],
-    )
-    .await;
-    let (_, tokens) = rp.exchange(&app, &code, None).await;
+    let tokens = rp.offline_tokens(&app, &bob.client).await;
     let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
     let (status, _) = manager
         .api(
@@ -826,14 +808,7 @@ async fn a_password_reset_ends_the_refresh_family() {
     let app = spawn_provider().await;
     let rp = register_client(&app, false).await;
     let (_manager, bob, _) = member_of_a_tenant(&app, "bob@example.com").await;
-    let code = code_for(
-        &app,
-        &bob.client,
-        &rp,
-        &[("scope", "openid offline_access")],
-    )
-    .await;
-    let (_, tokens) = rp.exchange(&app, &code, None).await;
+    let tokens = rp.offline_tokens(&app, &bob.client).await;
     let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
 
     let res = app
