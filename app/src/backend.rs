@@ -14,6 +14,7 @@ pub mod content_policy;
 pub mod crypto;
 pub mod db;
 pub mod delivery;
+pub mod directory;
 pub mod dns;
 pub mod oidc;
 pub mod onboarding;

@@ -11,6 +11,7 @@ pub mod ops;
 pub mod redact;
 pub mod rest;
 pub mod rpc_status;
+pub mod scim;
 pub mod security_headers;
 pub mod startup;
 pub mod webhook_worker;

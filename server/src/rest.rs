@@ -14,6 +14,7 @@ pub mod members;
 pub mod oidc_clients;
 pub mod registration;
 pub mod schema;
+pub mod scim_tokens;
 pub mod webhooks;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -35,6 +36,7 @@ use app::backend::AppState;
         (name = "members", description = "Members of a tenant and its audit log"),
         (name = "domains", description = "A tenant's verified email domains and who may join by them"),
         (name = "webhooks", description = "Webhook endpoints, their deliveries, and the events they receive (see `webhooks`)"),
+        (name = "directory", description = "Directory tokens for SCIM provisioning at /scim/v2/{tenantId}/"),
         (name = "compatibility", description = "Drop-in endpoints of other invitation APIs"),
         (name = "admin", description = "The instance operator's endpoints (PORTICO_ADMIN_TOKEN): tenants' seats, OpenID clients, signing keys"),
     )
@@ -280,6 +282,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(webhooks::update_webhook, webhooks::delete_webhook))
         .routes(routes!(webhooks::list_deliveries))
         .routes(routes!(webhooks::retry_delivery))
+        .routes(routes!(scim_tokens::create_scim_token, scim_tokens::list_scim_tokens))
+        .routes(routes!(scim_tokens::delete_scim_token))
         .routes(routes!(compat::royalti_invite))
         .routes(routes!(compat::doit_invite))
 }

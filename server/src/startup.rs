@@ -277,6 +277,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops)
         .merge(api)
         .merge(crate::oidc::router())
+        .merge(crate::scim::router())
         .merge(crate::assets::pkg_router(&state.config.site_root))
         .merge(leptos_routes)
         .with_state(state)

@@ -23,6 +23,14 @@ impl AuditActor {
             label: account.email.clone(),
         }
     }
+
+    /// A tenant's directory (SCIM), named by its token's name.
+    pub fn directory(token_name: &str) -> Self {
+        AuditActor {
+            account_id: None,
+            label: format!("directory ({token_name})"),
+        }
+    }
 }
 
 pub async fn record(

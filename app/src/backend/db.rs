@@ -27,6 +27,7 @@ pub mod oidc;
 pub mod outbox_mail;
 pub mod owners;
 pub mod rate_limits;
+pub mod scim;
 pub mod sessions;
 pub mod settings;
 pub mod signing_keys;

@@ -18,6 +18,7 @@ pub use members::{
     MemberChange, active_manager_ids, get_member, leave_tenant, list_members, remove_member,
     update_member,
 };
+pub(crate) use members::ensure_not_last_manager;
 pub use overview::{FUNNEL_WEEKS, instance_counts, overview, tenant, tenant_with_seats};
 
 pub const MAX_PER_PAGE: i64 = 100;

@@ -147,6 +147,14 @@ word_enum! {
         WebhookDeleted = "webhook.deleted",
         WebhookRetried = "webhook.retried",
         WebhookDisabled = "webhook.disabled",
+        ScimTokenCreated = "scim_token.created",
+        ScimTokenDeleted = "scim_token.deleted",
+        DirectoryUserLinked = "directory.user_linked",
+        DirectoryUserChanged = "directory.user_changed",
+        DirectoryGroupCreated = "directory.group_created",
+        DirectoryGroupChanged = "directory.group_changed",
+        DirectoryGroupDeleted = "directory.group_deleted",
+        DirectoryGroupMapped = "directory.group_mapped",
     }
 }
 

@@ -33,10 +33,12 @@ pub enum Bucket {
     PasswordTokenTarget,
     PasswordChangeAccount,
     DnsLookupTenant,
+    ScimTenant,
+    ScimFailedIp,
 }
 
 impl Bucket {
-    pub const ALL: [Bucket; 12] = [
+    pub const ALL: [Bucket; 14] = [
         Bucket::SignInEmail,
         Bucket::SignInIp,
         Bucket::ResetEmail,
@@ -49,6 +51,8 @@ impl Bucket {
         Bucket::PasswordTokenTarget,
         Bucket::PasswordChangeAccount,
         Bucket::DnsLookupTenant,
+        Bucket::ScimTenant,
+        Bucket::ScimFailedIp,
     ];
 
     /// The name used in `PORTICO_RATE_LIMITS` and the README.
@@ -66,6 +70,8 @@ impl Bucket {
             Bucket::PasswordTokenTarget => "password_token_target",
             Bucket::PasswordChangeAccount => "password_change_account",
             Bucket::DnsLookupTenant => "dns_lookup_tenant",
+            Bucket::ScimTenant => "scim_tenant",
+            Bucket::ScimFailedIp => "scim_failed_ip",
         }
     }
 
@@ -83,6 +89,10 @@ impl Bucket {
             Bucket::PasswordTokenTarget => limit(10, 15 * 60),
             Bucket::PasswordChangeAccount => limit(10, 15 * 60),
             Bucket::DnsLookupTenant => limit(60, 3600),
+            // A directory's sync: Okta and Entra ID stay well under this.
+            Bucket::ScimTenant => limit(6000, 60),
+            // Requests with a token that is not the tenant's.
+            Bucket::ScimFailedIp => limit(20, 60),
         }
     }
 

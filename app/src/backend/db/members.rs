@@ -294,6 +294,25 @@ pub async fn set_roles(
     Ok(())
 }
 
+/// Sets roles and organisation together (a provisioned member's groups
+/// decide both).
+pub async fn set_placement(
+    conn: &mut AnyConnection,
+    id: i64,
+    roles: &RoleNames,
+    organisation_id: Option<i64>,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE members SET roles = $1, organisation_id = $2, updated_at = $3 WHERE id = $4")
+        .bind(roles.to_json())
+        .bind(organisation_id)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// ACTIVE, DISABLED or DELETED.
 pub async fn set_status(
     conn: &mut AnyConnection,

@@ -221,6 +221,26 @@ pub async fn revoke_grant(conn: &mut AnyConnection, id: &str, now: i64) -> Resul
     Ok(())
 }
 
+/// Revokes every family of the account in the tenant (SCIM
+/// deprovisioning). Served by `oidc_grants_account_tenant_idx`.
+pub async fn revoke_grants_in_tenant(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    tenant_id: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE oidc_grants SET revoked_at = $3 \
+         WHERE account_id = $1 AND tenant_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(account_id)
+    .bind(tenant_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// A presented refresh token with its family.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RefreshRow {

@@ -14,6 +14,7 @@ pub enum Owned {
     Webhook,
     InviteLink,
     Domain,
+    ScimToken,
 }
 
 impl Owned {
@@ -24,6 +25,7 @@ impl Owned {
             Owned::Webhook => "SELECT tenant_id FROM webhook_endpoints WHERE id = $1",
             Owned::InviteLink => "SELECT tenant_id FROM invite_links WHERE id = $1",
             Owned::Domain => "SELECT tenant_id FROM tenant_domains WHERE id = $1",
+            Owned::ScimToken => "SELECT tenant_id FROM scim_tokens WHERE id = $1",
         }
     }
 }

@@ -25,14 +25,22 @@ pub enum Via<'a> {
     Link { id: i64 },
     /// A DNS-proven domain on auto-join.
     Domain { domain: &'a str },
+    /// The tenant's directory provisioned the person (SCIM): a manager's
+    /// decision, like an invitation, so it may bring back someone removed.
+    Directory { token: &'a str },
 }
 
 impl Via<'_> {
     fn claim(&self) -> SeatClaim {
         match self {
             Via::Invite { .. } => SeatClaim::TakeReserved,
-            Via::Link { .. } | Via::Domain { .. } => SeatClaim::Join,
+            Via::Link { .. } | Via::Domain { .. } | Via::Directory { .. } => SeatClaim::Join,
         }
+    }
+
+    /// Whether it may bring back a member who left or was removed.
+    fn may_return(&self) -> bool {
+        matches!(self, Via::Invite { .. } | Via::Directory { .. })
     }
 
     fn name(&self) -> &'static str {
@@ -40,6 +48,7 @@ impl Via<'_> {
             Via::Invite { .. } => "invite",
             Via::Link { .. } => "link",
             Via::Domain { .. } => "domain",
+            Via::Directory { .. } => "scim",
         }
     }
 }
@@ -82,6 +91,7 @@ pub async fn admit(
         roles,
         organisation_id,
         via.claim(),
+        via.may_return(),
         now,
     )
     .await?;
@@ -102,6 +112,16 @@ pub async fn admit(
             account.email.as_str(),
             json!({ "domain": domain, "memberId": member_id, "via": "domain" }),
         ),
+        Via::Directory { token } => (
+            AuditAction::MemberJoined,
+            account.email.as_str(),
+            json!({ "directoryToken": token, "memberId": member_id, "via": "scim" }),
+        ),
+    };
+    // What the directory does is done by the directory, not the person.
+    let actor = match via {
+        Via::Directory { token } => AuditActor::directory(token),
+        _ => actor,
     };
     audit::record(conn, Some(tenant_id), &actor, action, target, details).await?;
     db::oidc::remember_tenant(conn, account.id, tenant_id).await?;
@@ -124,6 +144,7 @@ async fn insert_or_reactivate(
     roles: &db::RoleNames,
     organisation_id: Option<i64>,
     claim: SeatClaim,
+    may_return: bool,
     now: i64,
 ) -> Result<i64, AppError> {
     let came_back_unasked = || {
@@ -139,7 +160,7 @@ async fn insert_or_reactivate(
         Some(m) if m.status == MemberStatus::Disabled => Err(AppError::ForbiddenBecause(
             "Your membership of this tenant is disabled. Ask a manager.".into(),
         )),
-        Some(m) if claim == SeatClaim::Join => {
+        Some(m) if !may_return => {
             debug_assert_eq!(m.status, MemberStatus::Deleted);
             Err(came_back_unasked())
         }
@@ -150,7 +171,7 @@ async fn insert_or_reactivate(
         }
         // A removal sticks to the person: not only this account, but any
         // address of the same mailbox (`bob+back@…` for a removed `bob@…`).
-        None if claim == SeatClaim::Join
+        None if !may_return
             && db::members::removed_mailbox(conn, tenant_id, account_id).await? =>
         {
             Err(came_back_unasked())

@@ -70,7 +70,7 @@ fn is_manager(roles: &[String]) -> bool {
 
 /// The last-manager rule (SPEC §2): refuses when `member` is the tenant's
 /// only ACTIVE `extractor-manager` and the change would end that.
-async fn ensure_not_last_manager(
+pub(crate) async fn ensure_not_last_manager(
     conn: &mut AnyConnection,
     tenant_id: i64,
     member: &MemberInfo,
