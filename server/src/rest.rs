@@ -282,7 +282,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(webhooks::update_webhook, webhooks::delete_webhook))
         .routes(routes!(webhooks::list_deliveries))
         .routes(routes!(webhooks::retry_delivery))
-        .routes(routes!(scim_tokens::create_scim_token, scim_tokens::list_scim_tokens))
+        .routes(routes!(
+            scim_tokens::create_scim_token,
+            scim_tokens::list_scim_tokens
+        ))
         .routes(routes!(scim_tokens::delete_scim_token))
         .routes(routes!(compat::royalti_invite))
         .routes(routes!(compat::doit_invite))

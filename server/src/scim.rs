@@ -28,12 +28,24 @@ const MAX_REQUEST_BYTES: usize = 1024 * 1024;
 pub fn router() -> Router<AppState> {
     let read_only = |m: MethodRouter<AppState>| m.fallback(not_allowed);
     Router::new()
-        .route("/scim/v2/{tenant}/ServiceProviderConfig", read_only(get(service_provider_config)))
-        .route("/scim/v2/{tenant}/ResourceTypes", read_only(get(resource_types)))
-        .route("/scim/v2/{tenant}/ResourceTypes/{id}", read_only(get(resource_type)))
+        .route(
+            "/scim/v2/{tenant}/ServiceProviderConfig",
+            read_only(get(service_provider_config)),
+        )
+        .route(
+            "/scim/v2/{tenant}/ResourceTypes",
+            read_only(get(resource_types)),
+        )
+        .route(
+            "/scim/v2/{tenant}/ResourceTypes/{id}",
+            read_only(get(resource_type)),
+        )
         .route("/scim/v2/{tenant}/Schemas", read_only(get(schemas)))
         .route("/scim/v2/{tenant}/Schemas/{id}", read_only(get(schema)))
-        .route("/scim/v2/{tenant}/Users", get(list_users).post(create_user).fallback(not_allowed))
+        .route(
+            "/scim/v2/{tenant}/Users",
+            get(list_users).post(create_user).fallback(not_allowed),
+        )
         .route("/scim/v2/{tenant}/Users/.search", post(search_users))
         .route(
             "/scim/v2/{tenant}/Users/{id}",
@@ -43,7 +55,10 @@ pub fn router() -> Router<AppState> {
                 .delete(delete_user)
                 .fallback(not_allowed),
         )
-        .route("/scim/v2/{tenant}/Groups", get(list_groups).post(create_group).fallback(not_allowed))
+        .route(
+            "/scim/v2/{tenant}/Groups",
+            get(list_groups).post(create_group).fallback(not_allowed),
+        )
         .route("/scim/v2/{tenant}/Groups/.search", post(search_groups))
         .route(
             "/scim/v2/{tenant}/Groups/{id}",
@@ -54,8 +69,7 @@ pub fn router() -> Router<AppState> {
                 .fallback(not_allowed),
         )
         .route("/scim/v2/{tenant}/.search", post(search_everything))
-        .route("/scim/v2", axum::routing::any(unknown))
-        .route("/scim/v2/{*rest}", axum::routing::any(unknown))
+        .route("/scim/v2/{tenant}/{*rest}", axum::routing::any(unknown))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
 }
 
@@ -110,11 +124,16 @@ fn resource_response(status: StatusCode, mut doc: Doc, projection: &Projection) 
     projection.apply(&mut doc);
     let mut response = json_response(status, &Value::Object(doc));
     let headers = response.headers_mut();
-    if let Some(v) = meta["version"].as_str().and_then(|v| HeaderValue::from_str(v).ok()) {
+    if let Some(v) = meta["version"]
+        .as_str()
+        .and_then(|v| HeaderValue::from_str(v).ok())
+    {
         headers.insert(header::ETAG, v);
     }
     if status == StatusCode::CREATED
-        && let Some(l) = meta["location"].as_str().and_then(|l| HeaderValue::from_str(l).ok())
+        && let Some(l) = meta["location"]
+            .as_str()
+            .and_then(|l| HeaderValue::from_str(l).ok())
     {
         headers.insert(header::LOCATION, l);
     }
@@ -178,9 +197,9 @@ impl Query {
     fn number(&self, name: &str) -> Result<Option<i64>, ScimError> {
         self.get(name)
             .map(|v| {
-                v.trim()
-                    .parse::<i64>()
-                    .map_err(|_| ScimError::invalid_value(format!("{name} must be a whole number.")))
+                v.trim().parse::<i64>().map_err(|_| {
+                    ScimError::invalid_value(format!("{name} must be a whole number."))
+                })
             })
             .transpose()
     }
@@ -199,8 +218,15 @@ fn patch_body(body: &Bytes) -> Result<PatchRequest, ScimError> {
     let request: PatchRequest = serde_json::from_value(body_json(body)?).map_err(|e| {
         ScimError::invalid_syntax(format!("The body is not a PatchOp request: {e}."))
     })?;
-    if !request.schemas.is_empty() && !request.schemas.iter().any(|s| s.eq_ignore_ascii_case(PATCH_SCHEMA)) {
-        return Err(ScimError::invalid_syntax(format!("A PATCH names the schema {PATCH_SCHEMA}.")));
+    if !request.schemas.is_empty()
+        && !request
+            .schemas
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(PATCH_SCHEMA))
+    {
+        return Err(ScimError::invalid_syntax(format!(
+            "A PATCH names the schema {PATCH_SCHEMA}."
+        )));
     }
     Ok(request)
 }
@@ -217,7 +243,10 @@ fn list_response(docs: Vec<Doc>, total: i64, paging: Paging, projection: &Projec
             Value::Object(d)
         })
         .collect();
-    json_response(StatusCode::OK, &discovery::list(resources, total, paging.start_index))
+    json_response(
+        StatusCode::OK,
+        &discovery::list(resources, total, paging.start_index),
+    )
 }
 
 macro_rules! scim_try {
@@ -236,7 +265,10 @@ async fn service_provider_config(
     client: ClientIp,
 ) -> Scim {
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
-    Scim(json_response(StatusCode::OK, &discovery::service_provider_config(&d.base)))
+    Scim(json_response(
+        StatusCode::OK,
+        &discovery::service_provider_config(&d.base),
+    ))
 }
 
 async fn resource_types(
@@ -258,7 +290,10 @@ async fn resource_type(
     client: ClientIp,
 ) -> Scim {
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
-    match discovery::resource_types(&d.base).into_iter().find(|r| r["id"] == id.as_str()) {
+    match discovery::resource_types(&d.base)
+        .into_iter()
+        .find(|r| r["id"] == id.as_str())
+    {
         Some(found) => Scim(json_response(StatusCode::OK, &found)),
         None => ScimError::not_found("resource type", &id).into(),
     }
@@ -283,7 +318,10 @@ async fn schema(
     client: ClientIp,
 ) -> Scim {
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
-    match discovery::schemas(&d.base).into_iter().find(|s| s["id"] == id.as_str()) {
+    match discovery::schemas(&d.base)
+        .into_iter()
+        .find(|s| s["id"] == id.as_str())
+    {
         Some(found) => Scim(json_response(StatusCode::OK, &found)),
         None => ScimError::not_found("schema", &id).into(),
     }
@@ -320,10 +358,9 @@ impl ListRequest {
         let number = |k: &str| -> Result<Option<i64>, ScimError> {
             match v.get(k) {
                 None | Some(Value::Null) => Ok(None),
-                Some(n) => n
-                    .as_i64()
-                    .map(Some)
-                    .ok_or_else(|| ScimError::invalid_value(format!("{k} must be a whole number."))),
+                Some(n) => n.as_i64().map(Some).ok_or_else(|| {
+                    ScimError::invalid_value(format!("{k} must be a whole number."))
+                }),
             }
         };
         Ok(ListRequest {
@@ -376,7 +413,11 @@ async fn create_user(
 ) -> Scim {
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
     let doc = scim_try!(users::create(&state, &d, scim_try!(body_json(&body))).await);
-    Scim(resource_response(StatusCode::CREATED, doc, &Query::parse(raw).projection()))
+    Scim(resource_response(
+        StatusCode::CREATED,
+        doc,
+        &Query::parse(raw).projection(),
+    ))
 }
 
 async fn get_user(
@@ -388,7 +429,11 @@ async fn get_user(
 ) -> Scim {
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
     let doc = scim_try!(users::get(&state, &d, &id).await);
-    Scim(resource_response(StatusCode::OK, doc, &Query::parse(raw).projection()))
+    Scim(resource_response(
+        StatusCode::OK,
+        doc,
+        &Query::parse(raw).projection(),
+    ))
 }
 
 async fn replace_user(
@@ -402,7 +447,11 @@ async fn replace_user(
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
     let value = scim_try!(body_json(&body));
     let doc = scim_try!(users::replace(&state, &d, &id, value, if_match(&headers)).await);
-    Scim(resource_response(StatusCode::OK, doc, &Query::parse(raw).projection()))
+    Scim(resource_response(
+        StatusCode::OK,
+        doc,
+        &Query::parse(raw).projection(),
+    ))
 }
 
 async fn patch_user(
@@ -415,8 +464,13 @@ async fn patch_user(
 ) -> Scim {
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
     let request = scim_try!(patch_body(&body));
-    let doc = scim_try!(users::patch(&state, &d, &id, request.operations, if_match(&headers)).await);
-    Scim(resource_response(StatusCode::OK, doc, &Query::parse(raw).projection()))
+    let doc =
+        scim_try!(users::patch(&state, &d, &id, request.operations, if_match(&headers)).await);
+    Scim(resource_response(
+        StatusCode::OK,
+        doc,
+        &Query::parse(raw).projection(),
+    ))
 }
 
 async fn delete_user(
@@ -471,7 +525,11 @@ async fn create_group(
 ) -> Scim {
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
     let doc = scim_try!(groups::create(&state, &d, scim_try!(body_json(&body))).await);
-    Scim(resource_response(StatusCode::CREATED, doc, &Query::parse(raw).projection()))
+    Scim(resource_response(
+        StatusCode::CREATED,
+        doc,
+        &Query::parse(raw).projection(),
+    ))
 }
 
 async fn get_group(
@@ -498,7 +556,11 @@ async fn replace_group(
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
     let value = scim_try!(body_json(&body));
     let doc = scim_try!(groups::replace(&state, &d, &id, value, if_match(&headers)).await);
-    Scim(resource_response(StatusCode::OK, doc, &Query::parse(raw).projection()))
+    Scim(resource_response(
+        StatusCode::OK,
+        doc,
+        &Query::parse(raw).projection(),
+    ))
 }
 
 async fn patch_group(
@@ -511,8 +573,13 @@ async fn patch_group(
 ) -> Scim {
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
     let request = scim_try!(patch_body(&body));
-    let doc = scim_try!(groups::patch(&state, &d, &id, request.operations, if_match(&headers)).await);
-    Scim(resource_response(StatusCode::OK, doc, &Query::parse(raw).projection()))
+    let doc =
+        scim_try!(groups::patch(&state, &d, &id, request.operations, if_match(&headers)).await);
+    Scim(resource_response(
+        StatusCode::OK,
+        doc,
+        &Query::parse(raw).projection(),
+    ))
 }
 
 async fn delete_group(

@@ -73,8 +73,11 @@ impl Projection {
     /// Whether `name` (a top-level attribute) is left out entirely.
     pub fn leaves_out(&self, name: &str) -> bool {
         let named = |list: &[String]| {
-            list.iter()
-                .any(|a| a.split('.').next().is_some_and(|top| top.eq_ignore_ascii_case(name)))
+            list.iter().any(|a| {
+                a.split('.')
+                    .next()
+                    .is_some_and(|top| top.eq_ignore_ascii_case(name))
+            })
         };
         if !self.attributes.is_empty() {
             return !named(&self.attributes);
@@ -90,7 +93,10 @@ impl Projection {
             resource.retain(|k, _| {
                 k == "id"
                     || k == "schemas"
-                    || self.attributes.iter().any(|a| top(a).eq_ignore_ascii_case(k))
+                    || self
+                        .attributes
+                        .iter()
+                        .any(|a| top(a).eq_ignore_ascii_case(k))
             });
             // A sub-attribute asked for alone keeps only the asked ones.
             for (k, v) in resource.iter_mut() {
@@ -117,7 +123,8 @@ impl Projection {
             }
             match a.split_once('.') {
                 Some((top, sub)) => {
-                    if let Some(serde_json::Value::Object(inner)) = document::get_mut(resource, top) {
+                    if let Some(serde_json::Value::Object(inner)) = document::get_mut(resource, top)
+                    {
                         document::remove_key(inner, sub);
                     }
                 }
@@ -149,13 +156,23 @@ pub fn new_id() -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex::encode(b);
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }
 
 /// RFC 3339 in UTC for `meta.created` / `meta.lastModified`.
 pub fn rfc3339(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }

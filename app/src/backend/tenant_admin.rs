@@ -14,11 +14,11 @@ pub use audit_log::list_audit;
 pub use collections::{
     Collection, create_named, delete_named, list_named, organisation_choices, rename_named,
 };
+pub(crate) use members::ensure_not_last_manager;
 pub use members::{
     MemberChange, active_manager_ids, get_member, leave_tenant, list_members, remove_member,
     update_member,
 };
-pub(crate) use members::ensure_not_last_manager;
 pub use overview::{FUNNEL_WEEKS, instance_counts, overview, tenant, tenant_with_seats};
 
 pub const MAX_PER_PAGE: i64 = 100;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use app::backend::DbKind;
 use app::backend::db::{
-    audit_events, domains, invites, members, outbox_mail, sessions, tenants, webhooks,
+    audit_events, domains, invites, members, outbox_mail, scim, sessions, tenants, webhooks,
 };
 use sqlx::Row;
 
@@ -64,13 +64,16 @@ enum P {
 }
 
 /// Tables that grow with use: none may be scanned by a hot query.
-const GROWING: [&str; 6] = [
+const GROWING: [&str; 9] = [
     "invites",
     "members",
     "audit_events",
     "sessions",
     "outbox_mail",
     "webhook_deliveries",
+    "scim_users",
+    "scim_groups",
+    "scim_group_members",
 ];
 
 #[tokio::test]
@@ -81,6 +84,10 @@ async fn hot_queries_are_served_by_indexes() {
     let expire_due = invites::expire_due_sql();
     let list_members = members::list_sql();
     let count_members = members::count_sql();
+    let scim_all_users = scim::user_list_sql(scim::Narrow::All);
+    let scim_user_by_name = scim::user_list_sql(scim::Narrow::Key(""));
+    let scim_user_by_external = scim::user_list_sql(scim::Narrow::ExternalId(""));
+    let scim_group_by_name = scim::group_list_sql(scim::Narrow::Key(""));
     let cases: Vec<(&str, &str, Vec<P>)> = vec![
         (
             "pending invitation of an address",
@@ -214,6 +221,32 @@ async fn hot_queries_are_served_by_indexes() {
             "webhook delivery clean-up",
             webhooks::PRUNE_SQL,
             vec![I(1), I(1000)],
+        ),
+        ("SCIM users, a page", &scim_all_users, vec![I(1)]),
+        (
+            "SCIM user by userName",
+            &scim_user_by_name,
+            vec![I(1), T("ann@example.com")],
+        ),
+        (
+            "SCIM user by externalId",
+            &scim_user_by_external,
+            vec![I(1), T("00u1")],
+        ),
+        (
+            "SCIM group by displayName",
+            &scim_group_by_name,
+            vec![I(1), T("engineering")],
+        ),
+        (
+            "SCIM group members",
+            scim::GROUP_MEMBERS_SQL,
+            vec![T("g"), I(100)],
+        ),
+        (
+            "SCIM mapped groups of a user",
+            scim::MAPPED_GROUPS_SQL,
+            vec![T("u")],
         ),
     ];
     let mut conn = app.state.db.pool.acquire().await.unwrap();

@@ -21,6 +21,7 @@ mod mail;
 mod oidc;
 mod openapi;
 mod schema;
+mod scim;
 mod seats;
 mod services;
 mod sessions;

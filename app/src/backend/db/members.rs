@@ -303,13 +303,15 @@ pub async fn set_placement(
     organisation_id: Option<i64>,
     now: i64,
 ) -> Result<(), AppError> {
-    sqlx::query("UPDATE members SET roles = $1, organisation_id = $2, updated_at = $3 WHERE id = $4")
-        .bind(roles.to_json())
-        .bind(organisation_id)
-        .bind(now)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE members SET roles = $1, organisation_id = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(roles.to_json())
+    .bind(organisation_id)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

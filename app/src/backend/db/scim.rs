@@ -154,7 +154,11 @@ pub async fn update_user(conn: &mut AnyConnection, u: &ScimUserRow) -> Result<()
     Ok(())
 }
 
-pub async fn delete_user(conn: &mut AnyConnection, tenant_id: i64, id: &str) -> Result<(), AppError> {
+pub async fn delete_user(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    id: &str,
+) -> Result<(), AppError> {
     sqlx::query("DELETE FROM scim_group_members WHERE user_id = $1")
         .bind(id)
         .execute(&mut *conn)
@@ -375,7 +379,11 @@ pub async fn map_group(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn delete_group(conn: &mut AnyConnection, tenant_id: i64, id: &str) -> Result<(), AppError> {
+pub async fn delete_group(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    id: &str,
+) -> Result<(), AppError> {
     sqlx::query("DELETE FROM scim_group_members WHERE group_id = $1")
         .bind(id)
         .execute(&mut *conn)
@@ -437,21 +445,22 @@ pub struct GroupMemberRow {
     pub user_key: String,
 }
 
+/// Served by the primary key (group_id, user_id), in its order.
+pub const GROUP_MEMBERS_SQL: &str = "SELECT gm.user_id, u.user_key FROM scim_group_members gm \
+     JOIN scim_users u ON u.id = gm.user_id WHERE gm.group_id = $1 \
+     ORDER BY gm.user_id LIMIT $2";
+
 /// The group's members (at most `limit`), in user id order.
 pub async fn group_members(
     conn: &mut AnyConnection,
     group_id: &str,
     limit: i64,
 ) -> Result<Vec<GroupMemberRow>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT gm.user_id, u.user_key FROM scim_group_members gm \
-         JOIN scim_users u ON u.id = gm.user_id WHERE gm.group_id = $1 \
-         ORDER BY gm.user_id LIMIT $2",
-    )
-    .bind(group_id)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?)
+    Ok(sqlx::query_as(GROUP_MEMBERS_SQL)
+        .bind(group_id)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?)
 }
 
 /// Adds a user to a group; false when they were in it already.
@@ -486,7 +495,10 @@ pub async fn remove_group_member(
 }
 
 /// Empties a group; returns who was in it.
-pub async fn clear_group(conn: &mut AnyConnection, group_id: &str) -> Result<Vec<String>, AppError> {
+pub async fn clear_group(
+    conn: &mut AnyConnection,
+    group_id: &str,
+) -> Result<Vec<String>, AppError> {
     Ok(
         sqlx::query_scalar("DELETE FROM scim_group_members WHERE group_id = $1 RETURNING user_id")
             .bind(group_id)
@@ -504,22 +516,26 @@ pub struct MappedGroup {
     pub organisation_id: Option<i64>,
 }
 
+/// Served by `scim_group_members_user_idx` and the groups' primary key.
+pub const MAPPED_GROUPS_SQL: &str = "SELECT g.roles, g.organisation_id FROM scim_group_members gm \
+     JOIN scim_groups g ON g.id = gm.group_id \
+     WHERE gm.user_id = $1 AND g.roles IS NOT NULL ORDER BY g.created_at, g.id";
+
 pub async fn mapped_groups_of(
     conn: &mut AnyConnection,
     user_id: &str,
 ) -> Result<Vec<MappedGroup>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT g.roles, g.organisation_id FROM scim_group_members gm \
-         JOIN scim_groups g ON g.id = gm.group_id \
-         WHERE gm.user_id = $1 AND g.roles IS NOT NULL ORDER BY g.created_at, g.id",
-    )
-    .bind(user_id)
-    .fetch_all(conn)
-    .await?)
+    Ok(sqlx::query_as(MAPPED_GROUPS_SQL)
+        .bind(user_id)
+        .fetch_all(conn)
+        .await?)
 }
 
 /// The users whose roles the directory manages.
-pub async fn managed_user_ids(conn: &mut AnyConnection, tenant_id: i64) -> Result<Vec<String>, AppError> {
+pub async fn managed_user_ids(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+) -> Result<Vec<String>, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM scim_users WHERE tenant_id = $1 AND manages_roles = 1 ORDER BY created_at, id",
     )
@@ -529,11 +545,15 @@ pub async fn managed_user_ids(conn: &mut AnyConnection, tenant_id: i64) -> Resul
 }
 
 /// The roles a provisioned member holds when no mapped group gives any.
-pub async fn directory_roles(conn: &mut AnyConnection, tenant_id: i64) -> Result<RoleNames, AppError> {
-    let json: Option<String> = sqlx::query_scalar("SELECT directory_roles FROM tenants WHERE id = $1")
-        .bind(tenant_id)
-        .fetch_optional(conn)
-        .await?;
+pub async fn directory_roles(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+) -> Result<RoleNames, AppError> {
+    let json: Option<String> =
+        sqlx::query_scalar("SELECT directory_roles FROM tenants WHERE id = $1")
+            .bind(tenant_id)
+            .fetch_optional(conn)
+            .await?;
     let json = json.ok_or(AppError::NotFound)?;
     RoleNames::try_from(json).map_err(|_| AppError::Internal)
 }

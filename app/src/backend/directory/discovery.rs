@@ -43,7 +43,10 @@ fn attr(name: &'static str, kind: &'static str) -> Attr {
 
 impl Attr {
     fn multi(self) -> Self {
-        Attr { multi: true, ..self }
+        Attr {
+            multi: true,
+            ..self
+        }
     }
     fn required(self) -> Self {
         Attr {
@@ -127,7 +130,13 @@ fn group_attributes() -> Vec<Value> {
     ]
 }
 
-fn schema_json(base: &str, id: &str, name: &str, description: &str, attributes: Vec<Value>) -> Value {
+fn schema_json(
+    base: &str,
+    id: &str,
+    name: &str,
+    description: &str,
+    attributes: Vec<Value>,
+) -> Value {
     json!({
         "schemas": [SCHEMA_SCHEMA],
         "id": id,
@@ -141,11 +150,41 @@ fn schema_json(base: &str, id: &str, name: &str, description: &str, attributes: 
 /// Every schema, in the order `/Schemas` lists them.
 pub fn schemas(base: &str) -> Vec<Value> {
     vec![
-        schema_json(base, USER_SCHEMA, "User", "A member of the tenant", user_attributes()),
-        schema_json(base, GROUP_SCHEMA, "Group", "A group of the directory; a manager maps it to roles", group_attributes()),
-        schema_json(base, SPC_SCHEMA, "ServiceProviderConfig", "What this service provider supports", Vec::new()),
-        schema_json(base, RESOURCE_TYPE_SCHEMA, "ResourceType", "The types of resource served", Vec::new()),
-        schema_json(base, SCHEMA_SCHEMA, "Schema", "The attributes of a resource type", Vec::new()),
+        schema_json(
+            base,
+            USER_SCHEMA,
+            "User",
+            "A member of the tenant",
+            user_attributes(),
+        ),
+        schema_json(
+            base,
+            GROUP_SCHEMA,
+            "Group",
+            "A group of the directory; a manager maps it to roles",
+            group_attributes(),
+        ),
+        schema_json(
+            base,
+            SPC_SCHEMA,
+            "ServiceProviderConfig",
+            "What this service provider supports",
+            Vec::new(),
+        ),
+        schema_json(
+            base,
+            RESOURCE_TYPE_SCHEMA,
+            "ResourceType",
+            "The types of resource served",
+            Vec::new(),
+        ),
+        schema_json(
+            base,
+            SCHEMA_SCHEMA,
+            "Schema",
+            "The attributes of a resource type",
+            Vec::new(),
+        ),
     ]
 }
 

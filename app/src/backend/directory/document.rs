@@ -110,16 +110,29 @@ pub struct Target {
 
 impl Target {
     pub fn parse(raw: &str) -> Result<Target, ScimError> {
-        let bad = || ScimError::invalid_path(format!("The path {raw:?} is not a SCIM attribute path."));
+        let bad =
+            || ScimError::invalid_path(format!("The path {raw:?} is not a SCIM attribute path."));
         let path = PatchPath::from_str(raw.trim()).map_err(|_| bad())?;
         let (attr, filter, sub) = match path {
-            PatchPath::Attr(AttrPath { uri, name, sub_attr }) => (uri.map(|u| (u, name.clone())), name, (None, sub_attr)),
+            PatchPath::Attr(AttrPath {
+                uri,
+                name,
+                sub_attr,
+            }) => (uri.map(|u| (u, name.clone())), name, (None, sub_attr)),
             PatchPath::Value(v) => {
-                let AttrPath { uri, name, sub_attr } = v.attr;
+                let AttrPath {
+                    uri,
+                    name,
+                    sub_attr,
+                } = v.attr;
                 if sub_attr.is_some() {
                     return Err(bad());
                 }
-                (uri.map(|u| (u, name.clone())), name, (Some(v.filter), v.sub_attr))
+                (
+                    uri.map(|u| (u, name.clone())),
+                    name,
+                    (Some(v.filter), v.sub_attr),
+                )
             }
         };
         let schema = attr
@@ -149,7 +162,12 @@ impl Target {
 }
 
 /// Applies one operation to `doc`.
-pub fn apply(doc: &mut Doc, op: Op, path: Option<&str>, value: Option<Value>) -> Result<(), ScimError> {
+pub fn apply(
+    doc: &mut Doc,
+    op: Op,
+    path: Option<&str>,
+    value: Option<Value>,
+) -> Result<(), ScimError> {
     match path.map(str::trim).filter(|p| !p.is_empty()) {
         Some(path) => apply_at(doc, op, &Target::parse(path)?, value),
         None => {
@@ -175,7 +193,12 @@ pub fn apply(doc: &mut Doc, op: Op, path: Option<&str>, value: Option<Value>) ->
 }
 
 /// Applies one operation at a parsed target.
-pub fn apply_at(doc: &mut Doc, op: Op, target: &Target, value: Option<Value>) -> Result<(), ScimError> {
+pub fn apply_at(
+    doc: &mut Doc,
+    op: Op,
+    target: &Target,
+    value: Option<Value>,
+) -> Result<(), ScimError> {
     let container = match &target.schema {
         None => doc,
         Some(uri) => {
@@ -188,7 +211,8 @@ pub fn apply_at(doc: &mut Doc, op: Op, target: &Target, value: Option<Value>) ->
             }
         }
     };
-    let needs_value = || ScimError::invalid_syntax(format!("The {} operation needs a value.", op_name(op)));
+    let needs_value =
+        || ScimError::invalid_syntax(format!("The {} operation needs a value.", op_name(op)));
     match (&target.filter, &target.sub) {
         (None, None) => match op {
             Op::Remove => remove_key(container, &target.attr),
@@ -223,7 +247,9 @@ pub fn apply_at(doc: &mut Doc, op: Op, target: &Target, value: Option<Value>) ->
                 }
             }
         },
-        (Some(filter), sub) => apply_filtered(container, op, target, filter, sub.as_deref(), value)?,
+        (Some(filter), sub) => {
+            apply_filtered(container, op, target, filter, sub.as_deref(), value)?
+        }
     }
     Ok(())
 }
@@ -277,7 +303,11 @@ fn apply_filtered(
             .filter(|(_, item)| matches!(item, Value::Object(o) if holds(o, filter)))
             .map(|(i, _)| i)
             .collect(),
-        Some(_) => return Err(ScimError::invalid_path(format!("{attr} is not multi-valued."))),
+        Some(_) => {
+            return Err(ScimError::invalid_path(format!(
+                "{attr} is not multi-valued."
+            )));
+        }
         None => Vec::new(),
     };
     if op == Op::Remove {
@@ -305,7 +335,9 @@ fn apply_filtered(
         // Entra ID replaces `emails[type eq "work"].value` when there is no
         // work email yet: the filter's equality makes the new value.
         let Some((key, seed)) = simple_equality(filter) else {
-            return Err(ScimError::no_target(format!("No value of {attr} matches the filter.")));
+            return Err(ScimError::no_target(format!(
+                "No value of {attr} matches the filter."
+            )));
         };
         let mut item = Map::new();
         item.insert(key, seed);
@@ -317,7 +349,11 @@ fn apply_filtered(
                 items.push(Value::Object(item));
                 vec![items.len() - 1]
             }
-            _ => return Err(ScimError::invalid_path(format!("{attr} is not multi-valued."))),
+            _ => {
+                return Err(ScimError::invalid_path(format!(
+                    "{attr} is not multi-valued."
+                )));
+            }
         }
     } else {
         matched
@@ -475,26 +511,59 @@ mod tests {
     #[test]
     fn entra_replace_without_path_and_string_booleans() {
         let mut d = doc(json!({"userName": "ann@corp.example", "active": true}));
-        apply(&mut d, Op::parse("Replace").unwrap(), None, Some(json!({"active": "False", "name.givenName": "Ann"}))).unwrap();
+        apply(
+            &mut d,
+            Op::parse("Replace").unwrap(),
+            None,
+            Some(json!({"active": "False", "name.givenName": "Ann"})),
+        )
+        .unwrap();
         booleans_from_strings(&mut d, &["active"], &[]);
-        assert_eq!(Value::Object(d), json!({"userName": "ann@corp.example", "active": false, "name": {"givenName": "Ann"}}));
+        assert_eq!(
+            Value::Object(d),
+            json!({"userName": "ann@corp.example", "active": false, "name": {"givenName": "Ann"}})
+        );
     }
 
     #[test]
     fn a_value_path_with_no_match_creates_the_value_on_add_and_replace_only() {
         let mut d = doc(json!({"emails": [{"type": "home", "value": "a@home.example"}]}));
-        apply(&mut d, Op::Replace, Some(r#"emails[type eq "work"].value"#), Some(json!("a@corp.example"))).unwrap();
-        assert_eq!(d["emails"], json!([{"type": "home", "value": "a@home.example"}, {"type": "work", "value": "a@corp.example"}]));
+        apply(
+            &mut d,
+            Op::Replace,
+            Some(r#"emails[type eq "work"].value"#),
+            Some(json!("a@corp.example")),
+        )
+        .unwrap();
+        assert_eq!(
+            d["emails"],
+            json!([{"type": "home", "value": "a@home.example"}, {"type": "work", "value": "a@corp.example"}])
+        );
         apply(&mut d, Op::Remove, Some(r#"emails[type eq "home"]"#), None).unwrap();
-        assert_eq!(d["emails"], json!([{"type": "work", "value": "a@corp.example"}]));
-        let err = apply(&mut d, Op::Replace, Some(r#"emails[type co "zz"].value"#), Some(json!("x"))).unwrap_err();
+        assert_eq!(
+            d["emails"],
+            json!([{"type": "work", "value": "a@corp.example"}])
+        );
+        let err = apply(
+            &mut d,
+            Op::Replace,
+            Some(r#"emails[type co "zz"].value"#),
+            Some(json!("x")),
+        )
+        .unwrap_err();
         assert_eq!(err.scim_type, Some("noTarget"));
     }
 
     #[test]
     fn names_match_without_case_and_bad_paths_are_invalid_path() {
         let mut d = doc(json!({"displayName": "Ops"}));
-        apply(&mut d, Op::Replace, Some("DISPLAYNAME"), Some(json!("Sales"))).unwrap();
+        apply(
+            &mut d,
+            Op::Replace,
+            Some("DISPLAYNAME"),
+            Some(json!("Sales")),
+        )
+        .unwrap();
         assert_eq!(Value::Object(d.clone()), json!({"displayName": "Sales"}));
         let err = apply(&mut d, Op::Add, Some("emails[type eq"), Some(json!("x"))).unwrap_err();
         assert_eq!(err.scim_type, Some("invalidPath"));

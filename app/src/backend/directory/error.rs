@@ -59,9 +59,12 @@ impl ScimError {
     }
 
     pub fn not_found(what: &str, id: &str) -> Self {
-        Self::new(404, None, format!("No {what} with id {id:?} in this directory."))
+        Self::new(
+            404,
+            None,
+            format!("No {what} with id {id:?} in this directory."),
+        )
     }
-
 }
 
 impl From<AppError> for ScimError {

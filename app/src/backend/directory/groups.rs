@@ -34,8 +34,11 @@ async fn render(
     row: &ScimGroupRow,
     with_members: bool,
 ) -> Result<Doc, ScimError> {
-    let mut doc: Doc = serde_json::from_str(&row.attributes)
-        .map_err(|_| ScimError::from(AppError::broken("stored SCIM group attributes are not JSON")))?;
+    let mut doc: Doc = serde_json::from_str(&row.attributes).map_err(|_| {
+        ScimError::from(AppError::broken(
+            "stored SCIM group attributes are not JSON",
+        ))
+    })?;
     if with_members {
         let members = db::scim::group_members(conn, &row.id, MEMBERS_SHOWN).await?;
         if !members.is_empty() {
@@ -88,7 +91,11 @@ fn member_ids(value: &Value) -> Result<Vec<String>, ScimError> {
     let items = match value {
         Value::Array(items) => items.as_slice(),
         Value::Object(_) => std::slice::from_ref(value),
-        _ => return Err(ScimError::invalid_value("members is a list of {\"value\": userId}.")),
+        _ => {
+            return Err(ScimError::invalid_value(
+                "members is a list of {\"value\": userId}.",
+            ));
+        }
     };
     if items.len() > MEMBERS_PER_REQUEST {
         return Err(ScimError::invalid_value(format!(
@@ -102,7 +109,9 @@ fn member_ids(value: &Value) -> Result<Vec<String>, ScimError> {
                 .and_then(Value::as_str)
                 .map(str::to_string)
                 .ok_or_else(|| ScimError::invalid_value("Each member needs a value (a User id).")),
-            _ => Err(ScimError::invalid_value("members is a list of {\"value\": userId}.")),
+            _ => Err(ScimError::invalid_value(
+                "members is a list of {\"value\": userId}.",
+            )),
         })
         .collect()
 }
@@ -119,12 +128,18 @@ fn check(doc: &Doc) -> Result<Checked, ScimError> {
         _ => return Err(ScimError::invalid_value("displayName is required.")),
     };
     if display.chars().count() > 256 {
-        return Err(ScimError::invalid_value("displayName has at most 256 characters."));
+        return Err(ScimError::invalid_value(
+            "displayName has at most 256 characters.",
+        ));
     }
     let external_id = match document::get(doc, "externalId") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.chars().count() <= 256 => Some(s.clone()),
-        Some(_) => return Err(ScimError::invalid_value("externalId is a string of at most 256 characters.")),
+        Some(_) => {
+            return Err(ScimError::invalid_value(
+                "externalId is a string of at most 256 characters.",
+            ));
+        }
     };
     let json = Value::Object(doc.clone()).to_string();
     if json.len() > MAX_BODY_BYTES {
@@ -140,17 +155,27 @@ fn check(doc: &Doc) -> Result<Checked, ScimError> {
 }
 
 /// Every id must be a User of this directory.
-async fn ensure_users(conn: &mut AnyConnection, tenant_id: i64, ids: &[String]) -> Result<(), ScimError> {
+async fn ensure_users(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    ids: &[String],
+) -> Result<(), ScimError> {
     for id in ids {
         if db::scim::find_user(conn, tenant_id, id).await?.is_none() {
-            return Err(ScimError::invalid_value(format!("No User with id {id:?} in this directory.")));
+            return Err(ScimError::invalid_value(format!(
+                "No User with id {id:?} in this directory."
+            )));
         }
     }
     Ok(())
 }
 
 /// POST /Groups.
-pub async fn create(state: &AppState, directory: &Directory, body: Value) -> Result<Doc, ScimError> {
+pub async fn create(
+    state: &AppState,
+    directory: &Directory,
+    body: Value,
+) -> Result<Doc, ScimError> {
     let (doc, members) = split(body)?;
     let checked = check(&doc)?;
     let now = now_ms();
@@ -174,7 +199,14 @@ pub async fn create(state: &AppState, directory: &Directory, body: Value) -> Res
     for id in &members {
         db::scim::add_group_member(&mut tx, &row.id, id).await?;
     }
-    log(&mut tx, &directory.audit(), directory.tenant_id, AuditAction::DirectoryGroupCreated, &row).await?;
+    log(
+        &mut tx,
+        &directory.audit(),
+        directory.tenant_id,
+        AuditAction::DirectoryGroupCreated,
+        &row,
+    )
+    .await?;
     let doc = render(&mut tx, directory, &row, true).await?;
     tx.commit().await.map_err(AppError::from)?;
     Ok(doc)
@@ -198,7 +230,11 @@ async fn log(
     .await
 }
 
-async fn load(conn: &mut AnyConnection, directory: &Directory, id: &str) -> Result<ScimGroupRow, ScimError> {
+async fn load(
+    conn: &mut AnyConnection,
+    directory: &Directory,
+    id: &str,
+) -> Result<ScimGroupRow, ScimError> {
     db::scim::find_group(conn, directory.tenant_id, id)
         .await?
         .ok_or_else(|| ScimError::not_found("Group", id))
@@ -314,7 +350,11 @@ pub async fn patch(
 
 /// What an operation on `members` does. Removal by `members[value eq
 /// "id"]` (Okta) or by a value listing the members (Entra ID).
-fn members_op(op: Op, target: Option<&Target>, value: Option<Value>) -> Result<MemberChange, ScimError> {
+fn members_op(
+    op: Op,
+    target: Option<&Target>,
+    value: Option<Value>,
+) -> Result<MemberChange, ScimError> {
     let filter = target.and_then(|t| t.filter.as_ref());
     let ids = |v: Option<Value>| -> Result<Vec<String>, ScimError> {
         v.as_ref()
@@ -334,7 +374,9 @@ fn members_op(op: Op, target: Option<&Target>, value: Option<Value>) -> Result<M
                 path,
                 scim_v2::filter::CompareOp::Eq,
                 scim_v2::filter::CompValue::Str(id),
-            )) if path.name.eq_ignore_ascii_case("value") => Ok(MemberChange::Remove(vec![id.clone()])),
+            )) if path.name.eq_ignore_ascii_case("value") => {
+                Ok(MemberChange::Remove(vec![id.clone()]))
+            }
             _ => Err(ScimError::invalid_filter(
                 "Members are removed by members[value eq \"userId\"].",
             )),
@@ -377,10 +419,15 @@ async fn change(
                     }
                 }
             }
-            MemberChange::RemoveAll => touched.extend(db::scim::clear_group(&mut tx, &row.id).await?),
+            MemberChange::RemoveAll => {
+                touched.extend(db::scim::clear_group(&mut tx, &row.id).await?)
+            }
             MemberChange::Set(ids) => {
                 ensure_users(&mut tx, directory.tenant_id, &ids).await?;
-                let before: BTreeSet<String> = db::scim::clear_group(&mut tx, &row.id).await?.into_iter().collect();
+                let before: BTreeSet<String> = db::scim::clear_group(&mut tx, &row.id)
+                    .await?
+                    .into_iter()
+                    .collect();
                 let after: BTreeSet<String> = ids.into_iter().collect();
                 for uid in &after {
                     db::scim::add_group_member(&mut tx, &row.id, uid).await?;
@@ -396,7 +443,14 @@ async fn change(
     db::scim::update_group(&mut tx, &row).await?;
     row.version += 1;
     let actor = directory.audit();
-    log(&mut tx, &actor, directory.tenant_id, AuditAction::DirectoryGroupChanged, &row).await?;
+    log(
+        &mut tx,
+        &actor,
+        directory.tenant_id,
+        AuditAction::DirectoryGroupChanged,
+        &row,
+    )
+    .await?;
     if row.roles.is_some() {
         let touched: Vec<String> = touched.into_iter().collect();
         roles::sync_all(&mut tx, &actor, directory.tenant_id, &touched, now).await?;
@@ -421,7 +475,14 @@ pub async fn delete(
     let members = db::scim::clear_group(&mut tx, &row.id).await?;
     db::scim::delete_group(&mut tx, directory.tenant_id, &row.id).await?;
     let actor = directory.audit();
-    log(&mut tx, &actor, directory.tenant_id, AuditAction::DirectoryGroupDeleted, &row).await?;
+    log(
+        &mut tx,
+        &actor,
+        directory.tenant_id,
+        AuditAction::DirectoryGroupDeleted,
+        &row,
+    )
+    .await?;
     if row.roles.is_some() {
         roles::sync_all(&mut tx, &actor, directory.tenant_id, &members, now).await?;
     }
@@ -448,7 +509,14 @@ pub async fn for_page(
     actor.ensure_tenant_manager()?;
     let mut conn = state.db.read().await?;
     let per = super::MAX_PAGE;
-    let rows = db::scim::list_groups(&mut conn, actor.tenant_id, Narrow::All, (page.max(1) - 1) * per, per).await?;
+    let rows = db::scim::list_groups(
+        &mut conn,
+        actor.tenant_id,
+        Narrow::All,
+        (page.max(1) - 1) * per,
+        per,
+    )
+    .await?;
     let defaults = db::scim::directory_roles(&mut conn, actor.tenant_id).await?;
     let groups = rows
         .rows
@@ -461,7 +529,10 @@ pub async fn for_page(
                     .and_then(Value::as_str)
                     .unwrap_or(&r.display_key)
                     .to_string(),
-                roles: r.roles.and_then(|j| RoleNames::try_from(j).ok()).map(|r| r.0),
+                roles: r
+                    .roles
+                    .and_then(|j| RoleNames::try_from(j).ok())
+                    .map(|r| r.0),
                 organisation_id: r.organisation_id,
             }
         })
@@ -483,12 +554,25 @@ pub async fn map(
     let mut tx = state.db.begin().await?;
     db::tenants::lock(&mut tx, actor.tenant_id).await?;
     if let Some(org) = organisation_id
-        && db::collections::organisation_name(&mut tx, actor.tenant_id, org).await?.is_none()
+        && db::collections::organisation_name(&mut tx, actor.tenant_id, org)
+            .await?
+            .is_none()
     {
-        return Err(AppError::field("organisationId", "No such organisation in this tenant."));
+        return Err(AppError::field(
+            "organisationId",
+            "No such organisation in this tenant.",
+        ));
     }
     let names = roles.as_deref().map(RoleNames::of);
-    if !db::scim::map_group(&mut tx, actor.tenant_id, group_id, names.as_ref(), organisation_id).await? {
+    if !db::scim::map_group(
+        &mut tx,
+        actor.tenant_id,
+        group_id,
+        names.as_ref(),
+        organisation_id,
+    )
+    .await?
+    {
         return Err(AppError::NotFound);
     }
     actor
@@ -511,7 +595,11 @@ pub async fn map(
 
 /// Sets the roles a provisioned member holds when no mapped group gives
 /// any, and applies them to every provisioned member.
-pub async fn set_default_roles(state: &AppState, actor: &Actor, roles: Vec<Role>) -> Result<(), AppError> {
+pub async fn set_default_roles(
+    state: &AppState,
+    actor: &Actor,
+    roles: Vec<Role>,
+) -> Result<(), AppError> {
     actor.ensure_tenant_manager()?;
     if roles.is_empty() {
         return Err(AppError::field("roles", "Choose at least one role."));

@@ -66,7 +66,13 @@ pub async fn sync(
     )
     .await?;
     let updated = db::members::find_in_tenant(conn, tenant_id, member.id).await?;
-    events::emit(conn, EventType::MemberUpdated, Some(actor), Subject::Member(updated)).await
+    events::emit(
+        conn,
+        EventType::MemberUpdated,
+        Some(actor),
+        Subject::Member(updated),
+    )
+    .await
 }
 
 /// Syncs every user in `user_ids` (those a group change touched).

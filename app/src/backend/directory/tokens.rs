@@ -56,7 +56,11 @@ pub fn parse_name(raw: &str) -> Result<String, String> {
 
 /// Makes a token (tenant managers only); returns it with its secret,
 /// shown this once.
-pub async fn create(state: &AppState, actor: &Actor, name: &str) -> Result<(ScimToken, String), AppError> {
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    name: &str,
+) -> Result<(ScimToken, String), AppError> {
     actor.ensure_tenant_manager()?;
     let (secret, _) = crypto::new_token();
     let token = format!("{TOKEN_PREFIX}{secret}");
@@ -72,9 +76,16 @@ pub async fn create(state: &AppState, actor: &Actor, name: &str) -> Result<(Scim
     )
     .await?;
     actor
-        .log(&mut tx, AuditAction::ScimTokenCreated, name, json!({ "tokenId": id }))
+        .log(
+            &mut tx,
+            AuditAction::ScimTokenCreated,
+            name,
+            json!({ "tokenId": id }),
+        )
         .await?;
-    let row = db::scim::find_token(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let row = db::scim::find_token(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
     Ok((row.into(), token))
 }
@@ -99,7 +110,12 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppE
         .ok_or(AppError::NotFound)?;
     db::scim::delete_token(&mut tx, id).await?;
     actor
-        .log(&mut tx, AuditAction::ScimTokenDeleted, &row.name, json!({ "tokenId": id }))
+        .log(
+            &mut tx,
+            AuditAction::ScimTokenDeleted,
+            &row.name,
+            json!({ "tokenId": id }),
+        )
         .await?;
     tx.commit().await?;
     Ok(())

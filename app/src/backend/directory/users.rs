@@ -24,7 +24,14 @@ use crate::dto::MemberInfo;
 use crate::error::AppError;
 
 /// The attributes of the User schema, in their schema spelling.
-const ATTRIBUTES: [&str; 6] = ["userName", "name", "displayName", "emails", "active", "externalId"];
+const ATTRIBUTES: [&str; 6] = [
+    "userName",
+    "name",
+    "displayName",
+    "emails",
+    "active",
+    "externalId",
+];
 
 /// `W/"3"`: a resource's version as an entity tag.
 pub fn etag(version: i64) -> String {
@@ -35,7 +42,11 @@ pub fn etag(version: i64) -> String {
 pub fn check_if_match(if_match: Option<&str>, version: i64) -> Result<(), ScimError> {
     match if_match.map(str::trim) {
         None | Some("*") => Ok(()),
-        Some(tag) if tag == etag(version) || tag.trim_start_matches("W/") == format!("\"{version}\"") => Ok(()),
+        Some(tag)
+            if tag == etag(version) || tag.trim_start_matches("W/") == format!("\"{version}\"") =>
+        {
+            Ok(())
+        }
         Some(_) => Err(ScimError::new(
             412,
             None,
@@ -46,8 +57,9 @@ pub fn check_if_match(if_match: Option<&str>, version: i64) -> Result<(), ScimEr
 
 /// The resource as the directory reads it.
 pub fn render(directory: &Directory, row: &ScimUserRow) -> Result<Doc, ScimError> {
-    let mut doc: Doc = serde_json::from_str(&row.attributes)
-        .map_err(|_| ScimError::from(AppError::broken("stored SCIM user attributes are not JSON")))?;
+    let mut doc: Doc = serde_json::from_str(&row.attributes).map_err(|_| {
+        ScimError::from(AppError::broken("stored SCIM user attributes are not JSON"))
+    })?;
     doc.insert("schemas".into(), json!([discovery::USER_SCHEMA]));
     doc.insert("id".into(), Value::String(row.id.clone()));
     doc.insert(
@@ -98,7 +110,9 @@ fn text<'a>(doc: &'a Doc, name: &str) -> Result<Option<&'a str>, ScimError> {
     match document::get(doc, name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(ScimError::invalid_value(format!("{name} must be a string."))),
+        Some(_) => Err(ScimError::invalid_value(format!(
+            "{name} must be a string."
+        ))),
     }
 }
 
@@ -108,11 +122,18 @@ fn check(doc: &Doc) -> Result<Checked, ScimError> {
         .filter(|s| !s.is_empty())
         .ok_or_else(|| ScimError::invalid_value("userName is required."))?;
     if user_name.chars().count() > 256 {
-        return Err(ScimError::invalid_value("userName has at most 256 characters."));
+        return Err(ScimError::invalid_value(
+            "userName has at most 256 characters.",
+        ));
     }
     let external_id = text(doc, "externalId")?.map(str::to_string);
-    if external_id.as_ref().is_some_and(|e| e.chars().count() > 256) {
-        return Err(ScimError::invalid_value("externalId has at most 256 characters."));
+    if external_id
+        .as_ref()
+        .is_some_and(|e| e.chars().count() > 256)
+    {
+        return Err(ScimError::invalid_value(
+            "externalId has at most 256 characters.",
+        ));
     }
     let active = match document::get(doc, "active") {
         None | Some(Value::Null) => true,
@@ -124,10 +145,14 @@ fn check(doc: &Doc) -> Result<Checked, ScimError> {
         Some(Value::Array(items)) => items
             .iter()
             .map(|item| match item {
-                Value::Object(o) => match (document::get(o, "value"), document::get(o, "primary")) {
-                    (Some(Value::String(v)), primary) => Ok((v.as_str(), primary == Some(&Value::Bool(true)))),
-                    _ => Err(ScimError::invalid_value("Each of emails needs a value.")),
-                },
+                Value::Object(o) => {
+                    match (document::get(o, "value"), document::get(o, "primary")) {
+                        (Some(Value::String(v)), primary) => {
+                            Ok((v.as_str(), primary == Some(&Value::Bool(true))))
+                        }
+                        _ => Err(ScimError::invalid_value("Each of emails needs a value.")),
+                    }
+                }
                 _ => Err(ScimError::invalid_value("emails holds objects.")),
             })
             .collect::<Result<_, _>>()?,
@@ -150,7 +175,12 @@ fn check(doc: &Doc) -> Result<Checked, ScimError> {
     // else the first.
     let email = Email::parse(user_name)
         .ok()
-        .or_else(|| emails.iter().find(|(_, p)| *p).and_then(|(v, _)| Email::parse(v).ok()))
+        .or_else(|| {
+            emails
+                .iter()
+                .find(|(_, p)| *p)
+                .and_then(|(v, _)| Email::parse(v).ok())
+        })
         .or_else(|| emails.first().and_then(|(v, _)| Email::parse(v).ok()))
         .ok_or_else(|| {
             ScimError::invalid_value("userName or emails must hold an email address.")
@@ -173,14 +203,21 @@ fn check(doc: &Doc) -> Result<Checked, ScimError> {
 }
 
 /// POST /Users.
-pub async fn create(state: &AppState, directory: &Directory, body: Value) -> Result<Doc, ScimError> {
+pub async fn create(
+    state: &AppState,
+    directory: &Directory,
+    body: Value,
+) -> Result<Doc, ScimError> {
     let doc = attributes_from(body)?;
     let checked = check(&doc)?;
     let tenant_id = directory.tenant_id;
     let now = now_ms();
     let mut tx = state.db.begin().await.map_err(AppError::from)?;
     db::tenants::lock(&mut tx, tenant_id).await?;
-    if db::scim::user_id_by_key(&mut tx, tenant_id, &checked.user_key).await?.is_some() {
+    if db::scim::user_id_by_key(&mut tx, tenant_id, &checked.user_key)
+        .await?
+        .is_some()
+    {
         return Err(ScimError::uniqueness("A User with this userName exists."));
     }
     let account = account_for(&mut tx, tenant_id, &checked, now).await?;
@@ -314,7 +351,11 @@ async fn record_member_change(
     events::emit(conn, event, Some(&actor), Subject::Member(member)).await
 }
 
-async fn load(conn: &mut AnyConnection, directory: &Directory, id: &str) -> Result<ScimUserRow, ScimError> {
+async fn load(
+    conn: &mut AnyConnection,
+    directory: &Directory,
+    id: &str,
+) -> Result<ScimUserRow, ScimError> {
     db::scim::find_user(conn, directory.tenant_id, id)
         .await?
         .ok_or_else(|| ScimError::not_found("User", id))
@@ -348,7 +389,12 @@ pub async fn patch(
 ) -> Result<Doc, ScimError> {
     change(state, directory, id, if_match, |mut doc| {
         for op in operations {
-            document::apply(&mut doc, document::Op::parse(&op.op)?, op.path.as_deref(), op.value)?;
+            document::apply(
+                &mut doc,
+                document::Op::parse(&op.op)?,
+                op.path.as_deref(),
+                op.value,
+            )?;
         }
         for read_only in ["id", "meta", "schemas", "groups", "password"] {
             document::remove_key(&mut doc, read_only);
@@ -495,10 +541,16 @@ pub fn narrow_of(filter: Option<&str>, key_attribute: &str) -> Result<Option<Nar
     let parsed: Filter = raw
         .parse()
         .map_err(|_| ScimError::invalid_filter(format!("The filter {raw:?} does not parse.")))?;
-    let Filter::Attr(AttrExp::Comparison(path, CompareOp::Eq, CompValue::Str(value))) = parsed else {
+    let Filter::Attr(AttrExp::Comparison(path, CompareOp::Eq, CompValue::Str(value))) = parsed
+    else {
         return Err(unsupported());
     };
-    if path.sub_attr.is_some() || path.uri.as_deref().is_some_and(|u| !discovery::is_core_schema(u)) {
+    if path.sub_attr.is_some()
+        || path
+            .uri
+            .as_deref()
+            .is_some_and(|u| !discovery::is_core_schema(u))
+    {
         return Err(unsupported());
     }
     let name = path.name.as_str();
