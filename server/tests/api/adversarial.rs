@@ -1513,3 +1513,151 @@ async fn an_access_token_for_tenant_a_is_refused_on_tenant_b() {
         .await;
     assert_eq!(status, 403);
 }
+
+/// SCIM (SPEC §11): only a tenant manager makes or deletes directory
+/// tokens; a member of the tenant cannot mint one to provision themselves
+/// a manager.
+#[tokio::test]
+async fn a_member_cannot_make_or_delete_a_directory_token() {
+    let app = spawn_app().await;
+    let (manager, tenant) = app.manager("it@dir.example", "Dir").await;
+    let member = app
+        .member(&manager, "mo@dir.example", &["extractor-user"], None)
+        .await;
+    let (status, body) = member
+        .api(
+            &app,
+            Method::POST,
+            &format!("/api/v1/scim-tokens?tenantId={tenant}"),
+            Some(json!({"name": "mine"})),
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    let token = crate::scim::scim_token(&app, &manager, tenant).await;
+    let (_, list) = manager
+        .get(&app, &format!("/api/v1/scim-tokens?tenantId={tenant}"))
+        .await;
+    let id = list[0]["id"].as_i64().unwrap();
+    let (status, _) = member
+        .api(
+            &app,
+            Method::DELETE,
+            &format!("/api/v1/scim-tokens/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = crate::scim::scim(&app, &token, Method::GET, tenant, "/Users", None).await;
+    assert_eq!(status, 200, "the token still works");
+}
+
+/// A directory sends only what SCIM defines: roles or groups written on a
+/// User are read-only to it, and it cannot take away the tenant's last
+/// manager (the tenant would be locked out of its own settings).
+#[tokio::test]
+async fn a_directory_cannot_grant_itself_roles_or_lock_out_the_last_manager() {
+    let app = spawn_app().await;
+    let (manager, tenant) = app.manager("it@lock.example", "Lock").await;
+    let token = crate::scim::scim_token(&app, &manager, tenant).await;
+    let (status, body) = crate::scim::scim(
+        &app,
+        &token,
+        Method::POST,
+        tenant,
+        "/Users",
+        Some(json!({
+            "userName": "eve@lock.example",
+            "roles": [{"value": "extractor-manager"}],
+            "groups": [{"value": "admins"}],
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let (_, members) = manager
+        .get(&app, &format!("/api/v1/members?tenantId={tenant}"))
+        .await;
+    let eve = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == "eve@lock.example")
+        .unwrap()
+        .clone();
+    assert_eq!(eve["roles"], json!(["extractor-user"]));
+    // The manager, linked as a User, then deactivated and deleted.
+    let (status, linked) = crate::scim::scim(
+        &app,
+        &token,
+        Method::POST,
+        tenant,
+        "/Users",
+        Some(json!({"userName": "it@lock.example"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{linked}");
+    let id = linked["id"].as_str().unwrap();
+    let path = format!("/Users/{id}");
+    let deactivate = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "value": {"active": false}}]});
+    let (status, body) =
+        crate::scim::scim(&app, &token, Method::PATCH, tenant, &path, Some(deactivate)).await;
+    assert_eq!(
+        (status, body["scimType"].as_str()),
+        (400, Some("mutability")),
+        "{body}"
+    );
+    let (status, _) = crate::scim::scim(&app, &token, Method::DELETE, tenant, &path, None).await;
+    assert_eq!(status, 400);
+    let (status, _) = manager
+        .get(&app, &format!("/api/v1/members?tenantId={tenant}"))
+        .await;
+    assert_eq!(status, 200, "the manager is still in");
+}
+
+/// Guessing directory tokens: after `scim_failed_ip` wrong tokens from one
+/// address, the next answers 429 with Retry-After; a filter that tries to
+/// break out of its string is only a string.
+#[tokio::test]
+async fn guessed_scim_tokens_are_rate_limited_and_filters_cannot_break_out() {
+    let app = spawn_app_with(&[("PORTICO_RATE_LIMITS", "scim_failed_ip=3/1m")]).await;
+    let (manager, tenant) = app.manager("it@guess.example", "Guess").await;
+    let token = crate::scim::scim_token(&app, &manager, tenant).await;
+    let (status, found) = crate::scim::scim(
+        &app,
+        &token,
+        Method::GET,
+        tenant,
+        "/Users?filter=userName%20eq%20%22x%5C%22%20or%20%5C%22a%5C%22%20eq%20%5C%22a%22",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, found["totalResults"].as_i64()),
+        (200, Some(0)),
+        "{found}"
+    );
+    let (_, found) = crate::scim::scim(
+        &app,
+        &token,
+        Method::GET,
+        tenant,
+        "/Users?filter=userName%20eq%20%22x%22%20or%20userName%20pr",
+        None,
+    )
+    .await;
+    assert_eq!(found["scimType"], "invalidFilter", "{found}");
+    let mut statuses = Vec::new();
+    for i in 0..5 {
+        let (status, _) = crate::scim::scim(
+            &app,
+            &format!("pscim_guess{i}"),
+            Method::GET,
+            tenant,
+            "/Users",
+            None,
+        )
+        .await;
+        statuses.push(status);
+    }
+    assert_eq!(statuses, vec![401, 401, 401, 429, 429]);
+}
