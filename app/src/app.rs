@@ -11,6 +11,7 @@ use crate::pages::account_page::AccountPage;
 use crate::pages::audit_page::AuditPage;
 use crate::pages::choose_tenant_page::ChooseTenantPage;
 use crate::pages::collection_page::{OrganisationsPage, ProjectsPage};
+use crate::pages::directory_page::DirectoryPage;
 use crate::pages::domains_page::DomainsPage;
 use crate::pages::home_page::HomePage;
 use crate::pages::invite_links_page::InviteLinksPage;
@@ -125,6 +126,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("domains"))
                         view=DomainsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("directory"))
+                        view=DirectoryPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

@@ -45,6 +45,27 @@ pub struct NewApiToken {
     pub token: String,
 }
 
+/// A directory token (SCIM) as the managers' list shows it: never the
+/// token itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScimTokenInfo {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// A group the tenant's directory sent, with what a manager mapped it to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryGroup {
+    pub id: String,
+    pub display_name: String,
+    /// `None`: not mapped (its members get the directory's default roles).
+    pub roles: Option<Vec<String>>,
+    pub organisation_id: Option<i64>,
+}
+
 /// An invitation as managers see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteInfo {

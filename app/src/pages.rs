@@ -6,6 +6,7 @@ pub mod account_page;
 pub mod audit_page;
 pub mod choose_tenant_page;
 pub mod collection_page;
+pub mod directory_page;
 pub mod domains_page;
 pub mod home_page;
 pub mod invite_links_page;

@@ -679,3 +679,114 @@ async fn lists_page_and_etags_guard_concurrent_changes() {
     assert_eq!(res.status(), 200);
     assert_ne!(res.headers()["etag"].to_str().unwrap(), version);
 }
+
+#[tokio::test]
+async fn the_directory_page_makes_a_token_shown_once_and_maps_groups() {
+    let app = spawn_app().await;
+    let (manager, tenant) = app.manager("it@page2.example", "Page Two").await;
+    let post = |name: &'static str, form: Vec<(&'static str, String)>| {
+        let client = manager.client.clone();
+        let url = app.url(&format!("/rpc/{name}"));
+        let origin = app.state.config.base_url.clone();
+        async move {
+            client
+                .post(url)
+                .header("origin", origin)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let status = post(
+        "create_scim_token",
+        vec![
+            ("tenant_id", tenant.to_string()),
+            ("name", "Entra <ID>".into()),
+        ],
+    )
+    .await;
+    assert!(status < 400, "{status}");
+    let page = app
+        .page_of(&manager.client, &format!("/t/{tenant}/directory"))
+        .await;
+    assert!(
+        page.contains(&format!("/scim/v2/{tenant}")),
+        "the SCIM URL is shown"
+    );
+    assert!(page.contains("Entra &lt;ID&gt;"), "names are escaped");
+    let token = page
+        .split("data-testid=\"new-scim-token\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the new token is shown")
+        .to_string();
+    assert!(token.starts_with("pscim_"), "{token}");
+    let again = app
+        .page_of(&manager.client, &format!("/t/{tenant}/directory"))
+        .await;
+    assert!(!again.contains(&token), "shown only once");
+
+    // The token works; a group it sends appears on the page to be mapped.
+    let (_, ann) = scim(
+        &app,
+        &token,
+        Method::POST,
+        tenant,
+        "/Users",
+        Some(user("ann@page2.example")),
+    )
+    .await;
+    let (_, group) = scim(
+        &app,
+        &token,
+        Method::POST,
+        tenant,
+        "/Groups",
+        Some(json!({"displayName": "Support <team>", "members": [{"value": ann["id"]}]})),
+    )
+    .await;
+    let page = app
+        .page_of(&manager.client, &format!("/t/{tenant}/directory"))
+        .await;
+    assert!(page.contains("Support &lt;team&gt;"), "{page}");
+    let status = post(
+        "map_directory_group",
+        vec![
+            ("tenant_id", tenant.to_string()),
+            ("group_id", group["id"].as_str().unwrap().into()),
+            ("roles[]", "extractor-viewer".into()),
+        ],
+    )
+    .await;
+    assert!(status < 400, "{status}");
+    assert_eq!(
+        member(&app, &manager, tenant, "ann@page2.example").await["roles"],
+        json!(["extractor-viewer"])
+    );
+    let status = post(
+        "set_directory_roles",
+        vec![
+            ("tenant_id", tenant.to_string()),
+            ("roles[]", "extractor-viewer".into()),
+        ],
+    )
+    .await;
+    assert!(status < 400, "{status}");
+
+    // A member who is not a manager is refused the page's data and forms.
+    let member_person = app
+        .member(&manager, "mo@page2.example", &["extractor-user"], None)
+        .await;
+    let res = member_person
+        .client
+        .post(app.url("/rpc/get_directory_page"))
+        .header("origin", &app.state.config.base_url)
+        .form(&[("tenant_id", tenant.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}

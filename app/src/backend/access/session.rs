@@ -144,6 +144,7 @@ pub mod kept {
     pub const NEW_API_TOKEN: &str = "kept_api_token";
     pub const NEW_WEBHOOK_SECRET: &str = "kept_webhook_secret";
     pub const NEW_JOIN_LINK: &str = "kept_join_link";
+    pub const NEW_SCIM_TOKEN: &str = "kept_scim_token";
 }
 
 /// Keeps `value` under `key` for the next render.

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::AnyConnection;
 
@@ -490,14 +489,7 @@ pub async fn delete(
     Ok(())
 }
 
-/// A group as the directory page shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MappedGroup {
-    pub id: String,
-    pub display_name: String,
-    pub roles: Option<Vec<String>>,
-    pub organisation_id: Option<i64>,
-}
+pub use crate::dto::DirectoryGroup as MappedGroup;
 
 /// The tenant's groups (a page of at most [`super::MAX_PAGE`]) for the
 /// directory page, and the directory's default roles.

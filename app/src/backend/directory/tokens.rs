@@ -2,7 +2,6 @@
 //! provider; it is shown once and stored as its SHA-256. A token works
 //! only on its own tenant's `/scim/v2/{tenantId}/`.
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::backend::access::actor::Actor;
@@ -17,15 +16,7 @@ use crate::error::AppError;
 /// Every directory token starts with this, so secret scanners can tell one.
 pub const TOKEN_PREFIX: &str = "pscim_";
 
-/// A directory token as the list shows it (never the token itself).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScimToken {
-    pub id: i64,
-    pub tenant_id: i64,
-    pub name: String,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-}
+pub use crate::dto::ScimTokenInfo as ScimToken;
 
 impl From<db::scim::ScimTokenRow> for ScimToken {
     fn from(r: db::scim::ScimTokenRow) -> Self {
