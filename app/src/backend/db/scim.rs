@@ -238,11 +238,23 @@ fn narrowing<'a>(narrow: Narrow<'a>, key_column: &str) -> (String, Option<&'a st
     }
 }
 
+/// A listed table: its name, the columns read, and the column a `Key`
+/// narrows by.
+struct Listing {
+    table: &'static str,
+    columns: &'static str,
+    key_column: &'static str,
+}
+
+const USERS: Listing = Listing {
+    table: "scim_users",
+    columns: USER_COLUMNS,
+    key_column: "user_key",
+};
+
 async fn page<T>(
     conn: &mut AnyConnection,
-    table: &str,
-    columns: &str,
-    key_column: &str,
+    listing: &Listing,
     tenant_id: i64,
     narrow: Narrow<'_>,
     offset: i64,
@@ -251,6 +263,11 @@ async fn page<T>(
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
+    let Listing {
+        table,
+        columns,
+        key_column,
+    } = listing;
     let (clause, value) = narrowing(narrow, key_column);
     let count_sql = format!("SELECT COUNT(*) FROM {table} WHERE tenant_id = $1{clause}");
     let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(tenant_id);
@@ -280,7 +297,7 @@ where
 
 /// The SQL of a narrowed user list, for the EXPLAIN test.
 pub fn user_list_sql(narrow: Narrow<'_>) -> String {
-    let (clause, _) = narrowing(narrow, "user_key");
+    let (clause, _) = narrowing(narrow, USERS.key_column);
     format!(
         "SELECT {USER_COLUMNS} FROM scim_users WHERE tenant_id = $1{clause} ORDER BY created_at, id LIMIT 10 OFFSET 0"
     )
@@ -293,17 +310,7 @@ pub async fn list_users(
     offset: i64,
     limit: i64,
 ) -> Result<Page<ScimUserRow>, AppError> {
-    page(
-        conn,
-        "scim_users",
-        USER_COLUMNS,
-        "user_key",
-        tenant_id,
-        narrow,
-        offset,
-        limit,
-    )
-    .await
+    page(conn, &USERS, tenant_id, narrow, offset, limit).await
 }
 
 /// A Group the directory sent, with the roles a manager mapped it to.
@@ -322,6 +329,12 @@ pub struct ScimGroupRow {
 }
 
 const GROUP_COLUMNS: &str = "id, tenant_id, display_key, external_id, attributes, roles, organisation_id, version, created_at, updated_at";
+
+const GROUPS: Listing = Listing {
+    table: "scim_groups",
+    columns: GROUP_COLUMNS,
+    key_column: "display_key",
+};
 
 pub async fn insert_group(conn: &mut AnyConnection, g: &ScimGroupRow) -> Result<(), AppError> {
     sqlx::query(
@@ -417,22 +430,12 @@ pub async fn list_groups(
     offset: i64,
     limit: i64,
 ) -> Result<Page<ScimGroupRow>, AppError> {
-    page(
-        conn,
-        "scim_groups",
-        GROUP_COLUMNS,
-        "display_key",
-        tenant_id,
-        narrow,
-        offset,
-        limit,
-    )
-    .await
+    page(conn, &GROUPS, tenant_id, narrow, offset, limit).await
 }
 
 /// The SQL of a narrowed group list, for the EXPLAIN test.
 pub fn group_list_sql(narrow: Narrow<'_>) -> String {
-    let (clause, _) = narrowing(narrow, "display_key");
+    let (clause, _) = narrowing(narrow, GROUPS.key_column);
     format!(
         "SELECT {GROUP_COLUMNS} FROM scim_groups WHERE tenant_id = $1{clause} ORDER BY created_at, id LIMIT 10 OFFSET 0"
     )

@@ -90,8 +90,7 @@ pub async fn admit(
         account.id,
         roles,
         organisation_id,
-        via.claim(),
-        via.may_return(),
+        via,
         now,
     )
     .await?;
@@ -143,10 +142,10 @@ async fn insert_or_reactivate(
     account_id: i64,
     roles: &db::RoleNames,
     organisation_id: Option<i64>,
-    claim: SeatClaim,
-    may_return: bool,
+    via: Via<'_>,
     now: i64,
 ) -> Result<i64, AppError> {
+    let (claim, may_return) = (via.claim(), via.may_return());
     let came_back_unasked = || {
         AppError::ForbiddenBecause(
             "You left this tenant or a manager removed you: to come back, ask a manager to invite you."
