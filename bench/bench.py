@@ -7,6 +7,7 @@
     python3 bench/bench.py fleet    # one vs two instances on one PostgreSQL
     python3 bench/bench.py webhooks # invitations with 0 / 3 endpoints, 1M stored deliveries
     python3 bench/bench.py oidc     # the OpenID token endpoint, refresh grant
+    python3 bench/bench.py scim     # SCIM filter and PATCH in a tenant of 100,000 provisioned members
     python3 bench/bench.py all      # all of the above
 
 Every load is wrk with 16 connections, one thread, 10 s (BENCH_DURATION),
@@ -646,9 +647,71 @@ def cmd_oidc(db_kind, families=64):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def seed_scim_sql(count, tenant):
+    """`count` provisioned members: accounts s{n}@seed.test, members, and
+    the SCIM Users standing for them (ids u{member id})."""
+    now = int(time.time() * 1000)
+    seq = f"WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {count})"
+    return f"""{seq}
+INSERT INTO accounts (email, mailbox, password_hash, first_name, last_name, email_verified_at, created_at, updated_at)
+SELECT 's' || n || '@seed.test', 's' || n || '@seed.test', '', 'First' || n, 'Last' || n, 1, {now} - n, {now} - n FROM seq;
+INSERT INTO members (tenant_id, account_id, status, roles, organisation_id, meta, external_id, created_at, updated_at)
+SELECT {tenant}, id, 'ACTIVE', '["extractor-user"]', NULL, '{{}}', CAST(id AS TEXT), created_at, created_at
+FROM accounts WHERE email LIKE 's%@seed.test';
+INSERT INTO scim_users (id, tenant_id, member_id, user_key, external_id, attributes, manages_roles, version, created_at, updated_at)
+SELECT 'u' || CAST(m.id AS TEXT), {tenant}, m.id, a.email, '00u' || CAST(m.id AS TEXT),
+       '{{"userName":"' || a.email || '","active":true,"emails":[{{"value":"' || a.email || '","primary":true}}]}}',
+       1, 1, m.created_at, m.created_at
+FROM members m JOIN accounts a ON a.id = m.account_id WHERE a.email LIKE 's%@seed.test';
+ANALYZE;
+"""
+
+
+def cmd_scim(db_kind, count=100_000):
+    """SCIM in a tenant of `count` provisioned members: Okta's lookup by
+    userName, and a PATCH of one attribute (an audit entry each)."""
+    workdir = tempfile.mkdtemp(prefix="portico-bench-")
+    os.chmod(workdir, 0o755)
+    db = Db(db_kind, workdir)
+    app = Portico(db, workdir, "scim")
+    try:
+        tenant, token_file = manager(app, db, workdir)
+        with open(token_file) as f:
+            api_token = f.read().strip()
+        status, _, body = post(f"{app.base}/api/v1/scim-tokens?tenantId={tenant}", token=api_token,
+                               json_body={"name": "bench"})
+        if status != 201:
+            raise SystemExit(f"directory token failed: {status} {body}")
+        scim_file = os.path.join(workdir, "scim-token.txt")
+        with open(scim_file, "w") as f:
+            f.write(json.loads(body)["token"] + "\n")
+        log(f"   seeding {count:,} provisioned members …")
+        t = time.time()
+        db.sql(seed_scim_sql(count, tenant))
+        log(f"   seeded in {time.time() - t:.0f} s")
+        lo = db.scalar("SELECT MIN(member_id) FROM scim_users")
+        hi = db.scalar("SELECT MAX(member_id) FROM scim_users")
+        args = [scim_file, "run", "filter", str(tenant), str(lo), str(hi)]
+        wrk(app.base, "scim.lua", args, duration=2)
+        results = [
+            load([app], db, "scim.lua", args, 'SCIM GET /Users?filter=userName eq "…"'),
+            load([app], db, "scim.lua", [scim_file, f"r{int(time.time())}", "patch", str(tenant),
+                                         str(lo), str(hi)], "SCIM PATCH /Users/{id} (replace displayName)"),
+        ]
+        print(f"\n### SCIM in a tenant of {count:,} members on {db_kind} "
+              f"({os.cpu_count()} cores, wrk -t1 -c{CONNS} -d{DURATION}s)\n")
+        print(HEADER)
+        for r in results:
+            print(row(r), flush=True)
+    finally:
+        app.stop()
+        db.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["peer", "scale", "fleet", "webhooks", "fairness", "oidc", "all"])
+    ap.add_argument("what", choices=["peer", "scale", "fleet", "webhooks", "fairness", "oidc", "scim", "all"])
     ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     a = ap.parse_args()
     if not os.path.exists(BINARY):
@@ -665,9 +728,13 @@ def main():
         cmd_fairness(a.db)
     if a.what == "oidc":
         cmd_oidc(a.db)
+    if a.what == "scim":
+        cmd_scim(a.db)
     if a.what == "all":
         cmd_oidc("sqlite")
         cmd_oidc("postgres")
+        cmd_scim("sqlite")
+        cmd_scim("postgres")
         cmd_scale("sqlite")
         cmd_scale("postgres")
         cmd_webhooks("sqlite")
