@@ -691,6 +691,17 @@ def cmd_scim(db_kind, count=100_000):
         log(f"   seeded in {time.time() - t:.0f} s")
         lo = db.scalar("SELECT MIN(member_id) FROM scim_users")
         hi = db.scalar("SELECT MAX(member_id) FROM scim_users")
+        seeded = db.scalar(f"SELECT COUNT(*) FROM scim_users WHERE tenant_id = {tenant}")
+        if seeded != count:
+            raise SystemExit(f"seeded {seeded} SCIM users, not {count}")
+        # The lookup the load makes finds its user (a 200 with no result
+        # would measure nothing).
+        probe = urllib.request.Request(
+            f"{app.base}/scim/v2/{tenant}/Users?filter=" + urllib.parse.quote(f'userName eq "s{count // 2}@seed.test"'),
+            headers={"Authorization": "Bearer " + json.loads(body)["token"]})
+        found = json.loads(urllib.request.urlopen(probe, timeout=30).read())
+        if found.get("totalResults") != 1:
+            raise SystemExit(f"the seeded users are not found: {found}")
         args = [scim_file, "run", "filter", str(tenant), str(lo), str(hi)]
         wrk(app.base, "scim.lua", args, duration=2)
         results = [

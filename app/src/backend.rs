@@ -21,6 +21,7 @@ pub mod onboarding;
 pub mod rate_limit;
 pub mod settings;
 pub mod signing_keys;
+pub mod sso;
 pub mod state;
 pub mod tenant_admin;
 #[cfg(any(test, feature = "testing"))]

@@ -56,6 +56,22 @@ pub struct ScimTokenInfo {
     pub last_used_at: Option<i64>,
 }
 
+/// A tenant's SSO connection (never its client secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SsoConnectionInfo {
+    pub id: i64,
+    pub tenant_id: i64,
+    /// `oidc` (SAML is the next kind).
+    pub kind: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub domains: Vec<String>,
+    pub join_roles: Vec<String>,
+    pub required: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
 /// A group the tenant's directory sent, with what a manager mapped it to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirectoryGroup {

@@ -13,6 +13,7 @@ pub mod rest;
 pub mod rpc_status;
 pub mod scim;
 pub mod security_headers;
+pub mod sso;
 pub mod startup;
 pub mod webhook_worker;
 

@@ -135,7 +135,7 @@ async fn authorize(state: AppState, session: Session, params: Vec<(String, Strin
 }
 
 /// Portico's page for a request it cannot answer to the client.
-fn error_page(status: StatusCode, message: &str) -> Response {
+pub(crate) fn error_page(status: StatusCode, message: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

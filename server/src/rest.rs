@@ -15,6 +15,7 @@ pub mod oidc_clients;
 pub mod registration;
 pub mod schema;
 pub mod scim_tokens;
+pub mod sso_connections;
 pub mod webhooks;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -36,6 +37,7 @@ use app::backend::AppState;
         (name = "members", description = "Members of a tenant and its audit log"),
         (name = "domains", description = "A tenant's verified email domains and who may join by them"),
         (name = "webhooks", description = "Webhook endpoints, their deliveries, and the events they receive (see `webhooks`)"),
+        (name = "sso", description = "A tenant's own identity provider (OpenID Connect) for its DNS-proven domains"),
         (name = "directory", description = "Directory tokens for SCIM provisioning at /scim/v2/{tenantId}/"),
         (name = "compatibility", description = "Drop-in endpoints of other invitation APIs"),
         (name = "admin", description = "The instance operator's endpoints (PORTICO_ADMIN_TOKEN): tenants' seats, OpenID clients, signing keys"),
@@ -287,6 +289,8 @@ pub fn router() -> OpenApiRouter<AppState> {
             scim_tokens::list_scim_tokens
         ))
         .routes(routes!(scim_tokens::delete_scim_token))
+        .routes(routes!(sso_connections::create_sso_connection, sso_connections::list_sso_connections))
+        .routes(routes!(sso_connections::get_sso_connection, sso_connections::update_sso_connection, sso_connections::delete_sso_connection))
         .routes(routes!(compat::royalti_invite))
         .routes(routes!(compat::doit_invite))
 }

@@ -278,6 +278,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(crate::oidc::router())
         .merge(crate::scim::router())
+        .merge(crate::sso::router())
         .merge(crate::assets::pkg_router(&state.config.site_root))
         .merge(leptos_routes)
         .with_state(state)

@@ -162,6 +162,46 @@ pub fn hashes_equal(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
+/// The key SSO client secrets are sealed with: HMAC-SHA256 of a fixed
+/// label under Portico's secret (PORTICO_SECRET or the stored one).
+fn sealing_key(secret: &str) -> chacha20poly1305::Key {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+    mac.update(b"portico sso client secrets v1");
+    chacha20poly1305::Key::clone_from_slice(&mac.finalize().into_bytes())
+}
+
+/// Seals `plaintext` (ChaCha20-Poly1305, a random nonce): base64url of
+/// nonce and ciphertext.
+pub fn seal(secret: &str, plaintext: &str) -> String {
+    use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
+    let cipher = chacha20poly1305::ChaCha20Poly1305::new(&sealing_key(secret));
+    let nonce = chacha20poly1305::ChaCha20Poly1305::generate_nonce(&mut OsRng);
+    let sealed = cipher
+        .encrypt(&nonce, plaintext.as_bytes())
+        .unwrap_or_else(|_| unreachable!("encrypting a short string cannot fail"));
+    let mut out = nonce.to_vec();
+    out.extend(sealed);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(out)
+}
+
+/// Opens what [`seal`] made under the same secret; `None` when it was
+/// sealed under another secret or altered.
+pub fn open(secret: &str, sealed: &str) -> Option<String> {
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(sealed).ok()?;
+    if bytes.len() < 12 {
+        return None;
+    }
+    let (nonce, ciphertext) = bytes.split_at(12);
+    let cipher = chacha20poly1305::ChaCha20Poly1305::new(&sealing_key(secret));
+    let plain = cipher
+        .decrypt(chacha20poly1305::Nonce::from_slice(nonce), ciphertext)
+        .ok()?;
+    String::from_utf8(plain).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,6 +227,19 @@ mod tests {
             verify_password(Lane::Other, "correct horse battery", None).await,
             Ok(false)
         );
+    }
+
+    #[test]
+    fn sealed_secrets_open_only_under_the_same_secret_and_unaltered() {
+        let sealed = super::seal("one secret", "client-secret-value");
+        assert!(!sealed.contains("client-secret-value"));
+        assert_ne!(sealed, super::seal("one secret", "client-secret-value"), "a fresh nonce each time");
+        assert_eq!(super::open("one secret", &sealed).as_deref(), Some("client-secret-value"));
+        assert_eq!(super::open("another secret", &sealed), None);
+        let mut altered = sealed.into_bytes();
+        let last = altered.len() - 1;
+        altered[last] = if altered[last] == b'A' { b'B' } else { b'A' };
+        assert_eq!(super::open("one secret", &String::from_utf8(altered).unwrap()), None);
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub mod scim;
 pub mod sessions;
 pub mod settings;
 pub mod signing_keys;
+pub mod sso;
 pub mod tenants;
 pub mod webhooks;
 

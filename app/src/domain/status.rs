@@ -155,6 +155,10 @@ word_enum! {
         DirectoryGroupChanged = "directory.group_changed",
         DirectoryGroupDeleted = "directory.group_deleted",
         DirectoryGroupMapped = "directory.group_mapped",
+        SsoConnectionCreated = "sso_connection.created",
+        SsoConnectionUpdated = "sso_connection.updated",
+        SsoConnectionDeleted = "sso_connection.deleted",
+        SsoAccountLinked = "sso.account_linked",
     }
 }
 

@@ -16,6 +16,25 @@ pub async fn sign_in(
 ) -> Result<(), AppError> {
     use crate::backend::{access::accounts, access::session};
     let state = crate::backend::app_state()?;
+    // Home-realm discovery (SPEC §11): an address at a domain with an SSO
+    // connection goes to its identity provider when no password is given,
+    // and always when the connection is required.
+    if crate::backend::sso::sign_in::discover(&state, &email)
+        .await?
+        .is_some()
+        && (password.is_empty() || accounts::password_refused(&state, &email).await?)
+    {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.append_pair("email", email.trim());
+        if let Some(n) = &next {
+            query.append_pair("next", n);
+        }
+        leptos_axum::redirect(&format!("/sso/start?{}", query.finish()));
+        return Ok(());
+    }
+    if password.is_empty() {
+        return Err(AppError::field("password", "Enter your password."));
+    }
     let ip = session::client_ip(&state).await;
     let account =
         accounts::sign_in(&state, &email, &password, ip, accounts::SignInVia::Browser).await?;
@@ -66,8 +85,10 @@ pub fn LoginPage() -> impl IntoView {
                     name="password"
                     input_type="password"
                     autocomplete="current-password"
+                    required=false
                     server_error=field_error(value, "password")
                 />
+                <p class="hint">"Your organisation signs you in? Enter your work email and leave the password empty."</p>
                 <input type="hidden" name="next" value=next />
                 <FormError value />
                 <button type="submit" disabled=move || action.pending().get()>

@@ -371,9 +371,27 @@ pub async fn sign_in(
     client_ip: Option<IpAddr>,
     via: SignInVia,
 ) -> Result<AccountRow, AppError> {
+    if password_refused(state, email).await? {
+        return Err(AppError::ForbiddenBecause(
+            "Your organisation signs you in with its identity provider: leave the password empty and continue."
+                .into(),
+        ));
+    }
     let account = authenticate(state, email, password, client_ip).await?;
     record_sign_in(state, &account, via).await?;
     Ok(account)
+}
+
+/// Whether `email`'s domain has an SSO connection marked `required`
+/// (SPEC §11): its people sign in only with their identity provider.
+pub async fn password_refused(state: &AppState, email: &str) -> Result<bool, AppError> {
+    let Some((_, domain)) = email.trim().rsplit_once('@') else {
+        return Ok(false);
+    };
+    let mut conn = state.db.read().await?;
+    Ok(db::sso::for_domain(&mut conn, &domain.to_ascii_lowercase())
+        .await?
+        .is_some_and(|c| c.required != 0))
 }
 
 /// Records a sign-in in the audit log of every tenant the account is an
@@ -495,7 +513,7 @@ async fn consume_token(
 /// the address call it, so that an account someone prepared before the
 /// owner took it over (pre-hijack) keeps no way in.
 /// Returns the new credentials version.
-async fn revoke_credentials(conn: &mut AnyConnection, account_id: i64) -> Result<i64, AppError> {
+pub(crate) async fn revoke_credentials(conn: &mut AnyConnection, account_id: i64) -> Result<i64, AppError> {
     let now = now_ms();
     let version = db::accounts::bump_credentials_version(conn, account_id, now).await?;
     db::api_tokens::revoke_all(conn, account_id, now).await?;

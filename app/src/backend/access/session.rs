@@ -88,7 +88,16 @@ pub async fn require_account(state: &AppState) -> Result<AccountRow, AppError> {
 /// Signs `account_id` in under a new session id, so that an id planted
 /// before sign-in (session fixation) is worthless.
 pub async fn sign_in(account_id: i64, credentials_version: i64) -> Result<(), AppError> {
-    let session = current_session().await?;
+    sign_in_session(&current_session().await?, account_id, credentials_version).await
+}
+
+/// [`sign_in`] on a session an HTTP handler holds (outside a server
+/// function: the SSO callback).
+pub async fn sign_in_session(
+    session: &Session,
+    account_id: i64,
+    credentials_version: i64,
+) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
     session
         .insert(AUTH_TIME_KEY, crate::backend::now_ms() / 1000)
@@ -145,6 +154,7 @@ pub mod kept {
     pub const NEW_WEBHOOK_SECRET: &str = "kept_webhook_secret";
     pub const NEW_JOIN_LINK: &str = "kept_join_link";
     pub const NEW_SCIM_TOKEN: &str = "kept_scim_token";
+    pub const SSO_TEST_CLAIMS: &str = "kept_sso_test_claims";
 }
 
 /// Keeps `value` under `key` for the next render.

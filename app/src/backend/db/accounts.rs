@@ -111,6 +111,17 @@ pub async fn set_password(
 }
 
 /// Marks the address verified; true when it was not verified before.
+/// Removes the account's password (it signs in with SSO or sets a new
+/// one with a reset link).
+pub async fn clear_password(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE accounts SET password_hash = '', updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn mark_verified(conn: &mut AnyConnection, id: i64, now: i64) -> Result<bool, AppError> {
     let done = sqlx::query(
         "UPDATE accounts SET email_verified_at = $1, updated_at = $1 WHERE id = $2 AND email_verified_at IS NULL",

@@ -15,6 +15,7 @@ pub enum Owned {
     InviteLink,
     Domain,
     ScimToken,
+    SsoConnection,
 }
 
 impl Owned {
@@ -26,6 +27,7 @@ impl Owned {
             Owned::InviteLink => "SELECT tenant_id FROM invite_links WHERE id = $1",
             Owned::Domain => "SELECT tenant_id FROM tenant_domains WHERE id = $1",
             Owned::ScimToken => "SELECT tenant_id FROM scim_tokens WHERE id = $1",
+            Owned::SsoConnection => "SELECT tenant_id FROM sso_connections WHERE id = $1",
         }
     }
 }

@@ -28,13 +28,17 @@ pub enum Via<'a> {
     /// The tenant's directory provisioned the person (SCIM): a manager's
     /// decision, like an invitation, so it may bring back someone removed.
     Directory { token: &'a str },
+    /// A first sign-in through the tenant's identity provider (SSO).
+    Sso { connection_id: i64 },
 }
 
 impl Via<'_> {
     fn claim(&self) -> SeatClaim {
         match self {
             Via::Invite { .. } => SeatClaim::TakeReserved,
-            Via::Link { .. } | Via::Domain { .. } | Via::Directory { .. } => SeatClaim::Join,
+            Via::Link { .. } | Via::Domain { .. } | Via::Directory { .. } | Via::Sso { .. } => {
+                SeatClaim::Join
+            }
         }
     }
 
@@ -49,6 +53,7 @@ impl Via<'_> {
             Via::Link { .. } => "link",
             Via::Domain { .. } => "domain",
             Via::Directory { .. } => "scim",
+            Via::Sso { .. } => "sso",
         }
     }
 }
@@ -115,6 +120,11 @@ pub async fn admit(
             AuditAction::MemberJoined,
             account.email.as_str(),
             json!({ "directoryToken": token, "memberId": member_id, "via": "scim" }),
+        ),
+        Via::Sso { connection_id } => (
+            AuditAction::MemberJoined,
+            account.email.as_str(),
+            json!({ "connectionId": connection_id, "memberId": member_id, "via": "sso" }),
         ),
     };
     // What the directory does is done by the directory, not the person.
