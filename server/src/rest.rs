@@ -289,8 +289,15 @@ pub fn router() -> OpenApiRouter<AppState> {
             scim_tokens::list_scim_tokens
         ))
         .routes(routes!(scim_tokens::delete_scim_token))
-        .routes(routes!(sso_connections::create_sso_connection, sso_connections::list_sso_connections))
-        .routes(routes!(sso_connections::get_sso_connection, sso_connections::update_sso_connection, sso_connections::delete_sso_connection))
+        .routes(routes!(
+            sso_connections::create_sso_connection,
+            sso_connections::list_sso_connections
+        ))
+        .routes(routes!(
+            sso_connections::get_sso_connection,
+            sso_connections::update_sso_connection,
+            sso_connections::delete_sso_connection
+        ))
         .routes(routes!(compat::royalti_invite))
         .routes(routes!(compat::doit_invite))
 }

@@ -73,7 +73,10 @@ fn params(raw: Option<String>) -> Vec<(String, String)> {
 }
 
 fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// The client the provider's URLs are fetched with.
@@ -91,10 +94,18 @@ fn http_client(state: &AppState) -> Result<reqwest::Client, AppError> {
         .map_err(|e| AppError::internal("building the SSO HTTP client", &e))
 }
 
-fn unreachable_provider(what: &str, e: impl std::fmt::Display) -> AppError {
-    tracing::warn!(%e, "SSO: {what}");
+fn unreachable_provider(what: &str, e: impl std::error::Error) -> AppError {
+    let mut chain = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    tracing::warn!(cause = %chain, "SSO: {what}");
+    let cause: String = chain.chars().take(300).collect();
     AppError::ForbiddenBecause(format!(
-        "The organisation's identity provider could not be used ({what}). Try again, or tell your IT department."
+        "The organisation's identity provider could not be used ({what}: {cause}). Try again, or tell your IT department."
     ))
 }
 
@@ -127,7 +138,9 @@ async fn oidc_client(
     Ok(CoreClient::from_provider_metadata(
         metadata,
         ClientId::new(rp.client_id.clone()),
-        Some(ClientSecret::new(rp.client_secret.expose_secret().to_string())),
+        Some(ClientSecret::new(
+            rp.client_secret.expose_secret().to_string(),
+        )),
     )
     .set_redirect_uri(redirect))
 }
@@ -175,7 +188,11 @@ async fn begin(
 }
 
 /// `/login`'s home-realm discovery lands here with the address.
-async fn start(State(state): State<AppState>, session: Session, RawQuery(raw): RawQuery) -> Response {
+async fn start(
+    State(state): State<AppState>,
+    session: Session,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let p = params(raw);
     let email = param(&p, "email").unwrap_or("").trim().to_string();
     let next = param(&p, "next").map(str::to_string);
@@ -214,12 +231,18 @@ async fn test_connection(
     .await;
     match result {
         Ok(r) => r,
-        Err(AppError::Unauthorized) => Redirect::to(&format!("/login?next=/sso/test/{id}")).into_response(),
+        Err(AppError::Unauthorized) => {
+            Redirect::to(&format!("/login?next=/sso/test/{id}")).into_response()
+        }
         Err(e) => error_page(StatusCode::FORBIDDEN, &e.to_string()),
     }
 }
 
-async fn callback(State(state): State<AppState>, session: Session, RawQuery(raw): RawQuery) -> Response {
+async fn callback(
+    State(state): State<AppState>,
+    session: Session,
+    RawQuery(raw): RawQuery,
+) -> Response {
     match finish(&state, &session, &params(raw)).await {
         Ok(r) => r,
         Err(e) => error_page(
@@ -229,7 +252,11 @@ async fn callback(State(state): State<AppState>, session: Session, RawQuery(raw)
     }
 }
 
-async fn finish(state: &AppState, session: &Session, p: &[(String, String)]) -> Result<Response, AppError> {
+async fn finish(
+    state: &AppState,
+    session: &Session,
+    p: &[(String, String)],
+) -> Result<Response, AppError> {
     let pending: Option<Pending> = session
         .remove(PENDING_KEY)
         .await
@@ -257,7 +284,8 @@ async fn finish(state: &AppState, session: &Session, p: &[(String, String)]) -> 
             "The answer came from another identity provider than the one asked.".into(),
         ));
     }
-    let code = param(p, "code").ok_or_else(|| AppError::field("code", "The provider sent no code."))?;
+    let code =
+        param(p, "code").ok_or_else(|| AppError::field("code", "The provider sent no code."))?;
     let http = http_client(state)?;
     let client = oidc_client(state, &http, &rp).await?;
     let tokens = client
@@ -267,9 +295,12 @@ async fn finish(state: &AppState, session: &Session, p: &[(String, String)]) -> 
         .request_async(&http)
         .await
         .map_err(|e| unreachable_provider("the code exchange failed", e))?;
-    let id_token = tokens
-        .id_token()
-        .ok_or_else(|| unreachable_provider("no ID token", "missing"))?;
+    let id_token = tokens.id_token().ok_or_else(|| {
+        AppError::ForbiddenBecause(
+            "The organisation's identity provider sent no ID token. Tell your IT department."
+                .into(),
+        )
+    })?;
     let verified = id_token
         .claims(&client.id_token_verifier(), &Nonce::new(pending.nonce))
         .map_err(|e| {
@@ -295,12 +326,24 @@ async fn finish(state: &AppState, session: &Session, p: &[(String, String)]) -> 
             .insert(session::kept::SSO_TEST_CLAIMS, &claims)
             .await
             .map_err(|e| AppError::internal("session store failed", &e))?;
-        return Ok(Redirect::to(&format!("/t/{tenant}/sso?tested={}", rp.connection_id)).into_response());
+        return Ok(
+            Redirect::to(&format!("/t/{tenant}/sso?tested={}", rp.connection_id)).into_response(),
+        );
     }
     let signed = sign_in::complete(state, &rp, &claims).await?;
-    session::sign_in_session(session, signed.account.id, signed.account.credentials_version).await?;
+    session::sign_in_session(
+        session,
+        signed.account.id,
+        signed.account.credentials_version,
+    )
+    .await?;
     let landing = signed
         .tenant_id
         .map_or_else(|| "/".to_string(), |t| format!("/t/{t}"));
-    Ok(Redirect::to(&local_target(&state.config, pending.next.as_deref(), &landing)).into_response())
+    Ok(Redirect::to(&local_target(
+        &state.config,
+        pending.next.as_deref(),
+        &landing,
+    ))
+    .into_response())
 }

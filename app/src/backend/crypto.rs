@@ -190,7 +190,9 @@ pub fn seal(secret: &str, plaintext: &str) -> String {
 /// sealed under another secret or altered.
 pub fn open(secret: &str, sealed: &str) -> Option<String> {
     use chacha20poly1305::aead::{Aead, KeyInit};
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(sealed).ok()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(sealed)
+        .ok()?;
     if bytes.len() < 12 {
         return None;
     }
@@ -233,13 +235,23 @@ mod tests {
     fn sealed_secrets_open_only_under_the_same_secret_and_unaltered() {
         let sealed = super::seal("one secret", "client-secret-value");
         assert!(!sealed.contains("client-secret-value"));
-        assert_ne!(sealed, super::seal("one secret", "client-secret-value"), "a fresh nonce each time");
-        assert_eq!(super::open("one secret", &sealed).as_deref(), Some("client-secret-value"));
+        assert_ne!(
+            sealed,
+            super::seal("one secret", "client-secret-value"),
+            "a fresh nonce each time"
+        );
+        assert_eq!(
+            super::open("one secret", &sealed).as_deref(),
+            Some("client-secret-value")
+        );
         assert_eq!(super::open("another secret", &sealed), None);
         let mut altered = sealed.into_bytes();
         let last = altered.len() - 1;
         altered[last] = if altered[last] == b'A' { b'B' } else { b'A' };
-        assert_eq!(super::open("one secret", &String::from_utf8(altered).unwrap()), None);
+        assert_eq!(
+            super::open("one secret", &String::from_utf8(altered).unwrap()),
+            None
+        );
     }
 
     #[test]

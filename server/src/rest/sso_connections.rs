@@ -196,7 +196,9 @@ pub async fn update_sso_connection(
 ) -> Result<Json<SsoConnectionDto>, AppError> {
     let input = body.input()?;
     let actor = Actor::for_row(&state, caller, Owned::SsoConnection, id, None).await?;
-    Ok(Json(connections::update(&state, &actor, id, input).await?.into()))
+    Ok(Json(
+        connections::update(&state, &actor, id, input).await?.into(),
+    ))
 }
 
 /// Removes the connection: its domains sign in with passwords again.

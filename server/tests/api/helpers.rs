@@ -56,6 +56,22 @@ pub async fn spawn_app_on(database_url: &str, extra: &[(&str, &str)]) -> TestApp
     spawn(database_url, extra, false).await
 }
 
+/// A server whose `PORTICO_BASE_URL` is its real address (a free port
+/// found first), for flows between two servers where one fetches or
+/// redirects to the other's URLs (SSO against a second Portico).
+pub async fn spawn_app_at_own_url(extra: &[(&str, &str)]) -> TestApp {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let base = format!("http://{addr}");
+    let mut vars: Vec<(&str, &str)> = vec![("PORTICO_ADDR", &addr), ("PORTICO_BASE_URL", &base)];
+    vars.extend_from_slice(extra);
+    let (database_url, _) = fresh_database_url().await;
+    spawn(&database_url, &vars, false).await
+}
+
 /// [`spawn_app_on`] with the workers running by themselves.
 pub async fn spawn_app_on_with_workers(database_url: &str, extra: &[(&str, &str)]) -> TestApp {
     spawn(database_url, extra, true).await

@@ -26,5 +26,6 @@ mod seats;
 mod services;
 mod sessions;
 mod smtp_sink;
+mod sso;
 mod tenant_admin;
 mod webhooks;

@@ -513,7 +513,10 @@ async fn consume_token(
 /// the address call it, so that an account someone prepared before the
 /// owner took it over (pre-hijack) keeps no way in.
 /// Returns the new credentials version.
-pub(crate) async fn revoke_credentials(conn: &mut AnyConnection, account_id: i64) -> Result<i64, AppError> {
+pub(crate) async fn revoke_credentials(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<i64, AppError> {
     let now = now_ms();
     let version = db::accounts::bump_credentials_version(conn, account_id, now).await?;
     db::api_tokens::revoke_all(conn, account_id, now).await?;

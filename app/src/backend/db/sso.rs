@@ -89,13 +89,18 @@ pub async fn delete(conn: &mut AnyConnection, id: i64) -> Result<(), AppError> {
 }
 
 pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<SsoConnectionRow>, AppError> {
-    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM sso_connections WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM sso_connections WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
 }
 
-pub async fn list(conn: &mut AnyConnection, tenant_id: i64) -> Result<Vec<SsoConnectionRow>, AppError> {
+pub async fn list(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+) -> Result<Vec<SsoConnectionRow>, AppError> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM sso_connections WHERE tenant_id = $1 ORDER BY id"
     ))
@@ -122,11 +127,16 @@ pub async fn for_domain(
     .await?)
 }
 
-pub async fn domains(conn: &mut AnyConnection, connection_id: i64) -> Result<Vec<String>, AppError> {
-    Ok(sqlx::query_scalar("SELECT domain FROM sso_domains WHERE connection_id = $1 ORDER BY domain")
-        .bind(connection_id)
-        .fetch_all(conn)
-        .await?)
+pub async fn domains(
+    conn: &mut AnyConnection,
+    connection_id: i64,
+) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT domain FROM sso_domains WHERE connection_id = $1 ORDER BY domain",
+    )
+    .bind(connection_id)
+    .fetch_all(conn)
+    .await?)
 }
 
 /// Makes `domains` the connection's; a domain another connection has is a

@@ -31,8 +31,12 @@ pub struct ConnectionInput {
 /// webhooks' address rules (SPEC §8).
 pub fn check_issuer(state: &AppState, raw: &str) -> Result<String, AppError> {
     let issuer = raw.trim();
-    url_policy::check_webhook_url(&state.config, issuer)
-        .map_err(|why| AppError::field("issuer", why.replace("https://example.com/hooks", "https://login.example.com")))?;
+    url_policy::check_webhook_url(&state.config, issuer).map_err(|why| {
+        AppError::field(
+            "issuer",
+            why.replace("https://example.com/hooks", "https://login.example.com"),
+        )
+    })?;
     Ok(issuer.to_string())
 }
 
@@ -42,12 +46,18 @@ fn text(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
         return Err(AppError::field(field, "Required."));
     }
     if v.chars().count() > max || v.chars().any(char::is_control) {
-        return Err(AppError::field(field, format!("At most {max} characters, no control characters.")));
+        return Err(AppError::field(
+            field,
+            format!("At most {max} characters, no control characters."),
+        ));
     }
     Ok(v.to_string())
 }
 
-async fn info(conn: &mut sqlx::AnyConnection, row: SsoConnectionRow) -> Result<SsoConnectionInfo, AppError> {
+async fn info(
+    conn: &mut sqlx::AnyConnection,
+    row: SsoConnectionRow,
+) -> Result<SsoConnectionInfo, AppError> {
     let domains = db::sso::domains(conn, row.id).await?;
     Ok(SsoConnectionInfo {
         id: row.id,
@@ -71,7 +81,10 @@ async fn check_domains(
     raw: &[String],
 ) -> Result<Vec<String>, AppError> {
     if raw.is_empty() {
-        return Err(AppError::field("domains", "Name at least one of the tenant's proven domains."));
+        return Err(AppError::field(
+            "domains",
+            "Name at least one of the tenant's proven domains.",
+        ));
     }
     let mut out = Vec::new();
     for d in raw {
@@ -96,18 +109,32 @@ async fn check_domains(
     Ok(out)
 }
 
-pub async fn create(state: &AppState, actor: &Actor, input: ConnectionInput) -> Result<SsoConnectionInfo, AppError> {
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    input: ConnectionInput,
+) -> Result<SsoConnectionInfo, AppError> {
     actor.ensure_tenant_manager()?;
     let issuer = check_issuer(state, input.issuer.as_deref().unwrap_or(""))?;
     let client_id = text("clientId", input.client_id.as_deref().unwrap_or(""), 255)?;
-    let secret = text("clientSecret", input.client_secret.as_deref().unwrap_or(""), 1000)?;
+    let secret = text(
+        "clientSecret",
+        input.client_secret.as_deref().unwrap_or(""),
+        1000,
+    )?;
     let roles = match input.join_roles {
         Some(r) if !r.is_empty() => r,
         _ => return Err(AppError::field("joinRoles", "Choose at least one role.")),
     };
     let now = now_ms();
     let mut tx = state.db.begin().await?;
-    let domains = check_domains(&mut tx, actor.tenant_id, None, input.domains.as_deref().unwrap_or(&[])).await?;
+    let domains = check_domains(
+        &mut tx,
+        actor.tenant_id,
+        None,
+        input.domains.as_deref().unwrap_or(&[]),
+    )
+    .await?;
     let sealed = crypto::seal(state.secret.expose_secret(), &secret);
     let names = RoleNames::of(&roles);
     let fields = ConnectionFields {
@@ -120,9 +147,16 @@ pub async fn create(state: &AppState, actor: &Actor, input: ConnectionInput) -> 
     let id = db::sso::insert(&mut tx, actor.tenant_id, &fields, now).await?;
     db::sso::set_domains(&mut tx, id, &domains).await?;
     actor
-        .log(&mut tx, AuditAction::SsoConnectionCreated, &issuer, json!({ "connectionId": id, "domains": domains }))
+        .log(
+            &mut tx,
+            AuditAction::SsoConnectionCreated,
+            &issuer,
+            json!({ "connectionId": id, "domains": domains }),
+        )
         .await?;
-    let row = db::sso::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let row = db::sso::find(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let out = info(&mut tx, row).await?;
     tx.commit().await?;
     Ok(out)
@@ -138,7 +172,11 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<SsoConnectionIn
     Ok(out)
 }
 
-async fn own(conn: &mut sqlx::AnyConnection, actor: &Actor, id: i64) -> Result<SsoConnectionRow, AppError> {
+async fn own(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<SsoConnectionRow, AppError> {
     db::sso::find(conn, id)
         .await?
         .filter(|c| c.tenant_id == actor.tenant_id)
@@ -152,7 +190,12 @@ pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<SsoConnecti
     info(&mut conn, row).await
 }
 
-pub async fn update(state: &AppState, actor: &Actor, id: i64, input: ConnectionInput) -> Result<SsoConnectionInfo, AppError> {
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    input: ConnectionInput,
+) -> Result<SsoConnectionInfo, AppError> {
     actor.ensure_tenant_manager()?;
     let now = now_ms();
     let mut tx = state.db.begin().await?;
@@ -166,11 +209,16 @@ pub async fn update(state: &AppState, actor: &Actor, id: i64, input: ConnectionI
         None => row.client_id.clone(),
     };
     let sealed = match &input.client_secret {
-        Some(s) => crypto::seal(state.secret.expose_secret(), &text("clientSecret", s, 1000)?),
+        Some(s) => crypto::seal(
+            state.secret.expose_secret(),
+            &text("clientSecret", s, 1000)?,
+        ),
         None => row.client_secret_enc.clone(),
     };
     let names = match input.join_roles {
-        Some(r) if r.is_empty() => return Err(AppError::field("joinRoles", "Choose at least one role.")),
+        Some(r) if r.is_empty() => {
+            return Err(AppError::field("joinRoles", "Choose at least one role."));
+        }
         Some(r) => RoleNames::of(&r),
         None => row.join_roles.clone(),
     };
@@ -187,9 +235,16 @@ pub async fn update(state: &AppState, actor: &Actor, id: i64, input: ConnectionI
     };
     db::sso::update(&mut tx, id, &fields, now).await?;
     actor
-        .log(&mut tx, AuditAction::SsoConnectionUpdated, &issuer, json!({ "connectionId": id }))
+        .log(
+            &mut tx,
+            AuditAction::SsoConnectionUpdated,
+            &issuer,
+            json!({ "connectionId": id }),
+        )
         .await?;
-    let row = db::sso::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let row = db::sso::find(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let out = info(&mut tx, row).await?;
     tx.commit().await?;
     Ok(out)
@@ -201,7 +256,12 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppE
     let row = own(&mut tx, actor, id).await?;
     db::sso::delete(&mut tx, id).await?;
     actor
-        .log(&mut tx, AuditAction::SsoConnectionDeleted, &row.issuer, json!({ "connectionId": id }))
+        .log(
+            &mut tx,
+            AuditAction::SsoConnectionDeleted,
+            &row.issuer,
+            json!({ "connectionId": id }),
+        )
         .await?;
     tx.commit().await?;
     Ok(())
@@ -219,8 +279,10 @@ pub struct RelyingParty {
 }
 
 pub fn relying_party(state: &AppState, row: &SsoConnectionRow) -> Result<RelyingParty, AppError> {
-    let secret = crypto::open(state.secret.expose_secret(), &row.client_secret_enc)
-        .ok_or_else(|| AppError::broken("an SSO client secret does not open under PORTICO_SECRET"))?;
+    let secret =
+        crypto::open(state.secret.expose_secret(), &row.client_secret_enc).ok_or_else(|| {
+            AppError::broken("an SSO client secret does not open under PORTICO_SECRET")
+        })?;
     Ok(RelyingParty {
         connection_id: row.id,
         tenant_id: row.tenant_id,
@@ -233,6 +295,8 @@ pub fn relying_party(state: &AppState, row: &SsoConnectionRow) -> Result<Relying
 /// The relying party of connection `id`.
 pub async fn load(state: &AppState, id: i64) -> Result<RelyingParty, AppError> {
     let mut conn = state.db.read().await?;
-    let row = db::sso::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let row = db::sso::find(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     relying_party(state, &row)
 }

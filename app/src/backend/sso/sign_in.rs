@@ -57,17 +57,25 @@ pub struct SignedIn {
 /// made without a password. Someone with no membership joins with the
 /// connection's roles through `membership::admit` (seats permitting; a
 /// person who left or was removed stays out, and still signs in).
-pub async fn complete(state: &AppState, rp: &RelyingParty, claims: &VerifiedClaims) -> Result<SignedIn, AppError> {
-    let raw = claims
-        .email
-        .as_deref()
-        .ok_or_else(|| AppError::ForbiddenBecause("The identity provider sent no email address.".into()))?;
-    let email = Email::parse(raw)
-        .map_err(|_| AppError::ForbiddenBecause("The identity provider sent an address Portico cannot use.".into()))?;
+pub async fn complete(
+    state: &AppState,
+    rp: &RelyingParty,
+    claims: &VerifiedClaims,
+) -> Result<SignedIn, AppError> {
+    let raw = claims.email.as_deref().ok_or_else(|| {
+        AppError::ForbiddenBecause("The identity provider sent no email address.".into())
+    })?;
+    let email = Email::parse(raw).map_err(|_| {
+        AppError::ForbiddenBecause(
+            "The identity provider sent an address Portico cannot use.".into(),
+        )
+    })?;
     let domain = domain_of(email.as_str()).to_string();
     let now = now_ms();
     let mut tx = state.db.begin().await?;
-    let row = db::sso::find(&mut tx, rp.connection_id).await?.ok_or(AppError::NotFound)?;
+    let row = db::sso::find(&mut tx, rp.connection_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let domains = db::sso::domains(&mut tx, row.id).await?;
     if !domains.contains(&domain) {
         return Err(AppError::ForbiddenBecause(format!(
@@ -94,9 +102,18 @@ pub async fn complete(state: &AppState, rp: &RelyingParty, claims: &VerifiedClai
             db::accounts::mark_verified(&mut tx, a.id, now).await?;
             db::accounts::clear_password(&mut tx, a.id, now).await?;
             revoke_credentials(&mut tx, a.id).await?;
-            audit::record(&mut tx, Some(row.tenant_id), &actor, AuditAction::SsoAccountLinked, email.as_str(),
-                json!({ "connectionId": row.id, "accountId": a.id, "wasUnconfirmed": true })).await?;
-            db::accounts::find_by_id(&mut tx, a.id).await?.ok_or(AppError::NotFound)?
+            audit::record(
+                &mut tx,
+                Some(row.tenant_id),
+                &actor,
+                AuditAction::SsoAccountLinked,
+                email.as_str(),
+                json!({ "connectionId": row.id, "accountId": a.id, "wasUnconfirmed": true }),
+            )
+            .await?;
+            db::accounts::find_by_id(&mut tx, a.id)
+                .await?
+                .ok_or(AppError::NotFound)?
         }
         None => {
             let new = db::accounts::NewAccountRow {
@@ -107,7 +124,9 @@ pub async fn complete(state: &AppState, rp: &RelyingParty, claims: &VerifiedClai
                 email_verified_at: Some(now),
             };
             let id = db::accounts::insert(&mut tx, new, now).await?;
-            db::accounts::find_by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?
+            db::accounts::find_by_id(&mut tx, id)
+                .await?
+                .ok_or(AppError::NotFound)?
         }
     };
     let membership = db::members::membership(&mut tx, row.tenant_id, account.id).await?;
@@ -120,7 +139,9 @@ pub async fn complete(state: &AppState, rp: &RelyingParty, claims: &VerifiedClai
                 account: &account,
                 roles: &row.join_roles,
                 organisation_id: None,
-                via: Via::Sso { connection_id: row.id },
+                via: Via::Sso {
+                    connection_id: row.id,
+                },
             };
             match membership::admit(&mut tx, admission, now).await {
                 Ok(_) => Some(row.tenant_id),
@@ -130,8 +151,15 @@ pub async fn complete(state: &AppState, rp: &RelyingParty, claims: &VerifiedClai
             }
         }
     };
-    audit::record(&mut tx, Some(row.tenant_id), &AuditActor::account(&account), AuditAction::MemberSignedIn,
-        email.as_str(), json!({ "via": "sso", "connectionId": row.id, "subject": claims.subject })).await?;
+    audit::record(
+        &mut tx,
+        Some(row.tenant_id),
+        &AuditActor::account(&account),
+        AuditAction::MemberSignedIn,
+        email.as_str(),
+        json!({ "via": "sso", "connectionId": row.id, "subject": claims.subject }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(SignedIn { account, tenant_id })
 }
