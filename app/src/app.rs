@@ -22,6 +22,7 @@ use crate::pages::members_page::MembersPage;
 use crate::pages::not_found_page::NotFoundPage;
 use crate::pages::password_reset_pages::{ForgotPasswordPage, ResetPasswordPage};
 use crate::pages::register_page::RegisterPage;
+use crate::pages::sso_page::SsoPage;
 use crate::pages::tenant_home_page::TenantHomePage;
 use crate::pages::verify_email_page::VerifyEmailPage;
 use crate::pages::webhooks_page::WebhooksPage;
@@ -131,6 +132,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("directory"))
                         view=DirectoryPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("sso"))
+                        view=SsoPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

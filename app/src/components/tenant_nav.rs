@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn TenantNav(tenant_id: i64, tenant_name: String) -> impl IntoView {
-    let links: [(&str, &str); 10] = [
+    let links: [(&str, &str); 11] = [
         ("", "Overview"),
         ("/members", "Members"),
         ("/invites", "Invitations"),
@@ -14,6 +14,7 @@ pub fn TenantNav(tenant_id: i64, tenant_name: String) -> impl IntoView {
         ("/audit", "Audit log"),
         ("/webhooks", "Webhooks"),
         ("/domains", "Domains"),
+        ("/sso", "Single sign-on"),
         ("/directory", "Directory"),
     ];
     view! {

@@ -13,7 +13,12 @@
 //!   removed member coming back with a link they kept, a hand-made `join` on
 //!   someone else's verification link;
 //! - verified domains (`domains.rs`): a domain that is not the manager's own,
-//!   a public mail provider, a removed member rejoining by domain.
+//!   a public mail provider, a removed member rejoining by domain;
+//! - SSO (`sso.rs`): a callback from another browser (CSRF, login fixation),
+//!   another issuer's answer (mix-up), a removed person signing in again,
+//!   passwords for a domain whose connection is required, a domain the
+//!   tenant has not proven; the ID token's nonce and signature are checked
+//!   by the openidconnect crate on every callback.
 
 use std::sync::{Arc, Mutex, OnceLock};
 

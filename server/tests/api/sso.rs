@@ -340,3 +340,52 @@ async fn connections_take_only_the_tenants_proven_domains_and_https_issuers() {
     let (status, _) = member.get(&rp, &path).await;
     assert_eq!(status, 403, "members do not read connections");
 }
+
+#[tokio::test]
+async fn test_connection_shows_the_claims_and_admits_nobody() {
+    let s = setup("di@corp3.test", "corp3.test", false).await;
+    let id = s.connection["id"].as_i64().unwrap();
+    let page =
+        s.rp.page_of(&s.manager.client, &format!("/t/{}/sso", s.tenant))
+            .await;
+    assert!(
+        page.contains(&format!("{}/sso/callback", s.rp.state.config.base_url)),
+        "the redirect URI to register is shown"
+    );
+    // The manager runs the flow; at the provider, whoever signs in there
+    // (here di, signed in in that browser) answers.
+    let to_provider = location(&s.rp, &s.manager.client, &format!("/sso/test/{id}")).await;
+    let back = s.at_idp.get(&to_provider).send().await.unwrap();
+    let callback = back.headers()["location"].to_str().unwrap().to_string();
+    let done = s.manager.client.get(&callback).send().await.unwrap();
+    assert_eq!(done.status(), 303);
+    assert_eq!(
+        done.headers()["location"],
+        format!("/t/{}/sso?tested={id}", s.tenant).as_str()
+    );
+    let page =
+        s.rp.page_of(&s.manager.client, &format!("/t/{}/sso", s.tenant))
+            .await;
+    assert!(page.contains("sso-test-result"), "{page}");
+    assert!(page.contains("di@corp3.test"));
+    assert!(
+        member_row(&s, "di@corp3.test").await.is_none(),
+        "a test admits nobody"
+    );
+    assert_eq!(
+        s.rp.count("SELECT COUNT(*) FROM accounts WHERE email = 'di@corp3.test'")
+            .await,
+        0
+    );
+    // A member who is not a manager cannot run a test.
+    let member =
+        s.rp.member(&s.manager, "mo@corp3.test", &["extractor-user"], None)
+            .await;
+    let res = member
+        .client
+        .get(s.rp.url(&format!("/sso/test/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}
