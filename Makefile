@@ -63,7 +63,7 @@ test-rust-postgres:
 test-e2e: build
 	@echo "==> Playwright in Chromium, JavaScript on and off"
 	free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }; \
-	cd end2end && PORTICO_E2E_PORT=$$(free_port) PORTICO_E2E_SMTP_PORT=$$(free_port) PORTICO_E2E_HOOK_PORT=$$(free_port) PORTICO_E2E_DNS_PORT=$$(free_port) PORTICO_E2E_PRODUCT_PORT=$$(free_port) npx playwright test
+	cd end2end && PORTICO_E2E_PORT=$$(free_port) PORTICO_E2E_SMTP_PORT=$$(free_port) PORTICO_E2E_HOOK_PORT=$$(free_port) PORTICO_E2E_DNS_PORT=$$(free_port) PORTICO_E2E_PRODUCT_PORT=$$(free_port) PORTICO_E2E_IDP_PORT=$$(free_port) npx playwright test
 
 # The OpenAPI document, held three ways: a TypeScript client generated from
 # the committed snapshot must type-check against the spec that uses it; then,
@@ -75,7 +75,7 @@ test-contract: build
 	@echo "==> API contract: generated TypeScript client, openapi-spec-validator, schemathesis"
 	cd end2end && npx openapi-typescript ../server/tests/api/snapshots/openapi.json -o contract/portico-api.d.ts && npx tsc --noEmit -p .
 	free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }; \
-	cd end2end && PORTICO_E2E_PORT=$$(free_port) PORTICO_E2E_SMTP_PORT=$$(free_port) PORTICO_E2E_HOOK_PORT=$$(free_port) PORTICO_E2E_DNS_PORT=$$(free_port) PORTICO_E2E_PRODUCT_PORT=$$(free_port) npx playwright test -c contract.config.ts
+	cd end2end && PORTICO_E2E_PORT=$$(free_port) PORTICO_E2E_SMTP_PORT=$$(free_port) PORTICO_E2E_HOOK_PORT=$$(free_port) PORTICO_E2E_DNS_PORT=$$(free_port) PORTICO_E2E_PRODUCT_PORT=$$(free_port) PORTICO_E2E_IDP_PORT=$$(free_port) npx playwright test -c contract.config.ts
 
 ## bench: load benchmarks (never part of `make test`): side by side with the
 ## better-auth peer, 0 / 100k / 1M stored invitations on SQLite and PostgreSQL,

@@ -10,6 +10,7 @@ const smtpPort = Number(process.env.PORTICO_E2E_SMTP_PORT ?? 3125);
 const hookPort = Number(process.env.PORTICO_E2E_HOOK_PORT ?? 3126);
 const dnsPort = Number(process.env.PORTICO_E2E_DNS_PORT ?? 3153);
 const productPort = Number(process.env.PORTICO_E2E_PRODUCT_PORT ?? 3127);
+const idpPort = Number(process.env.PORTICO_E2E_IDP_PORT ?? 3128);
 const baseURL = `http://127.0.0.1:${port}`;
 // The instance operator's token (PORTICO_ADMIN_TOKEN) for the seat specs.
 process.env.PORTICO_E2E_ADMIN_TOKEN ??= "e2e-operator-token-of-at-least-32-characters";
@@ -28,6 +29,10 @@ process.env.PORTICO_E2E_HOOK_ORIGIN = `http://127.0.0.1:${hookPort}`;
 // The product people are onboarded into (product.mjs): it signs them in
 // with Portico through openid-client.
 process.env.PORTICO_E2E_PRODUCT_ORIGIN = `http://127.0.0.1:${productPort}`;
+// A company's identity provider (idp.mjs, oidc-provider) for the SSO spec.
+process.env.PORTICO_E2E_IDP_ORIGIN = `http://127.0.0.1:${idpPort}`;
+process.env.PORTICO_E2E_IDP_CLIENT_ID ??= "portico-sso";
+process.env.PORTICO_E2E_IDP_CLIENT_SECRET ??= "portico-sso-secret-for-the-e2e-run";
 
 const chromium = {
   browserName: "chromium" as const,
@@ -93,6 +98,14 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
+      command: `node idp.mjs ${idpPort} ${baseURL}`,
+      cwd: __dirname,
+      url: `http://127.0.0.1:${idpPort}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
       command: `mkdir -p "${runDir}" && ${process.env.PORTICO_E2E_BIN ?? "../target/release/portico"}`,
       cwd: __dirname,
       url: `${baseURL}/readyz`,
@@ -112,7 +125,7 @@ export default defineConfig({
         PORTICO_RATE_LIMITS: "sign_up_ip=1000/10m,sign_in_ip=1000/1m",
         // Webhooks go to the receiver on this machine (hook-receiver.js).
         PORTICO_WEBHOOK_ALLOW_PRIVATE: "true",
-        PORTICO_ALLOWED_ORIGINS: `http://127.0.0.1:${hookPort},http://127.0.0.1:${productPort}`,
+        PORTICO_ALLOWED_ORIGINS: `http://127.0.0.1:${hookPort},http://127.0.0.1:${productPort},http://127.0.0.1:${idpPort}`,
         PORTICO_ADMIN_TOKEN: process.env.PORTICO_E2E_ADMIN_TOKEN,
         PORTICO_DNS_RESOLVER: `127.0.0.1:${dnsPort}`,
       },
