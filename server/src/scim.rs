@@ -25,6 +25,19 @@ const SCIM_JSON: &str = "application/scim+json";
 /// The largest request body (a Group with 10,000 members fits).
 const MAX_REQUEST_BYTES: usize = 1024 * 1024;
 
+/// The handlers below serve Users (`false`) or Groups (`true`).
+const USERS: bool = false;
+const GROUPS: bool = true;
+
+/// `GET|PUT|PATCH|DELETE` of one resource.
+fn one<const G: bool>() -> MethodRouter<AppState> {
+    get(get_one::<G>)
+        .put(replace::<G>)
+        .patch(patch::<G>)
+        .delete(delete::<G>)
+        .fallback(not_allowed)
+}
+
 pub fn router() -> Router<AppState> {
     let read_only = |m: MethodRouter<AppState>| m.fallback(not_allowed);
     Router::new()
@@ -44,30 +57,20 @@ pub fn router() -> Router<AppState> {
         .route("/scim/v2/{tenant}/Schemas/{id}", read_only(get(schema)))
         .route(
             "/scim/v2/{tenant}/Users",
-            get(list_users).post(create_user).fallback(not_allowed),
-        )
-        .route("/scim/v2/{tenant}/Users/.search", post(search_users))
-        .route(
-            "/scim/v2/{tenant}/Users/{id}",
-            get(get_user)
-                .put(replace_user)
-                .patch(patch_user)
-                .delete(delete_user)
+            get(list::<USERS>)
+                .post(create::<USERS>)
                 .fallback(not_allowed),
         )
+        .route("/scim/v2/{tenant}/Users/.search", post(search::<USERS>))
+        .route("/scim/v2/{tenant}/Users/{id}", one::<USERS>())
         .route(
             "/scim/v2/{tenant}/Groups",
-            get(list_groups).post(create_group).fallback(not_allowed),
-        )
-        .route("/scim/v2/{tenant}/Groups/.search", post(search_groups))
-        .route(
-            "/scim/v2/{tenant}/Groups/{id}",
-            get(get_group)
-                .put(replace_group)
-                .patch(patch_group)
-                .delete(delete_group)
+            get(list::<GROUPS>)
+                .post(create::<GROUPS>)
                 .fallback(not_allowed),
         )
+        .route("/scim/v2/{tenant}/Groups/.search", post(search::<GROUPS>))
+        .route("/scim/v2/{tenant}/Groups/{id}", one::<GROUPS>())
         .route("/scim/v2/{tenant}/.search", post(search_everything))
         .route("/scim/v2/{tenant}/{*rest}", axum::routing::any(unknown))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
@@ -374,7 +377,7 @@ impl ListRequest {
     }
 }
 
-async fn list_users(
+async fn list<const GROUPS: bool>(
     State(state): State<AppState>,
     Path(tenant): Path<String>,
     headers: HeaderMap,
@@ -383,10 +386,10 @@ async fn list_users(
 ) -> Scim {
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
     let request = scim_try!(ListRequest::from_query(&Query::parse(raw)));
-    users_page(&state, &d, request).await
+    page::<GROUPS>(&state, &d, request).await
 }
 
-async fn search_users(
+async fn search<const GROUPS: bool>(
     State(state): State<AppState>,
     Path(tenant): Path<String>,
     headers: HeaderMap,
@@ -395,50 +398,25 @@ async fn search_users(
 ) -> Scim {
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
     let request = scim_try!(ListRequest::from_body(&body));
-    users_page(&state, &d, request).await
+    page::<GROUPS>(&state, &d, request).await
 }
 
-async fn users_page(state: &AppState, d: &Directory, r: ListRequest) -> Scim {
-    let (docs, total) = scim_try!(users::list(state, d, r.filter.as_deref(), r.paging).await);
+/// A page of Users, or of Groups (with their members only when the
+/// projection keeps them).
+async fn page<const GROUPS: bool>(state: &AppState, d: &Directory, r: ListRequest) -> Scim {
+    let filter = r.filter.as_deref();
+    let (docs, total) = if GROUPS {
+        let with_members = !r.projection.leaves_out("members");
+        scim_try!(groups::list(state, d, filter, r.paging, with_members).await)
+    } else {
+        scim_try!(users::list(state, d, filter, r.paging).await)
+    };
     Scim(list_response(docs, total, r.paging, &r.projection))
 }
 
-async fn create_user(
+async fn create<const GROUPS: bool>(
     State(state): State<AppState>,
     Path(tenant): Path<String>,
-    headers: HeaderMap,
-    client: ClientIp,
-    RawQuery(raw): RawQuery,
-    body: Bytes,
-) -> Scim {
-    let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
-    let doc = scim_try!(users::create(&state, &d, scim_try!(body_json(&body))).await);
-    Scim(resource_response(
-        StatusCode::CREATED,
-        doc,
-        &Query::parse(raw).projection(),
-    ))
-}
-
-async fn get_user(
-    State(state): State<AppState>,
-    Path((tenant, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    client: ClientIp,
-    RawQuery(raw): RawQuery,
-) -> Scim {
-    let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
-    let doc = scim_try!(users::get(&state, &d, &id).await);
-    Scim(resource_response(
-        StatusCode::OK,
-        doc,
-        &Query::parse(raw).projection(),
-    ))
-}
-
-async fn replace_user(
-    State(state): State<AppState>,
-    Path((tenant, id)): Path<(String, String)>,
     headers: HeaderMap,
     client: ClientIp,
     RawQuery(raw): RawQuery,
@@ -446,85 +424,11 @@ async fn replace_user(
 ) -> Scim {
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
     let value = scim_try!(body_json(&body));
-    let doc = scim_try!(users::replace(&state, &d, &id, value, if_match(&headers)).await);
-    Scim(resource_response(
-        StatusCode::OK,
-        doc,
-        &Query::parse(raw).projection(),
-    ))
-}
-
-async fn patch_user(
-    State(state): State<AppState>,
-    Path((tenant, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    client: ClientIp,
-    RawQuery(raw): RawQuery,
-    body: Bytes,
-) -> Scim {
-    let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
-    let request = scim_try!(patch_body(&body));
-    let doc =
-        scim_try!(users::patch(&state, &d, &id, request.operations, if_match(&headers)).await);
-    Scim(resource_response(
-        StatusCode::OK,
-        doc,
-        &Query::parse(raw).projection(),
-    ))
-}
-
-async fn delete_user(
-    State(state): State<AppState>,
-    Path((tenant, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    client: ClientIp,
-) -> Scim {
-    let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
-    scim_try!(users::delete(&state, &d, &id, if_match(&headers)).await);
-    Scim(StatusCode::NO_CONTENT.into_response())
-}
-
-async fn list_groups(
-    State(state): State<AppState>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-    client: ClientIp,
-    RawQuery(raw): RawQuery,
-) -> Scim {
-    let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
-    let request = scim_try!(ListRequest::from_query(&Query::parse(raw)));
-    groups_page(&state, &d, request).await
-}
-
-async fn search_groups(
-    State(state): State<AppState>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-    client: ClientIp,
-    body: Bytes,
-) -> Scim {
-    let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
-    let request = scim_try!(ListRequest::from_body(&body));
-    groups_page(&state, &d, request).await
-}
-
-async fn groups_page(state: &AppState, d: &Directory, r: ListRequest) -> Scim {
-    let with_members = !r.projection.leaves_out("members");
-    let (docs, total) =
-        scim_try!(groups::list(state, d, r.filter.as_deref(), r.paging, with_members).await);
-    Scim(list_response(docs, total, r.paging, &r.projection))
-}
-
-async fn create_group(
-    State(state): State<AppState>,
-    Path(tenant): Path<String>,
-    headers: HeaderMap,
-    client: ClientIp,
-    RawQuery(raw): RawQuery,
-    body: Bytes,
-) -> Scim {
-    let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
-    let doc = scim_try!(groups::create(&state, &d, scim_try!(body_json(&body))).await);
+    let doc = if GROUPS {
+        scim_try!(groups::create(&state, &d, value).await)
+    } else {
+        scim_try!(users::create(&state, &d, value).await)
+    };
     Scim(resource_response(
         StatusCode::CREATED,
         doc,
@@ -532,7 +436,7 @@ async fn create_group(
     ))
 }
 
-async fn get_group(
+async fn get_one<const GROUPS: bool>(
     State(state): State<AppState>,
     Path((tenant, id)): Path<(String, String)>,
     headers: HeaderMap,
@@ -541,11 +445,15 @@ async fn get_group(
 ) -> Scim {
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
     let projection = Query::parse(raw).projection();
-    let doc = scim_try!(groups::get(&state, &d, &id, !projection.leaves_out("members")).await);
+    let doc = if GROUPS {
+        scim_try!(groups::get(&state, &d, &id, !projection.leaves_out("members")).await)
+    } else {
+        scim_try!(users::get(&state, &d, &id).await)
+    };
     Scim(resource_response(StatusCode::OK, doc, &projection))
 }
 
-async fn replace_group(
+async fn replace<const GROUPS: bool>(
     State(state): State<AppState>,
     Path((tenant, id)): Path<(String, String)>,
     headers: HeaderMap,
@@ -555,7 +463,12 @@ async fn replace_group(
 ) -> Scim {
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
     let value = scim_try!(body_json(&body));
-    let doc = scim_try!(groups::replace(&state, &d, &id, value, if_match(&headers)).await);
+    let if_match = if_match(&headers);
+    let doc = if GROUPS {
+        scim_try!(groups::replace(&state, &d, &id, value, if_match).await)
+    } else {
+        scim_try!(users::replace(&state, &d, &id, value, if_match).await)
+    };
     Scim(resource_response(
         StatusCode::OK,
         doc,
@@ -563,7 +476,7 @@ async fn replace_group(
     ))
 }
 
-async fn patch_group(
+async fn patch<const GROUPS: bool>(
     State(state): State<AppState>,
     Path((tenant, id)): Path<(String, String)>,
     headers: HeaderMap,
@@ -572,9 +485,13 @@ async fn patch_group(
     body: Bytes,
 ) -> Scim {
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
-    let request = scim_try!(patch_body(&body));
-    let doc =
-        scim_try!(groups::patch(&state, &d, &id, request.operations, if_match(&headers)).await);
+    let operations = scim_try!(patch_body(&body)).operations;
+    let if_match = if_match(&headers);
+    let doc = if GROUPS {
+        scim_try!(groups::patch(&state, &d, &id, operations, if_match).await)
+    } else {
+        scim_try!(users::patch(&state, &d, &id, operations, if_match).await)
+    };
     Scim(resource_response(
         StatusCode::OK,
         doc,
@@ -582,13 +499,17 @@ async fn patch_group(
     ))
 }
 
-async fn delete_group(
+async fn delete<const GROUPS: bool>(
     State(state): State<AppState>,
     Path((tenant, id)): Path<(String, String)>,
     headers: HeaderMap,
     client: ClientIp,
 ) -> Scim {
     let d = scim_try!(directory(&state, &tenant, &headers, &client).await);
-    scim_try!(groups::delete(&state, &d, &id, if_match(&headers)).await);
+    if GROUPS {
+        scim_try!(groups::delete(&state, &d, &id, if_match(&headers)).await);
+    } else {
+        scim_try!(users::delete(&state, &d, &id, if_match(&headers)).await);
+    }
     Scim(StatusCode::NO_CONTENT.into_response())
 }

@@ -21,10 +21,12 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use http::StatusCode;
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims,
+};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
@@ -307,7 +309,7 @@ async fn finish(
             tracing::warn!(%e, "SSO: ID token refused");
             AppError::ForbiddenBecause("The identity provider's ID token did not verify.".into())
         })?;
-    let claims = VerifiedClaims {
+    let mut claims = VerifiedClaims {
         issuer: verified.issuer().to_string(),
         subject: verified.subject().to_string(),
         email: verified.email().map(|e| e.to_string()),
@@ -321,6 +323,32 @@ async fn finish(
             .and_then(|n| n.get(None))
             .map(|n| n.to_string()),
     };
+    if claims.email.is_none() {
+        // Providers that keep the ID token small (oidc-provider, Entra ID
+        // without optional claims) give the address at userinfo, for the
+        // same subject.
+        let info: CoreUserInfoClaims = client
+            .user_info(
+                tokens.access_token().clone(),
+                Some(verified.subject().clone()),
+            )
+            .map_err(|e| unreachable_provider("no userinfo endpoint", e))?
+            .request_async(&http)
+            .await
+            .map_err(|e| unreachable_provider("userinfo failed", e))?;
+        claims.email = info.email().map(|e| e.to_string());
+        claims.email_verified = info.email_verified();
+        claims.given_name = claims.given_name.or_else(|| {
+            info.given_name()
+                .and_then(|n| n.get(None))
+                .map(|n| n.to_string())
+        });
+        claims.family_name = claims.family_name.or_else(|| {
+            info.family_name()
+                .and_then(|n| n.get(None))
+                .map(|n| n.to_string())
+        });
+    }
     if let Some(tenant) = pending.test_for {
         session
             .insert(session::kept::SSO_TEST_CLAIMS, &claims)
