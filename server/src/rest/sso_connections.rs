@@ -113,11 +113,11 @@ impl SsoConnectionRequest {
     request_body = SsoConnectionRequest, security(("bearer" = [])),
     responses(
         (status = 201, description = "The connection", body = SsoConnectionDto),
-        (status = 400, description = "Invalid fields (a domain the tenant has not proven, an issuer that is not https)", body = ErrorBody),
+        (status = 400, description = "Invalid fields (an issuer that is not https, no domain, no role)", body = ErrorBody),
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Not a tenant manager", body = ErrorBody),
         (status = 404, description = "Unknown tenant", body = ErrorBody),
-        (status = 409, description = "A domain another connection signs in, or no tenantId and several tenants", body = ErrorBody),
+        (status = 409, description = "A domain the tenant has not proven or another connection signs in, or no tenantId and several tenants", body = ErrorBody),
     )
 )]
 pub async fn create_sso_connection(
@@ -185,7 +185,7 @@ pub async fn get_sso_connection(
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Not a tenant manager", body = ErrorBody),
         (status = 404, description = "Unknown connection", body = ErrorBody),
-        (status = 409, description = "A domain another connection signs in", body = ErrorBody),
+        (status = 409, description = "A domain the tenant has not proven or another connection signs in", body = ErrorBody),
     )
 )]
 pub async fn update_sso_connection(

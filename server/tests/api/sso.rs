@@ -315,7 +315,7 @@ async fn connections_take_only_the_tenants_proven_domains_and_https_issuers() {
             Some(body("https://login.own.test", "other.test")),
         )
         .await;
-    assert_eq!(status, 400, "{err}");
+    assert_eq!(status, 409, "a domain the tenant has not proven: {err}");
     let (status, err) = manager
         .api(
             &rp,

@@ -89,11 +89,11 @@ async fn check_domains(
     let mut out = Vec::new();
     for d in raw {
         let d = d.trim().trim_end_matches('.').to_ascii_lowercase();
+        // Well formed, refused by the tenant's state: 409.
         if db::domains::proven_by(conn, &d).await? != Some(tenant_id) {
-            return Err(AppError::field(
-                "domains",
-                format!("{d} is not a domain this tenant proved by DNS (Domains page)."),
-            ));
+            return Err(AppError::Conflict(format!(
+                "{d} is not a domain this tenant proved by DNS (Domains page)."
+            )));
         }
         if let Some(other) = db::sso::for_domain(conn, &d).await?
             && Some(other.id) != connection_id
