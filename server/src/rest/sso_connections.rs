@@ -73,8 +73,9 @@ impl From<SsoConnectionInfo> for SsoConnectionDto {
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({"issuer": "https://corp.okta.com", "clientId": "0oa1", "clientSecret": "…", "domains": ["corp.example"], "joinRoles": ["extractor-user"], "required": false}))]
 pub struct SsoConnectionRequest {
-    /// The provider's issuer URL (https; its discovery document is read).
-    #[schema(value_type = String, max_length = 2000)]
+    /// The provider's issuer URL, under the webhook URLs' rule (https on a
+    /// public name, or an allowed origin); its discovery document is read.
+    #[schema(schema_with = schema::webhook_url)]
     issuer: Option<String>,
     #[schema(value_type = String, min_length = 1, max_length = 255)]
     client_id: Option<String>,
