@@ -247,6 +247,31 @@ pub fn client_name() -> RefOr<Schema> {
     line(1, 100, "Acme CRM")
 }
 
+/// A directory token's name.
+pub fn scim_token_name() -> RefOr<Schema> {
+    line(1, 100, "Okta")
+}
+
+/// An SSO connection's client ID at the provider.
+pub fn sso_client_id() -> RefOr<Schema> {
+    line(1, 255, "0oa1b2c3d4")
+}
+
+/// An SSO connection's client secret (stored sealed, never returned).
+pub fn sso_client_secret() -> RefOr<Schema> {
+    line(1, 1000, "the-client-secret")
+}
+
+/// The DNS-proven email domains an SSO connection signs in.
+pub fn email_domain_list() -> RefOr<Schema> {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(email_domain())
+        .min_items(Some(1))
+        .max_items(Some(100))
+        .build()
+        .into()
+}
+
 /// A project's name.
 pub fn project_name() -> RefOr<Schema> {
     line(1, 100, "Launch")

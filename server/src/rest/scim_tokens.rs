@@ -15,6 +15,7 @@ use app::backend::directory::tokens::{self, ScimToken};
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
+use super::schema;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -68,7 +69,7 @@ pub struct NewScimTokenDto {
 #[schema(example = json!({"name": "Okta"}))]
 pub struct ScimTokenRequest {
     /// Who will use it, e.g. the identity provider's name.
-    #[schema(value_type = String, min_length = 1, max_length = 100, required = true)]
+    #[schema(schema_with = schema::scim_token_name, required = true)]
     name: Option<String>,
 }
 

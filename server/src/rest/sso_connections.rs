@@ -77,11 +77,13 @@ pub struct SsoConnectionRequest {
     /// public name, or an allowed origin); its discovery document is read.
     #[schema(schema_with = schema::webhook_url)]
     issuer: Option<String>,
-    #[schema(value_type = String, min_length = 1, max_length = 255)]
+    #[schema(schema_with = schema::sso_client_id)]
     client_id: Option<String>,
     /// Stored sealed; never returned.
-    #[schema(value_type = String, min_length = 1, max_length = 1000, write_only)]
+    #[schema(schema_with = schema::sso_client_secret)]
     client_secret: Option<String>,
+    /// DNS-proven domains of the tenant.
+    #[schema(schema_with = schema::email_domain_list)]
     domains: Option<Vec<String>>,
     #[schema(schema_with = schema::role_list)]
     join_roles: Option<Vec<String>>,

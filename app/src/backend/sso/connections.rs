@@ -86,6 +86,12 @@ async fn check_domains(
             "Name at least one of the tenant's proven domains.",
         ));
     }
+    if raw.len() > 100 {
+        return Err(AppError::field(
+            "domains",
+            "At most 100 domains per connection.",
+        ));
+    }
     let mut out = Vec::new();
     for d in raw {
         let d = d.trim().trim_end_matches('.').to_ascii_lowercase();
