@@ -69,25 +69,59 @@ impl From<SsoConnectionInfo> for SsoConnectionDto {
     }
 }
 
+/// A new connection: everything is required but `required`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({"issuer": "https://corp.okta.com", "clientId": "0oa1", "clientSecret": "…", "domains": ["corp.example"], "joinRoles": ["extractor-user"], "required": false}))]
 pub struct SsoConnectionRequest {
     /// The provider's issuer URL, under the webhook URLs' rule (https on a
     /// public name, or an allowed origin); its discovery document is read.
+    #[schema(schema_with = schema::webhook_url, required = true)]
+    issuer: Option<String>,
+    #[schema(schema_with = schema::sso_client_id, required = true)]
+    client_id: Option<String>,
+    /// Stored sealed; never returned.
+    #[schema(schema_with = schema::sso_client_secret, required = true)]
+    client_secret: Option<String>,
+    /// DNS-proven domains of the tenant.
+    #[schema(schema_with = schema::email_domain_list, required = true)]
+    domains: Option<Vec<String>>,
+    #[schema(schema_with = schema::role_list, required = true)]
+    join_roles: Option<Vec<String>>,
+    /// People at these domains cannot sign in with a password.
+    required: Option<bool>,
+}
+
+/// A change: only what is given changes.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"required": true}))]
+pub struct SsoConnectionChange {
     #[schema(schema_with = schema::webhook_url)]
     issuer: Option<String>,
     #[schema(schema_with = schema::sso_client_id)]
     client_id: Option<String>,
-    /// Stored sealed; never returned.
+    /// Replaces the sealed secret.
     #[schema(schema_with = schema::sso_client_secret)]
     client_secret: Option<String>,
-    /// DNS-proven domains of the tenant.
     #[schema(schema_with = schema::email_domain_list)]
     domains: Option<Vec<String>>,
     #[schema(schema_with = schema::role_list)]
     join_roles: Option<Vec<String>>,
     required: Option<bool>,
+}
+
+impl From<SsoConnectionChange> for SsoConnectionRequest {
+    fn from(c: SsoConnectionChange) -> Self {
+        SsoConnectionRequest {
+            issuer: c.issuer,
+            client_id: c.client_id,
+            client_secret: c.client_secret,
+            domains: c.domains,
+            join_roles: c.join_roles,
+            required: c.required,
+        }
+    }
 }
 
 impl SsoConnectionRequest {
@@ -181,7 +215,7 @@ pub async fn get_sso_connection(
 /// Changes what is given; a new clientSecret replaces the sealed one.
 #[utoipa::path(
     patch, path = "/api/v1/sso-connections/{id}", tag = "sso", params(("id" = i64, Path)),
-    request_body = SsoConnectionRequest, security(("bearer" = [])),
+    request_body = SsoConnectionChange, security(("bearer" = [])),
     responses(
         (status = 200, description = "The connection", body = SsoConnectionDto),
         (status = 400, description = "Invalid fields", body = ErrorBody),
@@ -195,9 +229,9 @@ pub async fn update_sso_connection(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<SsoConnectionRequest>,
+    ApiJson(body): ApiJson<SsoConnectionChange>,
 ) -> Result<Json<SsoConnectionDto>, AppError> {
-    let input = body.input()?;
+    let input = SsoConnectionRequest::from(body).input()?;
     let actor = Actor::for_row(&state, caller, Owned::SsoConnection, id, None).await?;
     Ok(Json(
         connections::update(&state, &actor, id, input).await?.into(),
