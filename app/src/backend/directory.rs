@@ -166,6 +166,42 @@ pub fn new_id() -> String {
     )
 }
 
+/// The two resource types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    User,
+    Group,
+}
+
+/// Adds what every answer carries beside the attributes: `schemas`, `id`
+/// and `meta` (type, times, `location`, the version as a weak ETag).
+pub fn stamp(
+    doc: &mut document::Doc,
+    directory: &Directory,
+    kind: Kind,
+    id: &str,
+    created_at: i64,
+    updated_at: i64,
+    version: i64,
+) {
+    let (name, endpoint, schema) = match kind {
+        Kind::User => ("User", "Users", discovery::USER_SCHEMA),
+        Kind::Group => ("Group", "Groups", discovery::GROUP_SCHEMA),
+    };
+    doc.insert("schemas".into(), serde_json::json!([schema]));
+    doc.insert("id".into(), serde_json::Value::String(id.to_string()));
+    doc.insert(
+        "meta".into(),
+        serde_json::json!({
+            "resourceType": name,
+            "created": rfc3339(created_at),
+            "lastModified": rfc3339(updated_at),
+            "location": format!("{}/{endpoint}/{id}", directory.base),
+            "version": users::etag(version),
+        }),
+    );
+}
+
 /// RFC 3339 in UTC for `meta.created` / `meta.lastModified`.
 pub fn rfc3339(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)

@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use sqlx::AnyConnection;
 
 use super::document::{self, Doc, Op, Target};
-use super::users::{Narrowed, check_if_match, etag, narrow_of};
-use super::{Directory, MAX_BODY_BYTES, Paging, ScimError, discovery, new_id, rfc3339, roles};
+use super::users::{Narrowed, check_if_match, narrow_of};
+use super::{Directory, Kind, MAX_BODY_BYTES, Paging, ScimError, new_id, roles, stamp};
 use crate::backend::access::actor::Actor;
 use crate::backend::audit::AuditActor;
 use crate::backend::db::scim::{Narrow, ScimGroupRow};
@@ -53,17 +53,14 @@ async fn render(
             doc.insert("members".into(), Value::Array(members));
         }
     }
-    doc.insert("schemas".into(), json!([discovery::GROUP_SCHEMA]));
-    doc.insert("id".into(), Value::String(row.id.clone()));
-    doc.insert(
-        "meta".into(),
-        json!({
-            "resourceType": "Group",
-            "created": rfc3339(row.created_at),
-            "lastModified": rfc3339(row.updated_at),
-            "location": format!("{}/Groups/{}", directory.base, row.id),
-            "version": etag(row.version),
-        }),
+    stamp(
+        &mut doc,
+        directory,
+        Kind::Group,
+        &row.id,
+        row.created_at,
+        row.updated_at,
+        row.version,
     );
     Ok(doc)
 }

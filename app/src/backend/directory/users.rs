@@ -11,10 +11,11 @@ use serde_json::{Value, json};
 use sqlx::AnyConnection;
 
 use super::document::{self, Doc};
-use super::{Directory, MAX_BODY_BYTES, Paging, ScimError, discovery, new_id, rfc3339};
+use super::{Directory, Kind, MAX_BODY_BYTES, Paging, ScimError, discovery, new_id, stamp};
 use crate::backend::db::scim::{Narrow, ScimUserRow};
 use crate::backend::db::{self, now_ms};
 use crate::backend::delivery::events::{self, EventType, Subject};
+use crate::backend::onboarding::domains::email_domain;
 use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::onboarding::seats::{self, SeatClaim};
 use crate::backend::state::AppState;
@@ -22,6 +23,9 @@ use crate::backend::tenant_admin::ensure_not_last_manager;
 use crate::domain::{AuditAction, Email, MemberStatus};
 use crate::dto::MemberInfo;
 use crate::error::AppError;
+
+/// What a directory may send but never sets: ignored (RFC 7644 §3.5.1).
+const READ_ONLY: [&str; 5] = ["id", "meta", "schemas", "groups", "password"];
 
 /// The attributes of the User schema, in their schema spelling.
 const ATTRIBUTES: [&str; 6] = [
@@ -60,17 +64,14 @@ pub fn render(directory: &Directory, row: &ScimUserRow) -> Result<Doc, ScimError
     let mut doc: Doc = serde_json::from_str(&row.attributes).map_err(|_| {
         ScimError::from(AppError::broken("stored SCIM user attributes are not JSON"))
     })?;
-    doc.insert("schemas".into(), json!([discovery::USER_SCHEMA]));
-    doc.insert("id".into(), Value::String(row.id.clone()));
-    doc.insert(
-        "meta".into(),
-        json!({
-            "resourceType": "User",
-            "created": rfc3339(row.created_at),
-            "lastModified": rfc3339(row.updated_at),
-            "location": format!("{}/Users/{}", directory.base, row.id),
-            "version": etag(row.version),
-        }),
+    stamp(
+        &mut doc,
+        directory,
+        Kind::User,
+        &row.id,
+        row.created_at,
+        row.updated_at,
+        row.version,
     );
     Ok(doc)
 }
@@ -82,7 +83,7 @@ pub fn attributes_from(body: Value) -> Result<Doc, ScimError> {
     let Value::Object(mut doc) = body else {
         return Err(ScimError::invalid_syntax("A User is a JSON object."));
     };
-    for read_only in ["id", "meta", "schemas", "groups", "password"] {
+    for read_only in READ_ONLY {
         document::remove_key(&mut doc, read_only);
     }
     normalise(&mut doc);
@@ -287,7 +288,7 @@ async fn account_for(
     if let Some(account) = db::accounts::find_by_email(conn, email).await? {
         return Ok(account);
     }
-    let domain = email.rsplit_once('@').map_or("", |(_, d)| d);
+    let domain = email_domain(email);
     let proven = db::domains::proven_by(conn, domain).await? == Some(tenant_id);
     let new = db::accounts::NewAccountRow {
         email,
@@ -396,7 +397,7 @@ pub async fn patch(
                 op.value,
             )?;
         }
-        for read_only in ["id", "meta", "schemas", "groups", "password"] {
+        for read_only in READ_ONLY {
             document::remove_key(&mut doc, read_only);
         }
         normalise(&mut doc);

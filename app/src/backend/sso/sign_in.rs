@@ -10,14 +10,11 @@ use crate::backend::access::accounts::revoke_credentials;
 use crate::backend::audit::{self, AuditActor};
 use crate::backend::db::accounts::AccountRow;
 use crate::backend::db::{self, now_ms};
+use crate::backend::onboarding::domains::email_domain;
 use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::state::AppState;
 use crate::domain::{AuditAction, Email, MemberStatus};
 use crate::error::AppError;
-
-fn domain_of(email: &str) -> &str {
-    email.rsplit_once('@').map_or("", |(_, d)| d)
-}
 
 /// The connection that signs in `email`'s people, if its domain has one.
 pub async fn discover(state: &AppState, email: &str) -> Result<Option<RelyingParty>, AppError> {
@@ -25,7 +22,7 @@ pub async fn discover(state: &AppState, email: &str) -> Result<Option<RelyingPar
         return Ok(None);
     };
     let mut conn = state.db.read().await?;
-    match db::sso::for_domain(&mut conn, domain_of(email.as_str())).await? {
+    match db::sso::for_domain(&mut conn, email_domain(email.as_str())).await? {
         Some(row) => Ok(Some(relying_party(state, &row)?)),
         None => Ok(None),
     }
@@ -70,7 +67,7 @@ pub async fn complete(
             "The identity provider sent an address Portico cannot use.".into(),
         )
     })?;
-    let domain = domain_of(email.as_str()).to_string();
+    let domain = email_domain(email.as_str()).to_string();
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     let row = db::sso::find(&mut tx, rp.connection_id)
