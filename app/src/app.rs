@@ -20,6 +20,7 @@ use crate::pages::join_page::JoinPage;
 use crate::pages::login_page::{LoginPage, LogoutPage};
 use crate::pages::members_page::MembersPage;
 use crate::pages::not_found_page::NotFoundPage;
+use crate::pages::ownership_page::OwnershipPage;
 use crate::pages::password_reset_pages::{ForgotPasswordPage, ResetPasswordPage};
 use crate::pages::register_page::RegisterPage;
 use crate::pages::sso_page::SsoPage;
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=StaticSegment("invite") view=AcceptInvitePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("join") view=JoinPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("ownership") view=OwnershipPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("links"))
                         view=InviteLinksPage

@@ -138,6 +138,15 @@ pub struct MemberInfo {
     pub updated_at: i64,
 }
 
+/// An ownership transfer waiting for the nominee (SPEC §12).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingTransfer {
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub nominee: MemberInfo,
+    pub expires_at: i64,
+}
+
 /// One page of a longer list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
@@ -194,6 +203,8 @@ pub struct Overview {
     /// Whether anyone was ever invited to the tenant.
     pub invited_anyone: bool,
     pub tenant_name: String,
+    /// The owner's name and email (SPEC §12).
+    pub owner: Option<(String, String)>,
     pub my_roles: Vec<String>,
     pub members_by_status: Vec<(crate::domain::MemberStatus, i64)>,
     pub members_by_role: Vec<(String, i64)>,
@@ -271,8 +282,10 @@ impl Seats {
                 self.used, self.reserved
             ),
             None => format!(
-                "{} seats used, {} reserved, no limit",
-                self.used, self.reserved
+                "{} {} used, {} reserved, no limit",
+                self.used,
+                if self.used == 1 { "seat" } else { "seats" },
+                self.reserved
             ),
         }
     }

@@ -15,6 +15,7 @@ pub mod join_page;
 pub mod login_page;
 pub mod members_page;
 pub mod not_found_page;
+pub mod ownership_page;
 pub mod password_reset_pages;
 pub mod register_page;
 pub mod sso_page;

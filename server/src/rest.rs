@@ -12,6 +12,7 @@ pub mod invites;
 pub mod me;
 pub mod members;
 pub mod oidc_clients;
+pub mod ownership;
 pub mod registration;
 pub mod schema;
 pub mod scim_tokens;
@@ -280,6 +281,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(members::list_members))
         .routes(routes!(members::update_member, members::remove_member))
         .routes(routes!(members::list_audit))
+        .routes(routes!(
+            ownership::nominate_owner,
+            ownership::cancel_transfer
+        ))
+        .routes(routes!(ownership::accept_transfer))
+        .routes(routes!(ownership::decline_transfer))
         .routes(routes!(webhooks::create_webhook, webhooks::list_webhooks))
         .routes(routes!(webhooks::update_webhook, webhooks::delete_webhook))
         .routes(routes!(webhooks::list_deliveries))

@@ -26,6 +26,7 @@ pub mod members;
 pub mod oidc;
 pub mod outbox_mail;
 pub mod owners;
+pub mod ownership_transfers;
 pub mod rate_limits;
 pub mod scim;
 pub mod sessions;

@@ -8,6 +8,7 @@ mod audit_log;
 mod collections;
 mod members;
 mod overview;
+pub mod ownership;
 pub mod webhooks;
 
 pub use audit_log::list_audit;

@@ -12,10 +12,14 @@ pub enum EventType {
     MemberJoined,
     MemberUpdated,
     MemberRemoved,
+    TenantOwnerChanged,
+    JoinRequestCreated,
+    JoinRequestApproved,
+    JoinRequestDenied,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 9] = [
+    pub const ALL: [EventType; 13] = [
         EventType::InviteCreated,
         EventType::InviteResent,
         EventType::InviteRevoked,
@@ -25,6 +29,10 @@ impl EventType {
         EventType::MemberJoined,
         EventType::MemberUpdated,
         EventType::MemberRemoved,
+        EventType::TenantOwnerChanged,
+        EventType::JoinRequestCreated,
+        EventType::JoinRequestApproved,
+        EventType::JoinRequestDenied,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +46,10 @@ impl EventType {
             EventType::MemberJoined => "member.joined",
             EventType::MemberUpdated => "member.updated",
             EventType::MemberRemoved => "member.removed",
+            EventType::TenantOwnerChanged => "tenant.owner_changed",
+            EventType::JoinRequestCreated => "join_request.created",
+            EventType::JoinRequestApproved => "join_request.approved",
+            EventType::JoinRequestDenied => "join_request.denied",
         }
     }
 
@@ -59,6 +71,10 @@ impl EventType {
             EventType::MemberJoined => "someone joins the tenant",
             EventType::MemberUpdated => "a member's roles or status change",
             EventType::MemberRemoved => "a member is removed or leaves",
+            EventType::TenantOwnerChanged => "a new owner accepts the tenant's ownership",
+            EventType::JoinRequestCreated => "someone asks to join the tenant",
+            EventType::JoinRequestApproved => "a manager approves a join request",
+            EventType::JoinRequestDenied => "a manager denies a join request",
         }
     }
 }

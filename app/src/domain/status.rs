@@ -99,11 +99,13 @@ word_enum! {
 }
 
 word_enum! {
-    /// Who may join by a verified domain: nobody (`off`) or anyone whose
-    /// verified email is at it (`auto`).
+    /// Who may join by a verified domain: nobody (`off`), anyone whose
+    /// verified email is at it once a manager approves (`request`), or
+    /// anyone whose verified email is at it at once (`auto`).
     #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
     pub enum JoinPolicy {
         Off = "off",
+        Request = "request",
         Auto = "auto",
     }
 }
@@ -114,6 +116,14 @@ word_enum! {
     pub enum AuditAction {
         TenantCreated = "tenant.created",
         TenantSeatLimitChanged = "tenant.seat_limit_changed",
+        OwnershipTransferNominated = "ownership.nominated",
+        OwnershipTransferCancelled = "ownership.cancelled",
+        OwnershipTransferDeclined = "ownership.declined",
+        OwnershipTransferred = "tenant.owner_changed",
+        JoinRequestCreated = "join_request.created",
+        JoinRequestApproved = "join_request.approved",
+        JoinRequestDenied = "join_request.denied",
+        JoinRequestExpired = "join_request.expired",
         InviteCreated = "invite.created",
         InviteRefreshed = "invite.refreshed",
         InviteResent = "invite.resent",

@@ -12,8 +12,9 @@ use crate::components::form_field::FormError;
 use crate::components::pager::Pager;
 use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
+use crate::components::time::RelativeTime;
 use crate::domain::MemberStatus;
-use crate::dto::{InviteLinkInfo, MemberInfo, Page};
+use crate::dto::{InviteLinkInfo, MemberInfo, Page, PendingTransfer};
 use crate::error::AppError;
 use crate::format::{format_ms, role_names};
 
@@ -29,6 +30,12 @@ pub struct MembersPageData {
     /// Just removed (`?removed=`): that member and the shareable links
     /// they made that still work, for the viewer to revoke.
     pub removed_links: Option<(MemberInfo, Vec<InviteLinkInfo>)>,
+    /// The tenant's owner (SPEC §12).
+    pub owner: Option<i64>,
+    /// The viewer's own member id.
+    pub viewer: i64,
+    /// The owner's nomination waiting for its answer.
+    pub pending_transfer: Option<PendingTransfer>,
 }
 
 #[server(prefix = "/rpc", endpoint = "get_members_page")]
@@ -51,6 +58,7 @@ pub async fn get_members_page(
     )
     .await?;
     let tenant_name = actor.tenant_name.clone();
+    let (owner, pending_transfer) = tenant_admin::ownership::of_tenant(&state, tenant_id).await?;
     let managers = crate::backend::tenant_admin::active_manager_ids(&state, tenant_id).await?;
     let grantable_roles = actor.grantable_roles();
     let removed_links = match removed {
@@ -70,7 +78,30 @@ pub async fn get_members_page(
         grantable_roles,
         last_manager: (managers.len() == 1).then(|| managers[0]),
         removed_links,
+        owner,
+        viewer: actor.member_id,
+        pending_transfer,
     })
+}
+
+/// The owner nominates the member with `email` as the new owner.
+#[server(prefix = "/rpc", endpoint = "nominate_owner")]
+pub async fn nominate_owner(tenant_id: i64, email: String) -> Result<(), AppError> {
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
+    crate::backend::tenant_admin::ownership::nominate_by_email(&state, &actor, &email).await?;
+    leptos_axum::redirect(&format!("/t/{tenant_id}/members?transfer=1&done=nominated"));
+    Ok(())
+}
+
+/// The owner withdraws the pending nomination.
+#[server(prefix = "/rpc", endpoint = "cancel_ownership_transfer")]
+pub async fn cancel_ownership_transfer(tenant_id: i64) -> Result<(), AppError> {
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
+    crate::backend::tenant_admin::ownership::cancel(&state, &actor).await?;
+    leptos_axum::redirect(&format!(
+        "/t/{tenant_id}/members?transfer=1&done=transfer_cancelled"
+    ));
+    Ok(())
 }
 
 /// Revokes every link a removed member made that still works.
@@ -151,6 +182,10 @@ pub fn MembersPage() -> impl IntoView {
     let status = ServerAction::<SetMemberStatus>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let revoke_links = ServerAction::<RevokeLinksOfMember>::new();
+    let transfer = Transfer {
+        nominate: ServerAction::new(),
+        cancel: ServerAction::new(),
+    };
     let data = Resource::new(
         move || {
             let q = query.read();
@@ -163,10 +198,13 @@ pub fn MembersPage() -> impl IntoView {
                 q.get("manage"),
                 q.get("confirm"),
                 q.get("removed").and_then(|r| r.parse::<i64>().ok()),
-                roles.version().get(),
-                status.version().get(),
-                remove.version().get(),
-                revoke_links.version().get(),
+                // Any finished action refetches.
+                roles.version().get()
+                    + status.version().get()
+                    + remove.version().get()
+                    + revoke_links.version().get()
+                    + transfer.nominate.version().get()
+                    + transfer.cancel.version().get(),
             )
         },
         |(t, q, s, p, _, _, _, removed, ..)| get_members_page(t, q, s, p, removed),
@@ -176,7 +214,7 @@ pub fn MembersPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
-                    data.await.map(|d| view! { <MembersView d roles status remove revoke_links /> })
+                    data.await.map(|d| view! { <MembersView d roles status remove revoke_links transfer /> })
                 })}
             </ErrorBoundary>
         </Suspense>
@@ -190,8 +228,11 @@ fn MembersView(
     status: ServerAction<SetMemberStatus>,
     remove: ServerAction<RemoveMember>,
     revoke_links: ServerAction<RevokeLinksOfMember>,
+    transfer: Transfer,
 ) -> impl IntoView {
     let query = use_query_map();
+    let show_transfer =
+        query.read_untracked().get("transfer").is_some() && d.owner == Some(d.viewer);
     let tenant_id = d.tenant_id;
     let q = query.read_untracked().get("q").unwrap_or_default();
     let status_filter = query.read_untracked().get("status").unwrap_or_default();
@@ -216,7 +257,9 @@ fn MembersView(
         <h1>"Members"</h1>
         {done.map(|what| view! { <p class="notice" role="status">{match what.as_str() {
             "roles" => "Roles saved.", "disabled" => "Member disabled.", "enabled" => "Member re-enabled.",
-            "links_revoked" => "Their links are revoked.", _ => "Member removed.",
+            "links_revoked" => "Their links are revoked.",
+            "nominated" => "Transfer requested: the new owner was mailed a link to accept.",
+            "transfer_cancelled" => "Transfer cancelled.", _ => "Member removed.",
         }}</p> })}
         {d.removed_links.clone().map(|(m, links)| view! {
             <section class="panel" aria-labelledby="removed-links-heading" data-testid="removed-links">
@@ -243,6 +286,7 @@ fn MembersView(
                 </ActionForm>
             </section>
         })}
+        {show_transfer.then(|| view! { <TransferPanel d=d.clone() transfer /> })}
         <FormError value=revoke_links.value() />
         <FormError value=roles.value() />
         <FormError value=status.value() />
@@ -274,15 +318,27 @@ fn MembersView(
                     {d.members.items.iter().map(|m| {
                         let manage_link = format!("/t/{tenant_id}/members?manage={}", m.id);
                         let label = format!("Manage {} {}", m.first_name, m.last_name);
+                        let is_owner = d.owner == Some(m.id);
+                        let viewer_owns = is_owner && m.id == d.viewer;
                         view! {
                             <tr>
                                 <td>{format!("{} {}", m.first_name, m.last_name)}</td>
                                 <td>{m.email.clone()}</td>
                                 <td>{role_names(&m.roles)}</td>
                                 <td>{m.organisation_name.clone().unwrap_or_else(|| "—".into())}</td>
-                                <td>{m.status.as_str()}</td>
+                                <td>
+                                    {m.status.as_str()}
+                                    {is_owner.then(|| view! { " " <span class="badge" data-testid="owner-badge">"Owner"</span> })}
+                                </td>
                                 <td>{format_ms(m.created_at)[..10].to_owned()}</td>
-                                {can_manage.then(|| view! { <td><a href=manage_link aria-label=label>"Manage"</a></td> })}
+                                {can_manage.then(|| view! {
+                                    <td class="button-row">
+                                        <a href=manage_link aria-label=label>"Manage"</a>
+                                        {viewer_owns.then(|| view! {
+                                            <a href=format!("/t/{tenant_id}/members?transfer=1")>"Transfer ownership"</a>
+                                        })}
+                                    </td>
+                                })}
                             </tr>
                         }
                     }).collect_view()}
@@ -307,6 +363,7 @@ fn ManagePanel(
     let tenant_id = d.tenant_id;
     let name = format!("{} {}", m.first_name, m.last_name);
     let is_last_manager = d.last_manager == Some(m.id);
+    let is_owner = d.owner == Some(m.id);
     let base = format!("/t/{tenant_id}/members?manage={}", m.id);
     let disabled = m.status == MemberStatus::Disabled;
     let next_status = if disabled {
@@ -346,7 +403,12 @@ fn ManagePanel(
     view! {
         <section class="panel" aria-labelledby="manage-heading">
             <h2 id="manage-heading">{format!("Manage {name}")}</h2>
-            {is_last_manager.then(|| view! {
+            {is_owner.then(|| view! {
+                <p class="notice" data-testid="owner-note">
+                    {format!("{name} owns this tenant: nobody else can demote, disable or remove them. Only they can hand ownership to someone else.")}
+                </p>
+            })}
+            {(is_last_manager && !is_owner).then(|| view! {
                 <p class="notice" data-testid="last-manager-note">
                     {format!("{name} is the last active extractor-manager. A tenant always keeps one: make someone else an extractor-manager before demoting, disabling or removing {name}.")}
                 </p>
@@ -366,6 +428,45 @@ fn ManagePanel(
                 <a href=format!("/t/{tenant_id}/members")>"Close"</a>
             </p>
             {confirm_view}
+        </section>
+    }
+}
+
+/// The forms of the transfer panel, made outside the Suspense.
+#[derive(Clone, Copy)]
+struct Transfer {
+    nominate: ServerAction<NominateOwner>,
+    cancel: ServerAction<CancelOwnershipTransfer>,
+}
+
+/// The owner's panel: the pending nomination (with cancel), or the form
+/// that nominates an active member by email.
+#[component]
+fn TransferPanel(d: MembersPageData, transfer: Transfer) -> impl IntoView {
+    let tenant_id = d.tenant_id;
+    view! {
+        <section class="panel" aria-labelledby="transfer-heading" data-testid="transfer-panel">
+            <h2 id="transfer-heading">"Transfer ownership"</h2>
+            <p>"The new owner must accept from the mail they get. Until then you stay the owner; afterwards you stay a manager."</p>
+            <FormError value=transfer.nominate.value() />
+            <FormError value=transfer.cancel.value() />
+            {d.pending_transfer.clone().map(|t| view! {
+                <p role="status" data-testid="pending-transfer">
+                    {format!("Waiting for {} {} ({}) to accept, until ", t.nominee.first_name, t.nominee.last_name, t.nominee.email)}
+                    <RelativeTime ms=t.expires_at />"."
+                </p>
+                <ActionForm action=transfer.cancel>
+                    <input type="hidden" name="tenant_id" value=tenant_id />
+                    <button type="submit" class="secondary">"Cancel transfer"</button>
+                </ActionForm>
+            })}
+            <ActionForm action=transfer.nominate attr:class="stacked">
+                <input type="hidden" name="tenant_id" value=tenant_id />
+                <label for="new-owner">"Email of the new owner (an active member)"</label>
+                <input id="new-owner" type="email" name="email" required autocomplete="off" />
+                <button type="submit">"Send transfer request"</button>
+            </ActionForm>
+            <p><a href=format!("/t/{tenant_id}/members")>"Close"</a></p>
         </section>
     }
 }

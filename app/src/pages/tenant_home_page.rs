@@ -33,6 +33,14 @@ pub fn TenantHomePage() -> impl IntoView {
     }
 }
 
+/// After an accepted ownership transfer (`?owner=1`).
+fn owner_notice() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    query.read_untracked().get("owner").map(|_| {
+        view! { <p class="notice" role="status">"You are now the owner of this tenant."</p> }
+    })
+}
+
 #[component]
 fn OverviewView(o: Overview) -> impl IntoView {
     let funnel_total: i64 = o.funnel.iter().map(|w| w.sent).sum();
@@ -40,6 +48,10 @@ fn OverviewView(o: Overview) -> impl IntoView {
         <Title text=o.tenant_name.clone() />
         <TenantNav tenant_id=o.tenant_id tenant_name=o.tenant_name.clone() />
         <h1>{o.tenant_name.clone()}</h1>
+        {owner_notice()}
+        {o.owner.clone().map(|(name, email)| view! {
+            <p data-testid="owner">"Owner: " {name} " (" {email} ")"</p>
+        })}
         <p>"Your roles: " {role_names(&o.my_roles)}</p>
         <p data-testid="seats">{o.seats.summary()} "."</p>
         {(o.can_invite && !o.invited_anyone).then(|| view! {

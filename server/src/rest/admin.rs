@@ -6,7 +6,7 @@ use axum::extract::State;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use app::backend::{AppState, onboarding::seats, tenant_admin};
+use app::backend::{AppState, onboarding::seats};
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiJson, ApiPath, Operator};
@@ -65,6 +65,5 @@ pub async fn update_tenant(
         ),
     };
     seats::set_limit(&state, id, limit).await?;
-    let (tenant, seats) = tenant_admin::tenant_with_seats(&state, id).await?;
-    Ok(Json(TenantDto::of(tenant, seats)))
+    Ok(Json(super::me::tenant_dto(&state, id).await?))
 }

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use app::backend::access::actor::Actor;
 use app::backend::db::tenants::TenantRow;
 use app::backend::onboarding::seats::Seats;
+use app::backend::tenant_admin::ownership::{self, PendingTransfer};
 use app::backend::{AppState, access::accounts, tenant_admin};
 use app::domain::MemberStatus;
 use app::{AppError, ErrorBody};
@@ -99,6 +100,12 @@ pub struct TenantDto {
     /// members, each email once.
     #[schema(format = Int64, minimum = 0)]
     seats_reserved: i64,
+    /// The owner's member id (SPEC §12); null only for a tenant that had no
+    /// active manager when owners were introduced.
+    #[schema(format = Int64)]
+    owner_member_id: Option<i64>,
+    /// A nomination of a new owner waiting for its answer.
+    pending_ownership_transfer: Option<super::ownership::OwnershipTransferDto>,
     /// Milliseconds since the epoch.
     #[schema(format = Int64)]
     created_at: i64,
@@ -123,18 +130,27 @@ pub async fn get_tenant(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<TenantDto>, AppError> {
     let actor = Actor::for_tenant(&state, caller, id).await?;
-    let (tenant, seats) = tenant_admin::tenant_with_seats(&state, actor.tenant_id).await?;
-    Ok(Json(TenantDto::of(tenant, seats)))
+    Ok(Json(tenant_dto(&state, actor.tenant_id).await?))
+}
+
+/// The tenant with its seats, owner and pending transfer (the caller
+/// checked access).
+pub async fn tenant_dto(state: &AppState, tenant_id: i64) -> Result<TenantDto, AppError> {
+    let (tenant, seats) = tenant_admin::tenant_with_seats(state, tenant_id).await?;
+    let (_, pending) = ownership::of_tenant(state, tenant_id).await?;
+    Ok(TenantDto::of(tenant, seats, pending))
 }
 
 impl TenantDto {
-    pub fn of(tenant: TenantRow, seats: Seats) -> Self {
+    fn of(tenant: TenantRow, seats: Seats, pending: Option<PendingTransfer>) -> Self {
         TenantDto {
             id: tenant.id,
             name: tenant.name,
             seat_limit: seats.limit,
             seats_used: seats.used,
             seats_reserved: seats.reserved,
+            owner_member_id: tenant.owner_member_id,
+            pending_ownership_transfer: pending.map(Into::into),
             created_at: tenant.created_at,
         }
     }

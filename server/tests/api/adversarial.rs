@@ -1666,3 +1666,108 @@ async fn guessed_scim_tokens_are_rate_limited_and_filters_cannot_break_out() {
     }
     assert_eq!(statuses, vec![401, 401, 401, 429, 429]);
 }
+
+// Ownership (SPEC §12).
+#[tokio::test]
+async fn a_manager_cannot_remove_disable_or_demote_the_owner() {
+    let app = spawn_app().await;
+    let (owner, tenant) = app.manager("founder@acme.test", "Acme").await;
+    let rival = app
+        .member(&owner, "rival@acme.test", &["extractor-manager"], None)
+        .await;
+    let founder = member_id(&app, tenant, "founder@acme.test").await;
+    let path = format!("/api/v1/members/{founder}");
+    for change in [
+        json!({"roles": ["extractor-viewer"]}),
+        json!({"roles": ["extractor-user"]}),
+        json!({"status": "DISABLED"}),
+    ] {
+        let (status, body) = rival
+            .api(&app, Method::PATCH, &path, Some(change.clone()))
+            .await;
+        assert_eq!(status, 409, "{change}: {body}");
+        assert!(
+            body["error"].as_str().unwrap().contains("owns this tenant"),
+            "{body}"
+        );
+    }
+    let (status, _) = rival.api(&app, Method::DELETE, &path, None).await;
+    assert_eq!(status, 409);
+    // The same through the members page's forms.
+    let res = rival
+        .client
+        .post(app.url("/rpc/remove_member"))
+        .form(&[
+            ("tenant_id", tenant.to_string()),
+            ("member_id", founder.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(!res.status().is_redirection(), "{}", res.status());
+    // Nor can the owner demote themselves out of the role ownership needs.
+    let (status, _) = owner
+        .api(
+            &app,
+            Method::PATCH,
+            &path,
+            Some(json!({"roles": ["extractor-user"]})),
+        )
+        .await;
+    assert_eq!(status, 409);
+    let (_, me) = owner.get(&app, "/api/v1/me").await;
+    assert_eq!(me["memberships"][0]["roles"], json!(["extractor-manager"]));
+    assert_eq!(me["memberships"][0]["status"], "ACTIVE");
+}
+
+#[tokio::test]
+async fn a_transfer_link_works_once_and_only_for_its_nominee() {
+    use crate::ownership::{answer, nominate};
+    let app = spawn_app().await;
+    let (owner, tenant) = app.manager("founder@acme.test", "Acme").await;
+    let bea = app
+        .member(&owner, "bea@acme.test", &["extractor-user"], None)
+        .await;
+    let mallory = app
+        .member(&owner, "mallory@acme.test", &["extractor-manager"], None)
+        .await;
+    let outsider = app.account("outsider@elsewhere.test").await;
+    let bea_id = member_id(&app, tenant, "bea@acme.test").await;
+    let founder = member_id(&app, tenant, "founder@acme.test").await;
+    let token = nominate(&app, &owner, tenant, bea_id, "bea@acme.test").await;
+
+    // Someone else holding the link (a manager of the tenant, an outsider).
+    for thief in [&mallory, &outsider] {
+        let (status, body) = answer(&app, thief, "accept", &token).await;
+        assert_eq!(status, 403, "{body}");
+        assert_eq!(answer(&app, thief, "decline", &token).await.0, 403);
+    }
+    let page = app
+        .page_of(&mallory.client, &format!("/ownership?token={token}"))
+        .await;
+    assert!(page.contains("transfer-not-yours"), "{page}");
+    // A forged token, and a token of the right shape that was never issued.
+    for forged in [
+        "",
+        "x",
+        &token[..token.len() - 1],
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    ] {
+        let (status, _) = answer(&app, &bea, "accept", forged).await;
+        assert!(status == 404 || status == 400, "{forged:?}: {status}");
+    }
+    let (_, t) = owner.get(&app, &format!("/api/v1/tenants/{tenant}")).await;
+    assert_eq!(t["ownerMemberId"], founder, "nothing changed");
+
+    assert_eq!(answer(&app, &bea, "accept", &token).await.0, 200);
+    // Replayed: the link is spent.
+    assert_eq!(answer(&app, &bea, "accept", &token).await.0, 404);
+    assert_eq!(answer(&app, &bea, "decline", &token).await.0, 404);
+    let (_, t) = owner.get(&app, &format!("/api/v1/tenants/{tenant}")).await;
+    assert_eq!(t["ownerMemberId"], bea_id);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'tenant.owner_changed'")
+            .await,
+        1
+    );
+}

@@ -20,6 +20,7 @@ mod join_page;
 mod mail;
 mod oidc;
 mod openapi;
+mod ownership;
 mod schema;
 mod scim;
 mod seats;

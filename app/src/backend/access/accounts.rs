@@ -194,7 +194,10 @@ async fn add_founding_manager(
         roles: &roles,
         organisation_id: None,
     };
-    let member_id = db::members::insert(conn, member, now_ms()).await?;
+    let now = now_ms();
+    let member_id = db::members::insert(conn, member, now).await?;
+    // The person who registers a tenant owns it (SPEC §12).
+    db::tenants::set_owner(conn, tenant_id, member_id, now).await?;
     audit::record(
         conn,
         Some(tenant_id),

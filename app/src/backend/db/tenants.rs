@@ -21,16 +21,45 @@ pub struct TenantRow {
     pub name: String,
     /// `None`: no seat limit.
     pub seat_limit: Option<i64>,
+    /// The owner (SPEC §12); `None` only for a tenant left without an
+    /// ACTIVE manager before owners existed.
+    pub owner_member_id: Option<i64>,
     pub created_at: i64,
 }
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<TenantRow>, AppError> {
-    Ok(
-        sqlx::query_as("SELECT id, name, seat_limit, created_at FROM tenants WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?,
+    Ok(sqlx::query_as(
+        "SELECT id, name, seat_limit, owner_member_id, created_at FROM tenants WHERE id = $1",
     )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The tenant's owner (SPEC §12).
+pub async fn owner(conn: &mut AnyConnection, tenant_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(
+        sqlx::query_scalar::<_, Option<i64>>("SELECT owner_member_id FROM tenants WHERE id = $1")
+            .bind(tenant_id)
+            .fetch_optional(conn)
+            .await?
+            .flatten(),
+    )
+}
+
+pub async fn set_owner(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    member_id: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE tenants SET owner_member_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(member_id)
+        .bind(now)
+        .bind(tenant_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn count(conn: &mut AnyConnection) -> Result<i64, AppError> {

@@ -177,6 +177,30 @@ pub fn password_reset_mail(to: &str, first_name: &str, link: &str) -> OutgoingMa
     )
 }
 
+/// To the member the owner nominated as the tenant's new owner (SPEC §12).
+pub fn ownership_transfer_mail(
+    to: &str,
+    first_name: &str,
+    tenant: &str,
+    owner_name: &str,
+    link: &str,
+) -> OutgoingMail {
+    let first = format!(
+        "{owner_name} would like you to become the owner of {tenant} on Portico. As its owner you stay a manager whom nobody else can remove or demote, and you decide who owns it next."
+    );
+    action_mail(
+        to,
+        &format!("Become the owner of {tenant}"),
+        first_name,
+        &[
+            &first,
+            "Accept or decline with the link below, signed in as yourself; it works for 7 days. Until you accept, nothing changes.",
+        ],
+        "Answer the transfer",
+        link,
+    )
+}
+
 /// To a tenant manager: an endpoint that failed for three days was disabled.
 pub fn webhook_disabled_mail(
     to: &str,

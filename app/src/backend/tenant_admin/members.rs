@@ -68,13 +68,16 @@ fn is_manager(roles: &[String]) -> bool {
     roles.iter().any(|r| r == Role::ExtractorManager.as_str())
 }
 
-/// The last-manager rule (SPEC §2): refuses when `member` is the tenant's
-/// only ACTIVE `extractor-manager` and the change would end that.
+/// The owner and last-manager rules (SPEC §12, §2), for a change that
+/// would end `member`'s management of the tenant (removal, disabling,
+/// demotion, leaving): refuses when `member` owns the tenant or is its
+/// only ACTIVE `extractor-manager`.
 pub(crate) async fn ensure_not_last_manager(
     conn: &mut AnyConnection,
     tenant_id: i64,
     member: &MemberInfo,
 ) -> Result<(), AppError> {
+    super::ownership::ensure_not_owner(conn, tenant_id, member).await?;
     if member.status != MemberStatus::Active || !is_manager(&member.roles) {
         return Ok(());
     }

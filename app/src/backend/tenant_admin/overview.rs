@@ -76,7 +76,15 @@ pub async fn overview(state: &AppState, actor: &Actor) -> Result<crate::dto::Ove
     let invited_anyone = funnel.iter().any(|w| w.sent > 0)
         || db::invites::any_in_tenant(&mut conn, actor.tenant_id).await?;
     let seats = seats::count(&mut conn, actor.tenant_id).await?;
+    let owner = match db::tenants::owner(&mut conn, actor.tenant_id).await? {
+        Some(id) => {
+            let m = db::members::find_in_tenant(&mut conn, actor.tenant_id, id).await?;
+            Some((format!("{} {}", m.first_name, m.last_name), m.email))
+        }
+        None => None,
+    };
     Ok(crate::dto::Overview {
+        owner,
         tenant_id: actor.tenant_id,
         seats,
         can_invite: !actor.grantable_roles().is_empty(),
