@@ -181,6 +181,26 @@ const ENDPOINTS: &[(&str, &str, &[&str])] = &[
         &["204", "400", "401", "403", "404"],
     ),
     (
+        "/api/v1/tenants/{id}/ownership-transfer",
+        "post",
+        &["201", "400", "401", "403", "404", "409"],
+    ),
+    (
+        "/api/v1/tenants/{id}/ownership-transfer",
+        "delete",
+        &["204", "400", "401", "403", "404"],
+    ),
+    (
+        "/api/v1/ownership-transfers/accept",
+        "post",
+        &["200", "400", "401", "403", "404"],
+    ),
+    (
+        "/api/v1/ownership-transfers/decline",
+        "post",
+        &["204", "400", "401", "403", "404"],
+    ),
+    (
         "/api/v1/scim-tokens",
         "post",
         &["201", "400", "401", "403", "404", "409"],
