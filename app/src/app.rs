@@ -23,6 +23,7 @@ use crate::pages::not_found_page::NotFoundPage;
 use crate::pages::ownership_page::OwnershipPage;
 use crate::pages::password_reset_pages::{ForgotPasswordPage, ResetPasswordPage};
 use crate::pages::register_page::RegisterPage;
+use crate::pages::requests_page::RequestsPage;
 use crate::pages::sso_page::SsoPage;
 use crate::pages::tenant_home_page::TenantHomePage;
 use crate::pages::verify_email_page::VerifyEmailPage;
@@ -96,6 +97,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("invite") view=AcceptInvitePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("join") view=JoinPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("ownership") view=OwnershipPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("requests"))
+                        view=RequestsPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=(StaticSegment("t"), ParamSegment("tenant_id"), StaticSegment("links"))
                         view=InviteLinksPage

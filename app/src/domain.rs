@@ -15,7 +15,10 @@ pub use event_type::EventType;
 pub use names::{PersonName, ProjectName, TenantName};
 pub use password::Password;
 pub use role::{Role, RoleScope};
-pub use status::{AuditAction, DeliveryStatus, InviteStatus, JoinPolicy, LinkStatus, MemberStatus};
+pub use status::{
+    AuditAction, DeliveryStatus, InviteStatus, JoinPolicy, JoinRequestStatus, LinkMode, LinkStatus,
+    MemberStatus,
+};
 
 use crate::error::{AppError, FieldErrors};
 

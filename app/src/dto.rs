@@ -147,6 +147,27 @@ pub struct PendingTransfer {
     pub expires_at: i64,
 }
 
+/// A join request (SPEC §12), as managers and the API see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinRequestInfo {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub account_id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// `domain` or `link`.
+    pub via: String,
+    /// The roles the domain or link offers (approval may change them).
+    pub roles: Vec<String>,
+    pub organisation_id: Option<i64>,
+    pub message: String,
+    pub status: crate::domain::JoinRequestStatus,
+    pub decided_at: Option<i64>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
 /// One page of a longer list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
@@ -303,6 +324,8 @@ pub struct JoinPreview {
     pub allowed_domain: Option<String>,
     pub status: crate::domain::LinkStatus,
     pub expires_at: i64,
+    /// `request`: using the link asks a manager (SPEC §12).
+    pub mode: crate::domain::LinkMode,
 }
 
 impl JoinPreview {
@@ -327,6 +350,7 @@ pub struct InviteLinkInfo {
     pub expires_at: i64,
     pub allowed_domain: Option<String>,
     pub status: crate::domain::LinkStatus,
+    pub mode: crate::domain::LinkMode,
     pub created_at: i64,
 }
 
@@ -353,4 +377,8 @@ pub struct JoinableTenant {
     pub tenant_id: i64,
     pub tenant_name: String,
     pub roles: Vec<String>,
+    /// `auto`: join with one click; `request`: ask a manager.
+    pub join_policy: crate::domain::JoinPolicy,
+    /// The person's request there waits for a manager.
+    pub requested: bool,
 }

@@ -18,6 +18,7 @@ pub mod not_found_page;
 pub mod ownership_page;
 pub mod password_reset_pages;
 pub mod register_page;
+pub mod requests_page;
 pub mod sso_page;
 pub mod tenant_home_page;
 pub mod verify_email_page;

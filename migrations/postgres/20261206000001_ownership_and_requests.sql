@@ -48,3 +48,5 @@ CREATE UNIQUE INDEX join_requests_one_pending_key ON join_requests (tenant_id, a
     WHERE status = 'pending';
 -- /t/{id}/requests and the digest: a tenant's pending requests, newest first.
 CREATE INDEX join_requests_tenant_status_idx ON join_requests (tenant_id, status, id);
+-- The hourly digest: pending requests not expired, across tenants.
+CREATE INDEX join_requests_pending_idx ON join_requests (status, expires_at);

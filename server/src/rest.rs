@@ -9,6 +9,7 @@ pub mod domains;
 pub mod extract;
 pub mod invite_links;
 pub mod invites;
+pub mod join_requests;
 pub mod me;
 pub mod members;
 pub mod oidc_clients;
@@ -285,6 +286,9 @@ pub fn router() -> OpenApiRouter<AppState> {
             ownership::nominate_owner,
             ownership::cancel_transfer
         ))
+        .routes(routes!(join_requests::list_join_requests))
+        .routes(routes!(join_requests::approve_join_request))
+        .routes(routes!(join_requests::deny_join_request))
         .routes(routes!(ownership::accept_transfer))
         .routes(routes!(ownership::decline_transfer))
         .routes(routes!(webhooks::create_webhook, webhooks::list_webhooks))

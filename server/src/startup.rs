@@ -198,7 +198,8 @@ fn leptos_options(addr: std::net::SocketAddr, config: &Config) -> LeptosOptions 
 /// Every minute: deletes expired sessions and ended rate-limit windows,
 /// marks invitations past their expiry as expired, queues the reminders
 /// that are due, and deletes webhook deliveries and finished mails past
-/// their 30 days, and OpenID codes and refresh-token families past their end.
+/// their 30 days, and OpenID codes and refresh-token families past their end;
+/// mails managers the join requests they have not heard of (hourly at most).
 async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
     let db = state.db.clone();
     let sessions = DbSessionStore::new(db.clone());
@@ -220,6 +221,9 @@ async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = app::backend::delivery::mail::prune_outbox(&db).await {
             tracing::warn!(error = ?e, "mail outbox clean-up failed");
+        }
+        if let Err(e) = app::backend::onboarding::join_requests::mail_due_digests(&state).await {
+            tracing::warn!(error = ?e, "join request digests failed");
         }
         if let Err(e) = app::backend::oidc::tokens::delete_expired(&state).await {
             tracing::warn!(error = ?e, "expired OpenID codes and grants clean-up failed");

@@ -22,6 +22,7 @@ pub mod domains;
 pub mod health;
 pub mod invite_links;
 pub mod invites;
+pub mod join_requests;
 pub mod members;
 pub mod oidc;
 pub mod outbox_mail;

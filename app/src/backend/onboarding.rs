@@ -5,5 +5,6 @@
 pub mod domains;
 pub mod invite_links;
 pub mod invites;
+pub mod join_requests;
 pub mod membership;
 pub mod seats;

@@ -4,11 +4,12 @@ use leptos::prelude::*;
 
 #[component]
 pub fn TenantNav(tenant_id: i64, tenant_name: String) -> impl IntoView {
-    let links: [(&str, &str); 11] = [
+    let links: [(&str, &str); 12] = [
         ("", "Overview"),
         ("/members", "Members"),
         ("/invites", "Invitations"),
         ("/links", "Invitation links"),
+        ("/requests", "Join requests"),
         ("/organisations", "Organisations"),
         ("/projects", "Projects"),
         ("/audit", "Audit log"),

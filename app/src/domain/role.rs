@@ -107,6 +107,17 @@ impl Role {
 }
 
 impl Role {
+    /// The roles a page's form chose: one level per scope, a scope left at
+    /// "none" sending an empty value, which is skipped.
+    pub fn parse_choices<S: AsRef<str>>(raw: &[S]) -> Result<Vec<Role>, String> {
+        let chosen: Vec<&str> = raw
+            .iter()
+            .map(|r| r.as_ref())
+            .filter(|r| !r.trim().is_empty())
+            .collect();
+        Role::parse_list(&chosen)
+    }
+
     /// Parses a list of role names: one or more, each from the catalogue,
     /// no duplicates.
     pub fn parse_list<S: AsRef<str>>(raw: &[S]) -> Result<Vec<Role>, String> {

@@ -99,6 +99,28 @@ word_enum! {
 }
 
 word_enum! {
+    /// What a shareable link does for a person who uses it (SPEC §12):
+    /// admits them at once, or files a request a manager decides.
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    pub enum LinkMode {
+        Join = "join",
+        Request = "request",
+    }
+}
+
+word_enum! {
+    /// Where a join request stands (SPEC §12); a pending one past its
+    /// 30 days reads as `expired`.
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    pub enum JoinRequestStatus {
+        Pending = "pending",
+        Approved = "approved",
+        Denied = "denied",
+        Expired = "expired",
+    }
+}
+
+word_enum! {
     /// Who may join by a verified domain: nobody (`off`), anyone whose
     /// verified email is at it once a manager approves (`request`), or
     /// anyone whose verified email is at it at once (`auto`).
@@ -123,7 +145,6 @@ word_enum! {
         JoinRequestCreated = "join_request.created",
         JoinRequestApproved = "join_request.approved",
         JoinRequestDenied = "join_request.denied",
-        JoinRequestExpired = "join_request.expired",
         InviteCreated = "invite.created",
         InviteRefreshed = "invite.refreshed",
         InviteResent = "invite.resent",

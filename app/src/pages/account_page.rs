@@ -120,9 +120,24 @@ pub async fn join_by_domain(domain_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Asks to join a tenant whose domain takes join requests (SPEC §12).
+#[server(prefix = "/rpc", endpoint = "ask_to_join_by_domain")]
+pub async fn ask_to_join_by_domain(
+    domain_id: i64,
+    #[server(default)] message: String,
+) -> Result<(), AppError> {
+    use crate::backend::{access::session, onboarding::domains};
+    let state = crate::backend::app_state()?;
+    let account = session::require_account(&state).await?;
+    domains::ask_to_join(&state, &account, domain_id, &message).await?;
+    leptos_axum::redirect("/account?saved=requested");
+    Ok(())
+}
+
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let join = ServerAction::<JoinByDomain>::new();
+    let ask = ServerAction::<AskToJoinByDomain>::new();
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
     let profile = ServerAction::<UpdateProfile>::new();
@@ -134,6 +149,7 @@ pub fn AccountPage() -> impl IntoView {
             (
                 create.version().get(),
                 revoke.version().get(),
+                ask.version().get(),
                 query.read().get("saved"),
             )
         },
@@ -154,10 +170,12 @@ pub fn AccountPage() -> impl IntoView {
             <p class="notice" role="status">{match what.as_str() {
                 "profile" => "Your name is saved.",
                 "password" => "Your password is changed. Other sessions are signed out.",
+                "requested" => "Your request is sent. A manager decides; we mail you the answer.",
                 _ => "You left the tenant.",
             }}</p>
         })}
         <FormError value=leave_value />
+        <FormError value=ask.value() />
         <FormError value=join.value() />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
@@ -226,17 +244,35 @@ pub fn AccountPage() -> impl IntoView {
                                 {(!o.joinable.is_empty()).then(|| view! {
                                     <section class="panel" aria-labelledby="joinable-heading">
                                         <h2 id="joinable-heading">"Tenants you can join"</h2>
-                                        <p>"These tenants let in everyone with a confirmed email address at your domain."</p>
+                                        <p>"These tenants let in people with a confirmed email address at your domain, at once or when a manager approves."</p>
                                         <ul>
                                             {o.joinable.into_iter().map(|j| {
                                                 let label = format!("Join {}", j.tenant_name);
-                                                view! {
-                                                    <li>
-                                                        {j.tenant_name.clone()} " — " {role_names(&j.roles)} " "
+                                                let ask_label = format!("Ask to join {}", j.tenant_name);
+                                                let message_id = format!("ask-message-{}", j.domain_id);
+                                                let choice = match (j.join_policy, j.requested) {
+                                                    (crate::domain::JoinPolicy::Auto, _) => view! {
                                                         <ActionForm action=join attr:class="inline-form">
                                                             <input type="hidden" name="domain_id" value=j.domain_id />
                                                             <button type="submit" aria-label=label>"Join"</button>
                                                         </ActionForm>
+                                                    }.into_any(),
+                                                    (_, true) => view! {
+                                                        <span class="badge" data-testid="request-pending">"Request sent: a manager decides"</span>
+                                                    }.into_any(),
+                                                    (_, false) => view! {
+                                                        <ActionForm action=ask attr:class="inline-form">
+                                                            <input type="hidden" name="domain_id" value=j.domain_id />
+                                                            <label for=message_id.clone()>"Message (optional)"</label>
+                                                            <input id=message_id type="text" name="message" maxlength="1000" />
+                                                            <button type="submit" aria-label=ask_label>"Ask to join"</button>
+                                                        </ActionForm>
+                                                    }.into_any(),
+                                                };
+                                                view! {
+                                                    <li>
+                                                        {j.tenant_name.clone()} " — " {role_names(&j.roles)} " "
+                                                        {choice}
                                                     </li>
                                                 }
                                             }).collect_view()}

@@ -153,6 +153,8 @@ fn DomainsView(data: DomainsPageData, actions: Actions) -> impl IntoView {
             let choice_form = format!("domain-{}", d.id);
             let remove_label = format!("Remove {}", d.domain);
             let auto = d.join_policy == crate::domain::JoinPolicy::Auto;
+            let request = d.join_policy == crate::domain::JoinPolicy::Request;
+            let off = !auto && !request;
             view! {
                 <section class="panel" aria-labelledby=labelled_by>
                     <h2 id=heading_id>{d.domain.clone()}</h2>
@@ -176,10 +178,10 @@ fn DomainsView(data: DomainsPageData, actions: Actions) -> impl IntoView {
                         }.into_any(),
                     }}
                     <p data-testid="domain-policy">
-                        {if auto {
-                            format!("Automatic joining: on, as {}.", role_names(&d.join_roles))
-                        } else {
-                            "Automatic joining: off.".to_owned()
+                        {match d.join_policy {
+                            crate::domain::JoinPolicy::Auto => format!("Automatic joining: on, as {}.", role_names(&d.join_roles)),
+                            crate::domain::JoinPolicy::Request => format!("Join requests: people ask, a manager approves (offered roles: {}).", role_names(&d.join_roles)),
+                            crate::domain::JoinPolicy::Off => "Automatic joining: off.".to_owned(),
                         }}
                     </p>
                     <ActionForm action=actions.policy attr:class="stacked">
@@ -188,8 +190,12 @@ fn DomainsView(data: DomainsPageData, actions: Actions) -> impl IntoView {
                         <fieldset class="field">
                             <legend>"Who joins"</legend>
                             <div class="choice">
-                                <input type="radio" id=format!("policy-off-{}", d.id) name="join_policy" value="off" checked=!auto />
+                                <input type="radio" id=format!("policy-off-{}", d.id) name="join_policy" value="off" checked=off />
                                 <label for=format!("policy-off-{}", d.id)>"Nobody by themselves (off)"</label>
+                            </div>
+                            <div class="choice">
+                                <input type="radio" id=format!("policy-request-{}", d.id) name="join_policy" value="request" checked=request />
+                                <label for=format!("policy-request-{}", d.id)>"Everyone with a confirmed address at this domain may ask; a manager approves (requests)"</label>
                             </div>
                             <div class="choice">
                                 <input type="radio" id=format!("policy-auto-{}", d.id) name="join_policy" value="auto" checked=auto />

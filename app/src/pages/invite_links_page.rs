@@ -60,6 +60,7 @@ pub async fn create_join_link(
     max_uses: String,
     expires_in_hours: String,
     #[server(default)] allowed_domain: String,
+    #[server(default)] mode: String,
 ) -> Result<(), AppError> {
     use crate::backend::access::session::{keep, kept};
     use crate::backend::onboarding::invite_links::{self, NewLink};
@@ -91,8 +92,16 @@ pub async fn create_join_link(
             d => invite_links::parse_domain(d).map(Some),
         },
     );
+    let mode = form.field(
+        "mode",
+        match mode.as_str() {
+            "" => Ok(crate::domain::LinkMode::Join),
+            m => crate::domain::LinkMode::parse(m).ok_or_else(|| "Use join or request.".to_owned()),
+        },
+    );
     let new = form.finish(|| {
         Some(NewLink {
+            mode: mode?,
             roles: roles?,
             organisation_id: organisation_id?,
             max_uses: max_uses?,
@@ -186,6 +195,7 @@ fn LinksView(
                                     <th scope="col">"Where"</th>
                                     <th scope="col">"Who"</th>
                                     <th scope="col">"Uses"</th>
+                                    <th scope="col">"Joining"</th>
                                     <th scope="col">"State"</th>
                                     <th scope="col">"Expires"</th>
                                     <th scope="col">"Actions"</th>
@@ -200,6 +210,10 @@ fn LinksView(
                                             <td>{org_name(l.organisation_id)}</td>
                                             <td>{l.allowed_domain.as_ref().map_or_else(|| "Anyone".to_owned(), |d| format!("@{d}"))}</td>
                                             <td>{format!("{} of {}", l.uses, l.max_uses)}</td>
+                                            <td>{match l.mode {
+                                                crate::domain::LinkMode::Join => "At once",
+                                                crate::domain::LinkMode::Request => "A manager approves",
+                                            }}</td>
                                             <td>{state_label(l.status)}</td>
                                             <td><RelativeTime ms=l.expires_at /></td>
                                             <td class="actions">
@@ -237,6 +251,11 @@ fn LinksView(
                 <FormField label="Only for email addresses at (optional)" name="allowed_domain" required=false
                     server_error=field_error(created, "allowedDomain") />
                 <p class="hint">"A domain such as example.com; leave empty for anyone with a confirmed email address."</p>
+                <fieldset class="field">
+                    <legend>"People who use the link"</legend>
+                    <label><input type="radio" name="mode" value="join" checked /> "join at once"</label>
+                    <label><input type="radio" name="mode" value="request" /> "ask to join; a manager approves"</label>
+                </fieldset>
                 <FormError value=created />
                 <button type="submit">"Create link"</button>
             </ActionForm>

@@ -15,7 +15,7 @@ use crate::components::form_field::{Check, FormError, FormField, field_error};
 use crate::components::role_choices::RoleList;
 use crate::components::sign_out_button::SignOutButton;
 use crate::components::time::RelativeTime;
-use crate::domain::LinkStatus;
+use crate::domain::{LinkMode, LinkStatus};
 use crate::dto::JoinPreview;
 use crate::error::AppError;
 
@@ -63,14 +63,38 @@ pub async fn get_join_view(code: String) -> Result<JoinView, AppError> {
     Ok(JoinView { link, viewer })
 }
 
+/// Joins with the link, or (a request-mode link) asks to join with the
+/// optional `message`.
 #[server(prefix = "/rpc", endpoint = "join_with_link")]
-pub async fn join_with_link(code: String) -> Result<(), AppError> {
+pub async fn join_with_link(
+    code: String,
+    #[server(default)] message: String,
+) -> Result<(), AppError> {
     use crate::backend::{access::session, onboarding::invite_links};
     let state = crate::backend::app_state()?;
     let account = session::require_account(&state).await?;
-    let joined = invite_links::join(&state, &account, &code).await?;
-    leptos_axum::redirect(&format!("/t/{}?joined=1", joined.tenant_id));
+    let outcome = invite_links::join(&state, &account, &code, &message).await?;
+    leptos_axum::redirect(&after_join(&outcome, &code));
     Ok(())
+}
+
+/// Where a person goes once they used a link: their new tenant, or back
+/// to the link's page saying the request was sent.
+#[cfg(feature = "ssr")]
+pub fn after_join(
+    outcome: &crate::backend::onboarding::invite_links::JoinOutcome,
+    code: &str,
+) -> String {
+    use crate::backend::onboarding::invite_links::JoinOutcome;
+    match outcome {
+        JoinOutcome::Joined(j) => format!("/t/{}?joined=1", j.tenant_id),
+        JoinOutcome::Requested(_) => {
+            format!(
+                "/join?code={}&requested=1",
+                crate::format::query_value(code)
+            )
+        }
+    }
 }
 
 #[server(prefix = "/rpc", endpoint = "join_new_account")]
@@ -190,6 +214,7 @@ fn JoinDetails(view: JoinView, code: String, actions: Actions) -> impl IntoView 
         .into_any();
     }
     let next = format!("/join?code={code}");
+    let requested = use_query_map().read_untracked().get("requested").is_some();
     let action = match &view.viewer {
         Some(v) if v.member => view! {
             <p class="notice" role="status">{format!("You are already a member of {}.", link.tenant_name)}</p>
@@ -209,6 +234,27 @@ fn JoinDetails(view: JoinView, code: String, actions: Actions) -> impl IntoView 
         .into_any(),
         Some(v) if !v.verified => {
             view! { <ConfirmFirst email=v.email.clone() code=code.clone() action=actions.resend /> }.into_any()
+        }
+        Some(_) if requested => view! {
+            <p class="success" role="status" data-testid="request-sent">
+                {format!("Your request to join {} is sent. A manager decides; we mail you the answer.", link.tenant_name)}
+            </p>
+        }
+        .into_any(),
+        Some(_) if link.mode == LinkMode::Request => {
+            let value = actions.join.value();
+            let label = format!("Ask to join {}", link.tenant_name);
+            view! {
+                <p>"A manager approves who joins with this link. Tell them who you are, if you like."</p>
+                <ActionForm action=actions.join attr:class="stacked">
+                    <input type="hidden" name="code" value=code.clone() />
+                    <label for="join-message">"Message to the managers (optional)"</label>
+                    <textarea id="join-message" name="message" maxlength="1000" rows="3"></textarea>
+                    <button type="submit">{label}</button>
+                </ActionForm>
+                <FormError value />
+            }
+            .into_any()
         }
         Some(_) => {
             let value = actions.join.value();

@@ -59,9 +59,13 @@ pub async fn verify_email(
     let target = if join.is_empty() {
         "/verify-email?done=1".to_owned()
     } else {
-        match crate::backend::onboarding::invite_links::join(&state, &account, &join).await {
-            Ok(joined) if signed_in => format!("/t/{}?joined=1", joined.tenant_id),
-            Ok(joined) => format!("/verify-email?done=1&joined={}", joined.tenant_id),
+        use crate::backend::onboarding::invite_links::{self, JoinOutcome};
+        match invite_links::join(&state, &account, &join, "").await {
+            Ok(outcome @ JoinOutcome::Requested(_)) => {
+                crate::pages::join_page::after_join(&outcome, &join)
+            }
+            Ok(joined) if signed_in => format!("/t/{}?joined=1", joined.tenant_id()),
+            Ok(joined) => format!("/verify-email?done=1&joined={}", joined.tenant_id()),
             Err(e) => {
                 tracing::info!(error = %e, "confirmed, but the join with the link failed");
                 format!("/join?code={}", crate::format::query_value(&join))

@@ -66,6 +66,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// An optional body (`Option<ApiJson<T>>`): none when the request has no
+/// Content-Type; otherwise what [`ApiJson`] reads.
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::OptionalFromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        if !req.headers().contains_key(http::header::CONTENT_TYPE) {
+            return Ok(None);
+        }
+        <ApiJson<T> as FromRequest<S>>::from_request(req, state)
+            .await
+            .map(Some)
+    }
+}
+
 /// `application/json` or `application/…+json`, parameters aside (what
 /// axum's `Json` accepts).
 fn has_json_content_type(headers: &http::HeaderMap) -> bool {

@@ -8,10 +8,10 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use app::backend::onboarding::invite_links::{self, LinkInfo, NewLink};
+use app::backend::onboarding::invite_links::{self, JoinOutcome, LinkInfo, NewLink};
 use app::backend::{AppState, tenant_admin};
-use app::domain::LinkStatus;
 use app::domain::{FormParser, Role};
+use app::domain::{LinkMode, LinkStatus};
 use app::{AppError, ErrorBody};
 
 use super::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery, required, whole_number};
@@ -51,6 +51,8 @@ pub struct InviteLinkDto {
     /// Only people whose verified email is at this domain may join.
     allowed_domain: Option<String>,
     status: LinkStatus,
+    /// `join`: people join at once; `request`: they ask, a manager decides.
+    mode: LinkMode,
     #[schema(format = Int64)]
     created_at: i64,
 }
@@ -67,6 +69,7 @@ impl From<LinkInfo> for InviteLinkDto {
             expires_at: l.expires_at,
             allowed_domain: l.allowed_domain,
             status: l.status,
+            mode: l.mode,
             created_at: l.created_at,
         }
     }
@@ -102,6 +105,9 @@ pub struct InviteLinkRequest {
     /// Only people whose verified email is at this domain may join.
     #[schema(schema_with = schema::email_domain_or_null)]
     allowed_domain: Option<String>,
+    /// `join` (default): people join at once; `request`: they ask to join
+    /// and a manager decides (SPEC §12).
+    mode: Option<LinkMode>,
 }
 
 /// Makes a shareable link (the same rights as inviting people with those
@@ -148,6 +154,7 @@ pub async fn create_invite_link(
             max_uses: max_uses?,
             expires_in_hours: hours?,
             allowed_domain: domain?,
+            mode: body.mode.unwrap_or(LinkMode::Join),
         })
     })?;
     let actor = Actor::in_tenant(&state, caller, query.tenant_id).await?;
@@ -213,6 +220,9 @@ pub struct JoinRequest {
     /// The `code` of the link's URL.
     #[schema(value_type = String, min_length = 1, max_length = 200, required = true)]
     code: Option<String>,
+    /// For a request-mode link: a note to the managers.
+    #[schema(max_length = 1000)]
+    message: Option<String>,
 }
 
 /// Joins the link's tenant as the bearer (a verified email, at the link's
@@ -222,18 +232,21 @@ pub struct JoinRequest {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The new member", body = UserDto),
+        (status = 202, description = "A request-mode link: the request waits for a manager", body = super::join_requests::RequestFiledDto),
         (status = 400, description = "No code", body = ErrorBody),
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Email not verified (code email_not_verified), or not at the link's domain", body = ErrorBody),
         (status = 404, description = "Unknown, revoked or expired link", body = ErrorBody),
-        (status = 409, description = "Used up, no seat left (code seat_limit_reached), or already a member", body = ErrorBody),
+        (status = 409, description = "Used up, no seat left (code seat_limit_reached), already a member, or a request already pending", body = ErrorBody),
+        (status = 429, description = "Too many join requests from this account", body = ErrorBody),
     )
 )]
 pub async fn join_invite_link(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiJson(body): ApiJson<JoinRequest>,
-) -> Result<Json<UserDto>, AppError> {
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
     let code = match body.code {
         None => return Err(AppError::field("code", "This field is required.")),
         Some(c) if c.is_empty() || c.chars().count() > 200 => {
@@ -241,10 +254,18 @@ pub async fn join_invite_link(
         }
         Some(c) => c,
     };
-    let joined = invite_links::join(&state, &caller.whole_account()?, &code).await?;
-    Ok(Json(
-        tenant_admin::get_member(&state, joined.member_id)
-            .await?
-            .into(),
-    ))
+    let message = body.message.unwrap_or_default();
+    match invite_links::join(&state, &caller.whole_account()?, &code, &message).await? {
+        JoinOutcome::Joined(joined) => {
+            let member: UserDto = tenant_admin::get_member(&state, joined.member_id)
+                .await?
+                .into();
+            Ok(Json(member).into_response())
+        }
+        JoinOutcome::Requested(request) => Ok((
+            StatusCode::ACCEPTED,
+            Json(super::join_requests::RequestFiledDto::from(request)),
+        )
+            .into_response()),
+    }
 }

@@ -380,9 +380,14 @@ pub struct EventDataDto {
     actor: Option<EventActorDto>,
     #[serde(skip_serializing_if = "Option::is_none")]
     invite: Option<InviteDto>,
+    /// The member (`member.*`; the new owner for `tenant.owner_changed`).
     #[serde(skip_serializing_if = "Option::is_none")]
     member: Option<UserDto>,
-    /// How a member joined (`member.joined`): `invite`.
+    /// The request (`join_request.*`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    join_request: Option<super::join_requests::JoinRequestDto>,
+    /// How a member joined (`member.joined`): `invite`, `link`, `domain`,
+    /// `request`, `sso` or `scim`.
     #[serde(skip_serializing_if = "Option::is_none")]
     via: Option<String>,
 }
@@ -404,10 +409,12 @@ pub struct WebhookEventDto {
 
 /// The wire body of a recorded event.
 pub fn render_event(event_type: &str, event: RecordedEvent) -> String {
-    let (invite, member) = match event.subject {
-        Subject::Invite(i) => (Some(InviteDto::from(i)), None),
-        Subject::Member(m) => (None, Some(UserDto::from(m))),
-    };
+    let (mut invite, mut member, mut join_request) = (None, None, None);
+    match event.subject {
+        Subject::Invite(i) => invite = Some(InviteDto::from(i)),
+        Subject::Member(m) => member = Some(UserDto::from(m)),
+        Subject::JoinRequest(r) => join_request = Some(r.into()),
+    }
     let body = WebhookEventDto {
         event_type: event_type.to_owned(),
         timestamp: app::format::iso_ms(event.at),
@@ -419,6 +426,7 @@ pub fn render_event(event_type: &str, event: RecordedEvent) -> String {
             }),
             invite,
             member,
+            join_request,
             via: event.via,
         },
     };

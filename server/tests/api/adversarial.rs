@@ -1771,3 +1771,169 @@ async fn a_transfer_link_works_once_and_only_for_its_nominee() {
         1
     );
 }
+
+// Join requests (SPEC §12).
+#[tokio::test]
+async fn a_removed_person_cannot_ask_their_way_back_in() {
+    use crate::join_requests::{ask_by_domain, ask_by_link};
+    let app = crate::domains::app().await;
+    let (ada, tenant, domain) = crate::domains::acme(&app).await;
+    crate::domains::set_policy(&app, &ada, domain, json!({"joinPolicy": "request"})).await;
+    let code = app
+        .join_link_code(
+            &ada.jwt,
+            tenant,
+            json!({"roles": ["extractor-user"], "maxUses": 5, "mode": "request"}),
+        )
+        .await;
+    let bea = app
+        .member(&ada, "bea@acme.test", &["extractor-user"], None)
+        .await;
+    let bea_id = member_id(&app, tenant, "bea@acme.test").await;
+    let (status, _) = ada
+        .api(
+            &app,
+            Method::DELETE,
+            &format!("/api/v1/members/{bea_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, body) = ask_by_link(&app, &bea, &code).await;
+    assert_eq!(status, 403, "{body}");
+    let res = ask_by_domain(&app, &bea, domain, "let me back").await;
+    assert!(!res.status().is_redirection());
+    // Another address of the same mailbox does not help either.
+    let again = app.account("bea+back@acme.test").await;
+    assert_eq!(ask_by_link(&app, &again, &code).await.0, 403);
+    // An unverified account cannot ask at all.
+    let unverified = sign_up_unverified(&app, "new@acme.test").await;
+    let (status, _) = app
+        .api(
+            Method::POST,
+            "/api/v1/invite-links/join",
+            Some(&unverified),
+            Some(json!({"code": code})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(app.count("SELECT COUNT(*) FROM join_requests").await, 0);
+}
+
+#[tokio::test]
+async fn a_hundred_requests_from_one_account_file_one_and_are_rate_limited() {
+    use crate::join_requests::{ask_by_link, decide};
+    let app = spawn_app_with(&[("PORTICO_RATE_LIMITS", "join_requests_account=10/1h")]).await;
+    let (ada, tenant) = app.manager("ada@acme.test", "Acme").await;
+    let code = app
+        .join_link_code(
+            &ada.jwt,
+            tenant,
+            json!({"roles": ["extractor-user"], "maxUses": 5, "mode": "request"}),
+        )
+        .await;
+    let bea = app.account("bea@elsewhere.test").await;
+    let mut statuses = std::collections::BTreeMap::new();
+    for _ in 0..100 {
+        *statuses
+            .entry(ask_by_link(&app, &bea, &code).await.0)
+            .or_insert(0) += 1;
+    }
+    assert_eq!(statuses.get(&202), Some(&1), "{statuses:?}");
+    assert_eq!(statuses.get(&409), Some(&9), "{statuses:?}");
+    assert_eq!(statuses.get(&429), Some(&90), "{statuses:?}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM join_requests").await, 1);
+    let digests = app
+        .mails()
+        .await
+        .iter()
+        .filter(|m| m.contains("ask to join Acme"))
+        .count();
+    assert_eq!(digests, 1);
+    // Deny-and-ask-again cycles stay under the same cap.
+    let (_, list) = ada
+        .get(&app, &format!("/api/v1/join-requests?tenantId={tenant}"))
+        .await;
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(decide(&app, &ada, id, "deny", None).await.0, 200);
+    assert_eq!(ask_by_link(&app, &bea, &code).await.0, 429);
+}
+
+#[tokio::test]
+async fn two_managers_approving_one_request_at_once_admit_one_member() {
+    use crate::join_requests::{ask_by_link, decide};
+    let app = spawn_app().await;
+    let (ada, tenant) = app.manager("ada@acme.test", "Acme").await;
+    let max = app
+        .member(&ada, "max@acme.test", &["extractor-manager"], None)
+        .await;
+    let code = app
+        .join_link_code(
+            &ada.jwt,
+            tenant,
+            json!({"roles": ["extractor-user"], "maxUses": 5, "mode": "request"}),
+        )
+        .await;
+    let bea = app.account("bea@elsewhere.test").await;
+    let (_, filed) = ask_by_link(&app, &bea, &code).await;
+    let id = filed["requestId"].as_i64().unwrap();
+    let (a, b) = tokio::join!(
+        decide(&app, &ada, id, "approve", None),
+        decide(
+            &app,
+            &max,
+            id,
+            "approve",
+            Some(json!({"roles": ["extractor-viewer"]}))
+        ),
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM members m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'bea@elsewhere.test'").await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'member.joined' AND details LIKE '%\"via\":\"request\"%'").await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'join_request.approved'")
+            .await,
+        1
+    );
+    // The approving and denying race ends the same way.
+    let cy = app.account("cy@elsewhere.test").await;
+    let (_, filed) = ask_by_link(&app, &cy, &code).await;
+    let id = filed["requestId"].as_i64().unwrap();
+    let (a, b) = tokio::join!(
+        decide(&app, &ada, id, "approve", None),
+        decide(&app, &max, id, "deny", None),
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
+    // A manager of another tenant cannot see or decide it.
+    let (eve, _) = app.manager("eve@evil.test", "Evil").await;
+    let dee = app.account("dee@elsewhere.test").await;
+    let (_, filed) = ask_by_link(&app, &dee, &code).await;
+    let id = filed["requestId"].as_i64().unwrap();
+    assert_eq!(decide(&app, &eve, id, "approve", None).await.0, 404);
+    assert_eq!(decide(&app, &eve, id, "deny", None).await.0, 404);
+    let (status, _) = eve
+        .get(&app, &format!("/api/v1/join-requests?tenantId={tenant}"))
+        .await;
+    assert_eq!(status, 404);
+    // A member who is not a manager cannot either.
+    let user = app
+        .member(&ada, "user@acme.test", &["extractor-user"], None)
+        .await;
+    assert_eq!(decide(&app, &user, id, "approve", None).await.0, 403);
+    assert_eq!(
+        user.get(&app, &format!("/api/v1/join-requests?tenantId={tenant}"))
+            .await
+            .0,
+        403
+    );
+}

@@ -13,7 +13,7 @@ use crate::helpers::{Person, TestApp, new_client, spawn_app_with};
 const ADMIN: &str = "operator-token-of-at-least-32-characters";
 
 /// A test app whose DNS is a server the test fills.
-struct DomainsApp {
+pub(crate) struct DomainsApp {
     app: TestApp,
     dns: DnsServer,
 }
@@ -25,7 +25,7 @@ impl std::ops::Deref for DomainsApp {
     }
 }
 
-async fn app() -> DomainsApp {
+pub(crate) async fn app() -> DomainsApp {
     let dns = DnsServer::start().await;
     let app = spawn_app_with(&[
         ("PORTICO_RATE_LIMITS", "off"),
@@ -38,7 +38,7 @@ async fn app() -> DomainsApp {
 
 /// Publishes the domain's TXT record (as its owner would at their DNS) and
 /// asks Portico to verify it; returns the answer.
-async fn prove(app: &DomainsApp, manager: &Person, id: i64) -> (u16, serde_json::Value) {
+pub(crate) async fn prove(app: &DomainsApp, manager: &Person, id: i64) -> (u16, serde_json::Value) {
     let (_, domain) = manager.get(app, "/api/v1/domains").await;
     let entry = domain
         .as_array()
@@ -65,7 +65,7 @@ async fn prove(app: &DomainsApp, manager: &Person, id: i64) -> (u16, serde_json:
 
 /// Acme, managed by ada@acme.test, with acme.test added and proven by
 /// DNS: (ada, tenant, domain id).
-async fn acme(app: &DomainsApp) -> (Person, i64, i64) {
+pub(crate) async fn acme(app: &DomainsApp) -> (Person, i64, i64) {
     let (ada, tenant) = app.manager("ada@acme.test", "Acme").await;
     let (status, body) = ada
         .api(
@@ -87,7 +87,7 @@ async fn acme(app: &DomainsApp) -> (Person, i64, i64) {
     (ada, tenant, id)
 }
 
-async fn set_policy(
+pub(crate) async fn set_policy(
     app: &TestApp,
     ada: &Person,
     id: i64,

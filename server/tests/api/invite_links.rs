@@ -40,6 +40,7 @@ fn link(max_uses: i64, allowed_domain: Option<&str>) -> NewLink {
         max_uses,
         expires_in_hours: 24,
         allowed_domain: allowed_domain.map(str::to_owned),
+        mode: app::domain::LinkMode::Join,
     }
 }
 
@@ -73,7 +74,7 @@ async fn a_link_with_five_uses_admits_exactly_five_of_thirty_simultaneous_joiner
         .into_iter()
         .map(|account| {
             let (state, code) = (app.state.clone(), code.clone());
-            tokio::spawn(async move { invite_links::join(&state, &account, &code).await })
+            tokio::spawn(async move { invite_links::join(&state, &account, &code, "").await })
         })
         .collect();
     let mut joined = 0;
@@ -129,21 +130,21 @@ async fn a_refused_join_changes_nothing_and_says_why() {
 
     // Another domain: 403, naming the one the link is for.
     let outsider = app.verified_account("eve@evil.test").await;
-    match invite_links::join(&app.state, &outsider, &code).await {
+    match invite_links::join(&app.state, &outsider, &code, "").await {
         Err(AppError::ForbiddenBecause(m)) => assert!(m.contains("@acme.test"), "{m}"),
         other => panic!("{other:?}"),
     }
     // An unverified email: 403 email_not_verified.
     let mut unverified = app.verified_account("new@acme.test").await;
     unverified.email_verified_at = None;
-    let refused = invite_links::join(&app.state, &unverified, &code).await;
+    let refused = invite_links::join(&app.state, &unverified, &code, "").await;
     assert!(
         matches!(refused, Err(AppError::EmailNotVerified(_))),
         "{refused:?}"
     );
     // A made-up code: 404.
     let bob = app.verified_account("bob@acme.test").await;
-    let refused = invite_links::join(&app.state, &bob, "made-up").await;
+    let refused = invite_links::join(&app.state, &bob, "made-up", "").await;
     assert!(matches!(refused, Err(AppError::NotFound)), "{refused:?}");
     assert_eq!(uses(&app).await, 0);
 
@@ -154,7 +155,7 @@ async fn a_refused_join_changes_nothing_and_says_why() {
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    let refused = invite_links::join(&app.state, &bob, &code).await;
+    let refused = invite_links::join(&app.state, &bob, &code, "").await;
     assert!(
         matches!(refused, Err(AppError::SeatLimitReached(_))),
         "{refused:?}"
@@ -167,8 +168,10 @@ async fn a_refused_join_changes_nothing_and_says_why() {
         .unwrap();
 
     // Bob joins; again: already a member, the use given back.
-    invite_links::join(&app.state, &bob, &code).await.unwrap();
-    let refused = invite_links::join(&app.state, &bob, &code).await;
+    invite_links::join(&app.state, &bob, &code, "")
+        .await
+        .unwrap();
+    let refused = invite_links::join(&app.state, &bob, &code, "").await;
     assert!(matches!(refused, Err(AppError::Conflict(_))), "{refused:?}");
     assert_eq!(uses(&app).await, 1);
     let event: String =
@@ -184,7 +187,7 @@ async fn a_refused_join_changes_nothing_and_says_why() {
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    let refused = invite_links::join(&app.state, &cy, &code).await;
+    let refused = invite_links::join(&app.state, &cy, &code, "").await;
     assert!(matches!(refused, Err(AppError::NotFound)), "{refused:?}");
     sqlx::query("UPDATE invite_links SET expires_at = 99999999999999")
         .execute(&app.state.db.pool)
@@ -193,7 +196,7 @@ async fn a_refused_join_changes_nothing_and_says_why() {
     invite_links::revoke(&app.state, &ada, issued.link.id)
         .await
         .unwrap();
-    let refused = invite_links::join(&app.state, &cy, &code).await;
+    let refused = invite_links::join(&app.state, &cy, &code, "").await;
     assert!(matches!(refused, Err(AppError::NotFound)), "{refused:?}");
     let listed = invite_links::list(&app.state, &ada).await.unwrap();
     assert_eq!((listed[0].uses, listed[0].status.as_str()), (1, "revoked"));

@@ -316,7 +316,7 @@ async fn app_backend_join(
     account: &app::backend::access::accounts::AccountRow,
     code: &str,
 ) {
-    app::backend::onboarding::invite_links::join(&app.state, account, code)
+    app::backend::onboarding::invite_links::join(&app.state, account, code, "")
         .await
         .expect("join");
 }

@@ -17,6 +17,7 @@ mod hook_receiver;
 mod invite_links;
 mod invites;
 mod join_page;
+mod join_requests;
 mod mail;
 mod oidc;
 mod openapi;

@@ -57,7 +57,7 @@ const ENDPOINTS: &[(&str, &str, &[&str])] = &[
     (
         "/api/v1/invite-links/join",
         "post",
-        &["200", "400", "401", "403", "404", "409"],
+        &["200", "202", "400", "401", "403", "404", "409", "429"],
     ),
     (
         "/api/v1/domains",
@@ -179,6 +179,21 @@ const ENDPOINTS: &[(&str, &str, &[&str])] = &[
         "/api/v1/sso-connections/{id}",
         "delete",
         &["204", "400", "401", "403", "404"],
+    ),
+    (
+        "/api/v1/join-requests",
+        "get",
+        &["200", "400", "401", "403", "404", "409"],
+    ),
+    (
+        "/api/v1/join-requests/{id}/approve",
+        "post",
+        &["200", "400", "401", "403", "404", "409"],
+    ),
+    (
+        "/api/v1/join-requests/{id}/deny",
+        "post",
+        &["200", "400", "401", "403", "404", "409"],
     ),
     (
         "/api/v1/tenants/{id}/ownership-transfer",

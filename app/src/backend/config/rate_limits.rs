@@ -35,10 +35,11 @@ pub enum Bucket {
     DnsLookupTenant,
     ScimTenant,
     ScimFailedIp,
+    JoinRequestsAccount,
 }
 
 impl Bucket {
-    pub const ALL: [Bucket; 14] = [
+    pub const ALL: [Bucket; 15] = [
         Bucket::SignInEmail,
         Bucket::SignInIp,
         Bucket::ResetEmail,
@@ -53,6 +54,7 @@ impl Bucket {
         Bucket::DnsLookupTenant,
         Bucket::ScimTenant,
         Bucket::ScimFailedIp,
+        Bucket::JoinRequestsAccount,
     ];
 
     /// The name used in `PORTICO_RATE_LIMITS` and the README.
@@ -72,6 +74,7 @@ impl Bucket {
             Bucket::DnsLookupTenant => "dns_lookup_tenant",
             Bucket::ScimTenant => "scim_tenant",
             Bucket::ScimFailedIp => "scim_failed_ip",
+            Bucket::JoinRequestsAccount => "join_requests_account",
         }
     }
 
@@ -93,6 +96,8 @@ impl Bucket {
             Bucket::ScimTenant => limit(6000, 60),
             // Requests with a token that is not the tenant's.
             Bucket::ScimFailedIp => limit(20, 60),
+            // Join requests one person files, across every tenant.
+            Bucket::JoinRequestsAccount => limit(10, 3600),
         }
     }
 

@@ -140,15 +140,21 @@ pub struct JoinableRow {
     pub tenant_name: String,
     #[sqlx(try_from = "String")]
     pub join_roles: RoleNames,
+    #[sqlx(try_from = "String")]
+    pub join_policy: JoinPolicy,
+    /// The account's pending, unexpired join requests there (0 or 1).
+    pub requested: i64,
 }
 
-/// Tenants with `domain` on auto-join where `account_id` has no
+/// Tenants with `domain` on auto-join or join requests where `account_id` has no
 /// membership (an ACTIVE, DISABLED or DELETED one all count: a manager
 /// who removed or disabled someone decided about them). Served by
 /// `tenant_domains_domain_idx` and the members' (tenant, account) key.
-pub const JOINABLE_SQL: &str = "SELECT d.id AS domain_id, d.tenant_id, t.name AS tenant_name, d.join_roles \
+pub const JOINABLE_SQL: &str = "SELECT d.id AS domain_id, d.tenant_id, t.name AS tenant_name, d.join_roles, \
+       d.join_policy, (SELECT COUNT(*) FROM join_requests r WHERE r.tenant_id = d.tenant_id \
+         AND r.account_id = $2 AND r.status = 'pending' AND r.expires_at > $3) AS requested \
      FROM tenant_domains d JOIN tenants t ON t.id = d.tenant_id \
-     WHERE d.domain = $1 AND d.join_policy = 'auto' AND d.verified_at IS NOT NULL \
+     WHERE d.domain = $1 AND d.join_policy IN ('auto', 'request') AND d.verified_at IS NOT NULL \
        AND NOT EXISTS (SELECT 1 FROM members m WHERE m.tenant_id = d.tenant_id AND m.account_id = $2) \
        AND NOT EXISTS (SELECT 1 FROM accounts me JOIN accounts a ON a.mailbox = me.mailbox \
          JOIN members m ON m.account_id = a.id AND m.tenant_id = d.tenant_id \
@@ -159,10 +165,12 @@ pub async fn joinable(
     conn: &mut AnyConnection,
     domain: &str,
     account_id: i64,
+    now: i64,
 ) -> Result<Vec<JoinableRow>, AppError> {
     Ok(sqlx::query_as(JOINABLE_SQL)
         .bind(domain)
         .bind(account_id)
+        .bind(now)
         .fetch_all(conn)
         .await?)
 }

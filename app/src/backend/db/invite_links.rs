@@ -3,7 +3,7 @@
 use sqlx::AnyConnection;
 
 use super::RoleNames;
-use crate::domain::LinkStatus;
+use crate::domain::{LinkMode, LinkStatus};
 use crate::error::AppError;
 
 /// A link as managers see it (never its code: only the hash is stored).
@@ -20,6 +20,8 @@ pub struct LinkRow {
     pub allowed_domain: Option<String>,
     pub revoked_at: Option<i64>,
     pub created_at: i64,
+    #[sqlx(try_from = "String")]
+    pub mode: LinkMode,
 }
 
 impl LinkRow {
@@ -38,7 +40,7 @@ impl LinkRow {
 }
 
 const LINK_COLUMNS: &str = "id, tenant_id, roles, organisation_id, max_uses, uses, expires_at, \
-     allowed_domain, revoked_at, created_at";
+     allowed_domain, revoked_at, created_at, mode";
 
 /// A new link.
 pub struct NewLink<'a> {
@@ -50,6 +52,7 @@ pub struct NewLink<'a> {
     pub expires_at: i64,
     pub allowed_domain: Option<&'a str>,
     pub created_by: i64,
+    pub mode: LinkMode,
 }
 
 pub async fn insert(
@@ -59,8 +62,8 @@ pub async fn insert(
 ) -> Result<LinkRow, AppError> {
     Ok(sqlx::query_as(&format!(
         "INSERT INTO invite_links (tenant_id, code_hash, roles, organisation_id, max_uses, uses, \
-           expires_at, allowed_domain, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $9, $9) RETURNING {LINK_COLUMNS}"
+           expires_at, allowed_domain, created_by, created_at, updated_at, mode) \
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $9, $9, $10) RETURNING {LINK_COLUMNS}"
     ))
     .bind(new.tenant_id)
     .bind(new.code_hash)
@@ -71,6 +74,7 @@ pub async fn insert(
     .bind(new.allowed_domain)
     .bind(new.created_by)
     .bind(now)
+    .bind(new.mode.as_str())
     .fetch_one(conn)
     .await?)
 }
@@ -162,7 +166,8 @@ pub async fn take_use(
 ) -> Result<Option<LinkRow>, AppError> {
     Ok(sqlx::query_as(&format!(
         "UPDATE invite_links SET uses = uses + 1, updated_at = $2 \
-         WHERE code_hash = $1 AND revoked_at IS NULL AND expires_at > $2 AND uses < max_uses \
+         WHERE code_hash = $1 AND mode = 'join' AND revoked_at IS NULL AND expires_at > $2 \
+           AND uses < max_uses \
          RETURNING {LINK_COLUMNS}"
     ))
     .bind(code_hash)

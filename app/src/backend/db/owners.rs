@@ -16,6 +16,7 @@ pub enum Owned {
     Domain,
     ScimToken,
     SsoConnection,
+    JoinRequest,
 }
 
 impl Owned {
@@ -28,6 +29,7 @@ impl Owned {
             Owned::Domain => "SELECT tenant_id FROM tenant_domains WHERE id = $1",
             Owned::ScimToken => "SELECT tenant_id FROM scim_tokens WHERE id = $1",
             Owned::SsoConnection => "SELECT tenant_id FROM sso_connections WHERE id = $1",
+            Owned::JoinRequest => "SELECT tenant_id FROM join_requests WHERE id = $1",
         }
     }
 }

@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 
 use crate::backend::audit::AuditActor;
 use crate::backend::db::{self, now_ms};
-use crate::dto::{InviteInfo, MemberInfo};
+use crate::dto::{InviteInfo, JoinRequestInfo, MemberInfo};
 use crate::error::AppError;
 
 pub use crate::domain::EventType;
@@ -27,6 +27,7 @@ pub struct EventActor {
 pub enum Subject {
     Invite(InviteInfo),
     Member(MemberInfo),
+    JoinRequest(JoinRequestInfo),
 }
 
 /// An event as stored with each delivery; the webhook worker renders it
@@ -65,6 +66,7 @@ pub async fn emit_via(
     let tenant_id = match &subject {
         Subject::Invite(i) => i.tenant_id,
         Subject::Member(m) => m.tenant_id,
+        Subject::JoinRequest(r) => r.tenant_id,
     };
     let now = now_ms();
     let event = RecordedEvent {

@@ -201,6 +201,70 @@ pub fn ownership_transfer_mail(
     )
 }
 
+/// To a tenant's managers: people wait for an answer to their join
+/// requests (at most one such mail an hour).
+pub fn join_requests_digest_mail(
+    to: &str,
+    first_name: &str,
+    tenant: &str,
+    waiting: i64,
+    link: &str,
+) -> OutgoingMail {
+    let first = if waiting == 1 {
+        format!("One person asks to join {tenant} and waits for a manager's answer.")
+    } else {
+        format!("{waiting} people ask to join {tenant} and wait for a manager's answer.")
+    };
+    action_mail(
+        to,
+        &format!("People ask to join {tenant}"),
+        first_name,
+        &[
+            &first,
+            "Approve them (with the roles you choose) or deny them on the requests page. Requests nobody answers expire after 30 days.",
+        ],
+        "Open the requests",
+        link,
+    )
+}
+
+/// To the person who asked to join: the manager's decision, with the
+/// roles they were given when approved (`None`: denied).
+pub fn join_request_decided_mail(
+    request: &crate::dto::JoinRequestInfo,
+    tenant: &str,
+    approved_roles: Option<&[String]>,
+    link: &str,
+) -> OutgoingMail {
+    if let Some(roles) = approved_roles {
+        let first = format!(
+            "A manager of {tenant} approved your request: you are now a member, as {}.",
+            crate::format::role_names(roles)
+        );
+        action_mail(
+            &request.email,
+            &format!("You have joined {tenant}"),
+            &request.first_name,
+            &[&first],
+            &format!("Open {tenant}"),
+            link,
+        )
+    } else {
+        let first = format!("A manager of {tenant} declined your request to join.");
+        action_mail(
+            &request.email,
+            &format!("Your request to join {tenant} was declined"),
+            &request.first_name,
+            &[
+                &first,
+                "If you think this is a mistake, ask someone in the tenant to invite you.",
+            ],
+            "Go to your account",
+            link,
+        )
+    }
+}
+
 /// To a tenant manager: an endpoint that failed for three days was disabled.
 pub fn webhook_disabled_mail(
     to: &str,

@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::backend::access::accounts::AccountRow;
 use crate::backend::access::actor::Actor;
 use crate::backend::db::{self, RoleNames, now_ms};
+use crate::backend::onboarding::join_requests;
 use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::state::AppState;
 use crate::domain::{AuditAction, JoinPolicy, Role, RoleScope};
@@ -187,7 +188,8 @@ pub async fn update(
     let policy = change
         .join_policy
         .map(|p| {
-            JoinPolicy::parse(&p).ok_or_else(|| AppError::field("joinPolicy", "Use off or auto."))
+            JoinPolicy::parse(&p)
+                .ok_or_else(|| AppError::field("joinPolicy", "Use off, request or auto."))
         })
         .transpose()?;
     let roles = change
@@ -201,10 +203,10 @@ pub async fn update(
         .filter(|d| d.tenant_id == actor.tenant_id)
         .ok_or(AppError::NotFound)?;
     let policy = policy.unwrap_or(row.join_policy);
-    if policy == JoinPolicy::Auto && row.verified_at.is_none() {
+    if policy != JoinPolicy::Off && row.verified_at.is_none() {
         let (name, value) = challenge(&row);
         return Err(AppError::Conflict(format!(
-            "Prove {} first: automatic joining needs the TXT record {name} = {value} and a verification.",
+            "Prove {} first: joining or asking to join by a domain needs the TXT record {name} = {value} and a verification.",
             row.domain,
         )));
     }
@@ -321,18 +323,61 @@ pub async fn joinable(
         return Ok(Vec::new());
     }
     let mut conn = state.db.read().await?;
-    Ok(
-        db::domains::joinable(&mut conn, email_domain(&account.email), account.id)
-            .await?
-            .into_iter()
-            .map(|r| JoinableTenant {
-                domain_id: r.domain_id,
-                tenant_id: r.tenant_id,
-                tenant_name: r.tenant_name,
-                roles: r.join_roles.0,
-            })
-            .collect(),
+    Ok(db::domains::joinable(
+        &mut conn,
+        email_domain(&account.email),
+        account.id,
+        now_ms(),
     )
+    .await?
+    .into_iter()
+    .map(|r| JoinableTenant {
+        domain_id: r.domain_id,
+        tenant_id: r.tenant_id,
+        tenant_name: r.tenant_name,
+        roles: r.join_roles.0,
+        join_policy: r.join_policy,
+        requested: r.requested > 0,
+    })
+    .collect())
+}
+
+/// Asks to join the tenant of domain entry `domain_id` (policy
+/// `request`, SPEC §12).
+#[tracing::instrument(skip_all, fields(domain_id))]
+pub async fn ask_to_join(
+    state: &AppState,
+    account: &AccountRow,
+    domain_id: i64,
+    message: &str,
+) -> Result<crate::dto::JoinRequestInfo, AppError> {
+    if account.email_verified_at.is_none() {
+        return Err(AppError::email_not_verified(
+            "ask to join by your email domain",
+        ));
+    }
+    join_requests::count_attempt(state, account).await?;
+    let mut tx = state.db.begin().await?;
+    // The same answer for an unknown entry, another domain's and one not
+    // taking requests: nothing to learn about other tenants.
+    let entry = db::domains::find(&mut tx, domain_id)
+        .await?
+        .filter(|d| {
+            d.join_policy == JoinPolicy::Request
+                && d.verified_at.is_some()
+                && d.domain == email_domain(&account.email)
+        })
+        .ok_or(AppError::NotFound)?;
+    let source = join_requests::Source {
+        tenant_id: entry.tenant_id,
+        via: "domain",
+        source_id: entry.id,
+        roles: &entry.join_roles,
+        organisation_id: None,
+    };
+    let request = join_requests::file(state, &mut tx, account, source, message).await?;
+    tx.commit().await?;
+    Ok(request)
 }
 
 /// Joins the tenant of domain entry `domain_id` by its auto-join policy.

@@ -13,10 +13,11 @@ use crate::backend::access::accounts::{self, NewAccount, ThenJoin};
 use crate::backend::access::actor::Actor;
 use crate::backend::crypto;
 use crate::backend::db::{self, RoleNames, now_ms};
+use crate::backend::onboarding::join_requests;
 use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::state::AppState;
-use crate::domain::{AuditAction, LinkStatus, Role, RoleScope, is_dns_name};
-use crate::dto::JoinPreview;
+use crate::domain::{AuditAction, LinkMode, LinkStatus, Role, RoleScope, is_dns_name};
+use crate::dto::{JoinPreview, JoinRequestInfo};
 use crate::error::AppError;
 
 /// The most uses one link may allow.
@@ -35,6 +36,8 @@ pub struct NewLink {
     pub expires_in_hours: i64,
     /// Checked by [`create`] ([`parse_domain`]).
     pub allowed_domain: Option<String>,
+    /// Admit at once, or take join requests (SPEC §12).
+    pub mode: LinkMode,
 }
 
 /// A link as managers see it.
@@ -52,6 +55,7 @@ impl LinkInfo {
             uses: row.uses,
             expires_at: row.expires_at,
             allowed_domain: row.allowed_domain,
+            mode: row.mode,
             created_at: row.created_at,
         }
     }
@@ -69,6 +73,23 @@ pub struct IssuedLink {
 pub struct Joined {
     pub tenant_id: i64,
     pub member_id: i64,
+}
+
+/// What using a link did: joined (`join` links) or asked to join
+/// (`request` links, SPEC §12).
+#[derive(Debug, Clone)]
+pub enum JoinOutcome {
+    Joined(Joined),
+    Requested(JoinRequestInfo),
+}
+
+impl JoinOutcome {
+    pub fn tenant_id(&self) -> i64 {
+        match self {
+            JoinOutcome::Joined(j) => j.tenant_id,
+            JoinOutcome::Requested(r) => r.tenant_id,
+        }
+    }
 }
 
 /// Checks the number fields of a link request.
@@ -147,6 +168,7 @@ pub async fn create(state: &AppState, actor: &Actor, new: NewLink) -> Result<Iss
             expires_at: now + hours * 3_600_000,
             allowed_domain: allowed_domain.as_deref(),
             created_by: actor.account.id,
+            mode: new.mode,
         },
         now,
     )
@@ -157,7 +179,7 @@ pub async fn create(state: &AppState, actor: &Actor, new: NewLink) -> Result<Iss
             AuditAction::InviteLinkCreated,
             &format!("link {}", row.id),
             json!({ "linkId": row.id, "roles": roles.0, "maxUses": row.max_uses,
-                    "allowedDomain": row.allowed_domain }),
+                    "allowedDomain": row.allowed_domain, "mode": row.mode }),
         )
         .await?;
     tx.commit().await?;
@@ -247,7 +269,12 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppE
 
 /// `account` joins the tenant of the link with `code`.
 #[tracing::instrument(skip_all)]
-pub async fn join(state: &AppState, account: &AccountRow, code: &str) -> Result<Joined, AppError> {
+pub async fn join(
+    state: &AppState,
+    account: &AccountRow,
+    code: &str,
+    message: &str,
+) -> Result<JoinOutcome, AppError> {
     if account.email_verified_at.is_none() {
         return Err(AppError::email_not_verified("join with a link"));
     }
@@ -255,6 +282,29 @@ pub async fn join(state: &AppState, account: &AccountRow, code: &str) -> Result<
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     let Some(link) = db::invite_links::take_use(&mut tx, &code_hash, now).await? else {
+        // A request-mode link takes no use: it files a request while it
+        // is active.
+        if let Some(link) = db::invite_links::find_by_code(&mut tx, &code_hash).await?
+            && link.mode == LinkMode::Request
+            && link.status(now) == LinkStatus::Active
+        {
+            ensure_domain(link.allowed_domain.as_deref(), &account.email)?;
+            // The cap is counted outside the filing transaction (the
+            // limiter writes on its own connection).
+            drop(tx);
+            join_requests::count_attempt(state, account).await?;
+            let mut tx = state.db.begin().await?;
+            let source = join_requests::Source {
+                tenant_id: link.tenant_id,
+                via: "link",
+                source_id: link.id,
+                roles: &link.roles,
+                organisation_id: link.organisation_id,
+            };
+            let request = join_requests::file(state, &mut tx, account, source, message).await?;
+            tx.commit().await?;
+            return Ok(JoinOutcome::Requested(request));
+        }
         drop(tx);
         let mut conn = state.db.read().await?;
         return match db::invite_links::find_by_code(&mut conn, &code_hash).await? {
@@ -280,10 +330,10 @@ pub async fn join(state: &AppState, account: &AccountRow, code: &str) -> Result<
     )
     .await?;
     tx.commit().await?;
-    Ok(Joined {
+    Ok(JoinOutcome::Joined(Joined {
         tenant_id: link.tenant_id,
         member_id,
-    })
+    }))
 }
 
 /// Refuses `email` when the link is for another email domain.
@@ -321,6 +371,7 @@ pub async fn preview(state: &AppState, code: &str) -> Result<Option<JoinPreview>
         organisation_name,
         allowed_domain: link.allowed_domain,
         expires_at: link.expires_at,
+        mode: link.mode,
     }))
 }
 

@@ -30,15 +30,19 @@ pub enum Via<'a> {
     Directory { token: &'a str },
     /// A first sign-in through the tenant's identity provider (SSO).
     Sso { connection_id: i64 },
+    /// A manager approved the person's join request (SPEC §12).
+    Request { id: i64 },
 }
 
 impl Via<'_> {
     fn claim(&self) -> SeatClaim {
         match self {
             Via::Invite { .. } => SeatClaim::TakeReserved,
-            Via::Link { .. } | Via::Domain { .. } | Via::Directory { .. } | Via::Sso { .. } => {
-                SeatClaim::Join
-            }
+            Via::Link { .. }
+            | Via::Domain { .. }
+            | Via::Directory { .. }
+            | Via::Sso { .. }
+            | Via::Request { .. } => SeatClaim::Join,
         }
     }
 
@@ -54,6 +58,7 @@ impl Via<'_> {
             Via::Domain { .. } => "domain",
             Via::Directory { .. } => "scim",
             Via::Sso { .. } => "sso",
+            Via::Request { .. } => "request",
         }
     }
 }
@@ -126,6 +131,11 @@ pub async fn admit(
             account.email.as_str(),
             json!({ "connectionId": connection_id, "memberId": member_id, "via": "sso" }),
         ),
+        Via::Request { id } => (
+            AuditAction::MemberJoined,
+            account.email.as_str(),
+            json!({ "requestId": id, "memberId": member_id, "via": "request" }),
+        ),
     };
     // What the directory does is done by the directory, not the person.
     let actor = match via {
@@ -146,16 +156,28 @@ pub async fn admit(
     Ok(member_id)
 }
 
-async fn insert_or_reactivate(
+/// Whether the account may ask to join the tenant (SPEC §12): the rules
+/// [`admit`] applies to someone coming without a manager's invitation
+/// (not a member already, not disabled, not removed), checked before a
+/// join request is filed.
+pub async fn ensure_may_ask(
     conn: &mut AnyConnection,
     tenant_id: i64,
     account_id: i64,
-    roles: &db::RoleNames,
-    organisation_id: Option<i64>,
-    via: Via<'_>,
-    now: i64,
-) -> Result<i64, AppError> {
-    let (claim, may_return) = (via.claim(), via.may_return());
+) -> Result<(), AppError> {
+    let existing = check_return(conn, tenant_id, account_id, false).await?;
+    debug_assert!(existing.is_none());
+    Ok(())
+}
+
+/// The status rules of [`admit`]: the DELETED membership to bring back,
+/// if there is one and `may_return`; an error for the rest.
+async fn check_return(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    account_id: i64,
+    may_return: bool,
+) -> Result<Option<i64>, AppError> {
     let came_back_unasked = || {
         AppError::ForbiddenBecause(
             "You left this tenant or a manager removed you: to come back, ask a manager to invite you."
@@ -173,17 +195,33 @@ async fn insert_or_reactivate(
             debug_assert_eq!(m.status, MemberStatus::Deleted);
             Err(came_back_unasked())
         }
-        Some(m) => {
-            seats::ensure_free(conn, tenant_id, claim).await?;
-            db::members::reactivate(conn, m.id, roles, organisation_id, now).await?;
-            Ok(m.id)
-        }
+        Some(m) => Ok(Some(m.id)),
         // A removal sticks to the person: not only this account, but any
         // address of the same mailbox (`bob+back@…` for a removed `bob@…`).
         None if !may_return
             && db::members::removed_mailbox(conn, tenant_id, account_id).await? =>
         {
             Err(came_back_unasked())
+        }
+        None => Ok(None),
+    }
+}
+
+async fn insert_or_reactivate(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    account_id: i64,
+    roles: &db::RoleNames,
+    organisation_id: Option<i64>,
+    via: Via<'_>,
+    now: i64,
+) -> Result<i64, AppError> {
+    let claim = via.claim();
+    match check_return(conn, tenant_id, account_id, via.may_return()).await? {
+        Some(id) => {
+            seats::ensure_free(conn, tenant_id, claim).await?;
+            db::members::reactivate(conn, id, roles, organisation_id, now).await?;
+            Ok(id)
         }
         None => {
             seats::ensure_free(conn, tenant_id, claim).await?;
