@@ -43,8 +43,7 @@ test("a tenant signs its people in with its identity provider: discovery on /log
   await form.getByLabel("Client ID").fill(process.env.PORTICO_E2E_IDP_CLIENT_ID!);
   await form.getByLabel("Client secret").fill(process.env.PORTICO_E2E_IDP_CLIENT_SECRET!);
   await form.getByRole("checkbox", { name: domain }).check();
-  await form.getByRole("checkbox", { name: "Viewer", exact: true }).check();
-  await form.getByRole("checkbox", { name: "Member", exact: true }).uncheck();
+  await form.getByRole("radio", { name: "Viewer", exact: true }).check();
   await form.getByRole("checkbox", { name: /^Required/ }).check();
   await form.getByRole("button", { name: "Connect" }).click();
   await expect(page.getByTestId("sso-connection")).toContainText(`domains ${domain}`);

@@ -80,10 +80,22 @@ export async function sendInvite(page: Page, js: boolean, tenantPath: string, em
   await ready(page, js);
   const form = page.getByRole("region", { name: "Invite someone" });
   await form.getByLabel("Email").fill(email);
-  await form.getByRole("checkbox", { name: "Viewer", exact: true }).check();
+  await form.getByRole("radio", { name: "Viewer", exact: true }).check();
   if (message) await form.getByLabel("Message").fill(message);
   await form.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByText(`Invitation sent to ${email}.`)).toBeVisible();
+}
+
+/** The invitee follows the mailed link and creates an account. */
+export async function acceptAsNewPerson(page: Page, js: boolean, email: string) {
+  const link = await mailedLink(email, "invited you to", "/invite?token=");
+  await page.goto(link);
+  await ready(page, js);
+  await page.getByLabel("First name").fill("Bob");
+  await page.getByLabel("Last name").fill("Builder");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(page.getByText(/Your roles:/)).toBeVisible();
 }
 
 export async function newPage(browser: Browser, js: boolean) {

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import {
-  PASSWORD,
+  acceptAsNewPerson,
   confirmedManager,
   mailedLink,
   newPage,
@@ -9,17 +9,6 @@ import {
   uniqueEmail,
 } from "./support";
 
-/** The invitee follows the mailed link and creates an account. */
-async function acceptAsNewPerson(page: Page, js: boolean, email: string) {
-  const link = await mailedLink(email, "invited you to", "/invite?token=");
-  await page.goto(link);
-  await ready(page, js);
-  await page.getByLabel("First name").fill("Bob");
-  await page.getByLabel("Last name").fill("Builder");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Accept invitation" }).click();
-  await expect(page.getByText(/Your roles:/)).toBeVisible();
-}
 
 test("a manager invites, the member appears, changes role, disables; audit and funnel show it", async ({
   page,
@@ -46,12 +35,13 @@ test("a manager invites, the member appears, changes role, disables; audit and f
   await page.getByRole("link", { name: "Manage Bob Builder" }).click();
   await expect(page.getByRole("heading", { name: "Manage Bob Builder" })).toBeVisible();
   await ready(page, js);
-  // One role per row: the box, its name, and what it allows.
-  await expect(page.getByRole("checkbox", { name: "Member", exact: true })).toHaveAccessibleDescription(
+  // One level per scope: each choice with its name and what it allows.
+  await expect(page.getByRole("radio", { name: "Member", exact: true })).toHaveAccessibleDescription(
     "Can see the tenant and work in projects.",
   );
-  await page.getByRole("checkbox", { name: "Member", exact: true }).uncheck();
-  await page.getByRole("checkbox", { name: "Viewer", exact: true }).check();
+  await expect(page.getByRole("radio", { name: "Member", exact: true })).toBeChecked();
+  await page.getByRole("radio", { name: "Viewer", exact: true }).check();
+  await expect(page.getByRole("radio", { name: "Member", exact: true })).not.toBeChecked();
   await page.getByRole("button", { name: "Save roles" }).click();
   await expect(page.getByText("Roles saved.")).toBeVisible();
   // Roles by name (the API keeps the catalogue strings).

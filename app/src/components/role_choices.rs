@@ -1,46 +1,75 @@
-//! Choosing roles: one role per row, the box before its name and what the
-//! role allows under it.
+//! Choosing roles: one level per scope. For the tenant, a choice of none,
+//! Viewer, Member or Manager; for the organisation, the same one level
+//! again (a person is never "Member and Manager" of one thing). Each
+//! choice shows what the role allows under its name.
 
 use leptos::prelude::*;
 
-use crate::domain::Role;
+use crate::domain::{Role, RoleScope};
 
-/// A checkbox (`roles[]`) for each of `roles`, those in `checked` ticked.
-/// `form` keeps the ids unique when a page has two such groups.
+/// A radio group per scope that has roles among `roles` (the roles the
+/// viewer may grant), the highest of `checked` in each scope selected.
+/// The groups post as `roles[0]` (tenant) and `roles[1]` (organisation);
+/// "none" posts an empty value, which `Role::parse_choices` skips.
+/// `form` keeps the ids unique when a page has several such groups.
 #[component]
 pub fn RoleChoices(
     #[prop(into)] form: String,
     roles: Vec<String>,
     checked: Vec<String>,
 ) -> impl IntoView {
-    roles
-        .into_iter()
-        .map(|r| {
-            let id = format!("{form}-role-{r}");
-            let hint_id = format!("{id}-hint");
-            let (label, hint) = match Role::parse(&r) {
-                Ok(role) => (
-                    role.label().to_owned(),
-                    capitalise_first(role.description()),
-                ),
-                Err(_) => (r.clone(), String::new()),
-            };
-            view! {
+    let offered: Vec<Role> = roles.iter().filter_map(|r| Role::parse(r).ok()).collect();
+    let chosen: Vec<Role> = checked.iter().filter_map(|r| Role::parse(r).ok()).collect();
+    [
+        (RoleScope::Tenant, "Tenant role", "No tenant role", 0),
+        (RoleScope::Organisation, "Organisation role", "No organisation role", 1),
+    ]
+    .into_iter()
+    .filter_map(|(scope, legend, none_label, index)| {
+        let options: Vec<Role> = offered
+            .iter()
+            .copied()
+            .filter(|r| r.scope() == scope)
+            .collect();
+        if options.is_empty() {
+            return None;
+        }
+        let selected = chosen
+            .iter()
+            .copied()
+            .filter(|r| r.scope() == scope && options.contains(r))
+            .max_by_key(|r| r.level());
+        let name = format!("roles[{index}]");
+        let none_id = format!("{form}-{index}-none");
+        Some(view! {
+            <fieldset class="role-scope">
+                <legend>{legend}</legend>
                 <div class="choice">
-                    <input
-                        type="checkbox"
-                        id=id.clone()
-                        name="roles[]"
-                        value=r.clone()
-                        checked=checked.contains(&r)
-                        aria-describedby=hint_id.clone()
-                    />
-                    <label for=id>{label}</label>
-                    <p class="hint" id=hint_id>{hint}</p>
+                    <input type="radio" id=none_id.clone() name=name.clone() value="" checked=selected.is_none() />
+                    <label for=none_id>{none_label}</label>
                 </div>
-            }
+                {options.into_iter().map(|role| {
+                    let id = format!("{form}-role-{}", role.as_str());
+                    let hint_id = format!("{id}-hint");
+                    view! {
+                        <div class="choice">
+                            <input
+                                type="radio"
+                                id=id.clone()
+                                name=name.clone()
+                                value=role.as_str()
+                                checked=selected == Some(role)
+                                aria-describedby=hint_id.clone()
+                            />
+                            <label for=id>{role.label()}</label>
+                            <p class="hint" id=hint_id>{capitalise_first(role.description())}</p>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
         })
-        .collect_view()
+    })
+    .collect_view()
 }
 
 fn capitalise_first(s: &str) -> String {

@@ -91,10 +91,10 @@ pub async fn map_directory_group(
 ) -> Result<(), AppError> {
     use crate::domain::Role;
     let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
-    let roles = if roles.is_empty() {
+    let roles = if roles.iter().all(|r| r.trim().is_empty()) {
         None
     } else {
-        Some(Role::parse_list(&roles).map_err(|why| AppError::field("roles", why))?)
+        Some(Role::parse_choices(&roles).map_err(|why| AppError::field("roles", why))?)
     };
     let organisation_id = match organisation_id.trim() {
         "" => None,
@@ -116,7 +116,7 @@ pub async fn set_directory_roles(
 ) -> Result<(), AppError> {
     let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let roles =
-        crate::domain::Role::parse_list(&roles).map_err(|why| AppError::field("roles", why))?;
+        crate::domain::Role::parse_choices(&roles).map_err(|why| AppError::field("roles", why))?;
     crate::backend::directory::groups::set_default_roles(&state, &actor, roles).await?;
     leptos_axum::redirect(&format!("/t/{tenant_id}/directory?saved=1"));
     Ok(())

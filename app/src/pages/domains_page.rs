@@ -66,7 +66,8 @@ pub async fn set_domain_policy(
     let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let change = DomainChange {
         join_policy: Some(join_policy),
-        join_roles: Some(roles),
+        // A scope left at "none" posts an empty choice.
+        join_roles: Some(roles.into_iter().filter(|r| !r.trim().is_empty()).collect()),
     };
     domains::update(&state, &actor, domain_id, change).await?;
     leptos_axum::redirect(&format!("/t/{tenant_id}/domains?saved=1"));
@@ -195,7 +196,7 @@ fn DomainsView(data: DomainsPageData, actions: Actions) -> impl IntoView {
                             </div>
                             <div class="choice">
                                 <input type="radio" id=format!("policy-request-{}", d.id) name="join_policy" value="request" checked=request />
-                                <label for=format!("policy-request-{}", d.id)>"Everyone with a confirmed address at this domain may ask; a manager approves (requests)"</label>
+                                <label for=format!("policy-request-{}", d.id)>"People at this domain ask to join; a manager approves each (requests)"</label>
                             </div>
                             <div class="choice">
                                 <input type="radio" id=format!("policy-auto-{}", d.id) name="join_policy" value="auto" checked=auto />

@@ -66,7 +66,7 @@ pub async fn create_join_link(
     use crate::backend::onboarding::invite_links::{self, NewLink};
     let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let mut form = crate::domain::FormParser::default();
-    let roles = form.field("roles", crate::domain::Role::parse_list(&roles));
+    let roles = form.field("roles", crate::domain::Role::parse_choices(&roles));
     let organisation_id = form.field(
         "organisationId",
         match organisation_id.trim() {

@@ -86,7 +86,7 @@ fn parse_common(
     Option<Option<i64>>,
     Option<String>,
 ) {
-    let roles = form.field("roles", crate::domain::Role::parse_list(roles));
+    let roles = form.field("roles", crate::domain::Role::parse_choices(roles));
     let org = form.field(
         "organisationId",
         match organisation_id.trim() {
@@ -407,7 +407,7 @@ fn InvitesView(
                                     <td>{role_names(&i.roles)}</td>
                                     <td>{i.status.as_str()}</td>
                                     <td><RelativeTime ms=i.expired_at /></td>
-                                    <td class="actions">
+                                    <td class="actions"><div class="action-row">
                                         {(pending && data.can_invite).then(|| view! {
                                             <ActionForm action=resend>
                                                 <input type="hidden" name="tenant_id" value=tenant_id />
@@ -432,7 +432,7 @@ fn InvitesView(
                                                 <button type="submit" class="secondary" aria-label=again_label>"Invite again"</button>
                                             </ActionForm>
                                         })}
-                                    </td>
+                                    </div></td>
                                 </tr>
                             }
                         }).collect_view()}

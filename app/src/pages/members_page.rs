@@ -122,7 +122,8 @@ pub async fn update_member_roles(
 ) -> Result<(), AppError> {
     use crate::backend::tenant_admin::{self, MemberChange};
     let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
-    let roles = crate::domain::Role::parse_list(&roles).map_err(|e| AppError::field("roles", e))?;
+    let roles =
+        crate::domain::Role::parse_choices(&roles).map_err(|e| AppError::field("roles", e))?;
     tenant_admin::update_member(
         &state,
         &actor,

@@ -94,7 +94,7 @@ pub async fn create_sso_connection(
     use crate::backend::sso::connections::{self, ConnectionInput};
     let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let join_roles =
-        crate::domain::Role::parse_list(&roles).map_err(|why| AppError::field("roles", why))?;
+        crate::domain::Role::parse_choices(&roles).map_err(|why| AppError::field("roles", why))?;
     let input = ConnectionInput {
         issuer: Some(issuer),
         client_id: Some(client_id),

@@ -104,10 +104,7 @@ async fn the_founder_owns_the_tenant_and_a_transfer_needs_the_nominees_acceptanc
             .map(|m| m["roles"].clone())
             .unwrap()
     };
-    assert_eq!(
-        roles_of("bea@acme.test"),
-        json!(["extractor-viewer", "extractor-manager"])
-    );
+    assert_eq!(roles_of("bea@acme.test"), json!(["extractor-manager"]));
     assert_eq!(roles_of("founder@acme.test"), json!(["extractor-manager"]));
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'tenant.owner_changed'")

@@ -625,11 +625,9 @@ async fn the_last_manager_cannot_be_removed_disabled_demoted_or_leave() {
             )
             .await;
         assert_eq!(status, 409, "{resp}");
+        // The only manager is the founder: the owner rule (SPEC §12) says so.
         assert!(
-            resp["error"]
-                .as_str()
-                .unwrap()
-                .contains("last active extractor-manager"),
+            resp["error"].as_str().unwrap().contains("owns this tenant"),
             "{resp}"
         );
     }
@@ -651,8 +649,42 @@ async fn the_last_manager_cannot_be_removed_disabled_demoted_or_leave() {
         .await
         .unwrap();
     assert!(
-        html.contains("is the last active extractor-manager"),
+        html.contains("owns this tenant"),
         "the UI explains the rule: {html}"
+    );
+    // A tenant left without an owner (none had an active manager when
+    // owners were introduced) still keeps its last manager.
+    sqlx::query("UPDATE tenants SET owner_member_id = NULL")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    for (method, body) in [
+        (Method::PATCH, Some(json!({"roles": ["extractor-user"]}))),
+        (Method::DELETE, None),
+    ] {
+        let (status, resp) = app
+            .api(
+                method,
+                &format!("/api/v1/members/{me}"),
+                Some(&manager.jwt),
+                body,
+            )
+            .await;
+        assert_eq!(status, 409, "{resp}");
+        assert!(
+            resp["error"]
+                .as_str()
+                .unwrap()
+                .contains("last active extractor-manager"),
+            "{resp}"
+        );
+    }
+    let html = app
+        .page_of(&manager.client, &format!("/t/{tenant}/members?manage={me}"))
+        .await;
+    assert!(
+        html.contains("is the last active extractor-manager"),
+        "{html}"
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM members WHERE status = 'ACTIVE' AND roles = '[\"extractor-manager\"]'").await, 1);
 

@@ -190,7 +190,62 @@ async fn a_real_receiver_gets_every_event_type_once_signed_and_typed() {
         0
     );
 
+    // join_request.created, member.joined + join_request.approved,
+    // join_request.created + join_request.denied.
+    let code = app
+        .join_link_code(
+            &manager.jwt,
+            tenant,
+            json!({"roles": ["extractor-user"], "maxUses": 5, "mode": "request"}),
+        )
+        .await;
+    let cy = app.account("cy@example.com").await;
+    let dee = app.account("dee@example.com").await;
+    let mut requests = Vec::new();
+    for person in [&cy, &dee] {
+        let (status, filed) = person
+            .api(
+                &app,
+                Method::POST,
+                "/api/v1/invite-links/join",
+                Some(json!({"code": code})),
+            )
+            .await;
+        assert_eq!(status, 202, "{filed}");
+        requests.push(filed["requestId"].as_i64().unwrap());
+    }
+    for (id, what) in [(requests[0], "approve"), (requests[1], "deny")] {
+        let (status, _) = manager
+            .api(
+                &app,
+                Method::POST,
+                &format!("/api/v1/join-requests/{id}/{what}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    // member.updated (Manager) + tenant.owner_changed.
+    let cy_member = app
+        .count("SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'cy@example.com'")
+        .await;
+    let token =
+        crate::ownership::nominate(&app, &manager, tenant, cy_member, "cy@example.com").await;
+    assert_eq!(
+        crate::ownership::answer(&app, &cy, "accept", &token)
+            .await
+            .0,
+        200
+    );
+
     let expected = [
+        "join_request.created",
+        "member.joined",
+        "join_request.approved",
+        "join_request.created",
+        "join_request.denied",
+        "member.updated",
+        "tenant.owner_changed",
         "invite.created",
         "invite.resent",
         "invite.created",
@@ -250,6 +305,14 @@ async fn a_real_receiver_gets_every_event_type_once_signed_and_typed() {
     assert_eq!(
         by_type["member.removed"][0]["data"]["member"]["status"],
         "DELETED"
+    );
+    let approved = &by_type["join_request.approved"][0];
+    assert_eq!(approved["data"]["joinRequest"]["email"], "cy@example.com");
+    assert_eq!(approved["data"]["joinRequest"]["status"], "approved");
+    assert_eq!(by_type["member.joined"][1]["data"]["via"], "request");
+    assert_eq!(
+        by_type["tenant.owner_changed"][0]["data"]["member"]["id"],
+        cy_member
     );
     let expired = &by_type["invite.expired"][0];
     assert_eq!(expired["data"]["invite"]["email"], "erin@example.com");

@@ -15,7 +15,7 @@ use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::delivery::events::{self, EventType, Subject};
 use crate::backend::delivery::mail;
 use crate::backend::state::AppState;
-use crate::domain::{AuditAction, MemberStatus, Role};
+use crate::domain::{AuditAction, MemberStatus, Role, RoleScope};
 use crate::dto::MemberInfo;
 pub use crate::dto::PendingTransfer;
 use crate::error::AppError;
@@ -253,10 +253,16 @@ pub async fn answer(
     let now = now_ms();
     let former = db::tenants::owner(&mut tx, tenant_id).await?;
     db::tenants::set_owner(&mut tx, tenant_id, nominee.id, now).await?;
-    let mut roles = RoleNames::parse_names(&nominee.roles);
-    if !roles.contains(&Role::ExtractorManager) {
-        roles.push(Role::ExtractorManager);
-        roles.sort();
+    // One level per scope: Manager becomes their tenant role; their
+    // organisation role stays.
+    let before = RoleNames::parse_names(&nominee.roles);
+    let mut roles: Vec<Role> = before
+        .iter()
+        .copied()
+        .filter(|r| r.scope() == RoleScope::Organisation)
+        .collect();
+    roles.insert(0, Role::ExtractorManager);
+    if roles != before {
         db::members::set_roles(&mut tx, nominee.id, &RoleNames::of(&roles), now).await?;
     }
     audit::record(
