@@ -39,13 +39,14 @@ test("a manager invites, the member appears, changes role, disables; audit and f
   await expect(page.getByRole("radio", { name: "Member", exact: true })).toHaveAccessibleDescription(
     "Can see the tenant and work in projects.",
   );
-  await expect(page.getByRole("radio", { name: "Member", exact: true })).toBeChecked();
-  await page.getByRole("radio", { name: "Viewer", exact: true }).check();
-  await expect(page.getByRole("radio", { name: "Member", exact: true })).not.toBeChecked();
+  // Invited as Viewer: choosing Member replaces it (never both).
+  await expect(page.getByRole("radio", { name: "Viewer", exact: true })).toBeChecked();
+  await page.getByRole("radio", { name: "Member", exact: true }).check();
+  await expect(page.getByRole("radio", { name: "Viewer", exact: true })).not.toBeChecked();
   await page.getByRole("button", { name: "Save roles" }).click();
   await expect(page.getByText("Roles saved.")).toBeVisible();
   // Roles by name (the API keeps the catalogue strings).
-  await expect(page.getByRole("row").filter({ hasText: invitee }).getByRole("cell").nth(2)).toHaveText("Viewer");
+  await expect(page.getByRole("row").filter({ hasText: invitee }).getByRole("cell").nth(2)).toHaveText("Member");
 
   await page.getByRole("link", { name: "Manage Bob Builder" }).click();
   await ready(page, js);

@@ -94,16 +94,6 @@ async fn create_api_token(app: &TestApp, browser: &reqwest::Client) -> reqwest::
         .unwrap()
 }
 
-async fn member_id(app: &TestApp, tenant: i64, email: &str) -> i64 {
-    sqlx::query_scalar(
-        "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id WHERE m.tenant_id = $1 AND a.email = $2",
-    )
-    .bind(tenant)
-    .bind(email)
-    .fetch_one(&app.state.db.pool)
-    .await
-    .unwrap()
-}
 
 // 1. Joining a tenant without the mailbox.
 #[tokio::test]
@@ -456,8 +446,8 @@ async fn managers_disabling_or_demoting_each_other_at_once_always_leave_one() {
                 None,
             )
             .await;
-        let a_id = member_id(&app, tenant, &format!("a{n}@example.com")).await;
-        let b_id = member_id(&app, tenant, &format!("b{n}@example.com")).await;
+        let a_id = app.member_id(tenant, &format!("a{n}@example.com")).await;
+        let b_id = app.member_id(tenant, &format!("b{n}@example.com")).await;
         pairs.push((tenant, a, a_id, b, b_id));
     }
     // Every pair at the same moment, each manager disabling or demoting
@@ -1675,7 +1665,7 @@ async fn a_manager_cannot_remove_disable_or_demote_the_owner() {
     let rival = app
         .member(&owner, "rival@acme.test", &["extractor-manager"], None)
         .await;
-    let founder = member_id(&app, tenant, "founder@acme.test").await;
+    let founder = app.member_id(tenant, "founder@acme.test").await;
     let path = format!("/api/v1/members/{founder}");
     for change in [
         json!({"roles": ["extractor-viewer"]}),
@@ -1732,8 +1722,8 @@ async fn a_transfer_link_works_once_and_only_for_its_nominee() {
         .member(&owner, "mallory@acme.test", &["extractor-manager"], None)
         .await;
     let outsider = app.account("outsider@elsewhere.test").await;
-    let bea_id = member_id(&app, tenant, "bea@acme.test").await;
-    let founder = member_id(&app, tenant, "founder@acme.test").await;
+    let bea_id = app.member_id(tenant, "bea@acme.test").await;
+    let founder = app.member_id(tenant, "founder@acme.test").await;
     let token = nominate(&app, &owner, tenant, bea_id, "bea@acme.test").await;
 
     // Someone else holding the link (a manager of the tenant, an outsider).
@@ -1789,7 +1779,7 @@ async fn a_removed_person_cannot_ask_their_way_back_in() {
     let bea = app
         .member(&ada, "bea@acme.test", &["extractor-user"], None)
         .await;
-    let bea_id = member_id(&app, tenant, "bea@acme.test").await;
+    let bea_id = app.member_id(tenant, "bea@acme.test").await;
     let (status, _) = ada
         .api(
             &app,

@@ -416,6 +416,18 @@ impl TestApp {
         (Person { client, jwt }, tenant_id)
     }
 
+    /// The id of `email`'s membership of `tenant`.
+    pub async fn member_id(&self, tenant: i64, email: &str) -> i64 {
+        sqlx::query_scalar(
+            "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id WHERE m.tenant_id = $1 AND a.email = $2",
+        )
+        .bind(tenant)
+        .bind(email)
+        .fetch_one(&self.state.db.pool)
+        .await
+        .unwrap()
+    }
+
     /// An account (no tenant) with a confirmed email.
     pub async fn account(&self, email: &str) -> Person {
         let res = self

@@ -9,16 +9,6 @@ use serde_json::{Value, json};
 use crate::helpers::{Person, TestApp, spawn_app};
 use crate::smtp_sink::link_in;
 
-pub async fn member_id(app: &TestApp, tenant: i64, email: &str) -> i64 {
-    sqlx::query_scalar(
-        "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id WHERE m.tenant_id = $1 AND a.email = $2",
-    )
-    .bind(tenant)
-    .bind(email)
-    .fetch_one(&app.state.db.pool)
-    .await
-    .unwrap()
-}
 
 /// The owner nominates `member`; returns the token of the mailed link.
 pub async fn nominate(
@@ -60,7 +50,7 @@ pub async fn answer(app: &TestApp, who: &Person, what: &str, token: &str) -> (u1
 async fn the_founder_owns_the_tenant_and_a_transfer_needs_the_nominees_acceptance() {
     let app = spawn_app().await;
     let (owner, tenant) = app.manager("founder@acme.test", "Acme").await;
-    let founder = member_id(&app, tenant, "founder@acme.test").await;
+    let founder = app.member_id(tenant, "founder@acme.test").await;
     let (_, t) = owner.get(&app, &format!("/api/v1/tenants/{tenant}")).await;
     assert_eq!(t["ownerMemberId"], founder);
     assert_eq!(t["pendingOwnershipTransfer"], Value::Null);
@@ -68,7 +58,7 @@ async fn the_founder_owns_the_tenant_and_a_transfer_needs_the_nominees_acceptanc
     let bea = app
         .member(&owner, "bea@acme.test", &["extractor-viewer"], None)
         .await;
-    let bea_id = member_id(&app, tenant, "bea@acme.test").await;
+    let bea_id = app.member_id(tenant, "bea@acme.test").await;
     let token = nominate(&app, &owner, tenant, bea_id, "bea@acme.test").await;
 
     // Nothing changes until Bea answers; the tenant shows the nomination.
@@ -142,11 +132,11 @@ async fn the_founder_owns_the_tenant_and_a_transfer_needs_the_nominees_acceptanc
 async fn the_owner_can_cancel_and_the_nominee_can_decline() {
     let app = spawn_app().await;
     let (owner, tenant) = app.manager("founder@acme.test", "Acme").await;
-    let founder = member_id(&app, tenant, "founder@acme.test").await;
+    let founder = app.member_id(tenant, "founder@acme.test").await;
     let bea = app
         .member(&owner, "bea@acme.test", &["extractor-manager"], None)
         .await;
-    let bea_id = member_id(&app, tenant, "bea@acme.test").await;
+    let bea_id = app.member_id(tenant, "bea@acme.test").await;
 
     // Only the owner nominates or cancels, even another manager may not.
     let (status, _) = bea
@@ -243,7 +233,7 @@ async fn only_an_active_member_can_be_nominated_and_the_owner_cannot_leave() {
     let (owner, tenant) = app.manager("founder@acme.test", "Acme").await;
     app.member(&owner, "bea@acme.test", &["extractor-user"], None)
         .await;
-    let bea_id = member_id(&app, tenant, "bea@acme.test").await;
+    let bea_id = app.member_id(tenant, "bea@acme.test").await;
     let (status, _) = owner
         .api(
             &app,
@@ -350,7 +340,7 @@ async fn the_members_page_offers_the_owner_a_transfer_and_marks_the_owner() {
         .await
         .unwrap();
     assert_eq!(res.headers()["location"], format!("/t/{tenant}?owner=1"));
-    let bea_id = member_id(&app, tenant, "bea@acme.test").await;
+    let bea_id = app.member_id(tenant, "bea@acme.test").await;
     let (_, t) = owner.get(&app, &format!("/api/v1/tenants/{tenant}")).await;
     assert_eq!(t["ownerMemberId"], bea_id);
 }
