@@ -15,7 +15,7 @@ use app::backend::access::actor::Actor;
 use app::backend::tenant_admin::ownership::{self, Answer, PendingTransfer};
 use app::{AppError, ErrorBody};
 
-use super::extract::{ApiCaller, ApiJson, ApiPath};
+use super::extract::{ApiCaller, ApiJson, ApiPath, whole_number};
 use super::me::{TenantDto, tenant_dto};
 
 /// A nomination waiting for the nominee's answer.
@@ -46,8 +46,9 @@ impl From<PendingTransfer> for OwnershipTransferDto {
 #[serde(rename_all = "camelCase")]
 pub struct NominationRequest {
     /// An ACTIVE member of the tenant.
-    #[schema(format = Int64, minimum = 1)]
-    member_id: i64,
+    #[serde(default, deserialize_with = "whole_number")]
+    #[schema(value_type = i64, format = Int64, minimum = 1, required = true)]
+    member_id: Option<i64>,
 }
 
 /// The owner nominates a new owner; the nominee is mailed a link to
@@ -71,8 +72,11 @@ pub async fn nominate_owner(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<NominationRequest>,
 ) -> Result<(StatusCode, Json<OwnershipTransferDto>), AppError> {
+    let member_id = body
+        .member_id
+        .ok_or_else(|| AppError::field("memberId", "This field is required."))?;
     let actor = Actor::for_tenant(&state, caller, id).await?;
-    let pending = ownership::nominate(&state, &actor, body.member_id).await?;
+    let pending = ownership::nominate(&state, &actor, member_id).await?;
     Ok((StatusCode::CREATED, Json(pending.into())))
 }
 

@@ -94,7 +94,6 @@ async fn create_api_token(app: &TestApp, browser: &reqwest::Client) -> reqwest::
         .unwrap()
 }
 
-
 // 1. Joining a tenant without the mailbox.
 #[tokio::test]
 async fn an_unverified_account_cannot_join_by_email_match() {

@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 use crate::helpers::{Person, TestApp, spawn_app};
 use crate::smtp_sink::link_in;
 
-
 /// The owner nominates `member`; returns the token of the mailed link.
 pub async fn nominate(
     app: &TestApp,
