@@ -264,7 +264,7 @@ pub async fn join_invite_link(
         }
         JoinOutcome::Requested(request) => Ok((
             StatusCode::ACCEPTED,
-            Json(super::join_requests::RequestFiledDto::from(request)),
+            Json(super::join_requests::RequestFiledDto::from(*request)),
         )
             .into_response()),
     }

@@ -80,7 +80,7 @@ pub struct Joined {
 #[derive(Debug, Clone)]
 pub enum JoinOutcome {
     Joined(Joined),
-    Requested(JoinRequestInfo),
+    Requested(Box<JoinRequestInfo>),
 }
 
 impl JoinOutcome {
@@ -303,7 +303,7 @@ pub async fn join(
             };
             let request = join_requests::file(state, &mut tx, account, source, message).await?;
             tx.commit().await?;
-            return Ok(JoinOutcome::Requested(request));
+            return Ok(JoinOutcome::Requested(Box::new(request)));
         }
         drop(tx);
         let mut conn = state.db.read().await?;
