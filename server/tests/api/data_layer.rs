@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use app::backend::DbKind;
 use app::backend::db::{
-    audit_events, domains, invites, members, outbox_mail, scim, sessions, tenants, webhooks,
+    audit_events, domains, invites, join_requests, members, outbox_mail, scim, sessions, tenants,
+    webhooks,
 };
 use sqlx::Row;
 
@@ -64,7 +65,7 @@ enum P {
 }
 
 /// Tables that grow with use: none may be scanned by a hot query.
-const GROWING: [&str; 9] = [
+const GROWING: [&str; 10] = [
     "invites",
     "members",
     "audit_events",
@@ -74,6 +75,7 @@ const GROWING: [&str; 9] = [
     "scim_users",
     "scim_groups",
     "scim_group_members",
+    "join_requests",
 ];
 
 #[tokio::test]
@@ -143,7 +145,17 @@ async fn hot_queries_are_served_by_indexes() {
         (
             "tenants joinable by domain",
             domains::JOINABLE_SQL,
-            vec![T("example.com"), I(1)],
+            vec![T("example.com"), I(1), I(0)],
+        ),
+        (
+            "pending join requests",
+            join_requests::PENDING_PAGE_SQL,
+            vec![I(1), I(0), I(20), I(0)],
+        ),
+        (
+            "tenants due a join request digest",
+            join_requests::DUE_DIGEST_SQL,
+            vec![I(0), I(0), I(100)],
         ),
         (
             "removed at the same mailbox",

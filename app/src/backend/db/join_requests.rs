@@ -59,10 +59,33 @@ impl RequestRow {
     }
 }
 
-const SELECT: &str = "SELECT r.id, r.tenant_id, r.account_id, a.email, a.first_name, a.last_name, \
-       r.via, r.source_id, r.roles, r.organisation_id, r.message, r.status, r.decided_at, \
-       r.created_at, r.expires_at \
-     FROM join_requests r JOIN accounts a ON a.id = r.account_id";
+macro_rules! select_requests {
+    ($where:literal) => {
+        concat!(
+            "SELECT r.id, r.tenant_id, r.account_id, a.email, a.first_name, a.last_name, \
+               r.via, r.source_id, r.roles, r.organisation_id, r.message, r.status, r.decided_at, \
+               r.created_at, r.expires_at \
+             FROM join_requests r JOIN accounts a ON a.id = r.account_id ",
+            $where
+        )
+    };
+}
+
+/// The tenant's unexpired pending requests, newest first: served by
+/// `join_requests_tenant_status_idx`.
+pub const PENDING_PAGE_SQL: &str = select_requests!(
+    "WHERE r.tenant_id = $1 AND r.status = 'pending' AND r.expires_at > $2 \
+     ORDER BY r.id DESC LIMIT $3 OFFSET $4"
+);
+
+/// Tenants due a digest, found from the pending requests
+/// (`join_requests_pending_idx`), not by walking every tenant.
+pub const DUE_DIGEST_SQL: &str = "SELECT DISTINCT r.tenant_id FROM join_requests r \
+     JOIN tenants t ON t.id = r.tenant_id \
+     WHERE r.status = 'pending' AND r.expires_at > $1 \
+       AND r.created_at > COALESCE(t.requests_mailed_at, 0) \
+       AND COALESCE(t.requests_mailed_at, 0) <= $2 \
+     ORDER BY r.tenant_id LIMIT $3";
 
 /// A new request.
 pub struct NewRequest<'a> {
@@ -128,7 +151,7 @@ pub async fn find_in_tenant(
     id: i64,
 ) -> Result<Option<RequestRow>, AppError> {
     Ok(
-        sqlx::query_as(&format!("{SELECT} WHERE r.id = $1 AND r.tenant_id = $2"))
+        sqlx::query_as(select_requests!("WHERE r.id = $1 AND r.tenant_id = $2"))
             .bind(id)
             .bind(tenant_id)
             .fetch_optional(conn)
@@ -144,16 +167,13 @@ pub async fn pending_page(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<RequestRow>, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "{SELECT} WHERE r.tenant_id = $1 AND r.status = 'pending' AND r.expires_at > $2 \
-         ORDER BY r.id DESC LIMIT $3 OFFSET $4"
-    ))
-    .bind(tenant_id)
-    .bind(now)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(conn)
-    .await?)
+    Ok(sqlx::query_as(PENDING_PAGE_SQL)
+        .bind(tenant_id)
+        .bind(now)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(conn)
+        .await?)
 }
 
 /// How many unexpired pending requests the tenant has, up to `cap`.
@@ -221,18 +241,12 @@ pub async fn tenants_due_digest(
     mailed_before: i64,
     limit: i64,
 ) -> Result<Vec<i64>, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT DISTINCT r.tenant_id FROM join_requests r JOIN tenants t ON t.id = r.tenant_id \
-         WHERE r.status = 'pending' AND r.expires_at > $1 \
-           AND r.created_at > COALESCE(t.requests_mailed_at, 0) \
-           AND COALESCE(t.requests_mailed_at, 0) <= $2 \
-         ORDER BY r.tenant_id LIMIT $3",
-    )
-    .bind(now)
-    .bind(mailed_before)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?)
+    Ok(sqlx::query_scalar(DUE_DIGEST_SQL)
+        .bind(now)
+        .bind(mailed_before)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?)
 }
 
 /// Marks the tenant's managers as mailed at `now`, unless someone else
