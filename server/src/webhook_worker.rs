@@ -144,7 +144,7 @@ impl WebhookWorker {
     /// would (the same claims, limits and recording), round after round
     /// until none is due; returns how many attempts were made. Retries are
     /// due later, so they end the loop. For callers that drive the worker
-    /// instead of waiting for it (the tests, as crates.io runs its
+    /// instead of waiting for it (the tests, as the Rust registry runs its
     /// background jobs).
     pub async fn deliver_due(self: &Arc<Self>) -> Result<usize, AppError> {
         let mut cursor = 0_i64;
