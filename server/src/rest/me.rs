@@ -137,7 +137,7 @@ pub async fn get_tenant(
 /// checked access).
 pub async fn tenant_dto(state: &AppState, tenant_id: i64) -> Result<TenantDto, AppError> {
     let (tenant, seats) = tenant_admin::tenant_with_seats(state, tenant_id).await?;
-    let (_, pending) = ownership::of_tenant(state, tenant_id).await?;
+    let pending = ownership::pending(state, tenant_id).await?;
     Ok(TenantDto::of(tenant, seats, pending))
 }
 

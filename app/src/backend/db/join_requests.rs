@@ -33,13 +33,18 @@ pub struct RequestRow {
 }
 
 impl RequestRow {
+    /// The status as of `now`: pending past its expiry is expired.
+    pub fn status_at(&self, now: i64) -> JoinRequestStatus {
+        match self.status {
+            JoinRequestStatus::Pending if self.expires_at <= now => JoinRequestStatus::Expired,
+            s => s,
+        }
+    }
+
     /// What people and the API read: a pending request past its expiry is
     /// expired.
     pub fn info(self, now: i64) -> JoinRequestInfo {
-        let status = match self.status {
-            JoinRequestStatus::Pending if self.expires_at <= now => JoinRequestStatus::Expired,
-            s => s,
-        };
+        let status = self.status_at(now);
         JoinRequestInfo {
             id: self.id,
             tenant_id: self.tenant_id,

@@ -282,32 +282,14 @@ pub async fn join(
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     let Some(link) = db::invite_links::take_use(&mut tx, &code_hash, now).await? else {
-        // A request-mode link takes no use: it files a request while it
-        // is active.
-        if let Some(link) = db::invite_links::find_by_code(&mut tx, &code_hash).await?
-            && link.mode == LinkMode::Request
-            && link.status(now) == LinkStatus::Active
-        {
-            ensure_domain(link.allowed_domain.as_deref(), &account.email)?;
-            // The cap is counted outside the filing transaction (the
-            // limiter writes on its own connection).
-            drop(tx);
-            join_requests::count_attempt(state, account).await?;
-            let mut tx = state.db.begin().await?;
-            let source = join_requests::Source {
-                tenant_id: link.tenant_id,
-                via: "link",
-                source_id: link.id,
-                roles: &link.roles,
-                organisation_id: link.organisation_id,
-            };
-            let request = join_requests::file(state, &mut tx, account, source, message).await?;
-            tx.commit().await?;
-            return Ok(JoinOutcome::Requested(Box::new(request)));
-        }
+        let found = db::invite_links::find_by_code(&mut tx, &code_hash).await?;
         drop(tx);
-        let mut conn = state.db.read().await?;
-        return match db::invite_links::find_by_code(&mut conn, &code_hash).await? {
+        return match found {
+            // A request-mode link takes no use: it files a request while
+            // it is active.
+            Some(l) if l.mode == LinkMode::Request && l.status(now) == LinkStatus::Active => {
+                ask_with(state, account, &l, message).await
+            }
             Some(l) if l.status(now) == LinkStatus::UsedUp => Err(AppError::Conflict(format!(
                 "This link has been used {} times, as many as it allows. Ask for a new one.",
                 l.max_uses
@@ -334,6 +316,30 @@ pub async fn join(
         tenant_id: link.tenant_id,
         member_id,
     }))
+}
+
+/// Files `account`'s request to join through the request-mode `link`.
+async fn ask_with(
+    state: &AppState,
+    account: &AccountRow,
+    link: &db::invite_links::LinkRow,
+    message: &str,
+) -> Result<JoinOutcome, AppError> {
+    ensure_domain(link.allowed_domain.as_deref(), &account.email)?;
+    // Counted before the filing transaction: the limiter writes on a
+    // connection of its own.
+    join_requests::count_attempt(state, account).await?;
+    let mut tx = state.db.begin().await?;
+    let source = join_requests::Source {
+        tenant_id: link.tenant_id,
+        via: "link",
+        source_id: link.id,
+        roles: &link.roles,
+        organisation_id: link.organisation_id,
+    };
+    let request = join_requests::file(state, &mut tx, account, source, message).await?;
+    tx.commit().await?;
+    Ok(JoinOutcome::Requested(Box::new(request)))
 }
 
 /// Refuses `email` when the link is for another email domain.

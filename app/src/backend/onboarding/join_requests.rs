@@ -310,7 +310,7 @@ async fn decide(
         return Ok(());
     }
     Err(AppError::Conflict(
-        match row.clone().info(now).status {
+        match row.status_at(now) {
             JoinRequestStatus::Expired => "This request expired: the person can ask again.",
             _ => "This request was already decided.",
         }

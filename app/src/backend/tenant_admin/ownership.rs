@@ -30,23 +30,36 @@ pub async fn of_tenant(
 ) -> Result<(Option<i64>, Option<PendingTransfer>), AppError> {
     let mut conn = state.db.read().await?;
     let owner = db::tenants::owner(&mut conn, tenant_id).await?;
-    let Some(row) = db::ownership_transfers::of_tenant(&mut conn, tenant_id).await? else {
-        return Ok((owner, None));
+    Ok((owner, pending_on(&mut conn, tenant_id).await?))
+}
+
+/// The tenant's unexpired nomination, if any (for a reader that has the
+/// owner already, as `GET /api/v1/tenants/{id}` has from the tenant row).
+pub async fn pending(
+    state: &AppState,
+    tenant_id: i64,
+) -> Result<Option<PendingTransfer>, AppError> {
+    let mut conn = state.db.read().await?;
+    pending_on(&mut conn, tenant_id).await
+}
+
+async fn pending_on(
+    conn: &mut sqlx::AnyConnection,
+    tenant_id: i64,
+) -> Result<Option<PendingTransfer>, AppError> {
+    let Some(row) = db::ownership_transfers::of_tenant(conn, tenant_id).await? else {
+        return Ok(None);
     };
     if row.expires_at <= now_ms() {
-        return Ok((owner, None));
+        return Ok(None);
     }
-    let nominee = db::members::find_in_tenant(&mut conn, tenant_id, row.nominee_member_id).await?;
-    let tenant_name = tenant_name(&mut conn, tenant_id).await?;
-    Ok((
-        owner,
-        Some(PendingTransfer {
-            tenant_id,
-            tenant_name,
-            nominee,
-            expires_at: row.expires_at,
-        }),
-    ))
+    let nominee = db::members::find_in_tenant(conn, tenant_id, row.nominee_member_id).await?;
+    Ok(Some(PendingTransfer {
+        tenant_id,
+        tenant_name: tenant_name(conn, tenant_id).await?,
+        nominee,
+        expires_at: row.expires_at,
+    }))
 }
 
 async fn tenant_name(conn: &mut sqlx::AnyConnection, tenant_id: i64) -> Result<String, AppError> {
