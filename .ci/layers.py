@@ -3,7 +3,7 @@
 
 The rooms, lowest first (README "Map"): the platform pieces that need
 nothing (config, crypto, url_policy, content_policy), db, the platform
-pieces built on db (rate_limit, dns, settings, audit, signing_keys), state,
+pieces built on db (rate_limit, dns, settings, languages, audit, signing_keys), state,
 then delivery, access, onboarding and oidc, tenant_admin, directory and sso. A module may use its own room
 and any room below. Run by `make lint`; prints each upward import.
 """
@@ -14,7 +14,7 @@ import sys
 RANK = {
     "config": 0, "crypto": 0, "url_policy": 0, "content_policy": 0,
     "db": 1,
-    "rate_limit": 2, "dns": 2, "settings": 2, "audit": 2, "signing_keys": 2,
+    "rate_limit": 2, "dns": 2, "settings": 2, "languages": 2, "audit": 2, "signing_keys": 2,
     "state": 3, "testing": 3,
     "delivery": 4, "access": 5, "onboarding": 6, "oidc": 6, "tenant_admin": 7, "directory": 7, "sso": 7,
 }

@@ -3,7 +3,7 @@
 //! room and the ones below, never one above (`.ci/layers.py` checks it):
 //! the platform pieces (`config`, `crypto`, `url_policy`,
 //! `content_policy`), `db`, the platform pieces on the database
-//! (`rate_limit`, `dns`, `settings`, `audit`, `signing_keys`), `state`, then
+//! (`rate_limit`, `dns`, `settings`, `languages`, `audit`, `signing_keys`), `state`, then
 //! `delivery`, `access`, `onboarding` and `oidc` (Sign in with Portico), and
 //! `tenant_admin`.
 
@@ -16,6 +16,7 @@ pub mod db;
 pub mod delivery;
 pub mod directory;
 pub mod dns;
+pub mod languages;
 pub mod oidc;
 pub mod onboarding;
 pub mod rate_limit;

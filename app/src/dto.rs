@@ -11,6 +11,8 @@ pub struct AccountInfo {
     pub first_name: String,
     pub last_name: String,
     pub email_verified: bool,
+    /// The language they chose (`en`, `de`, `es`), if any.
+    pub locale: Option<String>,
 }
 
 /// A tenant the signed-in person belongs to.
@@ -296,17 +298,20 @@ impl Seats {
     }
 
     /// "7 of 10 seats used, 2 reserved" (SPEC §9).
-    pub fn summary(&self) -> String {
+    pub fn summary(&self, lang: crate::i18n::Lang) -> String {
         match self.limit {
-            Some(limit) => format!(
-                "{} of {limit} seats used, {} reserved",
-                self.used, self.reserved
+            Some(limit) => crate::tl!(
+                lang,
+                "seats-of-limit",
+                used = self.used,
+                limit = limit,
+                reserved = self.reserved
             ),
-            None => format!(
-                "{} {} used, {} reserved, no limit",
-                self.used,
-                if self.used == 1 { "seat" } else { "seats" },
-                self.reserved
+            None => crate::tl!(
+                lang,
+                "seats-no-limit",
+                used = self.used,
+                reserved = self.reserved
             ),
         }
     }

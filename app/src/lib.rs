@@ -8,6 +8,7 @@ pub mod domain;
 pub mod dto;
 pub mod error;
 pub mod format;
+pub mod i18n;
 pub mod pages;
 
 #[cfg(feature = "ssr")]

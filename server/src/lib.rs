@@ -8,6 +8,7 @@ pub mod mail_worker;
 pub mod metrics;
 pub mod oidc;
 pub mod ops;
+pub mod page_language;
 pub mod redact;
 pub mod rest;
 pub mod rpc_status;

@@ -147,10 +147,14 @@ impl MailWorker {
             .map_err(|e: lettre::address::AddressError| {
                 SendError::Permanent(format!("bad recipient: {e}"))
             })?;
-        let message = Message::builder()
+        let mut message = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(&mail.subject)
+            .subject(&mail.subject);
+        if let Some(language) = &mail.language {
+            message = message.header(ContentLanguage(language.clone()));
+        }
+        let message = message
             .multipart(MultiPart::alternative_plain_html(
                 mail.text_body.clone(),
                 mail.html_body.clone(),
@@ -271,5 +275,24 @@ mod tests {
         assert_eq!(backoff_ms(2), 2_000);
         assert_eq!(backoff_ms(5), 16_000);
         assert_eq!(backoff_ms(40), 3_600_000);
+    }
+}
+
+/// The `Content-Language` header (RFC 3282) of a mail: the BCP 47 tag of
+/// the language it is written in (SPEC §12).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ContentLanguage(String);
+
+impl lettre::message::header::Header for ContentLanguage {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Content-Language")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.trim().to_owned()))
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
     }
 }

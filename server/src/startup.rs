@@ -241,11 +241,15 @@ pub fn router(state: AppState) -> Router {
     let http_metrics = HttpMetrics::default();
     let routes = generate_route_list(App);
     let leptos_routes = Router::<AppState>::new()
-        .leptos_routes_with_context(&state, routes, || {}, {
+        .leptos_routes_with_context(&state, routes, app::i18n::provide_from_request, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::page_language::choose,
+        ));
 
     let ops = Router::new()
         .route("/healthz", get(ops::healthz))

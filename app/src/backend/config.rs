@@ -67,6 +67,9 @@ pub struct Config {
     /// `LEPTOS_SITE_ROOT`: where cargo-leptos put the WASM, JS and CSS
     /// (`pkg/`), default `target/site`.
     pub site_root: std::path::PathBuf,
+    /// `PORTICO_DEFAULT_LOCALE`: the language of people and invitations
+    /// with no other choice (SPEC §12), `en` unless set.
+    pub default_lang: crate::i18n::Lang,
 }
 
 /// A configuration value that cannot be used, with the variable it came from.
@@ -224,6 +227,10 @@ impl Config {
             })?),
         };
 
+        let (var, locale) = get("PORTICO_DEFAULT_LOCALE", "en");
+        let default_lang = crate::i18n::Lang::from_tag(&locale)
+            .ok_or_else(|| err(var, &locale, "expected en, de or es"))?;
+
         let default_secure = base_url.starts_with("https://");
         let secure_cookies = match lookup("PORTICO_SECURE_COOKIES") {
             None => default_secure,
@@ -283,6 +290,7 @@ impl Config {
             metrics_token: metrics_token.map(SecretString::from),
             dns_resolver,
             site_root: get("LEPTOS_SITE_ROOT", "target/site").1.into(),
+            default_lang,
         })
     }
 }

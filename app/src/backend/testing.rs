@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use sqlx::{AnyConnection, Connection, Executor};
+use sqlx::{AnyConnection, Connection, Executor, Row};
 
 use super::config::DbKind;
 use super::db::Db;
@@ -30,6 +30,53 @@ pub fn test_db_kind() -> DbKind {
     }
 }
 
+/// Whether a test database or file was left by a test process that has
+/// ended: its name carries the process id (`portico_test_<pid>_…`). Only
+/// where `/proc` tells which processes run; elsewhere nothing is swept.
+fn left_by_ended_process(name: &str) -> bool {
+    let Some(pid) = name
+        .strip_prefix("portico_test_")
+        .and_then(|rest| rest.split('_').next())
+        .and_then(|pid| pid.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    let proc_fs = std::path::Path::new("/proc/self");
+    proc_fs.exists() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Drops the databases of test processes that have ended, so a run of the
+/// whole suite (one process per test) holds only as many databases as run
+/// at once instead of one per test. Best effort: another test may sweep
+/// the same database at the same moment.
+async fn sweep_postgres(admin: &mut AnyConnection) {
+    let rows = admin
+        .fetch_all("SELECT datname FROM pg_database WHERE datname LIKE 'portico_test_%'")
+        .await
+        .unwrap_or_default();
+    let names = rows
+        .iter()
+        .filter_map(|row| row.try_get::<String, _>(0).ok());
+    for name in names.filter(|n| left_by_ended_process(n)) {
+        let _ = admin
+            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+            .await;
+    }
+}
+
+/// The same for SQLite files (with their `-wal` and `-shm` companions).
+fn sweep_sqlite(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if left_by_ended_process(&name.to_string_lossy()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// The URL of a new empty database (not yet migrated).
 pub async fn fresh_database_url() -> (String, DbKind) {
     sqlx::any::install_default_drivers();
@@ -39,6 +86,7 @@ pub async fn fresh_database_url() -> (String, DbKind) {
             let mut admin = AnyConnection::connect(&server)
                 .await
                 .expect("PORTICO_TEST_POSTGRES must point at a reachable PostgreSQL server");
+            sweep_postgres(&mut admin).await;
             admin
                 .execute(format!("CREATE DATABASE {name}").as_str())
                 .await
@@ -49,6 +97,7 @@ pub async fn fresh_database_url() -> (String, DbKind) {
         _ => {
             let dir = std::env::temp_dir().join("portico-tests");
             std::fs::create_dir_all(&dir).expect("create temp dir for test databases");
+            sweep_sqlite(&dir);
             let path = dir.join(format!("{name}.db"));
             (
                 format!("sqlite://{}?mode=rwc", path.display()),

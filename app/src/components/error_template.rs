@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use crate::t;
 
 /// The `AppError`s among `errors`; anything else counts as internal.
 fn app_errors(errors: &Errors) -> Vec<AppError> {
@@ -30,7 +31,7 @@ pub fn ErrorTemplate(errors: ArcRwSignal<Errors>) -> impl IntoView {
 
     view! {
         <section class="error-panel" role="alert">
-            <h1>"Something is not right"</h1>
+            <h1>{t!("error-title")}</h1>
             <ul>
                 {list
                     .into_iter()
@@ -38,7 +39,7 @@ pub fn ErrorTemplate(errors: ArcRwSignal<Errors>) -> impl IntoView {
                     .collect_view()}
             </ul>
             <p>
-                <a href="/">"Back to the home page"</a>
+                <a href="/">{t!("error-home")}</a>
             </p>
         </section>
     }

@@ -36,7 +36,8 @@ impl Check {
 #[component]
 pub fn FormField(
     /// The visible label, e.g. "Email".
-    label: &'static str,
+    #[prop(into)]
+    label: String,
     /// The form field name, i.e. the server function argument.
     name: &'static str,
     #[prop(default = "text")] input_type: &'static str,
@@ -50,7 +51,7 @@ pub fn FormField(
 ) -> impl IntoView {
     view! {
         <CheckedInput
-            label=label.to_owned()
+            label=label
             name=name.to_owned()
             input_type=input_type.to_owned()
             autocomplete=autocomplete.map(str::to_owned)

@@ -8,6 +8,7 @@ use crate::components::sign_out_button::SignOutButton;
 use crate::components::unverified_banner::UnverifiedBanner;
 use crate::dto::Viewer;
 use crate::error::AppError;
+use crate::t;
 
 #[server(prefix = "/rpc", endpoint = "get_viewer")]
 pub async fn get_viewer() -> Result<Viewer, AppError> {
@@ -31,12 +32,12 @@ pub fn Layout(children: Children) -> impl IntoView {
         |_| get_viewer(),
     );
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{t!("skip-to-content")}</a>
         <header class="site-header">
             <a class="brand" href="/">
                 "Portico"
             </a>
-            <nav aria-label="Main">
+            <nav aria-label=t!("nav-main")>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let viewer = viewer.await.unwrap_or_default();
@@ -57,7 +58,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         </Suspense>
         <main id="main">{children()}</main>
         <footer class="site-footer">
-            <p>"Portico — self-hosted tenant onboarding · " <a href="/api/docs" rel="external">"REST API"</a></p>
+            <p>{t!("footer-tagline")} " · " <a href="/api/docs" rel="external">{t!("footer-api")}</a></p>
         </footer>
     }
 }
@@ -68,10 +69,10 @@ fn MainNav(viewer: Viewer) -> impl IntoView {
         None => view! {
             <ul>
                 <li>
-                    <a href="/login">"Sign in"</a>
+                    <a href="/login">{t!("sign-in")}</a>
                 </li>
                 <li>
-                    <a href="/register">"Create account"</a>
+                    <a href="/register">{t!("create-account")}</a>
                 </li>
             </ul>
         }
@@ -90,8 +91,8 @@ fn MainNav(viewer: Viewer) -> impl IntoView {
                     })
                     .collect_view()}
                 <li>
-                    <a href="/account" aria-label=format!("Account of {}", account.email)>
-                        "Account"
+                    <a href="/account" aria-label=t!("nav-account-of", email = account.email.clone())>
+                        {t!("nav-account")}
                     </a>
                 </li>
                 <li>

@@ -6,6 +6,8 @@
 use leptos::prelude::*;
 
 use crate::domain::{Role, RoleScope};
+use crate::i18n::lang;
+use crate::t;
 
 /// A radio group per scope that has roles among `roles` (the roles the
 /// viewer may grant), the highest of `checked` in each scope selected.
@@ -20,9 +22,10 @@ pub fn RoleChoices(
 ) -> impl IntoView {
     let offered: Vec<Role> = roles.iter().filter_map(|r| Role::parse(r).ok()).collect();
     let chosen: Vec<Role> = checked.iter().filter_map(|r| Role::parse(r).ok()).collect();
+    let lang = lang();
     [
-        (RoleScope::Tenant, "Tenant role", "No tenant role", 0),
-        (RoleScope::Organisation, "Organisation role", "No organisation role", 1),
+        (RoleScope::Tenant, t!("roles-tenant"), t!("roles-no-tenant"), 0),
+        (RoleScope::Organisation, t!("roles-organisation"), t!("roles-no-organisation"), 1),
     ]
     .into_iter()
     .filter_map(|(scope, legend, none_label, index)| {
@@ -61,8 +64,8 @@ pub fn RoleChoices(
                                 checked=selected == Some(role)
                                 aria-describedby=hint_id.clone()
                             />
-                            <label for=id>{role.label()}</label>
-                            <p class="hint" id=hint_id>{capitalise_first(role.description())}</p>
+                            <label for=id>{role.label(lang)}</label>
+                            <p class="hint" id=hint_id>{capitalise_first(&role.description(lang))}</p>
                         </div>
                     }
                 }).collect_view()}
@@ -89,7 +92,7 @@ pub fn RoleList(roles: Vec<String>, organisation_name: Option<String>) -> impl I
         <ul class="role-list">
             {roles.into_iter().map(|r| {
                 let line = Role::parse(&r)
-                    .map(|role| role.describe(organisation_name.as_deref()))
+                    .map(|role| role.describe(lang(), organisation_name.as_deref()))
                     .unwrap_or(r);
                 view! { <li>{line}</li> }
             }).collect_view()}

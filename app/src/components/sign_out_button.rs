@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use crate::t;
 
 #[server(prefix = "/rpc", endpoint = "sign_out")]
 pub async fn sign_out(next: Option<String>) -> Result<(), AppError> {
@@ -22,8 +23,9 @@ pub async fn sign_out(next: Option<String>) -> Result<(), AppError> {
 #[component]
 pub fn SignOutButton(
     #[prop(optional, into)] next: Option<String>,
-    #[prop(default = "Sign out")] label: &'static str,
+    #[prop(optional, into)] label: Option<String>,
 ) -> impl IntoView {
+    let label = label.unwrap_or_else(|| t!("sign-out"));
     let action = ServerAction::<SignOut>::new();
     view! {
         <ActionForm action attr:class="inline-form">

@@ -2,24 +2,26 @@
 
 use leptos::prelude::*;
 
+use crate::t;
+
 #[component]
 pub fn TenantNav(tenant_id: i64, tenant_name: String) -> impl IntoView {
-    let links: [(&str, &str); 12] = [
-        ("", "Overview"),
-        ("/members", "Members"),
-        ("/invites", "Invitations"),
-        ("/links", "Invitation links"),
-        ("/requests", "Join requests"),
-        ("/organisations", "Organisations"),
-        ("/projects", "Projects"),
-        ("/audit", "Audit log"),
-        ("/webhooks", "Webhooks"),
-        ("/domains", "Domains"),
-        ("/sso", "Single sign-on"),
-        ("/directory", "Directory"),
+    let links: [(&str, String); 12] = [
+        ("", t!("nav-overview")),
+        ("/members", t!("nav-members")),
+        ("/invites", t!("nav-invitations")),
+        ("/links", t!("nav-links")),
+        ("/requests", t!("nav-requests")),
+        ("/organisations", t!("nav-organisations")),
+        ("/projects", t!("nav-projects")),
+        ("/audit", t!("nav-audit")),
+        ("/webhooks", t!("nav-webhooks")),
+        ("/domains", t!("nav-domains")),
+        ("/sso", t!("nav-sso")),
+        ("/directory", t!("nav-directory")),
     ];
     view! {
-        <nav class="tenant-nav" aria-label="Tenant">
+        <nav class="tenant-nav" aria-label=t!("nav-tenant")>
             <p class="tenant-name">{tenant_name}</p>
             <ul>
                 {links

@@ -8,7 +8,8 @@ use crate::format::{format_ms, iso_ms, relative_ms};
 /// the server; the browser rewrites it in the reader's time zone.
 #[component]
 pub fn RelativeTime(ms: i64) -> impl IntoView {
-    view! { <time datetime=iso_ms(ms) title=format_ms(ms)>{relative_ms(ms, now_ms())}</time> }
+    let lang = crate::i18n::lang();
+    view! { <time datetime=iso_ms(ms) title=format_ms(lang, ms)>{relative_ms(lang, ms, now_ms())}</time> }
 }
 
 #[cfg(not(feature = "hydrate"))]

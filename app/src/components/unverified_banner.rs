@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use crate::t;
 
 #[server(prefix = "/rpc", endpoint = "resend_verification")]
 pub async fn resend_verification() -> Result<(), AppError> {
@@ -20,18 +21,14 @@ pub fn UnverifiedBanner() -> impl IntoView {
     let action = ServerAction::<ResendVerification>::new();
     let value = action.value();
     view! {
-        <div class="notice" role="region" aria-label="Email confirmation">
-            <p>
-                "Confirm your email address to send invitations. We sent you a link when you registered."
-            </p>
+        <div class="notice" role="region" aria-label=t!("unverified-label")>
+            <p>{t!("unverified-text")}</p>
             <ActionForm action attr:class="inline-form">
-                <button type="submit" class="secondary">
-                    "Resend verification email"
-                </button>
+                <button type="submit" class="secondary">{t!("unverified-resend")}</button>
             </ActionForm>
             <p role="status">
                 {move || value.with(|v| match v {
-                    Some(Ok(())) => Some("Sent. Check your inbox.".to_owned()),
+                    Some(Ok(())) => Some(t!("unverified-sent")),
                     Some(Err(e)) => Some(e.to_string()),
                     None => None,
                 })}

@@ -58,23 +58,22 @@ impl EventType {
     }
 
     /// When it happens, in the words of the webhooks page.
-    pub fn describe(self) -> &'static str {
+    pub fn describe(self, lang: crate::i18n::Lang) -> String {
+        use crate::tl;
         match self {
-            EventType::InviteCreated => "an invitation is sent",
-            EventType::InviteResent => {
-                "an invitation gets a new link (resent, refreshed or copied)"
-            }
-            EventType::InviteRevoked => "a manager revokes an invitation",
-            EventType::InviteDeclined => "the invited person declines",
-            EventType::InviteAccepted => "the invited person accepts",
-            EventType::InviteExpired => "an invitation expires unanswered",
-            EventType::MemberJoined => "someone joins the tenant",
-            EventType::MemberUpdated => "a member's roles or status change",
-            EventType::MemberRemoved => "a member is removed or leaves",
-            EventType::TenantOwnerChanged => "a new owner accepts the tenant's ownership",
-            EventType::JoinRequestCreated => "someone asks to join the tenant",
-            EventType::JoinRequestApproved => "a manager approves a join request",
-            EventType::JoinRequestDenied => "a manager denies a join request",
+            EventType::InviteCreated => tl!(lang, "event-invite-created"),
+            EventType::InviteResent => tl!(lang, "event-invite-resent"),
+            EventType::InviteRevoked => tl!(lang, "event-invite-revoked"),
+            EventType::InviteDeclined => tl!(lang, "event-invite-declined"),
+            EventType::InviteAccepted => tl!(lang, "event-invite-accepted"),
+            EventType::InviteExpired => tl!(lang, "event-invite-expired"),
+            EventType::MemberJoined => tl!(lang, "event-member-joined"),
+            EventType::MemberUpdated => tl!(lang, "event-member-updated"),
+            EventType::MemberRemoved => tl!(lang, "event-member-removed"),
+            EventType::TenantOwnerChanged => tl!(lang, "event-tenant-owner-changed"),
+            EventType::JoinRequestCreated => tl!(lang, "event-join-request-created"),
+            EventType::JoinRequestApproved => tl!(lang, "event-join-request-approved"),
+            EventType::JoinRequestDenied => tl!(lang, "event-join-request-denied"),
         }
     }
 }

@@ -1,3 +1,5 @@
+use crate::i18n::Lang;
+use crate::tl;
 use serde::{Deserialize, Serialize};
 
 /// Where a role applies: the whole tenant or the member's organisation.
@@ -57,43 +59,49 @@ impl Role {
     }
 
     /// The name people read (pages and mail); the API keeps `as_str`.
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> String {
         match self {
-            Role::ExtractorViewer => "Viewer",
-            Role::ExtractorUser => "Member",
-            Role::ExtractorManager => "Manager",
-            Role::OrganisationViewer => "Organisation viewer",
-            Role::OrganisationUser => "Organisation member",
-            Role::OrganisationManager => "Organisation manager",
+            Role::ExtractorViewer => tl!(lang, "role-viewer"),
+            Role::ExtractorUser => tl!(lang, "role-member"),
+            Role::ExtractorManager => tl!(lang, "role-manager"),
+            Role::OrganisationViewer => tl!(lang, "role-organisation-viewer"),
+            Role::OrganisationUser => tl!(lang, "role-organisation-member"),
+            Role::OrganisationManager => tl!(lang, "role-organisation-manager"),
         }
     }
 
     /// What the role lets a person do, in one line.
-    pub fn description(self) -> &'static str {
+    pub fn description(self, lang: Lang) -> String {
         match self {
-            Role::ExtractorViewer => "can see the tenant's members, projects and invitations",
-            Role::ExtractorUser => "can see the tenant and work in projects",
-            Role::ExtractorManager => "can invite people, change roles and run the tenant",
-            Role::OrganisationViewer => "can see the organisation and its people",
-            Role::OrganisationUser => "can see the organisation and work in its projects",
-            Role::OrganisationManager => "can invite people to the organisation and manage them",
+            Role::ExtractorViewer => tl!(lang, "role-viewer-can"),
+            Role::ExtractorUser => tl!(lang, "role-member-can"),
+            Role::ExtractorManager => tl!(lang, "role-manager-can"),
+            Role::OrganisationViewer => tl!(lang, "role-organisation-viewer-can"),
+            Role::OrganisationUser => tl!(lang, "role-organisation-member-can"),
+            Role::OrganisationManager => tl!(lang, "role-organisation-manager-can"),
         }
     }
 
     /// "Member — can see the tenant and work in projects"; an organisation
     /// role names its organisation when known ("Organisation member in Acme — …").
-    pub fn describe(self, organisation: Option<&str>) -> String {
-        match (self.scope(), organisation) {
+    pub fn describe(self, lang: Lang, organisation: Option<&str>) -> String {
+        let label = match (self.scope(), organisation) {
             (RoleScope::Organisation, Some(org)) => {
-                format!("{} in {org} — {}", self.label(), self.description())
+                tl!(
+                    lang,
+                    "role-in-organisation",
+                    role = self.label(lang),
+                    organisation = org
+                )
             }
-            _ => format!("{} — {}", self.label(), self.description()),
-        }
+            _ => self.label(lang),
+        };
+        format!("{label} — {}", self.description(lang))
     }
 
     /// The label of a catalogue string; anything else is shown as it is.
-    pub fn label_of(raw: &str) -> &str {
-        Role::parse(raw).map(Role::label).unwrap_or(raw)
+    pub fn label_of(lang: Lang, raw: &str) -> String {
+        Role::parse(raw).map_or_else(|_| raw.to_owned(), |r| r.label(lang))
     }
 
     /// viewer 1 < user 2 < manager 3, within a scope.
@@ -159,18 +167,20 @@ impl std::fmt::Display for Role {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "ssr")]
     #[test]
     fn roles_read_as_names_with_what_they_allow() {
         assert_eq!(
-            Role::ExtractorUser.describe(None),
+            Role::ExtractorUser.describe(Lang::En, None),
             "Member — can see the tenant and work in projects"
         );
         assert_eq!(
-            Role::OrganisationManager.describe(Some("Acme")),
+            Role::OrganisationManager.describe(Lang::En, Some("Acme")),
             "Organisation manager in Acme — can invite people to the organisation and manage them"
         );
-        assert_eq!(Role::label_of("extractor-viewer"), "Viewer");
-        assert_eq!(Role::label_of("something-else"), "something-else");
+        assert_eq!(Role::label_of(Lang::En, "extractor-viewer"), "Viewer");
+        assert_eq!(Role::label_of(Lang::Es, "extractor-viewer"), "Observador");
+        assert_eq!(Role::label_of(Lang::En, "something-else"), "something-else");
     }
 
     #[test]

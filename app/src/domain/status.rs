@@ -138,6 +138,7 @@ word_enum! {
     pub enum AuditAction {
         TenantCreated = "tenant.created",
         TenantSeatLimitChanged = "tenant.seat_limit_changed",
+        TenantLanguageChanged = "tenant.language_changed",
         OwnershipTransferNominated = "ownership.nominated",
         OwnershipTransferCancelled = "ownership.cancelled",
         OwnershipTransferDeclined = "ownership.declined",

@@ -15,6 +15,8 @@ use crate::components::time::RelativeTime;
 use crate::domain::InviteStatus;
 use crate::dto::InvitePreview;
 use crate::error::AppError;
+use crate::i18n::{Lang, lang};
+use crate::t;
 
 /// The invitation (if the token is known) and who is looking at it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,8 +147,8 @@ pub fn AcceptInvitePage() -> impl IntoView {
         |(t, _)| get_invite_view(t),
     );
     view! {
-        <Title text="Invitation" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text={t!("invite-title")} />
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
                     let token = token();
@@ -163,42 +165,33 @@ fn InviteDetails(view: InviteView, token: String) -> impl IntoView {
         if view.replaced {
             return view! {
                 <section class="panel" role="alert">
-                    <h1>"Invitation link replaced"</h1>
-                    <p>"A newer invitation email replaced this link. Use the link in the most recent email you received."</p>
+                    <h1>{t!("invite-replaced")}</h1>
+                    <p>{t!("invite-replaced-text")}</p>
                 </section>
             }
             .into_any();
         }
         return view! {
             <section class="panel" role="alert">
-                <h1>"Invitation not found"</h1>
-                <p>"This invitation link is not valid. It may be mistyped, or a newer invitation replaced it. Ask the person who invited you for a new one."</p>
+                <h1>{t!("invite-not-found")}</h1>
+                <p>{t!("invite-not-found-text")}</p>
             </section>
         }
         .into_any();
     };
     let ended = match invite.status {
         InviteStatus::Pending => None,
-        InviteStatus::Accepted => Some((
-            "Invitation already used",
-            "This invitation has already been used. If it was you, sign in to continue.",
-        )),
-        InviteStatus::Declined => Some(("Invitation declined", "This invitation was declined.")),
-        InviteStatus::Revoked => Some((
-            "Invitation revoked",
-            "This invitation was revoked by the tenant. Ask for a new one if you still need access.",
-        )),
-        InviteStatus::Expired => Some((
-            "Invitation expired",
-            "This invitation has expired. Ask the person who invited you to send a new one.",
-        )),
+        InviteStatus::Accepted => Some((t!("invite-used"), t!("invite-used-text"))),
+        InviteStatus::Declined => Some((t!("invite-declined"), t!("invite-declined-text"))),
+        InviteStatus::Revoked => Some((t!("invite-revoked"), t!("invite-revoked-text"))),
+        InviteStatus::Expired => Some((t!("invite-expired"), t!("invite-expired-text"))),
     };
     if let Some((title, text)) = ended {
         return view! {
             <section class="panel" role="alert">
                 <h1>{title}</h1>
                 <p>{text}</p>
-                <p><a href="/login">"Sign in"</a></p>
+                <p><a href="/login">{t!("sign-in")}</a></p>
             </section>
         }
         .into_any();
@@ -211,9 +204,9 @@ fn InviteDetails(view: InviteView, token: String) -> impl IntoView {
             let next = format!("/invite?token={token}");
             view! {
                 <div class="notice" role="alert">
-                    <p>{format!("This invitation is for {}, but you are signed in as {me}.", invite.email)}</p>
-                    <p>{format!("Sign out to continue as {}; you come back to this invitation.", invite.email)}</p>
-                    <SignOutButton next label="Sign out and continue" />
+                    <p>{t!("invite-wrong-person", email = invite.email.clone(), me = me.clone())}</p>
+                    <p>{t!("invite-sign-out-to-continue", email = invite.email.clone())}</p>
+                    <SignOutButton next label=t!("invite-sign-out-continue") />
                 </div>
             }
             .into_any()
@@ -232,24 +225,25 @@ fn InviteDetails(view: InviteView, token: String) -> impl IntoView {
     };
     view! {
         <section class="panel">
-            <h1>{format!("Join {}", invite.tenant_name)}</h1>
+            <LanguageSwitch token=token.clone() />
+            <h1>{t!("invite-join", tenant = invite.tenant_name.clone())}</h1>
             <dl class="invite-facts">
-                <dt>"Tenant"</dt>
+                <dt>{t!("invite-tenant")}</dt>
                 <dd>{invite.tenant_name.clone()}</dd>
-                <dt>"Invited by"</dt>
+                <dt>{t!("invite-by")}</dt>
                 <dd>{invite.inviter.clone()}</dd>
-                <dt>"For"</dt>
+                <dt>{t!("invite-for")}</dt>
                 <dd>{invite.email.clone()}</dd>
-                <dt>"Roles"</dt>
+                <dt>{t!("invite-roles")}</dt>
                 <dd>
                     <RoleList roles=invite.roles.clone() organisation_name=invite.organisation_name.clone() />
                 </dd>
-                <dt>"Expires"</dt>
+                <dt>{t!("invite-expires")}</dt>
                 <dd><RelativeTime ms=invite.expired_at /></dd>
             </dl>
             {invite.message.clone().map(|m| view! {
                 <figure class="invite-message">
-                    <figcaption>"Their message"</figcaption>
+                    <figcaption>{t!("invite-their-message")}</figcaption>
                     <blockquote data-testid="invite-message">{m}</blockquote>
                 </figure>
             })}
@@ -257,6 +251,27 @@ fn InviteDetails(view: InviteView, token: String) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The invitation's page in another language: links to the same page with
+/// `?lang=` (the server renders it in that language).
+#[component]
+fn LanguageSwitch(token: String) -> impl IntoView {
+    let current = lang();
+    let token = crate::format::query_value(&token);
+    view! {
+        <nav class="language-switch" aria-label=t!("invite-language")>
+            <ul>
+                {Lang::CHOSEN.into_iter().filter(|l| *l != current).map(|l| view! {
+                    <li>
+                        <a href=format!("/invite?token={token}&lang={}", l.code()) hreflang=l.code() lang=l.code()>
+                            {l.name()}
+                        </a>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
 }
 
 #[component]
@@ -270,11 +285,11 @@ fn AcceptOrDecline(token: String) -> impl IntoView {
         <div class="button-row">
             <ActionForm action=accept>
                 <input type="hidden" name="token" value=token />
-                <button type="submit">"Accept invitation"</button>
+                <button type="submit">{t!("invite-accept")}</button>
             </ActionForm>
             <ActionForm action=decline>
                 <input type="hidden" name="token" value=decline_token />
-                <button type="submit" class="secondary">"Decline"</button>
+                <button type="submit" class="secondary">{t!("invite-decline")}</button>
             </ActionForm>
         </div>
         <FormError value=accept_value />
@@ -287,20 +302,20 @@ fn SignInToAccept(token: String, email: String) -> impl IntoView {
     let action = ServerAction::<SignInAndAccept>::new();
     let value = action.value();
     view! {
-        <h2>"Sign in to accept"</h2>
-        <p>{format!("You already have an account as {email}. Sign in to accept the invitation.")}</p>
+        <h2>{t!("invite-sign-in-to-accept")}</h2>
+        <p>{t!("invite-have-account", email = email.clone())}</p>
         <ActionForm action attr:class="stacked">
             <input type="hidden" name="token" value=token />
             <div class="field">
-                <label for="accept-email">"Email"</label>
+                <label for="accept-email">{t!("field-email")}</label>
                 <input id="accept-email" type="email" value=email readonly autocomplete="username" />
             </div>
-            <FormField label="Password" name="password" input_type="password" autocomplete="current-password"
+            <FormField label={t!("field-password")} name="password" input_type="password" autocomplete="current-password"
                 server_error=field_error(value, "password") />
             <FormError value />
-            <button type="submit">"Sign in and accept"</button>
+            <button type="submit">{t!("invite-sign-in-and-accept")}</button>
         </ActionForm>
-        <p><a href="/forgot-password">"Forgot your password?"</a></p>
+        <p><a href="/forgot-password">{t!("login-forgot")}</a></p>
     }
 }
 
@@ -309,17 +324,17 @@ fn NewAccountForm(token: String, first_name: String, last_name: String) -> impl 
     let action = ServerAction::<AcceptInviteNewAccount>::new();
     let value = action.value();
     view! {
-        <h2>"Create your account"</h2>
+        <h2>{t!("register-title")}</h2>
         <ActionForm action attr:class="stacked">
             <input type="hidden" name="token" value=token />
-            <FormField label="First name" name="first_name" autocomplete="given-name" value=first_name
+            <FormField label={t!("field-first-name")} name="first_name" autocomplete="given-name" value=first_name
                 server_error=field_error(value, "firstName") check=Check::PersonName />
-            <FormField label="Last name" name="last_name" autocomplete="family-name" value=last_name
+            <FormField label={t!("field-last-name")} name="last_name" autocomplete="family-name" value=last_name
                 server_error=field_error(value, "lastName") check=Check::PersonName />
-            <FormField label="Password" name="password" input_type="password" autocomplete="new-password"
+            <FormField label={t!("field-password")} name="password" input_type="password" autocomplete="new-password"
                 server_error=field_error(value, "password") check=Check::Password />
             <FormError value />
-            <button type="submit">"Accept invitation"</button>
+            <button type="submit">{t!("invite-accept")}</button>
         </ActionForm>
     }
 }

@@ -10,6 +10,8 @@ use crate::components::time::RelativeTime;
 use crate::dto::{AccountInfo, ApiTokenInfo, JoinableTenant, NewApiToken, TenantSummary};
 use crate::error::AppError;
 use crate::format::role_names;
+use crate::i18n::{Lang, lang};
+use crate::t;
 
 /// Everything the account page shows.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -72,6 +74,24 @@ pub async fn update_profile(first_name: String, last_name: String) -> Result<(),
     let (first, last) = form.finish(|| Some((first?, last?)))?;
     crate::backend::access::accounts::update_profile(&state, account.id, &first, &last).await?;
     leptos_axum::redirect("/account?saved=profile");
+    Ok(())
+}
+
+/// The account's language (SPEC §12): `en`, `de`, `es`, or empty for
+/// "the browser's".
+#[server(prefix = "/rpc", endpoint = "set_language")]
+pub async fn set_language(locale: String) -> Result<(), AppError> {
+    let state = crate::backend::app_state()?;
+    let account = crate::backend::access::session::require_account(&state).await?;
+    let lang = match locale.trim() {
+        "" => None,
+        tag => Some(
+            Lang::from_tag(tag)
+                .ok_or_else(|| AppError::field("locale", t!("account-language-unknown")))?,
+        ),
+    };
+    crate::backend::access::accounts::set_language(&state, account.id, lang).await?;
+    leptos_axum::redirect("/account?saved=language");
     Ok(())
 }
 
@@ -143,6 +163,7 @@ pub fn AccountPage() -> impl IntoView {
     let profile = ServerAction::<UpdateProfile>::new();
     let password = ServerAction::<ChangePassword>::new();
     let leave = ServerAction::<LeaveTenant>::new();
+    let language = ServerAction::<SetLanguage>::new();
     let query = use_query_map();
     let overview = Resource::new(
         move || {
@@ -162,22 +183,23 @@ pub fn AccountPage() -> impl IntoView {
     let created = create.value();
     let verification_sent = move || query.read().get("verification_sent").is_some();
     view! {
-        <Title text="Your account" />
+        <Title text={t!("account-title")} />
         <Show when=verification_sent>
-            <p class="notice" role="status">"We sent a new confirmation link. Check your inbox."</p>
+            <p class="notice" role="status">{t!("account-new-link")}</p>
         </Show>
         {move || saved().map(|what| view! {
             <p class="notice" role="status">{match what.as_str() {
-                "profile" => "Your name is saved.",
-                "password" => "Your password is changed. Other sessions are signed out.",
-                "requested" => "Your request is sent. A manager decides; we mail you the answer.",
-                _ => "You left the tenant.",
+                "profile" => t!("account-saved-profile"),
+                "password" => t!("account-saved-password"),
+                "requested" => t!("account-saved-requested"),
+                "language" => t!("account-saved-language"),
+                _ => t!("account-saved-left"),
             }}</p>
         })}
         <FormError value=leave_value />
         <FormError value=ask.value() />
         <FormError value=join.value() />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
                     overview
@@ -185,55 +207,71 @@ pub fn AccountPage() -> impl IntoView {
                         .map(|o| {
                             view! {
                                 <section class="panel">
-                                    <h1>"Your account"</h1>
+                                    <h1>{t!("account-title")}</h1>
                                     <dl>
-                                        <dt>"Name"</dt>
+                                        <dt>{t!("field-name")}</dt>
                                         <dd>{format!("{} {}", o.account.first_name, o.account.last_name)}</dd>
-                                        <dt>"Email"</dt>
+                                        <dt>{t!("field-email")}</dt>
                                         <dd>
                                             {o.account.email.clone()}
-                                            {if o.account.email_verified { " (confirmed)" } else { " (not confirmed yet)" }}
+                                            " "
+                                            {if o.account.email_verified { t!("account-confirmed") } else { t!("account-not-confirmed") }}
                                         </dd>
                                     </dl>
                                 </section>
                                 <section class="panel" aria-labelledby="profile-heading">
-                                    <h2 id="profile-heading">"Profile"</h2>
+                                    <h2 id="profile-heading">{t!("account-profile")}</h2>
                                     <ActionForm action=profile attr:class="stacked">
-                                        <FormField label="First name" name="first_name" value=o.account.first_name.clone()
+                                        <FormField label={t!("field-first-name")} name="first_name" value=o.account.first_name.clone()
                                             server_error=field_error(profile_value, "firstName") />
-                                        <FormField label="Last name" name="last_name" value=o.account.last_name.clone()
+                                        <FormField label={t!("field-last-name")} name="last_name" value=o.account.last_name.clone()
                                             server_error=field_error(profile_value, "lastName") />
-                                        <button type="submit">"Save profile"</button>
+                                        <button type="submit">{t!("account-save-profile")}</button>
+                                    </ActionForm>
+                                </section>
+                                <section class="panel" aria-labelledby="language-heading">
+                                    <h2 id="language-heading">{t!("account-language")}</h2>
+                                    <ActionForm action=language attr:class="stacked">
+                                        <label for="locale">{t!("account-language-label")}</label>
+                                        <select id="locale" name="locale">
+                                            <option value="" selected=o.account.locale.is_none()>{t!("account-language-browser")}</option>
+                                            {Lang::CHOSEN.into_iter().map(|l| view! {
+                                                <option value=l.code() selected=o.account.locale.as_deref() == Some(l.code())>{l.name()}</option>
+                                            }).collect_view()}
+                                        </select>
+                                        <p class="hint">{t!("account-language-hint")}</p>
+                                        <FormError value=language.value() />
+                                        <button type="submit">{t!("account-language-save")}</button>
                                     </ActionForm>
                                 </section>
                                 <section class="panel" aria-labelledby="password-heading">
-                                    <h2 id="password-heading">"Change password"</h2>
+                                    <h2 id="password-heading">{t!("account-change-password")}</h2>
                                     <ActionForm action=password attr:class="stacked">
-                                        <FormField label="Current password" name="current_password" input_type="password"
+                                        <FormField label={t!("field-current-password")} name="current_password" input_type="password"
                                             autocomplete="current-password" server_error=field_error(password_value, "currentPassword") />
-                                        <FormField label="New password" name="new_password" input_type="password"
+                                        <FormField label={t!("field-new-password")} name="new_password" input_type="password"
                                             autocomplete="new-password" server_error=field_error(password_value, "newPassword") />
                                         <FormError value=password_value />
-                                        <button type="submit">"Change password"</button>
+                                        <button type="submit">{t!("account-change-password")}</button>
                                     </ActionForm>
                                 </section>
                                 <section class="panel" aria-labelledby="tenants-heading">
-                                    <h2 id="tenants-heading">"My tenants"</h2>
+                                    <h2 id="tenants-heading">{t!("account-my-tenants")}</h2>
                                     <ul>
                                         {o
                                             .tenants
                                             .into_iter()
                                             .map(|t| {
-                                                let leave_label = format!("Leave {}", t.name);
+                                                let leave_label = t!("account-leave-label", tenant = t.name.clone());
                                                 view! {
                                                     <li>
                                                         <a href=format!("/t/{}", t.id)>{t.name.clone()}</a>
                                                         " — "
-                                                        {role_names(&t.roles)}
+                                                        {role_names(lang(), &t.roles)}
                                                         " "
                                                         <ActionForm action=leave attr:class="inline-form">
                                                             <input type="hidden" name="tenant_id" value=t.id />
-                                                            <button type="submit" class="secondary" aria-label=leave_label>"Leave"</button>
+                                                            <button type="submit" class="secondary" aria-label=leave_label>{t!("account-leave")}</button>
                                                         </ActionForm>
                                                     </li>
                                                 }
@@ -243,35 +281,35 @@ pub fn AccountPage() -> impl IntoView {
                                 </section>
                                 {(!o.joinable.is_empty()).then(|| view! {
                                     <section class="panel" aria-labelledby="joinable-heading">
-                                        <h2 id="joinable-heading">"Tenants you can join"</h2>
-                                        <p>"These tenants let in people with a confirmed email address at your domain, at once or when a manager approves."</p>
+                                        <h2 id="joinable-heading">{t!("account-joinable")}</h2>
+                                        <p>{t!("account-joinable-text")}</p>
                                         <ul>
                                             {o.joinable.into_iter().map(|j| {
-                                                let label = format!("Join {}", j.tenant_name);
-                                                let ask_label = format!("Ask to join {}", j.tenant_name);
+                                                let label = t!("account-join-label", tenant = j.tenant_name.clone());
+                                                let ask_label = t!("account-ask-label", tenant = j.tenant_name.clone());
                                                 let message_id = format!("ask-message-{}", j.domain_id);
                                                 let choice = match (j.join_policy, j.requested) {
                                                     (crate::domain::JoinPolicy::Auto, _) => view! {
                                                         <ActionForm action=join attr:class="inline-form">
                                                             <input type="hidden" name="domain_id" value=j.domain_id />
-                                                            <button type="submit" aria-label=label>"Join"</button>
+                                                            <button type="submit" aria-label=label>{t!("account-join")}</button>
                                                         </ActionForm>
                                                     }.into_any(),
                                                     (_, true) => view! {
-                                                        <span class="badge" data-testid="request-pending">"Request sent: a manager decides"</span>
+                                                        <span class="badge" data-testid="request-pending">{t!("account-request-sent")}</span>
                                                     }.into_any(),
                                                     (_, false) => view! {
                                                         <ActionForm action=ask attr:class="inline-form">
                                                             <input type="hidden" name="domain_id" value=j.domain_id />
-                                                            <label for=message_id.clone()>"Message (optional)"</label>
+                                                            <label for=message_id.clone()>{t!("field-message-optional")}</label>
                                                             <input id=message_id type="text" name="message" maxlength="1000" />
-                                                            <button type="submit" aria-label=ask_label>"Ask to join"</button>
+                                                            <button type="submit" aria-label=ask_label>{t!("account-ask")}</button>
                                                         </ActionForm>
                                                     }.into_any(),
                                                 };
                                                 view! {
                                                     <li>
-                                                        {j.tenant_name.clone()} " — " {role_names(&j.roles)} " "
+                                                        {j.tenant_name.clone()} " — " {role_names(lang(), &j.roles)} " "
                                                         {choice}
                                                     </li>
                                                 }
@@ -280,11 +318,11 @@ pub fn AccountPage() -> impl IntoView {
                                     </section>
                                 })}
                                 <section class="panel" aria-labelledby="tokens-heading">
-                                    <h2 id="tokens-heading">"API tokens"</h2>
-                                    <p>"Use a token as " <code>"Authorization: Bearer <token>"</code> " with the REST API."</p>
+                                    <h2 id="tokens-heading">{t!("account-api-tokens")}</h2>
+                                    <p>{t!("account-token-use-before")} " " <code>"Authorization: Bearer <token>"</code> " " {t!("account-token-use-after")}</p>
                                     {o.new_token.clone().map(|t| view! {
                                         <div class="notice" role="status">
-                                            <p>"Copy your new token now; it is shown only once:"</p>
+                                            <p>{t!("account-token-once")}</p>
                                             <p><code data-testid="new-token">{t.token}</code></p>
                                         </div>
                                     })}
@@ -292,10 +330,10 @@ pub fn AccountPage() -> impl IntoView {
                                         <table>
                                             <thead>
                                                 <tr>
-                                                    <th scope="col">"Name"</th>
-                                                    <th scope="col">"Prefix"</th>
-                                                    <th scope="col">"Last used"</th>
-                                                    <th scope="col">"Action"</th>
+                                                    <th scope="col">{t!("field-name")}</th>
+                                                    <th scope="col">{t!("account-prefix")}</th>
+                                                    <th scope="col">{t!("account-last-used")}</th>
+                                                    <th scope="col">{t!("col-action")}</th>
                                                 </tr>
                                             </thead>
                                             <tbody>
@@ -309,12 +347,12 @@ pub fn AccountPage() -> impl IntoView {
                                                                 <td>
                                                                     <code>{t.prefix.clone()}</code>
                                                                 </td>
-                                                                <td>{match t.last_used_at { Some(ms) => view! { <RelativeTime ms /> }.into_any(), None => "never".into_any() }}</td>
+                                                                <td>{match t.last_used_at { Some(ms) => view! { <RelativeTime ms /> }.into_any(), None => t!("account-never").into_any() }}</td>
                                                                 <td>
                                                                     <ActionForm action=revoke>
                                                                         <input type="hidden" name="id" value=t.id />
-                                                                        <button type="submit" class="danger" aria-label=format!("Revoke {}", t.name)>
-                                                                            "Revoke"
+                                                                        <button type="submit" class="danger" aria-label=t!("account-revoke-label", name = t.name.clone())>
+                                                                            {t!("account-revoke")}
                                                                         </button>
                                                                     </ActionForm>
                                                                 </td>
@@ -332,11 +370,11 @@ pub fn AccountPage() -> impl IntoView {
             </ErrorBoundary>
         </Suspense>
         <section class="panel" aria-labelledby="new-token-heading">
-            <h2 id="new-token-heading">"Create an API token"</h2>
+            <h2 id="new-token-heading">{t!("account-create-token")}</h2>
             <ActionForm action=create attr:class="stacked">
-                <FormField label="Token name" name="name" server_error=field_error(created, "name") />
+                <FormField label={t!("account-token-name")} name="name" server_error=field_error(created, "name") />
                 <FormError value=created />
-                <button type="submit">"Create token"</button>
+                <button type="submit">{t!("account-create-token-button")}</button>
             </ActionForm>
         </section>
     }

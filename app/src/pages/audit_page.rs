@@ -12,6 +12,7 @@ use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::components::time::RelativeTime;
 use crate::dto::{AuditEntry, Page};
 use crate::error::AppError;
+use crate::t;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPageData {
@@ -46,7 +47,7 @@ pub async fn get_audit_page(
 }
 
 /// The actions the log records, for the filter.
-const ACTIONS: [&str; 28] = [
+const ACTIONS: [&str; 29] = [
     "tenant.created",
     "invite.created",
     "invite.refreshed",
@@ -75,6 +76,7 @@ const ACTIONS: [&str; 28] = [
     "webhook.deleted",
     "webhook.retried",
     "tenant.seat_limit_changed",
+    "tenant.language_changed",
 ];
 
 #[component]
@@ -94,8 +96,8 @@ pub fn AuditPage() -> impl IntoView {
         |(t, a, act, p)| get_audit_page(t, a, act, p),
     );
     view! {
-        <Title text="Audit log" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text={t!("nav-audit")} />
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move { data.await.map(|d| view! { <AuditView d /> }) })}
             </ErrorBoundary>
@@ -116,26 +118,26 @@ fn AuditView(d: AuditPageData) -> impl IntoView {
     };
     view! {
         <TenantNav tenant_id tenant_name=d.tenant_name.clone() />
-        <h1>"Audit log"</h1>
+        <h1>{t!("nav-audit")}</h1>
         <form method="get" class="search" role="search">
-            <label for="audit-actor">"Actor"</label>
+            <label for="audit-actor">{t!("audit-actor")}</label>
             <input id="audit-actor" type="search" name="actor" value=actor />
-            <label for="audit-action">"Action"</label>
+            <label for="audit-action">{t!("audit-action")}</label>
             <select id="audit-action" name="action">
-                <option value="">"Any action"</option>
+                <option value="">{t!("audit-any-action")}</option>
                 {ACTIONS.into_iter().map(|a| view! { <option value=a selected=a == action>{a}</option> }).collect_view()}
             </select>
-            <button type="submit" class="secondary">"Filter"</button>
+            <button type="submit" class="secondary">{t!("audit-filter")}</button>
         </form>
         <div class="table-scroll" tabindex="0">
             <table data-testid="audit-table">
-                <caption>{format!("{} events", d.events.total)}</caption>
+                <caption>{t!("audit-events", count = d.events.total)}</caption>
                 <thead>
-                    <tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Target"</th></tr>
+                    <tr><th scope="col">{t!("audit-when")}</th><th scope="col">{t!("links-who")}</th><th scope="col">{t!("audit-action")}</th><th scope="col">{t!("audit-target")}</th></tr>
                 </thead>
                 <tbody>
                     {d.events.items.into_iter().map(|e| view! {
-                        <tr><td><RelativeTime ms=e.at /></td><td>{e.actor}</td><td>{e.action.as_str()}</td><td>{e.target}</td></tr>
+                        <tr><td><RelativeTime ms=e.at /></td><td>{e.actor}</td><td><code>{e.action.as_str()}</code></td><td>{e.target}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>

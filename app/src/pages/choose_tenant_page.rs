@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::components::error_template::ErrorTemplate;
 use crate::components::sign_out_button::SignOutButton;
 use crate::error::AppError;
+use crate::t;
 
 /// The choice as the page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,9 +40,7 @@ pub async fn get_tenant_choice(search: String) -> Result<ChoiceView, AppError> {
         Ok(request) => request,
         Err(Refusal::Page(why)) => return Err(AppError::ForbiddenBecause(why)),
         Err(Refusal::Redirect(_)) => {
-            return Err(AppError::ForbiddenBecause(
-                "The application's sign-in request is not valid.".into(),
-            ));
+            return Err(AppError::ForbiddenBecause(t!("choose-invalid-request")));
         }
         Err(Refusal::Failed(e)) => return Err(e),
     };
@@ -61,8 +60,8 @@ pub fn ChooseTenantPage() -> impl IntoView {
     let location = use_location();
     let data = Resource::new(move || location.search.get(), get_tenant_choice);
     view! {
-        <Title text="Choose a tenant" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text={t!("choose-title")} />
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
                     data.await.map(|choice| view! { <Choice choice /> })
@@ -80,17 +79,14 @@ fn Choice(choice: ChoiceView) -> impl IntoView {
     let body = if choice.tenants.is_empty() {
         view! {
             <p class="notice" role="alert">
-                {format!(
-                    "You are not an active member of any tenant, so you cannot sign in to {} yet. Ask a tenant's manager for an invitation.",
-                    choice.client_name,
-                )}
+                {t!("choose-no-tenant", client = choice.client_name.clone())}
             </p>
         }
         .into_any()
     } else {
         let last = choice.last.or_else(|| choice.tenants.first().map(|t| t.0));
         view! {
-            <p>{format!("Which tenant do you want to use {} with?", choice.client_name)}</p>
+            <p>{t!("choose-which", client = choice.client_name.clone())}</p>
             <form method="get" action="/oauth/authorize" class="stacked">
                 {choice
                     .fields
@@ -98,7 +94,7 @@ fn Choice(choice: ChoiceView) -> impl IntoView {
                     .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
                     .collect_view()}
                 <fieldset>
-                    <legend>"Tenant"</legend>
+                    <legend>{t!("invite-tenant")}</legend>
                     {choice
                         .tenants
                         .into_iter()
@@ -118,18 +114,18 @@ fn Choice(choice: ChoiceView) -> impl IntoView {
                         })
                         .collect_view()}
                 </fieldset>
-                <button type="submit">"Continue"</button>
+                <button type="submit">{t!("choose-continue")}</button>
             </form>
         }
         .into_any()
     };
     view! {
         <section class="panel">
-            <h1>"Choose a tenant"</h1>
+            <h1>{t!("choose-title")}</h1>
             {body}
             <p>
-                {format!("Signed in as {}. ", choice.email)}
-                <SignOutButton next=again label="Use another account" />
+                {t!("choose-signed-in-as", email = choice.email.clone())} " "
+                <SignOutButton next=again label=t!("choose-other-account") />
             </p>
         </section>
     }

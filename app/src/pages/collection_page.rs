@@ -11,6 +11,7 @@ use crate::components::form_field::{FormError, FormField, field_error};
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::dto::NamedItem;
 use crate::error::AppError;
+use crate::t;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kind {
@@ -19,16 +20,22 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn title(self) -> &'static str {
+    fn title(self) -> String {
         match self {
-            Kind::Organisations => "Organisations",
-            Kind::Projects => "Projects",
+            Kind::Organisations => t!("nav-organisations"),
+            Kind::Projects => t!("nav-projects"),
         }
     }
-    fn singular(self) -> &'static str {
+    fn new_heading(self) -> String {
         match self {
-            Kind::Organisations => "organisation",
-            Kind::Projects => "project",
+            Kind::Organisations => t!("collection-new-organisation"),
+            Kind::Projects => t!("collection-new-project"),
+        }
+    }
+    fn create_label(self) -> String {
+        match self {
+            Kind::Organisations => t!("collection-create-organisation"),
+            Kind::Projects => t!("collection-create-project"),
         }
     }
     fn path(self) -> &'static str {
@@ -136,7 +143,7 @@ fn CollectionPage(kind: Kind) -> impl IntoView {
     );
     view! {
         <Title text=kind.title() />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
                     data.await.map(|d| view! { <CollectionView kind d create rename delete /> })
@@ -163,13 +170,13 @@ fn CollectionView(
         <FormError value=delete.value() />
         {d.can_manage.then(|| view! {
             <section class="panel" aria-labelledby="new-item">
-                <h2 id="new-item">{format!("New {}", kind.singular())}</h2>
+                <h2 id="new-item">{kind.new_heading()}</h2>
                 <ActionForm action=create attr:class="stacked">
                     <input type="hidden" name="tenant_id" value=tenant_id />
                     <input type="hidden" name="kind" value=kind.path() />
-                    <FormField label="Name" name="name" server_error=field_error(created, "name") />
+                    <FormField label={t!("field-name")} name="name" server_error=field_error(created, "name") />
                     <FormError value=created />
-                    <button type="submit">{format!("Create {}", kind.singular())}</button>
+                    <button type="submit">{kind.create_label()}</button>
                 </ActionForm>
             </section>
         })}
@@ -177,15 +184,15 @@ fn CollectionView(
             <table>
                 <thead>
                     <tr>
-                        <th scope="col">"Name"</th>
-                        {(kind == Kind::Organisations).then(|| view! { <th scope="col">"Members"</th> })}
-                        {d.can_manage.then(|| view! { <th scope="col">"Actions"</th> })}
+                        <th scope="col">{t!("field-name")}</th>
+                        {(kind == Kind::Organisations).then(|| view! { <th scope="col">{t!("nav-members")}</th> })}
+                        {d.can_manage.then(|| view! { <th scope="col">{t!("col-actions")}</th> })}
                     </tr>
                 </thead>
                 <tbody>
                     {d.items.into_iter().map(|item| {
-                        let rename_label = format!("New name for {}", item.name);
-                        let delete_label = format!("Delete {}", item.name);
+                        let rename_label = t!("collection-rename-label", name = item.name.clone());
+                        let delete_label = t!("collection-delete-label", name = item.name.clone());
                         let input_id = format!("rename-{}", item.id);
                         view! {
                             <tr>
@@ -199,13 +206,13 @@ fn CollectionView(
                                             <input type="hidden" name="id" value=item.id />
                                             <label class="visually-hidden" for=input_id.clone()>{rename_label}</label>
                                             <input id=input_id type="text" name="name" value=item.name.clone() required />
-                                            <button type="submit" class="secondary">"Rename"</button>
+                                            <button type="submit" class="secondary">{t!("collection-rename")}</button>
                                         </ActionForm>
                                         <ActionForm action=delete attr:class="inline-form">
                                             <input type="hidden" name="tenant_id" value=tenant_id />
                                             <input type="hidden" name="kind" value=kind.path() />
                                             <input type="hidden" name="id" value=item.id />
-                                            <button type="submit" class="danger" aria-label=delete_label>"Delete"</button>
+                                            <button type="submit" class="danger" aria-label=delete_label>{t!("collection-delete")}</button>
                                         </ActionForm>
                                     </td>
                                 })}

@@ -14,8 +14,10 @@ use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::dto::{DirectoryGroup, ScimTokenInfo};
 use crate::format::{format_ms, role_names};
+use crate::i18n::lang;
 
 use crate::error::AppError;
+use crate::t;
 
 /// Everything the directory page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,13 +98,13 @@ pub async fn map_directory_group(
     } else {
         Some(Role::parse_choices(&roles).map_err(|why| AppError::field("roles", why))?)
     };
-    let organisation_id = match organisation_id.trim() {
-        "" => None,
-        n => Some(
-            n.parse::<i64>()
-                .map_err(|_| AppError::field("organisationId", "Choose an organisation."))?,
-        ),
-    };
+    let organisation_id =
+        match organisation_id.trim() {
+            "" => None,
+            n => Some(n.parse::<i64>().map_err(|_| {
+                AppError::field("organisationId", t!("invites-choose-organisation"))
+            })?),
+        };
     crate::backend::directory::groups::map(&state, &actor, &group_id, roles, organisation_id)
         .await?;
     leptos_axum::redirect(&format!("/t/{tenant_id}/directory?saved=1"));
@@ -154,8 +156,8 @@ pub fn DirectoryPage() -> impl IntoView {
         |(t, ..)| get_directory_page(t),
     );
     view! {
-        <Title text="Directory" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text={t!("nav-directory")} />
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move { data.await.map(|d| view! { <DirectoryView data=d actions /> }) })}
             </ErrorBoundary>
@@ -176,57 +178,56 @@ fn DirectoryView(data: DirectoryPageData, actions: Actions) -> impl IntoView {
         let organisations = organisations.clone();
         move |id: Option<i64>| {
             id.and_then(|id| organisations.iter().find(|(o, _)| *o == id))
-                .map(|(_, n)| format!(" in {n}"))
+                .map(|(_, n)| t!("directory-in-organisation", organisation = n.clone()))
                 .unwrap_or_default()
         }
     };
     view! {
         <TenantNav tenant_id tenant_name=data.tenant_name.clone() />
-        <h1>"Directory"</h1>
+        <h1>{t!("nav-directory")}</h1>
         <p>
-            "Your identity provider (Okta, Entra ID, …) can add, change and remove this tenant's members from your company directory with SCIM 2.0. "
-            "Enter the SCIM URL below and a token made here in its provisioning settings."
+            {t!("directory-intro")}
         </p>
         <section class="panel" aria-labelledby="scim-url-heading">
-            <h2 id="scim-url-heading">"SCIM URL"</h2>
+            <h2 id="scim-url-heading">{t!("directory-scim-url")}</h2>
             <p><code data-testid="scim-url">{data.scim_url.clone()}</code></p>
         </section>
         <section class="panel" aria-labelledby="scim-tokens-heading">
-            <h2 id="scim-tokens-heading">"Directory tokens"</h2>
+            <h2 id="scim-tokens-heading">{t!("directory-tokens")}</h2>
             {data.new_token.clone().map(|t| view! {
                 <div class="notice" role="status">
-                    <p>"Copy the token now; it is shown only once:"</p>
+                    <p>{t!("directory-token-once")}</p>
                     <p><code data-testid="new-scim-token">{t}</code></p>
                 </div>
             })}
             <FormError value=actions.delete.value() />
             {if !has_tokens {
-                view! { <p>"No token yet."</p> }.into_any()
+                view! { <p>{t!("directory-no-token")}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-scroll" tabindex="0">
                         <table>
                             <thead>
                                 <tr>
-                                    <th scope="col">"Name"</th>
-                                    <th scope="col">"Made"</th>
-                                    <th scope="col">"Last used"</th>
-                                    <th scope="col">"Action"</th>
+                                    <th scope="col">{t!("field-name")}</th>
+                                    <th scope="col">{t!("directory-made")}</th>
+                                    <th scope="col">{t!("account-last-used")}</th>
+                                    <th scope="col">{t!("audit-action")}</th>
                                 </tr>
                             </thead>
                             <tbody>
                                 {tokens.into_iter().map(|t| {
-                                    let label = format!("Delete token {}", t.name);
+                                    let label = t!("directory-delete-label", name = t.name.clone());
                                     view! {
                                         <tr>
                                             <td>{t.name}</td>
-                                            <td>{format_ms(t.created_at)}</td>
-                                            <td>{t.last_used_at.map(format_ms).unwrap_or_else(|| "Never".into())}</td>
+                                            <td>{format_ms(lang(), t.created_at)}</td>
+                                            <td>{t.last_used_at.map(|ms| format_ms(lang(), ms)).unwrap_or_else(|| t!("directory-never"))}</td>
                                             <td>
                                                 <ActionForm action=actions.delete attr:class="inline-form">
                                                     <input type="hidden" name="tenant_id" value=tenant_id />
                                                     <input type="hidden" name="token_id" value=t.id />
-                                                    <button type="submit" class="danger" aria-label=label>"Delete"</button>
+                                                    <button type="submit" class="danger" aria-label=label>{t!("collection-delete")}</button>
                                                 </ActionForm>
                                             </td>
                                         </tr>
@@ -239,30 +240,28 @@ fn DirectoryView(data: DirectoryPageData, actions: Actions) -> impl IntoView {
             }}
             <ActionForm action=actions.create attr:class="stacked">
                 <input type="hidden" name="tenant_id" value=tenant_id />
-                <FormField label="Token name" name="name" server_error=field_error(created, "name") />
+                <FormField label={t!("account-token-name")} name="name" server_error=field_error(created, "name") />
                 <FormError value=created />
-                <button type="submit">"Create directory token"</button>
+                <button type="submit">{t!("directory-create-token")}</button>
             </ActionForm>
         </section>
         <section class="panel" aria-labelledby="default-roles-heading">
-            <h2 id="default-roles-heading">"Roles of people in no mapped group"</h2>
-            <p data-testid="default-roles">{format!("Now: {}.", role_names(&data.default_roles))}</p>
+            <h2 id="default-roles-heading">{t!("directory-default-roles")}</h2>
+            <p data-testid="default-roles">{t!("directory-now", roles = role_names(lang(), &data.default_roles))}</p>
             <FormError value=actions.defaults.value() />
             <ActionForm action=actions.defaults attr:class="stacked">
                 <input type="hidden" name="tenant_id" value=tenant_id />
                 <fieldset class="field">
-                    <legend>"Roles"</legend>
+                    <legend>{t!("invite-roles")}</legend>
                     <RoleChoices form="defaults" roles=roles checked=data.default_roles.clone() />
                 </fieldset>
-                <button type="submit">"Save default roles"</button>
+                <button type="submit">{t!("directory-save-default")}</button>
             </ActionForm>
         </section>
         <section class="panel" aria-labelledby="groups-heading">
-            <h2 id="groups-heading">"Groups"</h2>
+            <h2 id="groups-heading">{t!("directory-groups")}</h2>
             <p>
-                {format!("{} group(s) from the directory. ", data.groups_total)}
-                "A provisioned member holds the roles of every mapped group they are in; tick no role to unmap a group. "
-                "Members who were here before the directory keep the roles managers gave them."
+                {t!("directory-groups-count", count = data.groups_total)} " " {t!("directory-groups-how")}
             </p>
             <FormError value=actions.map.value() />
             {data.groups.into_iter().map(|g| {
@@ -270,8 +269,8 @@ fn DirectoryView(data: DirectoryPageData, actions: Actions) -> impl IntoView {
                 let select_id = format!("group-org-{}", g.id);
                 let select_for = select_id.clone();
                 let now = match &g.roles {
-                    Some(r) => format!("Mapped to {}{}.", role_names(r), org_name(g.organisation_id)),
-                    None => "Not mapped.".to_owned(),
+                    Some(r) => t!("directory-mapped", roles = role_names(lang(), r), organisation = org_name(g.organisation_id)),
+                    None => t!("directory-not-mapped"),
                 };
                 let orgs = organisations.clone();
                 let choices = group_roles.clone();
@@ -284,19 +283,19 @@ fn DirectoryView(data: DirectoryPageData, actions: Actions) -> impl IntoView {
                         <input type="hidden" name="tenant_id" value=tenant_id />
                         <input type="hidden" name="group_id" value=g.id.clone() />
                         <fieldset class="field">
-                            <legend>"Roles"</legend>
+                            <legend>{t!("invite-roles")}</legend>
                             <RoleChoices form=form roles=choices checked=checked />
                         </fieldset>
                         <div class="field">
-                            <label for=select_for>"Organisation"</label>
+                            <label for=select_for>{t!("col-organisation")}</label>
                             <select id=select_id name="organisation_id">
-                                <option value="" selected=chosen.is_none()>"None (whole tenant)"</option>
+                                <option value="" selected=chosen.is_none()>{t!("invites-no-organisation")}</option>
                                 {orgs.into_iter().map(|(oid, name)| view! {
                                     <option value=oid.to_string() selected=chosen == Some(oid)>{name}</option>
                                 }).collect_view()}
                             </select>
                         </div>
-                        <button type="submit">"Save mapping"</button>
+                        <button type="submit">{t!("directory-save-mapping")}</button>
                     </ActionForm>
                 }
             }).collect_view()}

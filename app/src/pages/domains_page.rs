@@ -13,7 +13,9 @@ use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::dto::TenantDomain;
 use crate::error::AppError;
-use crate::format::{format_ms, role_names};
+use crate::format::{format_date, role_names};
+use crate::i18n::lang;
+use crate::t;
 
 /// Everything the domains page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,8 +124,8 @@ pub fn DomainsPage() -> impl IntoView {
         |(t, ..)| get_domains_page(t),
     );
     view! {
-        <Title text="Domains" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text={t!("nav-domains")} />
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move { data.await.map(|d| view! { <DomainsView data=d actions /> }) })}
             </ErrorBoundary>
@@ -138,11 +140,9 @@ fn DomainsView(data: DomainsPageData, actions: Actions) -> impl IntoView {
     let join_roles = data.join_roles.clone();
     view! {
         <TenantNav tenant_id tenant_name=data.tenant_name.clone() />
-        <h1>"Domains"</h1>
+        <h1>{t!("nav-domains")}</h1>
         <p>
-            "With a domain on automatic joining, everyone whose confirmed email address is at it can join this tenant from their account page, with the roles you choose (seats permitting). "
-            "You can add only the domain of your own confirmed email address, and never a public mail provider's. "
-            "Automatic joining needs proof that the tenant controls the domain: a TXT record in its DNS. A proven domain belongs to this tenant alone."
+            {t!("domains-intro")}
         </p>
         <FormError value=actions.policy.value() />
         <FormError value=actions.verify.value() />
@@ -152,7 +152,7 @@ fn DomainsView(data: DomainsPageData, actions: Actions) -> impl IntoView {
             let labelled_by = heading_id.clone();
             let choices = join_roles.clone();
             let choice_form = format!("domain-{}", d.id);
-            let remove_label = format!("Remove {}", d.domain);
+            let remove_label = t!("domains-remove-label", domain = d.domain.clone());
             let auto = d.join_policy == crate::domain::JoinPolicy::Auto;
             let request = d.join_policy == crate::domain::JoinPolicy::Request;
             let off = !auto && !request;
@@ -161,70 +161,70 @@ fn DomainsView(data: DomainsPageData, actions: Actions) -> impl IntoView {
                     <h2 id=heading_id>{d.domain.clone()}</h2>
                     {match d.verified_at {
                         Some(at) => view! {
-                            <p data-testid="domain-proof">{format!("Proven by DNS on {}.", &format_ms(at)[..10])}</p>
+                            <p data-testid="domain-proof">{t!("domains-proven", date = format_date(lang(), at))}</p>
                         }.into_any(),
                         None => view! {
                             <div data-testid="domain-proof">
-                                <p>"Not proven yet. Add this TXT record to the domain's DNS, then verify:"</p>
+                                <p>{t!("domains-not-proven")}</p>
                                 <dl class="record">
-                                    <dt>"Name"</dt><dd><code>{d.verification_name.clone()}</code></dd>
-                                    <dt>"Value"</dt><dd><code>{d.verification_value.clone()}</code></dd>
+                                    <dt>{t!("field-name")}</dt><dd><code>{d.verification_name.clone()}</code></dd>
+                                    <dt>{t!("domains-value")}</dt><dd><code>{d.verification_value.clone()}</code></dd>
                                 </dl>
                                 <ActionForm action=actions.verify attr:class="inline-form">
                                     <input type="hidden" name="tenant_id" value=tenant_id />
                                     <input type="hidden" name="domain_id" value=d.id />
-                                    <button type="submit">"Verify"</button>
+                                    <button type="submit">{t!("domains-verify")}</button>
                                 </ActionForm>
                             </div>
                         }.into_any(),
                     }}
                     <p data-testid="domain-policy">
                         {match d.join_policy {
-                            crate::domain::JoinPolicy::Auto => format!("Automatic joining: on, as {}.", role_names(&d.join_roles)),
-                            crate::domain::JoinPolicy::Request => format!("Join requests: people ask, a manager approves (offered roles: {}).", role_names(&d.join_roles)),
-                            crate::domain::JoinPolicy::Off => "Automatic joining: off.".to_owned(),
+                            crate::domain::JoinPolicy::Auto => t!("domains-policy-auto", roles = role_names(lang(), &d.join_roles)),
+                            crate::domain::JoinPolicy::Request => t!("domains-policy-request", roles = role_names(lang(), &d.join_roles)),
+                            crate::domain::JoinPolicy::Off => t!("domains-policy-off"),
                         }}
                     </p>
                     <ActionForm action=actions.policy attr:class="stacked">
                         <input type="hidden" name="tenant_id" value=tenant_id />
                         <input type="hidden" name="domain_id" value=d.id />
                         <fieldset class="field">
-                            <legend>"Who joins"</legend>
+                            <legend>{t!("domains-who-joins")}</legend>
                             <div class="choice">
                                 <input type="radio" id=format!("policy-off-{}", d.id) name="join_policy" value="off" checked=off />
-                                <label for=format!("policy-off-{}", d.id)>"Nobody by themselves (off)"</label>
+                                <label for=format!("policy-off-{}", d.id)>{t!("domains-off")}</label>
                             </div>
                             <div class="choice">
                                 <input type="radio" id=format!("policy-request-{}", d.id) name="join_policy" value="request" checked=request />
-                                <label for=format!("policy-request-{}", d.id)>"People at this domain ask to join; a manager approves each (requests)"</label>
+                                <label for=format!("policy-request-{}", d.id)>{t!("domains-request")}</label>
                             </div>
                             <div class="choice">
                                 <input type="radio" id=format!("policy-auto-{}", d.id) name="join_policy" value="auto" checked=auto />
-                                <label for=format!("policy-auto-{}", d.id)>"Everyone with a confirmed address at this domain (automatic)"</label>
+                                <label for=format!("policy-auto-{}", d.id)>{t!("domains-auto")}</label>
                             </div>
                         </fieldset>
                         <fieldset class="field">
-                            <legend>"Roles they get"</legend>
+                            <legend>{t!("domains-roles")}</legend>
                             <RoleChoices form=choice_form roles=choices checked=d.join_roles.clone() />
                         </fieldset>
-                        <button type="submit">"Save"</button>
+                        <button type="submit">{t!("domains-save")}</button>
                     </ActionForm>
                     <ActionForm action=actions.remove attr:class="inline-form">
                         <input type="hidden" name="tenant_id" value=tenant_id />
                         <input type="hidden" name="domain_id" value=d.id />
-                        <button type="submit" class="danger" aria-label=remove_label>"Remove"</button>
+                        <button type="submit" class="danger" aria-label=remove_label>{t!("members-remove")}</button>
                     </ActionForm>
                 </section>
             }
         }).collect_view()}
         <section class="panel" aria-labelledby="add-domain-heading">
-            <h2 id="add-domain-heading">"Add a domain"</h2>
+            <h2 id="add-domain-heading">{t!("domains-add-title")}</h2>
             <ActionForm action=actions.add attr:class="stacked">
                 <input type="hidden" name="tenant_id" value=tenant_id />
-                <FormField label="Domain" name="domain" value=data.own_domain.clone()
+                <FormField label={t!("domains-domain")} name="domain" value=data.own_domain.clone()
                     server_error=field_error(added, "domain") />
                 <FormError value=added />
-                <button type="submit">"Add domain"</button>
+                <button type="submit">{t!("domains-add")}</button>
             </ActionForm>
         </section>
     }

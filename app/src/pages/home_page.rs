@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::components::error_template::ErrorTemplate;
 use crate::error::AppError;
+use crate::t;
 
 /// How much this Portico instance hosts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,14 +52,12 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text="" />
         <section class="hero">
-            <h1>"Bring people into your product"</h1>
-            <p class="lede">
-                "Portico lets people register and create a tenant, invite others by email with roles, and run members, organisations, projects and an audit log — in the browser or through a REST API."
-            </p>
+            <h1>{t!("home-title")}</h1>
+            <p class="lede">{t!("home-lede")}</p>
         </section>
         <section class="panel" aria-labelledby="stats-heading">
-            <h2 id="stats-heading">"This instance"</h2>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <h2 id="stats-heading">{t!("home-instance")}</h2>
+            <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                     {move || Suspend::new(async move {
                         stats
@@ -67,15 +66,15 @@ pub fn HomePage() -> impl IntoView {
                                 view! {
                                     <dl class="stats" data-testid="home-stats">
                                         <div>
-                                            <dt>"Tenants"</dt>
+                                            <dt>{t!("home-tenants")}</dt>
                                             <dd>{s.tenants}</dd>
                                         </div>
                                         <div>
-                                            <dt>"People"</dt>
+                                            <dt>{t!("home-people")}</dt>
                                             <dd>{s.accounts}</dd>
                                         </div>
                                         <div>
-                                            <dt>"Pending invitations"</dt>
+                                            <dt>{t!("home-pending")}</dt>
                                             <dd>{s.pending_invites}</dd>
                                         </div>
                                     </dl>
@@ -85,8 +84,34 @@ pub fn HomePage() -> impl IntoView {
                 </ErrorBoundary>
             </Suspense>
         </section>
-        <StatusCheck />
+        <StatusCheck words=StatusWords {
+            heading: t!("status-heading"),
+            button: t!("status-button"),
+            checking: t!("status-checking"),
+            not_checked: t!("status-not-checked"),
+            up: t!("status-up", version = "{version}", database = "{database}", checks = "{checks}"),
+            reachable: t!("status-reachable"),
+            unreachable: t!("status-unreachable"),
+            no_server: t!("status-no-server"),
+            answered: t!("status-answered", status = "{status}"),
+        } />
     }
+}
+
+/// The status check's words, in the page's language: the island gets
+/// them as props (the browser has no message files). `up` and
+/// `answered` hold `{version}`, `{database}`, `{checks}`, `{status}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusWords {
+    heading: String,
+    button: String,
+    checking: String,
+    not_checked: String,
+    up: String,
+    reachable: String,
+    unreachable: String,
+    no_server: String,
+    answered: String,
 }
 
 /// The status check: an island, the one part of this page that runs in the
@@ -94,9 +119,9 @@ pub fn HomePage() -> impl IntoView {
 /// plain `fetch` (the server-function client would add its encoders to
 /// every page's WASM for this one button).
 #[island]
-fn StatusCheck() -> impl IntoView {
+fn StatusCheck(words: StatusWords) -> impl IntoView {
     let checks_run = RwSignal::new(0u32);
-    let answer = RwSignal::new(None::<Result<ServerStatus, String>>);
+    let answer = RwSignal::new(None::<Result<ServerStatus, StatusError>>);
     let pending = RwSignal::new(false);
     let on_click = move |_| {
         checks_run.update(|n| *n += 1);
@@ -109,35 +134,46 @@ fn StatusCheck() -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="status-heading">
-            <h2 id="status-heading">"Server status"</h2>
+            <h2 id="status-heading">{words.heading.clone()}</h2>
             <button type="button" class="button" on:click=on_click>
-                "Check server status"
+                {words.button.clone()}
             </button>
             <p role="status" aria-live="polite">
                 {move || match answer.get() {
-                    None if pending.get() => "Checking…".to_owned(),
-                    None => "Not checked yet.".to_owned(),
-                    Some(Ok(s)) => {
-                        format!(
-                            "Server {} is up; database {}. Checks run: {}.",
-                            s.version,
-                            if s.database_ready { "reachable" } else { "unreachable" },
-                            checks_run.get(),
+                    None if pending.get() => words.checking.clone(),
+                    None => words.not_checked.clone(),
+                    Some(Ok(s)) => words
+                        .up
+                        .replace("{version}", &s.version)
+                        .replace(
+                            "{database}",
+                            if s.database_ready { &words.reachable } else { &words.unreachable },
                         )
+                        .replace("{checks}", &checks_run.get().to_string()),
+                    Some(Err(StatusError::Unreachable)) => words.no_server.clone(),
+                    Some(Err(StatusError::Answered(status))) => {
+                        words.answered.replace("{status}", &status.to_string())
                     }
-                    Some(Err(e)) => e,
                 }}
             </p>
         </section>
     }
 }
 
+/// Why the status check has no answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum StatusError {
+    Unreachable,
+    Answered(u16),
+}
+
 /// Calls `check_server_status` and reads its JSON answer.
 #[cfg(feature = "hydrate")]
-async fn fetch_status() -> Result<ServerStatus, String> {
+async fn fetch_status() -> Result<ServerStatus, StatusError> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
-    let unreachable = |_| "The server could not be reached.".to_owned();
+    let unreachable = |_| StatusError::Unreachable;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     let response: web_sys::Response =
@@ -146,7 +182,7 @@ async fn fetch_status() -> Result<ServerStatus, String> {
             .map_err(unreachable)?
             .unchecked_into();
     if !response.ok() {
-        return Err(format!("The server answered {}.", response.status()));
+        return Err(StatusError::Answered(response.status()));
     }
     let body = JsFuture::from(response.json().map_err(unreachable)?)
         .await

@@ -17,7 +17,9 @@ use crate::domain::LinkStatus;
 use crate::dto::InviteLinkInfo;
 use crate::error::AppError;
 use crate::format::role_names;
+use crate::i18n::lang;
 use crate::pages::invites_page::OrganisationSelect;
+use crate::t;
 
 /// Everything the links page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,7 +76,7 @@ pub async fn create_join_link(
             s => s
                 .parse::<i64>()
                 .map(Some)
-                .map_err(|_| "Choose an organisation from the list.".to_owned()),
+                .map_err(|_| t!("invites-choose-organisation")),
         },
     );
     // Anything but a whole number in range gets the range's sentence.
@@ -96,7 +98,7 @@ pub async fn create_join_link(
         "mode",
         match mode.as_str() {
             "" => Ok(crate::domain::LinkMode::Join),
-            m => crate::domain::LinkMode::parse(m).ok_or_else(|| "Use join or request.".to_owned()),
+            m => crate::domain::LinkMode::parse(m).ok_or_else(|| t!("links-mode-invalid")),
         },
     );
     let new = form.finish(|| {
@@ -137,8 +139,8 @@ pub fn InviteLinksPage() -> impl IntoView {
         |(t, ..)| get_links_page(t),
     );
     view! {
-        <Title text="Invitation links" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text={t!("links-title")} />
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
                     data.await.map(|d| view! { <LinksView data=d create revoke /> })
@@ -163,56 +165,55 @@ fn LinksView(
                 .iter()
                 .find(|(o, _)| *o == id)
                 .map(|(_, n)| n.clone())
-                .unwrap_or_else(|| format!("organisation {id}")),
-            None => "Whole tenant".to_owned(),
+                .unwrap_or_else(|| t!("links-organisation-n", id = id)),
+            None => t!("links-whole-tenant"),
         }
     };
     view! {
         <TenantNav tenant_id tenant_name=data.tenant_name.clone() />
-        <h1>"Invitation links"</h1>
+        <h1>{t!("links-title")}</h1>
         <p>
-            "A link lets anyone who has it join with the roles you choose, up to a number of people, until it expires. "
-            "They need a confirmed email address (at your domain, if you set one). Seats are checked at each join."
+            {t!("links-intro")}
         </p>
         {data.new_url.map(|url| view! {
             <div class="notice" role="status">
-                <p>"Link created. Copy it now; it is shown only once:"</p>
+                <p>{t!("links-created")}</p>
                 <p><code data-testid="new-join-link">{url}</code></p>
             </div>
         })}
         <section class="panel" aria-labelledby="links-heading">
-            <h2 id="links-heading">"Links"</h2>
+            <h2 id="links-heading">{t!("links-links")}</h2>
             <FormError value=revoke.value() />
             {if data.links.is_empty() {
-                view! { <p>"No links yet."</p> }.into_any()
+                view! { <p>{t!("links-none")}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-scroll" tabindex="0">
                         <table>
                             <thead>
                                 <tr>
-                                    <th scope="col">"Roles"</th>
-                                    <th scope="col">"Where"</th>
-                                    <th scope="col">"Who"</th>
-                                    <th scope="col">"Uses"</th>
-                                    <th scope="col">"Joining"</th>
-                                    <th scope="col">"State"</th>
-                                    <th scope="col">"Expires"</th>
-                                    <th scope="col">"Actions"</th>
+                                    <th scope="col">{t!("invite-roles")}</th>
+                                    <th scope="col">{t!("links-where")}</th>
+                                    <th scope="col">{t!("links-who")}</th>
+                                    <th scope="col">{t!("links-col-uses")}</th>
+                                    <th scope="col">{t!("links-joining")}</th>
+                                    <th scope="col">{t!("links-state")}</th>
+                                    <th scope="col">{t!("invite-expires")}</th>
+                                    <th scope="col">{t!("col-actions")}</th>
                                 </tr>
                             </thead>
                             <tbody>
                                 {data.links.into_iter().map(|l| {
-                                    let revoke_label = format!("Revoke link {}", l.id);
+                                    let revoke_label = t!("links-revoke-label", id = l.id);
                                     view! {
                                         <tr>
-                                            <td>{role_names(&l.roles)}</td>
+                                            <td>{role_names(lang(), &l.roles)}</td>
                                             <td>{org_name(l.organisation_id)}</td>
-                                            <td>{l.allowed_domain.as_ref().map_or_else(|| "Anyone".to_owned(), |d| format!("@{d}"))}</td>
-                                            <td>{format!("{} of {}", l.uses, l.max_uses)}</td>
+                                            <td>{l.allowed_domain.as_ref().map_or_else(|| t!("links-anyone"), |d| format!("@{d}"))}</td>
+                                            <td>{t!("links-uses", uses = l.uses, max = l.max_uses)}</td>
                                             <td>{match l.mode {
-                                                crate::domain::LinkMode::Join => "At once",
-                                                crate::domain::LinkMode::Request => "A manager approves",
+                                                crate::domain::LinkMode::Join => t!("links-at-once"),
+                                                crate::domain::LinkMode::Request => t!("links-manager-approves"),
                                             }}</td>
                                             <td>{state_label(l.status)}</td>
                                             <td><RelativeTime ms=l.expires_at /></td>
@@ -221,7 +222,7 @@ fn LinksView(
                                                     <ActionForm action=revoke attr:class="inline-form">
                                                         <input type="hidden" name="tenant_id" value=tenant_id />
                                                         <input type="hidden" name="link_id" value=l.id />
-                                                        <button type="submit" class="danger" aria-label=revoke_label>"Revoke"</button>
+                                                        <button type="submit" class="danger" aria-label=revoke_label>{t!("account-revoke")}</button>
                                                     </ActionForm>
                                                 })}
                                             </td>
@@ -235,39 +236,39 @@ fn LinksView(
             }}
         </section>
         <section class="panel" aria-labelledby="create-heading">
-            <h2 id="create-heading">"Create a link"</h2>
+            <h2 id="create-heading">{t!("links-create-title")}</h2>
             <ActionForm action=create attr:class="stacked">
                 <input type="hidden" name="tenant_id" value=tenant_id />
                 <fieldset class="field">
-                    <legend>"Roles"</legend>
+                    <legend>{t!("invite-roles")}</legend>
                     <RoleChoices form="link" roles=data.grantable_roles checked=vec!["extractor-user".to_owned()] />
                     <p class="field-error">{field_error(created, "roles")}</p>
                 </fieldset>
                 <OrganisationSelect id="link-organisation" organisations=data.organisations />
-                <FormField label="Number of people who can join" name="max_uses" input_type="number"
+                <FormField label={t!("links-max-uses")} name="max_uses" input_type="number"
                     value="10" server_error=field_error(created, "maxUses") />
-                <FormField label="Valid for (hours)" name="expires_in_hours" input_type="number"
+                <FormField label={t!("links-valid-for")} name="expires_in_hours" input_type="number"
                     value="168" server_error=field_error(created, "expiresInHours") />
-                <FormField label="Only for email addresses at (optional)" name="allowed_domain" required=false
+                <FormField label={t!("links-domain")} name="allowed_domain" required=false
                     server_error=field_error(created, "allowedDomain") />
-                <p class="hint">"A domain such as example.com; leave empty for anyone with a confirmed email address."</p>
+                <p class="hint">{t!("links-domain-hint")}</p>
                 <fieldset class="field">
-                    <legend>"People who use the link"</legend>
-                    <label><input type="radio" name="mode" value="join" checked /> "join at once"</label>
-                    <label><input type="radio" name="mode" value="request" /> "ask to join; a manager approves"</label>
+                    <legend>{t!("links-people")}</legend>
+                    <label><input type="radio" name="mode" value="join" checked /> {t!("links-mode-join")}</label>
+                    <label><input type="radio" name="mode" value="request" /> {t!("links-mode-request")}</label>
                 </fieldset>
                 <FormError value=created />
-                <button type="submit">"Create link"</button>
+                <button type="submit">{t!("links-create")}</button>
             </ActionForm>
         </section>
     }
 }
 
-fn state_label(status: LinkStatus) -> &'static str {
+fn state_label(status: LinkStatus) -> String {
     match status {
-        LinkStatus::Active => "Active",
-        LinkStatus::UsedUp => "Used up",
-        LinkStatus::Expired => "Expired",
-        LinkStatus::Revoked => "Revoked",
+        LinkStatus::Active => t!("status-active"),
+        LinkStatus::UsedUp => t!("links-used-up"),
+        LinkStatus::Expired => t!("invite-status-expired"),
+        LinkStatus::Revoked => t!("invite-status-revoked"),
     }
 }

@@ -14,7 +14,9 @@ use crate::components::time::RelativeTime;
 use crate::domain::{InviteStatus, MAX_BULK_INVITES};
 use crate::dto::{InviteInfo, Seats};
 use crate::error::AppError;
-use crate::format::role_names;
+use crate::format::{invite_status, role_names};
+use crate::i18n::{Lang, lang};
+use crate::t;
 
 /// Everything the invitations page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,7 +96,7 @@ fn parse_common(
             s => s
                 .parse::<i64>()
                 .map(Some)
-                .map_err(|_| "Choose an organisation from the list.".to_owned()),
+                .map_err(|_| t!("invites-choose-organisation")),
         },
     );
     let message = message.trim();
@@ -112,6 +114,7 @@ pub async fn send_invite(
     #[server(default)] roles: Vec<String>,
     #[server(default)] organisation_id: String,
     #[server(default)] message: String,
+    #[server(default)] locale: String,
 ) -> Result<(), AppError> {
     use crate::backend::onboarding::invites::{self, InviteFields, NewInvite};
     let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
@@ -123,6 +126,7 @@ pub async fn send_invite(
         organisation_id: org.flatten(),
         message: message.as_deref(),
         send_email: true,
+        locale: Some(locale.trim()).filter(|l| !l.is_empty()),
         ..InviteFields::default()
     };
     let new = NewInvite::parse(&mut form, &state.config, fields);
@@ -255,8 +259,8 @@ pub fn InvitesPage() -> impl IntoView {
         |(t, s, ..)| get_invites_page(t, s),
     );
     view! {
-        <Title text="Invitations" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text={t!("invites-title")} />
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
                     data.await.map(|d| view! { <InvitesView data=d send bulk resend revoke copy /> })
@@ -288,87 +292,91 @@ fn InvitesView(
     let (orgs_single, orgs_bulk) = (data.organisations.clone(), data.organisations.clone());
     view! {
         <TenantNav tenant_id tenant_name=data.tenant_name.clone() />
-        <h1>"Invitations"</h1>
+        <h1>{t!("invites-title")}</h1>
         <Show when=move || sent().is_some()>
-            <p class="notice" role="status">{move || format!("Invitation sent to {}.", sent().unwrap_or_default())}</p>
+            <p class="notice" role="status">{move || t!("invites-sent-to", email = sent().unwrap_or_default())}</p>
         </Show>
-        <p data-testid="seats">{data.seats.summary()} "."</p>
+        <p data-testid="seats">{data.seats.summary(lang())} "."</p>
         {(data.can_invite && data.seats.is_full()).then(|| view! {
             <p class="notice warning" role="status" data-testid="seats-full">
-                {format!(
-                    "No seat left: all {} seats are used or reserved by pending invitations. Revoke an invitation or remove a member to invite someone new.",
-                    data.seats.limit.unwrap_or_default(),
-                )}
+                {t!("invites-no-seat", limit = data.seats.limit.unwrap_or_default())}
             </p>
         })}
         {if data.can_invite {
             let full = data.seats.is_full();
             view! {
             <section class="panel" aria-labelledby="invite-heading">
-                <h2 id="invite-heading">"Invite someone"</h2>
+                <h2 id="invite-heading">{t!("invites-invite-someone")}</h2>
                 <ActionForm action=send attr:class="stacked">
                     <input type="hidden" name="tenant_id" value=tenant_id />
-                    <FormField label="Email" name="email" input_type="email" server_error=field_error(sent_value, "email")
+                    <FormField label={t!("field-email")} name="email" input_type="email" server_error=field_error(sent_value, "email")
                         check=Check::Email />
                     <fieldset class="field">
-                        <legend>"Roles"</legend>
+                        <legend>{t!("invite-roles")}</legend>
                         <RoleChoices form="invite" roles=roles_single checked=vec!["extractor-user".to_owned()] />
                         <p class="field-error">{field_error(sent_value, "roles")}</p>
                     </fieldset>
                     <OrganisationSelect id="invite-organisation" organisations=orgs_single />
                     <div class="field">
-                        <label for="invite-message">"Message"</label>
+                        <label for="invite-locale">{t!("invites-language")}</label>
+                        <select id="invite-locale" name="locale">
+                            <option value="">{t!("invites-language-auto")}</option>
+                            {Lang::CHOSEN.into_iter().map(|l| view! { <option value=l.code()>{l.name()}</option> }).collect_view()}
+                        </select>
+                        <p class="field-error">{field_error(sent_value, "locale")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="invite-message">{t!("field-message")}</label>
                         <textarea id="invite-message" name="message" rows="3" maxlength="2000"></textarea>
                         <p class="field-error">{field_error(sent_value, "message")}</p>
                     </div>
                     <FormError value=sent_value />
-                    <button type="submit" disabled=full>"Send invitation"</button>
+                    <button type="submit" disabled=full>{t!("invites-send")}</button>
                 </ActionForm>
             </section>
             <section class="panel" aria-labelledby="bulk-heading">
-                <h2 id="bulk-heading">"Invite many people"</h2>
+                <h2 id="bulk-heading">{t!("invites-many")}</h2>
                 <p>
-                    {format!(
-                        "Paste one email address per line, at most {MAX_BULK_INVITES}. Every row is checked before anything is sent.",
-                    )}
+                    {t!("invites-bulk-how", max = MAX_BULK_INVITES)}
                 </p>
                 <ActionForm action=bulk attr:class="stacked">
                     <input type="hidden" name="tenant_id" value=tenant_id />
                     <div class="field">
-                        <label for="bulk-emails">"Email addresses"</label>
+                        <label for="bulk-emails">{t!("invites-addresses")}</label>
                         <textarea id="bulk-emails" name="emails" rows="6"></textarea>
                         <p class="field-error pre-line" id="bulk-emails-error">
                             {field_error(bulk_value, "emails")}
                         </p>
                     </div>
                     <fieldset class="field">
-                        <legend>"Roles for everyone"</legend>
+                        <legend>{t!("invites-roles-everyone")}</legend>
                         <RoleChoices form="bulk" roles=roles_bulk checked=vec!["extractor-user".to_owned()] />
                         <p class="field-error">{field_error(bulk_value, "roles")}</p>
                     </fieldset>
                     <OrganisationSelect id="bulk-organisation" organisations=orgs_bulk />
                     <input type="hidden" name="message" value="" />
                     <FormError value=bulk_value />
-                    <button type="submit" disabled=full>"Send invitations"</button>
+                    <button type="submit" disabled=full>{t!("invites-send-many")}</button>
                 </ActionForm>
                 {data.bulk_results.map(|rows| view! {
-                    <ul class="bulk-results" aria-label="Bulk results">
+                    <ul class="bulk-results" aria-label={t!("invites-bulk-results")}>
                         {rows.into_iter().map(|r| view! { <li>{r.email} ": " {r.outcome}</li> }).collect_view()}
                     </ul>
                 })}
             </section>
             }.into_any()
         } else {
-            view! { <p>"Only managers can invite people."</p> }.into_any()
+            view! { <p>{t!("invites-only-managers")}</p> }.into_any()
         }}
         <section class="panel" aria-labelledby="list-heading">
-            <h2 id="list-heading">"All invitations"</h2>
-            <nav aria-label="Filter by status" class="filters">
+            <h2 id="list-heading">{t!("invites-all")}</h2>
+            <nav aria-label={t!("invites-filter")} class="filters">
                 {statuses.into_iter().map(|s| {
                     let label = match s {
-                        "" => "All".to_owned(),
-                        "expiring" => "Expiring soon".to_owned(),
-                        s => capitalise(s),
+                        "" => t!("invites-filter-all"),
+                        "expiring" => t!("invites-filter-expiring"),
+                        s => InviteStatus::try_from(s.to_owned())
+                            .map_or_else(|_| s.to_owned(), |s| invite_status(lang(), s)),
                     };
                     let href = if s.is_empty() { format!("/t/{tenant_id}/invites") } else { format!("/t/{tenant_id}/invites?status={s}") };
                     view! { <a href=href>{label}</a> }
@@ -378,58 +386,58 @@ fn InvitesView(
             <FormError value=again.value() />
             {data.fresh_link.map(|link| view! {
                 <div class="notice" role="status">
-                    <p>"New link (earlier links for this invitation no longer work):"</p>
+                    <p>{t!("invites-new-link")}</p>
                     <p><code data-testid="invite-link">{link.clone()}</code></p>
-                    <CopyButton text=link />
+                    <CopyButton text=link copy=t!("invites-copy") copied=t!("invites-copied") />
                 </div>
             })}
             <div class="table-scroll" tabindex="0">
                 <table>
                     <thead>
                         <tr>
-                            <th scope="col">"Email"</th>
-                            <th scope="col">"Roles"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Expires"</th>
-                            <th scope="col">"Actions"</th>
+                            <th scope="col">{t!("field-email")}</th>
+                            <th scope="col">{t!("invite-roles")}</th>
+                            <th scope="col">{t!("col-status")}</th>
+                            <th scope="col">{t!("invite-expires")}</th>
+                            <th scope="col">{t!("col-actions")}</th>
                         </tr>
                     </thead>
                     <tbody>
                         {data.invites.into_iter().map(|i| {
                             let pending = i.status == InviteStatus::Pending;
-                            let resend_label = format!("Resend to {}", i.email);
-                            let copy_label = format!("Copy link for {}", i.email);
-                            let again_label = format!("Invite {} again", i.email);
-                            let revoke_label = format!("Revoke invitation of {}", i.email);
+                            let resend_label = t!("invites-resend-label", email = i.email.clone());
+                            let copy_label = t!("invites-copy-label", email = i.email.clone());
+                            let again_label = t!("invites-again-label", email = i.email.clone());
+                            let revoke_label = t!("invites-revoke-label", email = i.email.clone());
                             view! {
                                 <tr>
                                     <td>{i.email.clone()}</td>
-                                    <td>{role_names(&i.roles)}</td>
-                                    <td>{i.status.as_str()}</td>
+                                    <td>{role_names(lang(), &i.roles)}</td>
+                                    <td>{invite_status(lang(), i.status)}</td>
                                     <td><RelativeTime ms=i.expired_at /></td>
                                     <td class="actions"><div class="action-row">
                                         {(pending && data.can_invite).then(|| view! {
                                             <ActionForm action=resend>
                                                 <input type="hidden" name="tenant_id" value=tenant_id />
                                                 <input type="hidden" name="invite_id" value=i.id />
-                                                <button type="submit" class="secondary" aria-label=resend_label>"Resend"</button>
+                                                <button type="submit" class="secondary" aria-label=resend_label>{t!("invites-resend")}</button>
                                             </ActionForm>
                                             <ActionForm action=copy>
                                                 <input type="hidden" name="tenant_id" value=tenant_id />
                                                 <input type="hidden" name="invite_id" value=i.id />
-                                                <button type="submit" class="secondary" aria-label=copy_label>"Copy link"</button>
+                                                <button type="submit" class="secondary" aria-label=copy_label>{t!("invites-copy-link")}</button>
                                             </ActionForm>
                                             <ActionForm action=revoke>
                                                 <input type="hidden" name="tenant_id" value=tenant_id />
                                                 <input type="hidden" name="invite_id" value=i.id />
-                                                <button type="submit" class="danger" aria-label=revoke_label>"Revoke"</button>
+                                                <button type="submit" class="danger" aria-label=revoke_label>{t!("account-revoke")}</button>
                                             </ActionForm>
                                         })}
                                         {(i.status == InviteStatus::Expired && data.can_invite).then(|| view! {
                                             <ActionForm action=again>
                                                 <input type="hidden" name="tenant_id" value=tenant_id />
                                                 <input type="hidden" name="invite_id" value=i.id />
-                                                <button type="submit" class="secondary" aria-label=again_label>"Invite again"</button>
+                                                <button type="submit" class="secondary" aria-label=again_label>{t!("invites-again")}</button>
                                             </ActionForm>
                                         })}
                                     </div></td>
@@ -448,9 +456,9 @@ fn InvitesView(
 pub fn OrganisationSelect(id: &'static str, organisations: Vec<(i64, String)>) -> impl IntoView {
     view! {
         <div class="field">
-            <label for=id>"Organisation"</label>
+            <label for=id>{t!("col-organisation")}</label>
             <select id=id name="organisation_id">
-                <option value="">"None (whole tenant)"</option>
+                <option value="">{t!("invites-no-organisation")}</option>
                 {organisations
                     .into_iter()
                     .map(|(oid, name)| view! { <option value=oid.to_string()>{name}</option> })
@@ -460,18 +468,11 @@ pub fn OrganisationSelect(id: &'static str, organisations: Vec<(i64, String)>) -
     }
 }
 
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
-}
-
 /// Copies `text` to the clipboard: an island, the one part of this page
 /// that runs in the browser. Without JavaScript it stays hidden (the link is
 /// on the page to copy by hand).
 #[island]
-fn CopyButton(text: String) -> impl IntoView {
+fn CopyButton(text: String, copy: String, copied: String) -> impl IntoView {
     let live = RwSignal::new(false);
     let done = RwSignal::new(false);
     // Effects run in the browser only: the button shows once it works.
@@ -492,7 +493,7 @@ fn CopyButton(text: String) -> impl IntoView {
                 done.set(true);
             }
         >
-            {move || if done.get() { "Copied" } else { "Copy to clipboard" }}
+            {move || if done.get() { copied.clone() } else { copy.clone() }}
         </button>
     }
 }

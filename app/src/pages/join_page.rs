@@ -18,6 +18,7 @@ use crate::components::time::RelativeTime;
 use crate::domain::{LinkMode, LinkStatus};
 use crate::dto::JoinPreview;
 use crate::error::AppError;
+use crate::t;
 
 /// The link (if the code is known) and who is looking at it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,7 +111,11 @@ pub async fn join_new_account(
     let state = crate::backend::app_state()?;
     let mut form = crate::domain::FormParser::default();
     let fields = AccountFields::of_form(&email, &password, &first_name, &last_name);
-    let account = NewAccount::parse(&mut form, fields);
+    // The language the page was in becomes their preference.
+    let account = NewAccount::parse(&mut form, fields).map(|a| NewAccount {
+        locale: Some(crate::i18n::lang()),
+        ..a
+    });
     let account = form.finish(|| account)?;
     let ip = session::client_ip(&state).await;
     let account = invite_links::sign_up_to_join(&state, account, &code, ip).await?;
@@ -166,8 +171,8 @@ pub fn JoinPage() -> impl IntoView {
         |(c, ..)| get_join_view(c),
     );
     view! {
-        <Title text="Join" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text={t!("join-title")} />
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
                     let code = code();
@@ -183,26 +188,17 @@ fn JoinDetails(view: JoinView, code: String, actions: Actions) -> impl IntoView 
     let Some(link) = view.link else {
         return view! {
             <section class="panel" role="alert">
-                <h1>"Link not found"</h1>
-                <p>"This invitation link is not valid. It may be mistyped or cut short. Ask whoever shared it for the whole link."</p>
+                <h1>{t!("join-not-found")}</h1>
+                <p>{t!("join-not-found-text")}</p>
             </section>
         }
         .into_any();
     };
     let ended = match link.status {
         LinkStatus::Active => None,
-        LinkStatus::UsedUp => Some((
-            "Link used up",
-            "This link has been used as many times as it allows. Ask whoever shared it for a new one.",
-        )),
-        LinkStatus::Revoked => Some((
-            "Link revoked",
-            "The tenant's managers revoked this link. Ask them for a new one if you still need access.",
-        )),
-        LinkStatus::Expired => Some((
-            "Link expired",
-            "This link has expired. Ask whoever shared it for a new one.",
-        )),
+        LinkStatus::UsedUp => Some((t!("join-used-up"), t!("join-used-up-text"))),
+        LinkStatus::Revoked => Some((t!("join-revoked"), t!("join-revoked-text"))),
+        LinkStatus::Expired => Some((t!("join-expired"), t!("join-expired-text"))),
     };
     if let Some((title, text)) = ended {
         return view! {
@@ -217,18 +213,18 @@ fn JoinDetails(view: JoinView, code: String, actions: Actions) -> impl IntoView 
     let requested = use_query_map().read_untracked().get("requested").is_some();
     let action = match &view.viewer {
         Some(v) if v.member => view! {
-            <p class="notice" role="status">{format!("You are already a member of {}.", link.tenant_name)}</p>
-            <p><a href=format!("/t/{}", link.tenant_id)>{format!("Open {}", link.tenant_name)}</a></p>
+            <p class="notice" role="status">{t!("join-already-member", tenant = link.tenant_name.clone())}</p>
+            <p><a href=format!("/t/{}", link.tenant_id)>{t!("mail-approved-action", tenant = link.tenant_name.clone())}</a></p>
         }
         .into_any(),
         Some(v) if !link.admits(&v.email) => view! {
             <div class="notice" role="alert">
-                <p>{format!(
-                    "This link is for people with an @{} email address; you are signed in as {}.",
-                    link.allowed_domain.clone().unwrap_or_default(),
-                    v.email,
+                <p>{t!(
+                    "join-wrong-domain",
+                    domain = link.allowed_domain.clone().unwrap_or_default(),
+                    email = v.email.clone(),
                 )}</p>
-                <SignOutButton next=next.clone() label="Sign out and use another account" />
+                <SignOutButton next=next.clone() label=t!("join-sign-out-other") />
             </div>
         }
         .into_any(),
@@ -237,18 +233,18 @@ fn JoinDetails(view: JoinView, code: String, actions: Actions) -> impl IntoView 
         }
         Some(_) if requested => view! {
             <p class="success" role="status" data-testid="request-sent">
-                {format!("Your request to join {} is sent. A manager decides; we mail you the answer.", link.tenant_name)}
+                {t!("join-request-sent", tenant = link.tenant_name.clone())}
             </p>
         }
         .into_any(),
         Some(_) if link.mode == LinkMode::Request => {
             let value = actions.join.value();
-            let label = format!("Ask to join {}", link.tenant_name);
+            let label = t!("account-ask-label", tenant = link.tenant_name.clone());
             view! {
-                <p>"A manager approves who joins with this link. Tell them who you are, if you like."</p>
+                <p>{t!("join-request-how")}</p>
                 <ActionForm action=actions.join attr:class="stacked">
                     <input type="hidden" name="code" value=code.clone() />
-                    <label for="join-message">"Message to the managers (optional)"</label>
+                    <label for="join-message">{t!("join-message")}</label>
                     <textarea id="join-message" name="message" maxlength="1000" rows="3"></textarea>
                     <button type="submit">{label}</button>
                 </ActionForm>
@@ -258,7 +254,7 @@ fn JoinDetails(view: JoinView, code: String, actions: Actions) -> impl IntoView 
         }
         Some(_) => {
             let value = actions.join.value();
-            let label = format!("Join {}", link.tenant_name);
+            let label = t!("invite-join", tenant = link.tenant_name.clone());
             view! {
                 <ActionForm action=actions.join>
                     <input type="hidden" name="code" value=code.clone() />
@@ -269,31 +265,36 @@ fn JoinDetails(view: JoinView, code: String, actions: Actions) -> impl IntoView 
             .into_any()
         }
         None => view! {
-            <h2>"Already have an account?"</h2>
+            <h2>{t!("join-have-account")}</h2>
             <p>
                 <a href=format!("/login?next={}", crate::format::query_value(&next))>
-                    "Sign in to join"
+                    {t!("join-sign-in")}
                 </a>
             </p>
-            <NewAccountForm code=code.clone() allowed_domain=link.allowed_domain.clone() action=actions.new_account />
+            <NewAccountForm
+                code=code.clone()
+                allowed_domain=link.allowed_domain.clone()
+                request=link.mode == LinkMode::Request
+                action=actions.new_account
+            />
         }
         .into_any(),
     };
     view! {
         <section class="panel">
-            <h1>{format!("Join {}", link.tenant_name)}</h1>
+            <h1>{t!("invite-join", tenant = link.tenant_name.clone())}</h1>
             <dl class="invite-facts">
-                <dt>"Tenant"</dt>
+                <dt>{t!("invite-tenant")}</dt>
                 <dd>{link.tenant_name.clone()}</dd>
-                <dt>"Roles"</dt>
+                <dt>{t!("invite-roles")}</dt>
                 <dd>
                     <RoleList roles=link.roles.clone() organisation_name=link.organisation_name.clone() />
                 </dd>
                 {link.allowed_domain.clone().map(|d| view! {
-                    <dt>"Who can join"</dt>
-                    <dd>{format!("People with an @{d} email address")}</dd>
+                    <dt>{t!("join-who")}</dt>
+                    <dd>{t!("join-people-at", domain = d)}</dd>
                 })}
-                <dt>"Expires"</dt>
+                <dt>{t!("invite-expires")}</dt>
                 <dd><RelativeTime ms=link.expires_at /></dd>
             </dl>
             {action}
@@ -316,15 +317,15 @@ fn ConfirmFirst(
     view! {
         <div class="notice" role="status" data-testid="join-confirm">
             {if sent {
-                format!("We sent a confirmation link to {email}. Open it to confirm your address; you join then.")
+                t!("join-confirm-sent", email = email.clone())
             } else {
-                format!("Confirm your email address ({email}) to join: we can send you a link that confirms it and joins you.")
+                t!("join-confirm-first", email = email.clone())
             }}
         </div>
         <ActionForm action>
             <input type="hidden" name="code" value=code />
             <button type="submit" class="secondary">
-                {if sent { "Send the link again" } else { "Send the link" }}
+                {if sent { t!("join-send-again") } else { t!("join-send") }}
             </button>
         </ActionForm>
         <FormError value />
@@ -335,29 +336,33 @@ fn ConfirmFirst(
 fn NewAccountForm(
     code: String,
     allowed_domain: Option<String>,
+    /// A request-mode link: confirming files the request, it does not join.
+    request: bool,
     action: ServerAction<JoinNewAccount>,
 ) -> impl IntoView {
     let value = action.value();
     view! {
-        <h2>"New here? Create your account"</h2>
+        <h2>{t!("join-new-here")}</h2>
         <p>
-            {match allowed_domain {
-                Some(d) => format!("Use your @{d} email address. We mail you a link to confirm it; you join when you open it."),
-                None => "We mail you a link to confirm your email address; you join when you open it.".to_owned(),
+            {match (allowed_domain, request) {
+                (Some(d), false) => t!("join-new-domain", domain = d),
+                (None, false) => t!("join-new"),
+                (Some(d), true) => t!("join-new-domain-request", domain = d),
+                (None, true) => t!("join-new-request"),
             }}
         </p>
         <ActionForm action attr:class="stacked">
             <input type="hidden" name="code" value=code />
-            <FormField label="Email" name="email" input_type="email" autocomplete="email"
+            <FormField label={t!("field-email")} name="email" input_type="email" autocomplete="email"
                 server_error=field_error(value, "email") check=Check::Email />
-            <FormField label="First name" name="first_name" autocomplete="given-name"
+            <FormField label={t!("field-first-name")} name="first_name" autocomplete="given-name"
                 server_error=field_error(value, "firstName") check=Check::PersonName />
-            <FormField label="Last name" name="last_name" autocomplete="family-name"
+            <FormField label={t!("field-last-name")} name="last_name" autocomplete="family-name"
                 server_error=field_error(value, "lastName") check=Check::PersonName />
-            <FormField label="Password" name="password" input_type="password" autocomplete="new-password"
+            <FormField label={t!("field-password")} name="password" input_type="password" autocomplete="new-password"
                 server_error=field_error(value, "password") check=Check::Password />
             <FormError value />
-            <button type="submit">"Create account"</button>
+            <button type="submit">{t!("create-account")}</button>
         </ActionForm>
     }
 }

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::form_field::{FormError, FormField, field_error};
 use crate::components::sign_out_button::SignOutButton;
 use crate::error::AppError;
+use crate::t;
 
 #[server(prefix = "/rpc", endpoint = "sign_in")]
 pub async fn sign_in(
@@ -33,7 +34,7 @@ pub async fn sign_in(
         return Ok(());
     }
     if password.is_empty() {
-        return Err(AppError::field("password", "Enter your password."));
+        return Err(AppError::field("password", t!("login-enter-password")));
     }
     let ip = session::client_ip(&state).await;
     let account =
@@ -62,18 +63,18 @@ pub fn LoginPage() -> impl IntoView {
         None => "/register".to_owned(),
     };
     view! {
-        <Title text="Sign in" />
+        <Title text=t!("sign-in") />
         <section class="panel">
-            <h1>"Sign in"</h1>
+            <h1>{t!("sign-in")}</h1>
             <Show when=signed_out>
-                <p class="notice" role="status">"You are signed out."</p>
+                <p class="notice" role="status">{t!("login-signed-out")}</p>
             </Show>
             <Show when=reset>
-                <p class="notice" role="status">"Your password is changed. Sign in with the new one."</p>
+                <p class="notice" role="status">{t!("login-password-changed")}</p>
             </Show>
             <ActionForm action attr:class="stacked">
                 <FormField
-                    label="Email"
+                    label=t!("field-email")
                     name="email"
                     input_type="email"
                     autocomplete="email"
@@ -81,24 +82,24 @@ pub fn LoginPage() -> impl IntoView {
                     server_error=field_error(value, "email")
                 />
                 <FormField
-                    label="Password"
+                    label=t!("field-password")
                     name="password"
                     input_type="password"
                     autocomplete="current-password"
                     required=false
                     server_error=field_error(value, "password")
                 />
-                <p class="hint">"Your organisation signs you in? Enter your work email and leave the password empty."</p>
+                <p class="hint">{t!("login-sso-hint")}</p>
                 <input type="hidden" name="next" value=next />
                 <FormError value />
                 <button type="submit" disabled=move || action.pending().get()>
-                    "Sign in"
+                    {t!("sign-in")}
                 </button>
             </ActionForm>
             <p>
-                <a href="/forgot-password">"Forgot your password?"</a>
+                <a href="/forgot-password">{t!("login-forgot")}</a>
                 " · "
-                <a href=register_href>"Create an account"</a>
+                <a href=register_href>{t!("login-create-account")}</a>
             </p>
         </section>
     }
@@ -107,10 +108,10 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn LogoutPage() -> impl IntoView {
     view! {
-        <Title text="Sign out" />
+        <Title text=t!("sign-out") />
         <section class="panel">
-            <h1>"Sign out"</h1>
-            <p>"Sign out of Portico on this browser?"</p>
+            <h1>{t!("sign-out")}</h1>
+            <p>{t!("logout-question")}</p>
             <SignOutButton />
         </section>
     }

@@ -16,7 +16,9 @@ use crate::components::time::RelativeTime;
 use crate::domain::MemberStatus;
 use crate::dto::{InviteLinkInfo, MemberInfo, Page, PendingTransfer};
 use crate::error::AppError;
-use crate::format::{format_ms, role_names};
+use crate::format::{format_date, member_status, role_names};
+use crate::i18n::lang;
+use crate::t;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MembersPageData {
@@ -211,8 +213,8 @@ pub fn MembersPage() -> impl IntoView {
         |(t, q, s, p, _, _, _, removed, ..)| get_members_page(t, q, s, p, removed),
     );
     view! {
-        <Title text="Members" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text={t!("members-title")} />
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
                     data.await.map(|d| view! { <MembersView d roles status remove revoke_links transfer /> })
@@ -255,35 +257,36 @@ fn MembersView(
     };
     view! {
         <TenantNav tenant_id tenant_name=d.tenant_name.clone() />
-        <h1>"Members"</h1>
+        <h1>{t!("members-title")}</h1>
         {done.map(|what| view! { <p class="notice" role="status">{match what.as_str() {
-            "roles" => "Roles saved.", "disabled" => "Member disabled.", "enabled" => "Member re-enabled.",
-            "links_revoked" => "Their links are revoked.",
-            "nominated" => "Transfer requested: the new owner was mailed a link to accept.",
-            "transfer_cancelled" => "Transfer cancelled.", _ => "Member removed.",
+            "roles" => t!("members-done-roles"), "disabled" => t!("members-done-disabled"),
+            "enabled" => t!("members-done-enabled"),
+            "links_revoked" => t!("members-done-links"),
+            "nominated" => t!("members-done-nominated"),
+            "transfer_cancelled" => t!("members-done-transfer-cancelled"), _ => t!("members-done-removed"),
         }}</p> })}
         {d.removed_links.clone().map(|(m, links)| view! {
             <section class="panel" aria-labelledby="removed-links-heading" data-testid="removed-links">
                 <h2 id="removed-links-heading">
-                    {format!("Links {} {} made still work", m.first_name, m.last_name)}
+                    {t!("members-links-still-work", name = format!("{} {}", m.first_name, m.last_name))}
                 </h2>
-                <p>"Anyone holding one of these shareable links can still join. Revoke them unless the tenant still wants them."</p>
+                <p>{t!("members-links-text")}</p>
                 <ul>
                     {links.iter().map(|l| view! {
-                        <li>{format!(
-                            "Link {}: {}, {} of {} uses, until {}",
-                            l.id,
-                            role_names(&l.roles),
-                            l.uses,
-                            l.max_uses,
-                            &format_ms(l.expires_at)[..10]
+                        <li>{t!(
+                            "members-link-line",
+                            id = l.id,
+                            roles = role_names(lang(), &l.roles),
+                            uses = l.uses,
+                            max = l.max_uses,
+                            until = format_date(lang(), l.expires_at)
                         )}</li>
                     }).collect_view()}
                 </ul>
                 <ActionForm action=revoke_links>
                     <input type="hidden" name="tenant_id" value=tenant_id />
                     <input type="hidden" name="member_id" value=m.id />
-                    <button type="submit" class="danger">"Revoke them"</button>
+                    <button type="submit" class="danger">{t!("members-revoke-them")}</button>
                 </ActionForm>
             </section>
         })}
@@ -293,16 +296,21 @@ fn MembersView(
         <FormError value=status.value() />
         <FormError value=remove.value() />
         <form method="get" class="search" role="search">
-            <label for="member-search">"Search members"</label>
+            <label for="member-search">{t!("members-search")}</label>
             <input id="member-search" type="search" name="q" value=query.read_untracked().get("q").unwrap_or_default() />
-            <label for="member-status">"Status"</label>
+            <label for="member-status">{t!("col-status")}</label>
             <select id="member-status" name="status">
-                {std::iter::once("").chain(MemberStatus::ALL.iter().map(|s| s.as_str())).map(|s| {
-                    let selected = query.read_untracked().get("status").unwrap_or_default() == s;
-                    view! { <option value=s selected=selected>{if s.is_empty() { "Active and disabled" } else { s }}</option> }
+                {std::iter::once(None).chain(MemberStatus::ALL.iter().map(|s| Some(*s))).map(|s| {
+                    let value = s.map_or("", |s| s.as_str());
+                    let selected = query.read_untracked().get("status").unwrap_or_default() == value;
+                    let label = match s {
+                        None => t!("members-active-and-disabled"),
+                        Some(s) => member_status(lang(), s),
+                    };
+                    view! { <option value=value selected=selected>{label}</option> }
                 }).collect_view()}
             </select>
-            <button type="submit" class="secondary">"Search"</button>
+            <button type="submit" class="secondary">{t!("members-search-button")}</button>
         </form>
         {managed.map(|m| view! { <ManagePanel m d=d.clone() confirm=confirm.clone() roles status remove /> })}
         <div class="table-scroll" tabindex="0">
@@ -310,33 +318,33 @@ fn MembersView(
                 <caption>{format!("{} members", d.members.total)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Roles"</th>
-                        <th scope="col">"Organisation"</th><th scope="col">"Status"</th><th scope="col">"Joined"</th>
-                        {can_manage.then(|| view! { <th scope="col">"Actions"</th> })}
+                        <th scope="col">{t!("field-name")}</th><th scope="col">{t!("field-email")}</th><th scope="col">{t!("invite-roles")}</th>
+                        <th scope="col">{t!("col-organisation")}</th><th scope="col">{t!("col-status")}</th><th scope="col">{t!("col-joined")}</th>
+                        {can_manage.then(|| view! { <th scope="col">{t!("col-actions")}</th> })}
                     </tr>
                 </thead>
                 <tbody>
                     {d.members.items.iter().map(|m| {
                         let manage_link = format!("/t/{tenant_id}/members?manage={}", m.id);
-                        let label = format!("Manage {} {}", m.first_name, m.last_name);
+                        let label = t!("members-manage-label", name = format!("{} {}", m.first_name, m.last_name));
                         let is_owner = d.owner == Some(m.id);
                         let viewer_owns = is_owner && m.id == d.viewer;
                         view! {
                             <tr>
                                 <td>{format!("{} {}", m.first_name, m.last_name)}</td>
                                 <td>{m.email.clone()}</td>
-                                <td>{role_names(&m.roles)}</td>
+                                <td>{role_names(lang(), &m.roles)}</td>
                                 <td>{m.organisation_name.clone().unwrap_or_else(|| "—".into())}</td>
                                 <td>
-                                    {m.status.as_str()}
-                                    {is_owner.then(|| view! { " " <span class="badge" data-testid="owner-badge">"Owner"</span> })}
+                                    {member_status(lang(), m.status)}
+                                    {is_owner.then(|| view! { " " <span class="badge" data-testid="owner-badge">{t!("members-owner")}</span> })}
                                 </td>
-                                <td>{format_ms(m.created_at)[..10].to_owned()}</td>
+                                <td>{format_date(lang(), m.created_at)}</td>
                                 {can_manage.then(|| view! {
                                     <td class="button-row">
-                                        <a href=manage_link aria-label=label>"Manage"</a>
+                                        <a href=manage_link aria-label=label>{t!("members-manage")}</a>
                                         {viewer_owns.then(|| view! {
-                                            <a href=format!("/t/{tenant_id}/members?transfer=1")>"Transfer ownership"</a>
+                                            <a href=format!("/t/{tenant_id}/members?transfer=1")>{t!("members-transfer")}</a>
                                         })}
                                     </td>
                                 })}
@@ -373,60 +381,78 @@ fn ManagePanel(
         MemberStatus::Disabled
     }
     .as_str();
-    let status_label = if disabled { "Re-enable" } else { "Disable" };
+    let (status_label, status_question, status_yes) = if disabled {
+        (
+            t!("members-re-enable"),
+            t!("members-re-enable-question", name = name.clone()),
+            t!("members-re-enable-yes"),
+        )
+    } else {
+        (
+            t!("members-disable"),
+            t!("members-disable-question", name = name.clone()),
+            t!("members-disable-yes"),
+        )
+    };
     let member_roles = m.roles.clone();
     let confirm_view = match confirm.as_deref() {
-        Some("remove") => Some(view! {
-            <div class="notice" role="alertdialog" aria-label="Confirm removal">
-                <p>{format!("Remove {name} from this tenant? Their access ends at once.")}</p>
-                <ActionForm action=remove>
-                    <input type="hidden" name="tenant_id" value=tenant_id />
-                    <input type="hidden" name="member_id" value=m.id />
-                    <button type="submit" class="danger">"Yes, remove"</button>
-                </ActionForm>
-                <a href=base.clone()>"Cancel"</a>
-            </div>
-        }.into_any()),
-        Some("status") => Some(view! {
-            <div class="notice" role="alertdialog" aria-label="Confirm status change">
-                <p>{format!("{status_label} {name}?")}</p>
-                <ActionForm action=status>
-                    <input type="hidden" name="tenant_id" value=tenant_id />
-                    <input type="hidden" name="member_id" value=m.id />
-                    <input type="hidden" name="status" value=next_status />
-                    <button type="submit" class="danger">{format!("Yes, {}", status_label.to_lowercase())}</button>
-                </ActionForm>
-                <a href=base.clone()>"Cancel"</a>
-            </div>
-        }.into_any()),
+        Some("remove") => Some(
+            view! {
+                <div class="notice" role="alertdialog" aria-label={t!("members-confirm-removal")}>
+                    <p>{t!("members-remove-question", name = name.clone())}</p>
+                    <ActionForm action=remove>
+                        <input type="hidden" name="tenant_id" value=tenant_id />
+                        <input type="hidden" name="member_id" value=m.id />
+                        <button type="submit" class="danger">{t!("members-yes-remove")}</button>
+                    </ActionForm>
+                    <a href=base.clone()>{t!("cancel")}</a>
+                </div>
+            }
+            .into_any(),
+        ),
+        Some("status") => Some(
+            view! {
+                <div class="notice" role="alertdialog" aria-label={t!("members-confirm-status")}>
+                    <p>{status_question}</p>
+                    <ActionForm action=status>
+                        <input type="hidden" name="tenant_id" value=tenant_id />
+                        <input type="hidden" name="member_id" value=m.id />
+                        <input type="hidden" name="status" value=next_status />
+                        <button type="submit" class="danger">{status_yes}</button>
+                    </ActionForm>
+                    <a href=base.clone()>{t!("cancel")}</a>
+                </div>
+            }
+            .into_any(),
+        ),
         _ => None,
     };
     view! {
         <section class="panel" aria-labelledby="manage-heading">
-            <h2 id="manage-heading">{format!("Manage {name}")}</h2>
+            <h2 id="manage-heading">{t!("members-manage-label", name = name.clone())}</h2>
             {is_owner.then(|| view! {
                 <p class="notice" data-testid="owner-note">
-                    {format!("{name} owns this tenant: nobody else can demote, disable or remove them. Only they can hand ownership to someone else.")}
+                    {t!("members-owner-note", name = name.clone())}
                 </p>
             })}
             {(is_last_manager && !is_owner).then(|| view! {
                 <p class="notice" data-testid="last-manager-note">
-                    {format!("{name} is the last active extractor-manager. A tenant always keeps one: make someone else an extractor-manager before demoting, disabling or removing {name}.")}
+                    {t!("members-last-manager-note", name = name.clone())}
                 </p>
             })}
             <ActionForm action=roles attr:class="stacked">
                 <input type="hidden" name="tenant_id" value=tenant_id />
                 <input type="hidden" name="member_id" value=m.id />
                 <fieldset class="field">
-                    <legend>"Roles"</legend>
+                    <legend>{t!("invite-roles")}</legend>
                     <RoleChoices form="member" roles=d.grantable_roles.clone() checked=member_roles />
                 </fieldset>
-                <button type="submit">"Save roles"</button>
+                <button type="submit">{t!("members-save-roles")}</button>
             </ActionForm>
             <p class="button-row">
                 <a class="button secondary" href=format!("{base}&confirm=status")>{status_label}</a>
-                <a class="button danger" href=format!("{base}&confirm=remove")>"Remove"</a>
-                <a href=format!("/t/{tenant_id}/members")>"Close"</a>
+                <a class="button danger" href=format!("{base}&confirm=remove")>{t!("members-remove")}</a>
+                <a href=format!("/t/{tenant_id}/members")>{t!("close")}</a>
             </p>
             {confirm_view}
         </section>
@@ -447,27 +473,27 @@ fn TransferPanel(d: MembersPageData, transfer: Transfer) -> impl IntoView {
     let tenant_id = d.tenant_id;
     view! {
         <section class="panel" aria-labelledby="transfer-heading" data-testid="transfer-panel">
-            <h2 id="transfer-heading">"Transfer ownership"</h2>
-            <p>"The new owner must accept from the mail they get. Until then you stay the owner; afterwards you stay a manager."</p>
+            <h2 id="transfer-heading">{t!("members-transfer")}</h2>
+            <p>{t!("members-transfer-text")}</p>
             <FormError value=transfer.nominate.value() />
             <FormError value=transfer.cancel.value() />
             {d.pending_transfer.clone().map(|t| view! {
                 <p role="status" data-testid="pending-transfer">
-                    {format!("Waiting for {} {} ({}) to accept, until ", t.nominee.first_name, t.nominee.last_name, t.nominee.email)}
+                    {t!("members-transfer-waiting", name = format!("{} {}", t.nominee.first_name, t.nominee.last_name), email = t.nominee.email.clone())} " "
                     <RelativeTime ms=t.expires_at />"."
                 </p>
                 <ActionForm action=transfer.cancel>
                     <input type="hidden" name="tenant_id" value=tenant_id />
-                    <button type="submit" class="secondary">"Cancel transfer"</button>
+                    <button type="submit" class="secondary">{t!("members-cancel-transfer")}</button>
                 </ActionForm>
             })}
             <ActionForm action=transfer.nominate attr:class="stacked">
                 <input type="hidden" name="tenant_id" value=tenant_id />
-                <label for="new-owner">"Email of the new owner (an active member)"</label>
+                <label for="new-owner">{t!("members-new-owner")}</label>
                 <input id="new-owner" type="email" name="email" required autocomplete="off" />
-                <button type="submit">"Send transfer request"</button>
+                <button type="submit">{t!("members-send-transfer")}</button>
             </ActionForm>
-            <p><a href=format!("/t/{tenant_id}/members")>"Close"</a></p>
+            <p><a href=format!("/t/{tenant_id}/members")>{t!("close")}</a></p>
         </section>
     }
 }

@@ -1,6 +1,8 @@
 //! The 404 page, served with status 404.
 
 use leptos::prelude::*;
+
+use crate::t;
 use leptos_meta::Title;
 
 #[component]
@@ -10,12 +12,12 @@ pub fn NotFoundPage() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Page not found" />
+        <Title text={t!("not-found-title")} />
         <section class="error-panel">
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
+            <h1>{t!("not-found-title")}</h1>
+            <p>{t!("not-found-text")}</p>
             <p>
-                <a href="/">"Back to the home page"</a>
+                <a href="/">{t!("error-home")}</a>
             </p>
         </section>
     }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::components::form_field::FormError;
 use crate::components::time::RelativeTime;
 use crate::error::AppError;
+use crate::t;
 
 /// What the page shows: the transfer when the viewer may answer it, else
 /// why not.
@@ -54,7 +55,7 @@ pub async fn answer_ownership(token: String, answer: String) -> Result<(), AppEr
     let answer = match answer.as_str() {
         "accept" => Answer::Accept,
         "decline" => Answer::Decline,
-        _ => return Err(AppError::field("answer", "Use accept or decline.")),
+        _ => return Err(AppError::field("answer", t!("ownership-answer-invalid"))),
     };
     let tenant_id = ownership::answer(&state, &account, &token, answer).await?;
     leptos_axum::redirect(&match answer {
@@ -77,18 +78,18 @@ pub fn OwnershipPage() -> impl IntoView {
         get_ownership_view(token).await
     });
     view! {
-        <Title text="Ownership transfer" />
+        <Title text={t!("ownership-title")} />
         <section class="panel">
-            <h1>"Ownership transfer"</h1>
+            <h1>{t!("ownership-title")}</h1>
             <FormError value=action.value() />
             <Show
                 when=move || !declined()
                 fallback=|| view! {
-                    <p role="status">"You declined. The tenant keeps its owner."</p>
-                    <p><a href="/account">"Go to your account"</a></p>
+                    <p role="status">{t!("ownership-declined")}</p>
+                    <p><a href="/account">{t!("go-to-account")}</a></p>
                 }
             >
-                <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
                     {move || Suspend::new(async move {
                         match data.await {
                             Ok(v) => answer_view(v, token(), action).into_any(),
@@ -110,14 +111,14 @@ fn answer_view(
         OwnershipView::SignedOut => {
             let next = format!("/ownership?token={}", crate::format::query_value(&token));
             view! {
-                <p>"Sign in as the person this transfer was mailed to, to accept or decline it."</p>
-                <p><a class="button" href=format!("/login?next={}", crate::format::query_value(&next))>"Sign in"</a></p>
+                <p>{t!("ownership-sign-in")}</p>
+                <p><a class="button" href=format!("/login?next={}", crate::format::query_value(&next))>{t!("sign-in")}</a></p>
             }
             .into_any()
         }
         OwnershipView::Gone => view! {
             <p class="form-error" role="alert" data-testid="transfer-gone">
-                "This transfer link does not work: it was accepted, declined, cancelled, replaced by a newer one, or it expired."
+                {t!("ownership-gone")}
             </p>
         }
         .into_any(),
@@ -131,25 +132,25 @@ fn answer_view(
         } => {
             let decline_token = token.clone();
             view! {
-            <p>{format!("You are asked to become the owner of {tenant_name}.")}</p>
-            <p>
-                "As the owner you stay a manager whom nobody else can remove, disable or demote. The present owner stays a manager. This offer ends "
-                <RelativeTime ms=expires_at />"."
-            </p>
-            <div class="button-row">
-                <ActionForm action>
-                    <input type="hidden" name="token" value=token.clone() />
-                    <input type="hidden" name="answer" value="accept" />
-                    <button type="submit">"Accept ownership"</button>
-                </ActionForm>
-                <ActionForm action>
-                    <input type="hidden" name="token" value=decline_token />
-                    <input type="hidden" name="answer" value="decline" />
-                    <button type="submit" class="secondary">"Decline"</button>
-                </ActionForm>
-            </div>
-        }
-        .into_any()
+                <p>{t!("ownership-asked", tenant = tenant_name.clone())}</p>
+                <p>
+                    {t!("ownership-what")} " " {t!("ownership-ends")} " "
+                    <RelativeTime ms=expires_at />"."
+                </p>
+                <div class="button-row">
+                    <ActionForm action>
+                        <input type="hidden" name="token" value=token.clone() />
+                        <input type="hidden" name="answer" value="accept" />
+                        <button type="submit">{t!("ownership-accept")}</button>
+                    </ActionForm>
+                    <ActionForm action>
+                        <input type="hidden" name="token" value=decline_token />
+                        <input type="hidden" name="answer" value="decline" />
+                        <button type="submit" class="secondary">{t!("invite-decline")}</button>
+                    </ActionForm>
+                </div>
+            }
+            .into_any()
         }
     }
 }

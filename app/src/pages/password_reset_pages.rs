@@ -9,6 +9,7 @@ use crate::components::form_field::{Check, FormError, FormField, field_error};
 #[cfg(feature = "ssr")]
 use crate::domain::{Email, Password};
 use crate::error::AppError;
+use crate::t;
 
 #[server(prefix = "/rpc", endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
@@ -38,17 +39,15 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let sent = move || query.read().get("sent").is_some();
     view! {
-        <Title text="Forgot your password?" />
+        <Title text=t!("login-forgot") />
         <section class="panel">
-            <h1>"Forgot your password?"</h1>
+            <h1>{t!("login-forgot")}</h1>
             <Show when=sent>
-                <p class="notice" role="status">
-                    "If an account exists for that email, we have sent it a link to choose a new password. Check your inbox."
-                </p>
+                <p class="notice" role="status">{t!("forgot-sent")}</p>
             </Show>
             <ActionForm action attr:class="stacked">
                 <FormField
-                    label="Email"
+                    label=t!("field-email")
                     name="email"
                     input_type="email"
                     autocomplete="email"
@@ -56,10 +55,10 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                     check=Check::Email
                 />
                 <FormError value />
-                <button type="submit">"Send reset link"</button>
+                <button type="submit">{t!("forgot-send")}</button>
             </ActionForm>
             <p>
-                <a href="/login">"Back to sign in"</a>
+                <a href="/login">{t!("forgot-back")}</a>
             </p>
         </section>
     }
@@ -72,13 +71,13 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     view! {
-        <Title text="Choose a new password" />
+        <Title text=t!("reset-title") />
         <section class="panel">
-            <h1>"Choose a new password"</h1>
+            <h1>{t!("reset-title")}</h1>
             <ActionForm action attr:class="stacked">
                 <input type="hidden" name="token" value=token />
                 <FormField
-                    label="New password"
+                    label=t!("field-new-password")
                     name="password"
                     input_type="password"
                     autocomplete="new-password"
@@ -89,7 +88,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     {field_error(value, "token")}
                 </p>
                 <FormError value />
-                <button type="submit">"Set new password"</button>
+                <button type="submit">{t!("reset-submit")}</button>
             </ActionForm>
         </section>
     }

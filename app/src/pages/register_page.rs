@@ -9,6 +9,7 @@ use crate::components::form_field::{Check, FormError, FormField, field_error};
 #[cfg(feature = "ssr")]
 use crate::domain::{ProjectName, TenantName};
 use crate::error::AppError;
+use crate::t;
 
 #[server(prefix = "/rpc", endpoint = "register")]
 pub async fn register(
@@ -25,7 +26,11 @@ pub async fn register(
     let state = crate::backend::app_state()?;
     let mut form = FormParser::default();
     let fields = AccountFields::of_form(&email, &password, &first_name, &last_name);
-    let account = NewAccount::parse(&mut form, fields);
+    // The language the page was in becomes their preference.
+    let account = NewAccount::parse(&mut form, fields).map(|a| NewAccount {
+        locale: Some(crate::i18n::lang()),
+        ..a
+    });
     let tenant_name = form.field("tenantName", TenantName::parse(&tenant_name));
     let project_name = form.field("projectName", ProjectName::parse(&project_name));
     let registration = form.finish(|| {
@@ -60,13 +65,13 @@ pub fn RegisterPage() -> impl IntoView {
         None => "/login".to_owned(),
     };
     view! {
-        <Title text="Create your account" />
+        <Title text=t!("register-title") />
         <section class="panel">
-            <h1>"Create your account"</h1>
-            <p>"You get a tenant of your own, with a first project, and you manage it."</p>
+            <h1>{t!("register-title")}</h1>
+            <p>{t!("register-lede")}</p>
             <ActionForm action attr:class="stacked">
                 <FormField
-                    label="Email"
+                    label=t!("field-email")
                     name="email"
                     input_type="email"
                     autocomplete="email"
@@ -74,7 +79,7 @@ pub fn RegisterPage() -> impl IntoView {
                     check=Check::Email
                 />
                 <FormField
-                    label="Password"
+                    label=t!("field-password")
                     name="password"
                     input_type="password"
                     autocomplete="new-password"
@@ -82,28 +87,28 @@ pub fn RegisterPage() -> impl IntoView {
                     check=Check::Password
                 />
                 <FormField
-                    label="First name"
+                    label=t!("field-first-name")
                     name="first_name"
                     autocomplete="given-name"
                     server_error=field_error(value, "firstName")
                     check=Check::PersonName
                 />
                 <FormField
-                    label="Last name"
+                    label=t!("field-last-name")
                     name="last_name"
                     autocomplete="family-name"
                     server_error=field_error(value, "lastName")
                     check=Check::PersonName
                 />
                 <FormField
-                    label="Tenant name"
+                    label=t!("field-tenant-name")
                     name="tenant_name"
                     autocomplete="organization"
                     server_error=field_error(value, "tenantName")
                     check=Check::TenantName
                 />
                 <FormField
-                    label="Project name"
+                    label=t!("field-project-name")
                     name="project_name"
                     server_error=field_error(value, "projectName")
                     check=Check::ProjectName
@@ -111,10 +116,10 @@ pub fn RegisterPage() -> impl IntoView {
                 <input type="hidden" name="next" value=next />
                 <FormError value />
                 <button type="submit" disabled=move || action.pending().get()>
-                    "Create account"
+                    {t!("create-account")}
                 </button>
             </ActionForm>
-            <p>"Already have an account? " <a href=sign_in_href>"Sign in"</a></p>
+            <p>{t!("register-have-account")} " " <a href=sign_in_href>{t!("sign-in")}</a></p>
         </section>
     }
 }

@@ -17,6 +17,8 @@ use crate::components::time::RelativeTime;
 use crate::dto::{JoinRequestInfo, Page};
 use crate::error::AppError;
 use crate::format::role_names;
+use crate::i18n::lang;
+use crate::t;
 
 /// Everything the requests page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,8 +87,8 @@ pub fn RequestsPage() -> impl IntoView {
         |(t, p, ..)| get_requests_page(t, p),
     );
     view! {
-        <Title text="Join requests" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text={t!("nav-requests")} />
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
                     data.await.map(|d| view! { <RequestsView d approve deny /> })
@@ -109,35 +111,36 @@ fn RequestsView(
     let grantable = d.grantable_roles.clone();
     view! {
         <TenantNav tenant_id tenant_name=d.tenant_name.clone() />
-        <h1>"Join requests"</h1>
-        <p>"People whose confirmed address is at a domain of this tenant on requests, or who used a link that asks for approval. Approve with the roles you choose, or deny; they are mailed either way. Requests expire after 30 days."</p>
+        <h1>{t!("nav-requests")}</h1>
+        <p>{t!("requests-intro")}</p>
         {done.map(|what| view! { <p class="notice" role="status">{match what.as_str() {
-            "approved" => "Approved: they are a member now.",
-            _ => "Denied.",
+            "approved" => t!("requests-done-approved"),
+            _ => t!("requests-done-denied"),
         }}</p> })}
         <FormError value=approve.value() />
         <FormError value=deny.value() />
-        {empty.then(|| view! { <p data-testid="no-requests">"Nobody is waiting."</p> })}
+        {empty.then(|| view! { <p data-testid="no-requests">{t!("requests-nobody")}</p> })}
         {d.requests.items.into_iter().map(|r| {
             let heading_id = format!("request-{}", r.id);
             let labelled_by = heading_id.clone();
             let name = format!("{} {}", r.first_name, r.last_name);
-            let (approve_label, deny_label) = (format!("Approve {name}"), format!("Deny {name}"));
+            let (approve_label, deny_label) =
+                (t!("requests-approve", name = name.clone()), t!("requests-deny", name = name.clone()));
             let grantable = grantable.clone();
-            let via = match r.via.as_str() {
-                "domain" => "by the tenant's email domain",
-                _ => "with an invitation link",
+            let asks = match r.via.as_str() {
+                "domain" => t!("requests-asks-domain", roles = role_names(lang(), &r.roles)),
+                _ => t!("requests-asks-link", roles = role_names(lang(), &r.roles)),
             };
             view! {
                 <section class="panel" aria-labelledby=labelled_by data-testid="join-request">
                     <h2 id=heading_id>{format!("{name} ({})", r.email)}</h2>
-                    <p>{format!("Asks to join {via}, offered {}. Asked ", role_names(&r.roles))}<RelativeTime ms=r.created_at />"."</p>
+                    <p>{asks} " " {t!("requests-asked")} " " <RelativeTime ms=r.created_at />"."</p>
                     {(!r.message.is_empty()).then(|| view! { <blockquote data-testid="request-message">{r.message.clone()}</blockquote> })}
                     <ActionForm action=approve attr:class="stacked">
                         <input type="hidden" name="tenant_id" value=tenant_id />
                         <input type="hidden" name="request_id" value=r.id />
                         <fieldset class="field">
-                            <legend>"Roles"</legend>
+                            <legend>{t!("invite-roles")}</legend>
                             <RoleChoices form=format!("request-{}", r.id) roles=grantable checked=r.roles.clone() />
                         </fieldset>
                         <div class="button-row">

@@ -16,6 +16,8 @@ use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::dto::SsoConnectionInfo;
 use crate::error::AppError;
 use crate::format::role_names;
+use crate::i18n::lang;
+use crate::t;
 
 /// What "Test connection" received, shown once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,8 +142,8 @@ pub fn SsoPage() -> impl IntoView {
         |(t, ..)| get_sso_page(t),
     );
     view! {
-        <Title text="Single sign-on" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text={t!("nav-sso")} />
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move { data.await.map(|d| view! { <SsoView data=d actions /> }) })}
             </ErrorBoundary>
@@ -156,26 +158,25 @@ fn SsoView(data: SsoPageData, actions: Actions) -> impl IntoView {
     let no_domain = data.proven_domains.is_empty();
     view! {
         <TenantNav tenant_id tenant_name=data.tenant_name.clone() />
-        <h1>"Single sign-on"</h1>
+        <h1>{t!("nav-sso")}</h1>
         <p>
-            "People at the tenant's proven domains can sign in with your organisation's identity provider (OpenID Connect: Okta, Entra ID, Google Workspace …). "
-            "On the sign-in page they enter their email and are sent there; the first time, they join this tenant with the roles you choose (seats permitting)."
+            {t!("sso-intro")}
         </p>
         <section class="panel" aria-labelledby="redirect-heading">
-            <h2 id="redirect-heading">"Redirect URI"</h2>
-            <p>"Register this redirect URI for the application at your identity provider:"</p>
+            <h2 id="redirect-heading">{t!("sso-redirect")}</h2>
+            <p>{t!("sso-register-redirect")}</p>
             <p><code data-testid="sso-redirect-uri">{data.redirect_uri.clone()}</code></p>
         </section>
         {data.tested.clone().map(|c| view! {
             <section class="panel" aria-labelledby="tested-heading" data-testid="sso-test-result">
-                <h2 id="tested-heading">"The connection works"</h2>
-                <p role="status">"The identity provider signed someone in and sent these claims (nobody was signed in here):"</p>
+                <h2 id="tested-heading">{t!("sso-works")}</h2>
+                <p role="status">{t!("sso-works-text")}</p>
                 <dl class="record">
-                    <dt>"Issuer"</dt><dd>{c.issuer}</dd>
-                    <dt>"Subject"</dt><dd>{c.subject}</dd>
-                    <dt>"Email"</dt><dd>{c.email.unwrap_or_else(|| "(none)".into())}</dd>
-                    <dt>"Email verified"</dt><dd>{match c.email_verified { Some(true) => "yes", Some(false) => "no", None => "(not said)" }}</dd>
-                    <dt>"Name"</dt><dd>{format!("{} {}", c.given_name.unwrap_or_default(), c.family_name.unwrap_or_default()).trim().to_string()}</dd>
+                    <dt>{t!("sso-issuer")}</dt><dd>{c.issuer}</dd>
+                    <dt>{t!("sso-subject")}</dt><dd>{c.subject}</dd>
+                    <dt>{t!("field-email")}</dt><dd>{c.email.unwrap_or_else(|| t!("sso-none"))}</dd>
+                    <dt>{t!("sso-email-verified")}</dt><dd>{match c.email_verified { Some(true) => t!("sso-yes"), Some(false) => t!("sso-no"), None => t!("sso-not-said") }}</dd>
+                    <dt>{t!("field-name")}</dt><dd>{format!("{} {}", c.given_name.unwrap_or_default(), c.family_name.unwrap_or_default()).trim().to_string()}</dd>
                 </dl>
             </section>
         })}
@@ -184,40 +185,48 @@ fn SsoView(data: SsoPageData, actions: Actions) -> impl IntoView {
             let heading = format!("sso-{}", c.id);
             let labelled = heading.clone();
             let test_href = format!("/sso/test/{}", c.id);
-            let remove_label = format!("Remove the connection to {}", c.issuer);
+            let remove_label = t!("sso-remove-label", issuer = c.issuer.clone());
             view! {
                 <section class="panel" aria-labelledby=labelled>
                     <h2 id=heading>{c.issuer.clone()}</h2>
                     <p data-testid="sso-connection">
-                        {format!(
-                            "Client {} · domains {} · people join as {}{}.",
-                            c.client_id,
-                            c.domains.join(", "),
-                            role_names(&c.join_roles),
-                            if c.required { " · passwords refused (required)" } else { "" },
-                        )}
+                        {if c.required {
+                            t!(
+                                "sso-connection-required",
+                                client = c.client_id.clone(),
+                                domains = c.domains.join(", "),
+                                roles = role_names(lang(), &c.join_roles),
+                            )
+                        } else {
+                            t!(
+                                "sso-connection",
+                                client = c.client_id.clone(),
+                                domains = c.domains.join(", "),
+                                roles = role_names(lang(), &c.join_roles),
+                            )
+                        }}
                     </p>
-                    <p><a class="button" href=test_href>"Test connection"</a></p>
+                    <p><a class="button" href=test_href>{t!("sso-test")}</a></p>
                     <ActionForm action=actions.delete attr:class="inline-form">
                         <input type="hidden" name="tenant_id" value=tenant_id />
                         <input type="hidden" name="connection_id" value=c.id />
-                        <button type="submit" class="danger" aria-label=remove_label>"Remove"</button>
+                        <button type="submit" class="danger" aria-label=remove_label>{t!("members-remove")}</button>
                     </ActionForm>
                 </section>
             }
         }).collect_view()}
         <section class="panel" aria-labelledby="new-sso-heading">
-            <h2 id="new-sso-heading">"Connect an identity provider"</h2>
+            <h2 id="new-sso-heading">{t!("sso-connect-title")}</h2>
             {no_domain.then(|| view! {
-                <p class="notice">"First prove a domain by DNS on the Domains page: a connection signs in the people of proven domains only."</p>
+                <p class="notice">{t!("sso-prove-first")}</p>
             })}
             <ActionForm action=actions.create attr:class="stacked">
                 <input type="hidden" name="tenant_id" value=tenant_id />
-                <FormField label="Issuer URL" name="issuer" input_type="url" server_error=field_error(created, "issuer") />
-                <FormField label="Client ID" name="client_id" server_error=field_error(created, "clientId") />
-                <FormField label="Client secret" name="client_secret" input_type="password" autocomplete="off" server_error=field_error(created, "clientSecret") />
+                <FormField label={t!("sso-issuer-url")} name="issuer" input_type="url" server_error=field_error(created, "issuer") />
+                <FormField label={t!("sso-client-id")} name="client_id" server_error=field_error(created, "clientId") />
+                <FormField label={t!("sso-client-secret")} name="client_secret" input_type="password" autocomplete="off" server_error=field_error(created, "clientSecret") />
                 <fieldset class="field">
-                    <legend>"Domains"</legend>
+                    <legend>{t!("nav-domains")}</legend>
                     {data.proven_domains.iter().map(|d| {
                         let id = format!("sso-domain-{d}");
                         let for_id = id.clone();
@@ -230,15 +239,15 @@ fn SsoView(data: SsoPageData, actions: Actions) -> impl IntoView {
                     }).collect_view()}
                 </fieldset>
                 <fieldset class="field">
-                    <legend>"Roles people join with"</legend>
+                    <legend>{t!("sso-roles")}</legend>
                     <RoleChoices form="sso" roles=data.roles.clone() checked=vec!["extractor-user".to_owned()] />
                 </fieldset>
                 <div class="choice">
                     <input type="checkbox" id="sso-required" name="required" value="on" />
-                    <label for="sso-required">"Required: people at these domains cannot sign in with a password"</label>
+                    <label for="sso-required">{t!("sso-required")}</label>
                 </div>
                 <FormError value=created />
-                <button type="submit">"Connect"</button>
+                <button type="submit">{t!("sso-connect")}</button>
             </ActionForm>
         </section>
     }

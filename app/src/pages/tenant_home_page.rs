@@ -10,7 +10,9 @@ use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::domain::Role;
 use crate::dto::{FunnelWeek, Overview};
 use crate::error::AppError;
-use crate::format::{format_ms, role_names};
+use crate::format::{format_date, member_status, role_names};
+use crate::i18n::lang;
+use crate::t;
 
 #[server(prefix = "/rpc", endpoint = "get_overview")]
 pub async fn get_overview(tenant_id: i64) -> Result<Overview, AppError> {
@@ -23,7 +25,7 @@ pub fn TenantHomePage() -> impl IntoView {
     let tenant_id = use_tenant_id();
     let overview = Resource::new(tenant_id, get_overview);
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move {
                     overview.await.map(|o| view! { <OverviewView o /> })
@@ -37,7 +39,7 @@ pub fn TenantHomePage() -> impl IntoView {
 fn owner_notice() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     query.read_untracked().get("owner").map(|_| {
-        view! { <p class="notice" role="status">"You are now the owner of this tenant."</p> }
+        view! { <p class="notice" role="status">{t!("overview-now-owner")}</p> }
     })
 }
 
@@ -50,45 +52,45 @@ fn OverviewView(o: Overview) -> impl IntoView {
         <h1>{o.tenant_name.clone()}</h1>
         {owner_notice()}
         {o.owner.clone().map(|(name, email)| view! {
-            <p data-testid="owner">"Owner: " {name} " (" {email} ")"</p>
+            <p data-testid="owner">{t!("overview-owner", name = name, email = email)}</p>
         })}
-        <p>"Your roles: " {role_names(&o.my_roles)}</p>
-        <p data-testid="seats">{o.seats.summary()} "."</p>
+        <p>{t!("overview-your-roles", roles = role_names(lang(), &o.my_roles))}</p>
+        <p data-testid="seats">{o.seats.summary(lang())} "."</p>
         {(o.can_invite && !o.invited_anyone).then(|| view! {
             <section class="panel first-step" aria-labelledby="first-step">
-                <h2 id="first-step">"Invite your first teammate"</h2>
-                <p>"Nobody has been invited to this tenant yet. Invite the people you work with: they get an email with a link to join, with the roles you choose."</p>
-                <p><a class="button" href=format!("/t/{}/invites", o.tenant_id)>"Invite people"</a></p>
+                <h2 id="first-step">{t!("overview-first")}</h2>
+                <p>{t!("overview-first-text")}</p>
+                <p><a class="button" href=format!("/t/{}/invites", o.tenant_id)>{t!("overview-invite-people")}</a></p>
             </section>
         })}
         <div class="grid-2">
             <section class="panel" aria-labelledby="status-counts">
-                <h2 id="status-counts">"Members by status"</h2>
+                <h2 id="status-counts">{t!("overview-by-status")}</h2>
                 <dl class="stats" data-testid="members-by-status">
-                    {o.members_by_status.into_iter().map(|(s, n)| view! { <div><dt>{s.as_str()}</dt><dd>{n}</dd></div> }).collect_view()}
+                    {o.members_by_status.into_iter().map(|(s, n)| view! { <div><dt>{member_status(lang(), s)}</dt><dd>{n}</dd></div> }).collect_view()}
                 </dl>
             </section>
             <section class="panel" aria-labelledby="role-counts">
-                <h2 id="role-counts">"Members by role"</h2>
+                <h2 id="role-counts">{t!("overview-by-role")}</h2>
                 <dl class="stats small" data-testid="members-by-role">
-                    {o.members_by_role.into_iter().map(|(r, n)| view! { <div><dt>{Role::label_of(&r).to_owned()}</dt><dd>{n}</dd></div> }).collect_view()}
+                    {o.members_by_role.into_iter().map(|(r, n)| view! { <div><dt>{Role::label_of(lang(), &r)}</dt><dd>{n}</dd></div> }).collect_view()}
                 </dl>
             </section>
         </div>
         <section class="panel" aria-labelledby="funnel-heading">
-            <h2 id="funnel-heading">"Invitation funnel"</h2>
-            <p>{format!("{funnel_total} invitations sent in the last {} weeks.", o.funnel.len())}</p>
+            <h2 id="funnel-heading">{t!("overview-funnel")}</h2>
+            <p>{t!("overview-funnel-total", count = funnel_total, weeks = o.funnel.len())}</p>
             <FunnelChart weeks=o.funnel.clone() />
             <div class="table-scroll" tabindex="0">
             <table class="funnel-table" data-testid="funnel-table">
-                <caption>"Invitations by week sent"</caption>
+                <caption>{t!("overview-by-week")}</caption>
                 <thead>
-                    <tr><th scope="col">"Week of"</th><th scope="col">"Sent"</th><th scope="col">"Accepted"</th><th scope="col">"Pending"</th><th scope="col">"Expired"</th></tr>
+                    <tr><th scope="col">{t!("overview-week-of")}</th><th scope="col">{t!("funnel-col-sent")}</th><th scope="col">{t!("funnel-col-accepted")}</th><th scope="col">{t!("funnel-col-pending")}</th><th scope="col">{t!("funnel-col-expired")}</th></tr>
                 </thead>
                 <tbody>
                     {o.funnel.into_iter().map(|w| view! {
                         <tr>
-                            <th scope="row">{format_ms(w.week_start)[..10].to_owned()}</th>
+                            <th scope="row">{format_date(lang(), w.week_start)}</th>
                             <td>{w.sent}</td><td>{w.accepted}</td><td>{w.pending}</td><td>{w.expired}</td>
                         </tr>
                     }).collect_view()}
@@ -109,17 +111,17 @@ fn FunnelChart(weeks: Vec<FunnelWeek>) -> impl IntoView {
     let group = (W - PAD) / weeks.len().max(1) as f64;
     let bar = group / 5.0;
     let series = [
-        ("sent", "#0b5cad"),
-        ("accepted", "#1a7f37"),
-        ("pending", "#9a6700"),
-        ("expired", "#b42318"),
+        ("sent", t!("funnel-sent"), "#0b5cad"),
+        ("accepted", t!("funnel-accepted"), "#1a7f37"),
+        ("pending", t!("funnel-pending"), "#9a6700"),
+        ("expired", t!("funnel-expired"), "#b42318"),
     ];
     let bars = weeks
         .iter()
         .enumerate()
         .flat_map(|(i, w)| {
             let values = [w.sent, w.accepted, w.pending, w.expired];
-            series.iter().zip(values).enumerate().map(move |(j, ((name, colour), v))| {
+            series.iter().zip(values).enumerate().map(move |(j, ((_, name, colour), v))| {
                 let h = (v as f64 / max) * (H - PAD);
                 let x = PAD + i as f64 * group + j as f64 * bar;
                 view! {
@@ -131,15 +133,15 @@ fn FunnelChart(weeks: Vec<FunnelWeek>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <svg class="funnel-chart" viewBox=format!("0 0 {W} {H}") role="img" aria-label="Invitations per week: sent, accepted, pending, expired">
+        <svg class="funnel-chart" viewBox=format!("0 0 {W} {H}") role="img" aria-label=t!("funnel-chart-label")>
             <line x1=PAD y1=H - PAD x2=W y2=H - PAD stroke="#57606a" />
             {bars}
         </svg>
         <ul class="legend">
-            {series.into_iter().map(|(name, _)| view! {
+            {series.into_iter().map(|(class, name, _)| view! {
                 // A class per series, not a style attribute: the pages'
                 // Content-Security-Policy allows no inline styles.
-                <li><span class=format!("swatch swatch-{name}")></span>{name}</li>
+                <li><span class=format!("swatch swatch-{class}")></span>{name}</li>
             }).collect_view()}
         </ul>
     }

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::form_field::{Check, FormField, field_error};
 use crate::error::AppError;
+use crate::t;
 
 /// Whether the page must ask for a new password (SPEC §2: the mailbox
 /// proves the address, not the password chosen before it was confirmed).
@@ -97,9 +98,9 @@ pub fn VerifyEmailPage() -> impl IntoView {
         verify_email_needs(token).await.unwrap_or(false)
     });
     view! {
-        <Title text="Confirm your email address" />
+        <Title text={t!("verify-title")} />
         <section class="panel">
-            <h1>"Confirm your email address"</h1>
+            <h1>{t!("verify-title")}</h1>
             <Show
                 when=done
                 fallback=move || {
@@ -107,15 +108,15 @@ pub fn VerifyEmailPage() -> impl IntoView {
                         <ActionForm action attr:class="stacked">
                             <input type="hidden" name="token" value=token />
                             <input type="hidden" name="join" value=join />
-                            <p>"Confirm that this email address is yours."</p>
+                            <p>{t!("verify-confirm-yours")}</p>
                             <Suspense fallback=|| ()>
                                 {move || Suspend::new(async move {
                                     needs_password.await.then(|| view! {
                                         <p data-testid="new-password-needed">
-                                            "This address is being confirmed from another browser than the one that chose its password, so that password stops working now. Choose a new one."
+                                            {t!("verify-other-browser")}
                                         </p>
                                         <FormField
-                                            label="New password"
+                                            label={t!("field-new-password")}
                                             name="password"
                                             input_type="password"
                                             autocomplete="new-password"
@@ -133,18 +134,18 @@ pub fn VerifyEmailPage() -> impl IntoView {
                                     _ => None,
                                 })}
                             </p>
-                            <button type="submit">"Confirm email address"</button>
+                            <button type="submit">{t!("verify-submit")}</button>
                         </ActionForm>
                     }
                 }
             >
-                <p class="success" role="status">"Your email address is confirmed. Thank you!"</p>
+                <p class="success" role="status">{t!("verify-done")}</p>
                 {move || match joined() {
                     Some(tenant_id) => view! {
-                        <p role="status">"You have joined the tenant of the link you signed up with."</p>
-                        <p><a href=format!("/t/{tenant_id}")>"Open the tenant"</a></p>
+                        <p role="status">{t!("verify-joined")}</p>
+                        <p><a href=format!("/t/{tenant_id}")>{t!("open-tenant")}</a></p>
                     }.into_any(),
-                    None => view! { <p><a href="/account">"Go to your account"</a></p> }.into_any(),
+                    None => view! { <p><a href="/account">{t!("go-to-account")}</a></p> }.into_any(),
                 }}
             </Show>
         </section>

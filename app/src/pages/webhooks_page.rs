@@ -17,6 +17,8 @@ use crate::components::time::RelativeTime;
 use crate::domain::{DeliveryStatus, EventType};
 use crate::dto::{DeliveryInfo, NewWebhook, Page, WebhookInfo};
 use crate::error::AppError;
+use crate::i18n::lang;
+use crate::t;
 
 /// Everything the webhooks page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,8 +146,8 @@ pub fn WebhooksPage() -> impl IntoView {
         |(t, e, p)| get_webhooks_page(t, e, p),
     );
     view! {
-        <Title text="Webhooks" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text={t!("nav-webhooks")} />
+        <Suspense fallback=|| view! { <p>{t!("loading")}</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
                 {move || Suspend::new(async move { data.await.map(|d| view! { <WebhooksView data=d actions /> }) })}
             </ErrorBoundary>
@@ -184,32 +186,32 @@ fn WebhooksView(data: WebhooksPageData, actions: Actions) -> impl IntoView {
         confirm_delete.and_then(|id| data.endpoints.iter().find(|e| e.id == id).cloned());
     view! {
         <TenantNav tenant_id tenant_name=data.tenant_name.clone() />
-        <h1>"Webhooks"</h1>
+        <h1>{t!("nav-webhooks")}</h1>
         <p>
-            "Portico POSTs each event of this tenant to your endpoints as JSON, signed the "
+            {t!("webhooks-intro-signed")} " "
             <a href="https://www.standardwebhooks.com/">"Standard Webhooks"</a>
-            " way (headers " <code>"webhook-id"</code> ", " <code>"webhook-timestamp"</code> ", "
-            <code>"webhook-signature"</code> "). Any 2xx answer delivers; anything else is retried for about three days."
+            " (" <code>"webhook-id"</code> ", " <code>"webhook-timestamp"</code> ", "
+            <code>"webhook-signature"</code> "). " {t!("webhooks-intro-retries")}
         </p>
-        {deleted.then(|| view! { <p class="notice" role="status">"The endpoint is deleted."</p> })}
-        {retried.then(|| view! { <p class="notice" role="status">"The delivery is due again and goes out in a moment."</p> })}
+        {deleted.then(|| view! { <p class="notice" role="status">{t!("webhooks-deleted")}</p> })}
+        {retried.then(|| view! { <p class="notice" role="status">{t!("webhooks-retried")}</p> })}
         {data.new_webhook.map(|w| view! {
             <div class="notice" role="status">
-                <p>{format!("Endpoint added for {}. Copy its signing secret now; it is shown only once:", w.endpoint.url)}</p>
+                <p>{t!("webhooks-added", url = w.endpoint.url.clone())}</p>
                 <p><code data-testid="new-webhook-secret">{w.secret}</code></p>
             </div>
         })}
         {to_delete.map(|e| view! {
             <section class="panel confirm" aria-labelledby="delete-heading">
-                <h2 id="delete-heading">"Delete this endpoint?"</h2>
-                <p>{format!("{} stops receiving events, and its delivery log is deleted with it.", e.url)}</p>
+                <h2 id="delete-heading">{t!("webhooks-delete-question")}</h2>
+                <p>{t!("webhooks-delete-what", url = e.url.clone())}</p>
                 <ActionForm action=delete attr:class="inline-form">
                     <input type="hidden" name="tenant_id" value=tenant_id />
                     <input type="hidden" name="webhook_id" value=e.id />
-                    <button type="submit" class="danger">"Delete endpoint"</button>
+                    <button type="submit" class="danger">{t!("webhooks-delete-endpoint")}</button>
                 </ActionForm>
                 " "
-                <a class="button secondary" href=base.clone()>"Keep it"</a>
+                <a class="button secondary" href=base.clone()>{t!("webhooks-keep")}</a>
                 <FormError value=delete.value() />
             </section>
         })}
@@ -217,17 +219,17 @@ fn WebhooksView(data: WebhooksPageData, actions: Actions) -> impl IntoView {
             <h2 id="endpoints-heading">"Endpoints"</h2>
             <FormError value=toggle.value() />
             {if data.endpoints.is_empty() {
-                view! { <p>"No endpoints yet. Add one below to receive this tenant's events."</p> }.into_any()
+                view! { <p>{t!("webhooks-none")}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-scroll" tabindex="0">
                         <table>
                             <thead>
                                 <tr>
-                                    <th scope="col">"URL"</th>
-                                    <th scope="col">"Events"</th>
-                                    <th scope="col">"State"</th>
-                                    <th scope="col">"Actions"</th>
+                                    <th scope="col">{t!("webhooks-url")}</th>
+                                    <th scope="col">{t!("webhooks-events")}</th>
+                                    <th scope="col">{t!("links-state")}</th>
+                                    <th scope="col">{t!("col-actions")}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -242,15 +244,15 @@ fn WebhooksView(data: WebhooksPageData, actions: Actions) -> impl IntoView {
         </section>
         {data.log.map(|(e, deliveries)| view! { <DeliveryLog e deliveries tenant_id retry /> })}
         <section class="panel" aria-labelledby="add-heading">
-            <h2 id="add-heading">"Add an endpoint"</h2>
+            <h2 id="add-heading">{t!("webhooks-add")}</h2>
             <ActionForm action=add attr:class="stacked">
                 <input type="hidden" name="tenant_id" value=tenant_id />
-                <FormField label="Endpoint URL" name="url" input_type="url" server_error=field_error(added, "url") />
-                <p class="hint">"An https:// address on the internet (private and loopback addresses are refused)."</p>
-                <FormField label="Description" name="description" required=false server_error=field_error(added, "description") />
+                <FormField label={t!("webhooks-endpoint-url")} name="url" input_type="url" server_error=field_error(added, "url") />
+                <p class="hint">{t!("webhooks-url-hint")}</p>
+                <FormField label={t!("webhooks-description")} name="description" required=false server_error=field_error(added, "description") />
                 <fieldset class="field">
-                    <legend>"Events"</legend>
-                    <p class="hint">"Tick none to receive every event, including types added later."</p>
+                    <legend>{t!("webhooks-events")}</legend>
+                    <p class="hint">{t!("webhooks-tick-none")}</p>
                     {EventType::ALL.into_iter().map(|t| {
                         let id = format!("event-{}", t.as_str().replace('.', "-"));
                         let hint_id = format!("{id}-hint");
@@ -258,14 +260,14 @@ fn WebhooksView(data: WebhooksPageData, actions: Actions) -> impl IntoView {
                             <div class="choice">
                                 <input type="checkbox" id=id.clone() name="events[]" value=t.as_str() aria-describedby=hint_id.clone() />
                                 <label for=id><code>{t.as_str()}</code></label>
-                                <p class="hint" id=hint_id>{format!("When {}.", t.describe())}</p>
+                                <p class="hint" id=hint_id>{t!("webhooks-event-when", what = t.describe(lang()))}</p>
                             </div>
                         }
                     }).collect_view()}
                     <p class="field-error">{field_error(added, "events")}</p>
                 </fieldset>
                 <FormError value=added />
-                <button type="submit">"Add endpoint"</button>
+                <button type="submit">{t!("webhooks-add-button")}</button>
             </ActionForm>
         </section>
     }
@@ -279,25 +281,29 @@ fn EndpointRow(
     base: String,
 ) -> impl IntoView {
     let events = if e.events.is_empty() {
-        "All events".to_owned()
+        t!("webhooks-all-events")
     } else {
         e.events.join(", ")
     };
     let state = match (e.enabled, e.disabled_reason.as_deref(), e.failing_since) {
-        (true, _, None) => view! { "Enabled" }.into_any(),
-        (true, _, Some(ms)) => view! { "Enabled, failing since " <RelativeTime ms /> }.into_any(),
-        (false, Some("failing"), _) => {
-            "Disabled: three days without a successful delivery".into_any()
+        (true, _, None) => t!("webhooks-enabled").into_any(),
+        (true, _, Some(ms)) => {
+            view! { {t!("webhooks-failing-since")} " " <RelativeTime ms /> }.into_any()
         }
-        (false, _, _) => "Disabled".into_any(),
+        (false, Some("failing"), _) => t!("webhooks-disabled-failing").into_any(),
+        (false, _, _) => t!("webhooks-disabled").into_any(),
     };
-    let toggle_aria = format!("{} {}", if e.enabled { "Disable" } else { "Enable" }, e.url);
-    let delete_aria = format!("Delete {}", e.url);
-    let log_aria = format!("Delivery log of {}", e.url);
-    let (toggle_label, enable) = if e.enabled {
-        ("Disable", false)
+    let toggle_aria = if e.enabled {
+        t!("webhooks-disable-label", url = e.url.clone())
     } else {
-        ("Enable", true)
+        t!("webhooks-enable-label", url = e.url.clone())
+    };
+    let delete_aria = t!("collection-delete-label", name = e.url.clone());
+    let log_aria = t!("webhooks-log-of", url = e.url.clone());
+    let (toggle_label, enable) = if e.enabled {
+        (t!("members-disable"), false)
+    } else {
+        (t!("webhooks-enable"), true)
     };
     view! {
         <tr>
@@ -308,7 +314,7 @@ fn EndpointRow(
             <td>{events}</td>
             <td>{state}</td>
             <td class="actions">
-                <a href=format!("{base}?endpoint={}", e.id) aria-label=log_aria>"Delivery log"</a>
+                <a href=format!("{base}?endpoint={}", e.id) aria-label=log_aria>{t!("webhooks-delivery-log")}</a>
                 " "
                 <ActionForm action=toggle attr:class="inline-form">
                     <input type="hidden" name="tenant_id" value=tenant_id />
@@ -317,7 +323,7 @@ fn EndpointRow(
                     <button type="submit" class="secondary" aria-label=toggle_aria>{toggle_label}</button>
                 </ActionForm>
                 " "
-                <a class="button danger" href=format!("{base}?delete={}", e.id) aria-label=delete_aria>"Delete"</a>
+                <a class="button danger" href=format!("{base}?delete={}", e.id) aria-label=delete_aria>{t!("collection-delete")}</a>
             </td>
         </tr>
     }
@@ -335,32 +341,32 @@ fn DeliveryLog(
     let endpoint_id = e.id;
     view! {
         <section class="panel" aria-labelledby="log-heading">
-            <h2 id="log-heading">{format!("Delivery log of {}", e.url)}</h2>
+            <h2 id="log-heading">{t!("webhooks-log-of", url = e.url.clone())}</h2>
             <FormError value=retry.value() />
             {if deliveries.items.is_empty() {
-                view! { <p>"Nothing sent yet. Events of this tenant appear here as they happen."</p> }.into_any()
+                view! { <p>{t!("webhooks-nothing")}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-scroll" tabindex="0">
                         <table>
                             <thead>
                                 <tr>
-                                    <th scope="col">"Event"</th>
-                                    <th scope="col">"Status"</th>
-                                    <th scope="col">"Attempts"</th>
-                                    <th scope="col">"Response"</th>
-                                    <th scope="col">"Last error"</th>
-                                    <th scope="col">"Created"</th>
-                                    <th scope="col">"Action"</th>
+                                    <th scope="col">{t!("webhooks-event")}</th>
+                                    <th scope="col">{t!("col-status")}</th>
+                                    <th scope="col">{t!("webhooks-attempts")}</th>
+                                    <th scope="col">{t!("webhooks-response")}</th>
+                                    <th scope="col">{t!("webhooks-last-error")}</th>
+                                    <th scope="col">{t!("webhooks-created")}</th>
+                                    <th scope="col">{t!("audit-action")}</th>
                                 </tr>
                             </thead>
                             <tbody>
                                 {deliveries.items.into_iter().map(|d| {
                                     let status = match (d.status.as_str(), d.next_attempt_at) {
-                                        ("delivered", _) => view! { "Delivered" }.into_any(),
-                                        ("pending", Some(ms)) if d.attempts > 0 => view! { "Retrying " <RelativeTime ms /> }.into_any(),
-                                        ("pending", _) => view! { "Sending" }.into_any(),
-                                        _ => view! { "Failed: no attempts left" }.into_any(),
+                                        ("delivered", _) => t!("webhooks-delivered").into_any(),
+                                        ("pending", Some(ms)) if d.attempts > 0 => view! { {t!("webhooks-retrying")} " " <RelativeTime ms /> }.into_any(),
+                                        ("pending", _) => t!("webhooks-sending").into_any(),
+                                        _ => t!("webhooks-failed").into_any(),
                                     };
                                     let can_retry = !(d.status == DeliveryStatus::Pending && d.attempts == 0);
                                     view! {
@@ -377,7 +383,7 @@ fn DeliveryLog(
                                                         <input type="hidden" name="tenant_id" value=tenant_id />
                                                         <input type="hidden" name="webhook_id" value=endpoint_id />
                                                         <input type="hidden" name="delivery_id" value=d.id />
-                                                        <button type="submit" class="secondary" aria-label=format!("Retry {} delivery {}", d.event_type, d.id)>"Retry"</button>
+                                                        <button type="submit" class="secondary" aria-label=t!("webhooks-retry-label", event = d.event_type.clone(), id = d.id)>{t!("webhooks-retry")}</button>
                                                     </ActionForm>
                                                 })}
                                             </td>
@@ -388,7 +394,7 @@ fn DeliveryLog(
                         </table>
                     </div>
                     {(pages > 1).then(|| view! {
-                        <Pager page=current pages label="Delivery log pages"
+                        <Pager page=current pages label=t!("webhooks-log-pages")
                             link=move |p| format!("/t/{tenant_id}/webhooks?endpoint={endpoint_id}&page={p}") />
                     })}
                 }.into_any()

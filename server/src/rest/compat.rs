@@ -62,6 +62,8 @@ pub struct RoyaltiInviteRequest {
     /// One role of the catalogue; default `extractor-user`.
     #[schema(value_type = Option<schema::Role>)]
     role: Option<String>,
+    #[schema(schema_with = schema::locale)]
+    locale: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -117,6 +119,7 @@ pub async fn royalti_invite(
         last_name: body.last_name.as_deref(),
         redirect_url: body.redirect_url.as_deref(),
         send_email: body.send_email,
+        locale: body.locale.as_deref(),
         ..InviteFields::default()
     };
     let new = NewInvite::parse(&mut form, &state.config, fields);
@@ -197,6 +200,8 @@ pub struct DoitInviteRequest {
     /// An organisation id: a number, a numeric string, or empty for none.
     #[schema(schema_with = schema::doit_organization_id)]
     organization_id: Option<serde_json::Value>,
+    #[schema(schema_with = schema::locale)]
+    locale: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -264,6 +269,7 @@ pub async fn doit_invite(
         // A bad organizationId is in the form already; `finish` refuses.
         organisation_id: org.flatten(),
         send_email: true,
+        locale: body.locale.as_deref(),
         ..InviteFields::default()
     };
     let new = NewInvite::parse(&mut form, &state.config, fields);

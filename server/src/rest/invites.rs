@@ -82,6 +82,8 @@ pub struct InviteRequest {
     /// origin must be Portico's own or listed in `PORTICO_ALLOWED_ORIGINS`.
     #[schema(schema_with = schema::url, required = true)]
     url: Option<String>,
+    #[schema(schema_with = schema::locale)]
+    locale: Option<String>,
 }
 
 /// Invites an email with roles (refreshes a pending invitation to the same
@@ -116,6 +118,7 @@ pub async fn create_invite(
         organisation_id: body.organisation_id,
         url: body.url.as_deref(),
         send_email: true,
+        locale: body.locale.as_deref(),
         ..InviteFields::default()
     };
     let new = NewInvite::parse(&mut form, &state.config, fields);

@@ -291,6 +291,26 @@ pub fn email() -> RefOr<Schema> {
         .into()
 }
 
+/// A BCP 47 language tag as `languages::check_tag` accepts it (SPEC §12).
+pub const LOCALE_PATTERN: &str = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$";
+
+/// An invitation's language: a BCP 47 tag; `en`, `de` and `es` (with any
+/// region) are spoken, another tag counts as not given.
+pub fn locale() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(35))
+        .pattern(Some(LOCALE_PATTERN))
+        .description(Some(
+            "The invitation's language (BCP 47): `en`, `de` or `es`, with any region. \
+             Absent, or a language Portico does not speak: the invitee's account preference, \
+             else the tenant's default language, else the instance's.",
+        ))
+        .examples([serde_json::json!("de")])
+        .build()
+        .into()
+}
+
 /// The placeholder pattern of URL fields in the document built from the
 /// code; the served document replaces it with the origins this instance
 /// allows (`with_allowed_origins`), so the pattern states the origin rule.

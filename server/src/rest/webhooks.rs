@@ -439,7 +439,11 @@ pub fn document_events(doc: &mut utoipa::openapi::OpenApi) {
     let mut paths = PathsBuilder::new();
     for event in EventType::ALL {
         let operation = OperationBuilder::new()
-            .summary(Some(format!("{}: {}", event.as_str(), event.describe())))
+            .summary(Some(format!(
+                "{}: {}",
+                event.as_str(),
+                event.describe(app::i18n::Lang::En)
+            )))
             .operation_id(Some(event.as_str().replace('.', "_")))
             .request_body(Some(
                 RequestBodyBuilder::new()

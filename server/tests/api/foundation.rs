@@ -145,4 +145,5 @@ async fn a_failed_migration_stops_start_up_with_one_clear_line() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

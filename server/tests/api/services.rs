@@ -18,6 +18,7 @@ async fn founder(state: &AppState, email: &str, tenant: &str) -> (AccountRow, i6
             password: Password::parse(PASSWORD).unwrap(),
             first_name: PersonName::parse("Ada").unwrap(),
             last_name: PersonName::parse("Founder").unwrap(),
+            locale: None,
         },
         tenant_name: TenantName::parse(tenant).unwrap(),
         project_name: ProjectName::parse("Launch").unwrap(),

@@ -12,6 +12,7 @@ use crate::backend::crypto::{self, PasswordHash};
 use crate::backend::db::account_tokens::Purpose;
 use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::delivery::mail;
+use crate::backend::languages;
 use crate::backend::rate_limit::{Bucket, ip_key};
 use crate::backend::state::AppState;
 use crate::domain::{
@@ -30,6 +31,8 @@ pub struct NewAccount {
     pub password: Password,
     pub first_name: PersonName,
     pub last_name: PersonName,
+    /// The language they signed up in, kept as their preference.
+    pub locale: Option<crate::i18n::Lang>,
 }
 
 /// A new account's fields as a form or a JSON body carries them (`None`:
@@ -76,6 +79,7 @@ impl NewAccount {
             password,
             first_name,
             last_name,
+            locale: None,
         })
     }
 }
@@ -158,6 +162,7 @@ pub(crate) async fn insert_account(
         first_name: account.first_name.as_str(),
         last_name: account.last_name.as_str(),
         email_verified_at: verified_at,
+        locale: account.locale.map(crate::i18n::Lang::code),
     };
     db::accounts::insert(conn, new, now_ms())
         .await
@@ -263,6 +268,7 @@ pub(crate) async fn queue_verification(
     mail::enqueue(
         conn,
         &mail::verification_mail(
+            languages::of_person(&state.config, account.locale.as_deref()),
             &account.email,
             &account.first_name,
             &link,
@@ -490,7 +496,12 @@ pub async fn request_password_reset(
         let link = format!("{}/reset-password?token={token}", state.config.base_url);
         mail::enqueue(
             &mut tx,
-            &mail::password_reset_mail(&account.email, &account.first_name, &link),
+            &mail::password_reset_mail(
+                languages::of_person(&state.config, account.locale.as_deref()),
+                &account.email,
+                &account.first_name,
+                &link,
+            ),
         )
         .await?;
     }
@@ -767,4 +778,15 @@ pub async fn change_password(
     let version = revoke_credentials(&mut tx, account.id).await?;
     tx.commit().await?;
     Ok(version)
+}
+
+/// Sets (or, with `None`, clears) the account's language: its pages, its
+/// mails, and invitations made for it from now on (SPEC §12).
+pub async fn set_language(
+    state: &AppState,
+    account_id: i64,
+    lang: Option<crate::i18n::Lang>,
+) -> Result<(), AppError> {
+    let mut conn = state.db.write().await?;
+    db::accounts::set_locale(&mut conn, account_id, lang.map(crate::i18n::Lang::code)).await
 }

@@ -18,6 +18,8 @@ pub struct AccountRow {
     pub password_hash: PasswordHash,
     /// Moves on when credentials are revoked; sessions and JWTs carry it.
     pub credentials_version: i64,
+    /// The language they chose (a tag of `i18n::Lang`), if any.
+    pub locale: Option<String>,
 }
 
 impl AccountRow {
@@ -28,12 +30,51 @@ impl AccountRow {
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
             email_verified: self.email_verified_at.is_some(),
+            locale: self.locale.clone(),
         }
     }
 }
 
-const COLUMNS: &str =
-    "id, email, first_name, last_name, email_verified_at, password_hash, credentials_version";
+const COLUMNS: &str = "id, email, first_name, last_name, email_verified_at, password_hash, credentials_version, locale";
+
+/// The language preference of the account with `email`, if any.
+pub async fn locale_by_email(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar::<_, Option<String>>("SELECT locale FROM accounts WHERE email = $1")
+            .bind(email)
+            .fetch_optional(conn)
+            .await?
+            .flatten(),
+    )
+}
+
+/// The language preference of account `id`, if any.
+pub async fn locale_of(conn: &mut AnyConnection, id: i64) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar::<_, Option<String>>("SELECT locale FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+            .flatten(),
+    )
+}
+
+/// Sets (or, with `None`, clears) the account's language.
+pub async fn set_locale(
+    conn: &mut AnyConnection,
+    id: i64,
+    locale: Option<&str>,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE accounts SET locale = $1 WHERE id = $2")
+        .bind(locale)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
 
 pub async fn find_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<AccountRow>, AppError> {
     Ok(
@@ -72,6 +113,7 @@ pub struct NewAccountRow<'a> {
     pub first_name: &'a str,
     pub last_name: &'a str,
     pub email_verified_at: Option<i64>,
+    pub locale: Option<&'a str>,
 }
 
 /// Inserts an account; a duplicate email is a `Conflict`.
@@ -81,8 +123,8 @@ pub async fn insert(
     now: i64,
 ) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO accounts (email, mailbox, password_hash, first_name, last_name, email_verified_at, created_at, updated_at) \
-         VALUES ($1, $7, $2, $3, $4, $5, $6, $6) RETURNING id",
+        "INSERT INTO accounts (email, mailbox, password_hash, first_name, last_name, email_verified_at, created_at, updated_at, locale) \
+         VALUES ($1, $7, $2, $3, $4, $5, $6, $6, $8) RETURNING id",
     )
     .bind(new.email)
     .bind(new.password_hash)
@@ -91,6 +133,7 @@ pub async fn insert(
     .bind(new.email_verified_at)
     .bind(now)
     .bind(crate::domain::mailbox_of(new.email))
+    .bind(new.locale)
     .fetch_one(conn)
     .await?)
 }

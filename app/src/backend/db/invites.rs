@@ -128,6 +128,7 @@ pub struct OfferRow {
     #[sqlx(try_from = "String")]
     pub status: InviteStatus,
     pub expired_at: i64,
+    pub locale: Option<String>,
 }
 
 pub async fn offer_in_tenant(
@@ -136,7 +137,7 @@ pub async fn offer_in_tenant(
     id: i64,
 ) -> Result<Option<OfferRow>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT email, roles, organisation_id, message, first_name, last_name, redirect_url, url, status, expired_at \
+        "SELECT email, roles, organisation_id, message, first_name, last_name, redirect_url, url, status, expired_at, locale \
          FROM invites WHERE id = $1 AND tenant_id = $2",
     )
     .bind(id)
@@ -185,6 +186,8 @@ pub struct InviteFields<'a> {
     pub invited_by: i64,
     /// Whether the new token is mailed to the address.
     pub send_email: bool,
+    /// Its language: set on create; on a refresh, kept unless given.
+    pub locale: Option<&'a str>,
 }
 
 pub async fn insert(
@@ -196,8 +199,8 @@ pub async fn insert(
 ) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO invites (tenant_id, email, roles, organisation_id, message, first_name, last_name, redirect_url, url, \
-         token_hash, status, expired_at, invited_by, send_email, token_mailed, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $13, $14, $14) RETURNING id",
+         token_hash, status, expired_at, invited_by, send_email, token_mailed, created_at, updated_at, locale) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $13, $14, $14, $15) RETURNING id",
     )
     .bind(tenant_id)
     .bind(email)
@@ -213,6 +216,7 @@ pub async fn insert(
     .bind(f.invited_by)
     .bind(i64::from(f.send_email))
     .bind(now)
+    .bind(f.locale)
     .fetch_one(conn)
     .await?)
 }
@@ -229,7 +233,8 @@ pub async fn refresh(
         "UPDATE invites SET roles = $1, organisation_id = COALESCE($2, organisation_id), \
          message = COALESCE($3, message), first_name = COALESCE($4, first_name), last_name = COALESCE($5, last_name), \
          redirect_url = COALESCE($6, redirect_url), url = COALESCE($7, url), previous_token_hash = token_hash, token_hash = $8, \
-         expired_at = $9, invited_by = $10, send_email = $11, token_mailed = $11, updated_at = $12 WHERE id = $13",
+         expired_at = $9, invited_by = $10, send_email = $11, token_mailed = $11, updated_at = $12, \
+         locale = COALESCE($14, locale) WHERE id = $13",
     )
     .bind(f.roles.to_json())
     .bind(f.organisation_id)
@@ -244,9 +249,24 @@ pub async fn refresh(
     .bind(i64::from(f.send_email))
     .bind(now)
     .bind(id)
+    .bind(f.locale)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The language of the invitation whose current link has `token_hash`.
+pub async fn locale_by_token_hash(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar::<_, Option<String>>("SELECT locale FROM invites WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(conn)
+            .await?
+            .flatten(),
+    )
 }
 
 /// The acceptance page URL stored for an invitation (None: the default).
@@ -308,6 +328,19 @@ pub struct MailDetails {
     pub organisation_name: Option<String>,
     /// Who sent the invitation.
     pub inviter: String,
+    /// Its language (SPEC §12).
+    pub locale: Option<String>,
+}
+
+impl MailDetails {
+    /// The language its mails are written in (stored when it was made;
+    /// the instance's for an invitation made before languages existed).
+    pub fn lang(&self, config: &crate::backend::config::Config) -> crate::i18n::Lang {
+        self.locale
+            .as_deref()
+            .and_then(crate::i18n::Lang::from_tag)
+            .unwrap_or(config.default_lang)
+    }
 }
 
 /// A pending invitation whose mailed link is due a reminder.
@@ -363,7 +396,7 @@ pub async fn mark_reminded(
 pub async fn mail_details(conn: &mut AnyConnection, id: i64) -> Result<MailDetails, AppError> {
     Ok(sqlx::query_as(
         "SELECT i.email, i.roles, i.message, i.expired_at, t.name AS tenant_name, o.name AS organisation_name, \
-         COALESCE(a.first_name || ' ' || a.last_name, 'A manager') AS inviter \
+         COALESCE(a.first_name || ' ' || a.last_name, 'A manager') AS inviter, i.locale \
          FROM invites i JOIN tenants t ON t.id = i.tenant_id \
          LEFT JOIN organisations o ON o.id = i.organisation_id \
          LEFT JOIN accounts a ON a.id = i.invited_by WHERE i.id = $1",
@@ -420,10 +453,13 @@ pub struct ClaimedRow {
     pub redirect_url: Option<String>,
     /// 1 when the token went out in a mail to the invited address.
     pub token_mailed: i64,
+    /// Its language: a new account made by accepting it gets it as its
+    /// preference.
+    pub locale: Option<String>,
 }
 
 pub const CLAIM_BY_TOKEN_SQL: &str = "UPDATE invites SET status = 'accepted', updated_at = $1 \
-         WHERE token_hash = $2 AND status = 'pending' AND expired_at > $1 RETURNING id, tenant_id, email, roles, organisation_id, redirect_url, token_mailed";
+         WHERE token_hash = $2 AND status = 'pending' AND expired_at > $1 RETURNING id, tenant_id, email, roles, organisation_id, redirect_url, token_mailed, locale";
 
 /// Claims the pending, unexpired invitation behind a token: one
 /// conditional UPDATE, so of N concurrent claims exactly one wins.
@@ -442,7 +478,7 @@ pub async fn claim_by_token(
 pub const CLAIM_NEWEST_FOR_EMAIL_SQL: &str = "UPDATE invites SET status = 'accepted', updated_at = $1 WHERE id = ( \
            SELECT id FROM invites WHERE email = $2 AND status = 'pending' AND expired_at > $1 \
            ORDER BY created_at DESC, id DESC LIMIT 1) \
-         AND status = 'pending' RETURNING id, tenant_id, email, roles, organisation_id, redirect_url, token_mailed";
+         AND status = 'pending' RETURNING id, tenant_id, email, roles, organisation_id, redirect_url, token_mailed, locale";
 
 /// Claims the newest pending, unexpired invitation for an email (any
 /// tenant), served by `invites_email_status_idx`.

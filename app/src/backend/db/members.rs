@@ -154,9 +154,9 @@ pub async fn active_manager_ids(
 pub async fn active_manager_contacts(
     conn: &mut AnyConnection,
     tenant_id: i64,
-) -> Result<Vec<(String, String)>, AppError> {
+) -> Result<Vec<(String, String, Option<String>)>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT a.email, a.first_name FROM members m JOIN accounts a ON a.id = m.account_id \
+        "SELECT a.email, a.first_name, a.locale FROM members m JOIN accounts a ON a.id = m.account_id \
          WHERE m.tenant_id = $1 AND m.status = 'ACTIVE' AND m.roles LIKE '%\"extractor-manager\"%'",
     )
     .bind(tenant_id)

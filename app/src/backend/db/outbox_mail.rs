@@ -13,6 +13,8 @@ pub struct ClaimedMail {
     pub text_body: String,
     pub html_body: String,
     pub attempts: i64,
+    /// Its `Content-Language`.
+    pub language: Option<String>,
 }
 
 /// A new mail.
@@ -21,14 +23,16 @@ pub struct NewMail<'a> {
     pub subject: &'a str,
     pub text: &'a str,
     pub html: &'a str,
+    /// The BCP 47 tag of the mail's language.
+    pub language: &'a str,
     /// The invitation whose link the mail carries, if any.
     pub invite_id: Option<i64>,
 }
 
 pub async fn insert(conn: &mut AnyConnection, mail: NewMail<'_>, now: i64) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO outbox_mail (to_address, subject, text_body, html_body, attempts, next_attempt_at, created_at, invite_id) \
-         VALUES ($1, $2, $3, $4, 0, $5, $5, $6)",
+        "INSERT INTO outbox_mail (to_address, subject, text_body, html_body, attempts, next_attempt_at, created_at, invite_id, language) \
+         VALUES ($1, $2, $3, $4, 0, $5, $5, $6, $7)",
     )
     .bind(mail.to)
     .bind(mail.subject)
@@ -36,6 +40,7 @@ pub async fn insert(conn: &mut AnyConnection, mail: NewMail<'_>, now: i64) -> Re
     .bind(mail.html)
     .bind(now)
     .bind(mail.invite_id)
+    .bind(mail.language)
     .execute(conn)
     .await?;
     Ok(())
@@ -74,7 +79,7 @@ pub const CLAIM_SQL: &str = "UPDATE outbox_mail SET locked_until = $1 \
            ORDER BY id LIMIT $3) AS due \
      WHERE id = due.due_id AND attempts = due.due_attempts \
        AND (locked_until IS NULL OR locked_until < $2) \
-     RETURNING id, to_address, subject, text_body, html_body, attempts";
+     RETURNING id, to_address, subject, text_body, html_body, attempts, language";
 
 pub async fn claim_due(
     conn: &mut AnyConnection,

@@ -181,3 +181,33 @@ pub async fn pending_invites_of_members_by_members(
             .await?,
     )
 }
+
+/// The tenant's default language for invitations, if set.
+pub async fn default_locale(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar::<_, Option<String>>("SELECT default_locale FROM tenants WHERE id = $1")
+            .bind(tenant_id)
+            .fetch_optional(conn)
+            .await?
+            .flatten(),
+    )
+}
+
+/// Sets (or, with `None`, clears) the tenant's default language.
+pub async fn set_default_locale(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    locale: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE tenants SET default_locale = $1, updated_at = $2 WHERE id = $3")
+        .bind(locale)
+        .bind(now)
+        .bind(tenant_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

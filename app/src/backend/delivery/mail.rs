@@ -10,6 +10,8 @@ use crate::backend::db::{self, now_ms};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::format::{format_ms, relative_ms};
+use crate::i18n::Lang;
+use crate::tl;
 
 /// A mail ready to queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +20,8 @@ pub struct OutgoingMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The language it is written in (its `Content-Language`).
+    pub language: Lang,
 }
 
 /// Queues `mail` on the caller's connection or transaction.
@@ -45,6 +49,7 @@ async fn insert(
         subject: &mail.subject,
         text: &mail.text,
         html: &mail.html,
+        language: mail.language.code(),
         invite_id,
     };
     db::outbox_mail::insert(conn, new, now_ms()).await
@@ -102,17 +107,20 @@ pub fn escape_html(text: &str) -> String {
 }
 
 /// Wraps already-escaped HTML body content in a minimal document.
-fn html_document(title: &str, body: &str) -> String {
+fn html_document(lang: Lang, title: &str, body: &str) -> String {
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
          <body style=\"font-family: system-ui, sans-serif; line-height: 1.5; color: #1b1f24\">{body}\
-         <p style=\"color: #57606a; font-size: 0.875rem\">Sent by Portico.</p></body></html>",
-        escape_html(title)
+         <p style=\"color: #57606a; font-size: 0.875rem\">{}</p></body></html>",
+        lang.code(),
+        escape_html(title),
+        escape_html(&tl!(lang, "mail-sent-by")),
     )
 }
 
 /// A mail with one call to action: greeting, paragraphs, a link.
 fn action_mail(
+    lang: Lang,
     to: &str,
     subject: &str,
     first_name: &str,
@@ -120,83 +128,94 @@ fn action_mail(
     action: &str,
     link: &str,
 ) -> OutgoingMail {
+    let hello = tl!(lang, "mail-hello-name", name = first_name);
     let text = format!(
-        "Hello {first_name},\n\n{}\n\n{action}: {link}\n\nSent by Portico.\n",
-        paragraphs.join("\n\n")
+        "{hello}\n\n{}\n\n{action}: {link}\n\n{}\n",
+        paragraphs.join("\n\n"),
+        tl!(lang, "mail-sent-by")
     );
-    let mut body = format!("<p>Hello {},</p>", escape_html(first_name));
+    let mut body = format!("<p>{}</p>", escape_html(&hello));
     for p in paragraphs {
         body.push_str(&format!("<p>{}</p>", escape_html(p)));
     }
     body.push_str(&format!(
-        "<p><a href=\"{0}\">{1}</a></p><p style=\"font-size: 0.875rem\">Or paste this address into your browser: {0}</p>",
+        "<p><a href=\"{0}\">{1}</a></p><p style=\"font-size: 0.875rem\">{2} {0}</p>",
         escape_html(link),
-        escape_html(action)
+        escape_html(action),
+        escape_html(&tl!(lang, "mail-paste-address")),
     ));
     OutgoingMail {
         to: to.to_owned(),
         subject: subject.to_owned(),
         text,
-        html: html_document(subject, &body),
+        html: html_document(lang, subject, &body),
+        language: lang,
     }
 }
 
 /// `joining`: the tenant whose shareable link the person signed up with;
 /// confirming completes the join, and the mail says so.
 pub fn verification_mail(
+    lang: Lang,
     to: &str,
     first_name: &str,
     link: &str,
     joining: Option<&str>,
 ) -> OutgoingMail {
-    let confirm = "Please confirm that this is your email address. The link works for 48 hours.";
-    let join_line = joining.map(|t| format!("Once you confirm, you join {t} on Portico."));
-    let mut paragraphs = vec![confirm];
+    let confirm = tl!(lang, "mail-verify-body");
+    let join_line = joining.map(|t| tl!(lang, "mail-verify-join", tenant = t));
+    let mut paragraphs = vec![confirm.as_str()];
     paragraphs.extend(join_line.as_deref());
     action_mail(
+        lang,
         to,
-        "Confirm your email address for Portico",
+        &tl!(lang, "mail-verify-subject"),
         first_name,
         &paragraphs,
-        "Confirm email address",
+        &tl!(lang, "mail-verify-action"),
         link,
     )
 }
 
-pub fn password_reset_mail(to: &str, first_name: &str, link: &str) -> OutgoingMail {
+pub fn password_reset_mail(lang: Lang, to: &str, first_name: &str, link: &str) -> OutgoingMail {
     action_mail(
+        lang,
         to,
-        "Reset your Portico password",
+        &tl!(lang, "mail-reset-subject"),
         first_name,
         &[
-            "Someone asked to reset the password of your Portico account. If it was you, choose a new password with the link below; it works for one hour.",
-            "If it was not you, ignore this mail: your password stays as it is.",
+            &tl!(lang, "mail-reset-body"),
+            &tl!(lang, "mail-reset-not-you"),
         ],
-        "Choose a new password",
+        &tl!(lang, "mail-reset-action"),
         link,
     )
 }
 
 /// To the member the owner nominated as the tenant's new owner (SPEC §12).
 pub fn ownership_transfer_mail(
+    lang: Lang,
     to: &str,
     first_name: &str,
     tenant: &str,
     owner_name: &str,
     link: &str,
 ) -> OutgoingMail {
-    let first = format!(
-        "{owner_name} would like you to become the owner of {tenant} on Portico. As its owner you stay a manager whom nobody else can remove or demote, and you decide who owns it next."
-    );
     action_mail(
+        lang,
         to,
-        &format!("Become the owner of {tenant}"),
+        &tl!(lang, "mail-ownership-subject", tenant = tenant),
         first_name,
         &[
-            &first,
-            "Accept or decline with the link below, signed in as yourself; it works for 7 days. Until you accept, nothing changes.",
+            &tl!(
+                lang,
+                "mail-ownership-body",
+                owner = owner_name,
+                tenant = tenant
+            ),
+            &tl!(lang, "mail-ownership-how"),
         ],
-        "Answer the transfer",
+        &tl!(lang, "mail-ownership-action"),
         link,
     )
 }
@@ -204,26 +223,23 @@ pub fn ownership_transfer_mail(
 /// To a tenant's managers: people wait for an answer to their join
 /// requests (at most one such mail an hour).
 pub fn join_requests_digest_mail(
+    lang: Lang,
     to: &str,
     first_name: &str,
     tenant: &str,
     waiting: i64,
     link: &str,
 ) -> OutgoingMail {
-    let first = if waiting == 1 {
-        format!("One person asks to join {tenant} and waits for a manager's answer.")
-    } else {
-        format!("{waiting} people ask to join {tenant} and wait for a manager's answer.")
-    };
     action_mail(
+        lang,
         to,
-        &format!("People ask to join {tenant}"),
+        &tl!(lang, "mail-requests-subject", tenant = tenant),
         first_name,
         &[
-            &first,
-            "Approve them (with the roles you choose) or deny them on the requests page. Requests nobody answers expire after 30 days.",
+            &tl!(lang, "mail-requests-body", count = waiting, tenant = tenant),
+            &tl!(lang, "mail-requests-how"),
         ],
-        "Open the requests",
+        &tl!(lang, "mail-requests-action"),
         link,
     )
 }
@@ -231,35 +247,39 @@ pub fn join_requests_digest_mail(
 /// To the person who asked to join: the manager's decision, with the
 /// roles they were given when approved (`None`: denied).
 pub fn join_request_decided_mail(
+    lang: Lang,
     request: &crate::dto::JoinRequestInfo,
     tenant: &str,
     approved_roles: Option<&[String]>,
     link: &str,
 ) -> OutgoingMail {
     if let Some(roles) = approved_roles {
-        let first = format!(
-            "A manager of {tenant} approved your request: you are now a member, as {}.",
-            crate::format::role_names(roles)
-        );
+        let roles = crate::format::role_names(lang, roles);
         action_mail(
+            lang,
             &request.email,
-            &format!("You have joined {tenant}"),
+            &tl!(lang, "mail-approved-subject", tenant = tenant),
             &request.first_name,
-            &[&first],
-            &format!("Open {tenant}"),
+            &[&tl!(
+                lang,
+                "mail-approved-body",
+                tenant = tenant,
+                roles = roles
+            )],
+            &tl!(lang, "mail-approved-action", tenant = tenant),
             link,
         )
     } else {
-        let first = format!("A manager of {tenant} declined your request to join.");
         action_mail(
+            lang,
             &request.email,
-            &format!("Your request to join {tenant} was declined"),
+            &tl!(lang, "mail-denied-subject", tenant = tenant),
             &request.first_name,
             &[
-                &first,
-                "If you think this is a mistake, ask someone in the tenant to invite you.",
+                &tl!(lang, "mail-denied-body", tenant = tenant),
+                &tl!(lang, "mail-denied-how"),
             ],
-            "Go to your account",
+            &tl!(lang, "mail-denied-action"),
             link,
         )
     }
@@ -267,30 +287,31 @@ pub fn join_request_decided_mail(
 
 /// To a tenant manager: an endpoint that failed for three days was disabled.
 pub fn webhook_disabled_mail(
+    lang: Lang,
     to: &str,
     first_name: &str,
     tenant: &str,
     url: &str,
     link: &str,
 ) -> OutgoingMail {
-    let first = format!(
-        "Portico could not deliver the events of {tenant} to {url} for three days, so it disabled that webhook endpoint."
-    );
     action_mail(
+        lang,
         to,
-        &format!("A webhook endpoint of {tenant} was disabled"),
+        &tl!(lang, "mail-webhook-subject", tenant = tenant),
         first_name,
         &[
-            &first,
-            "Events from now on are not queued for it. Fix the receiver, then enable the endpoint on the webhooks page; deliveries already waiting go out then, and you can retry failed ones from its delivery log.",
+            &tl!(lang, "mail-webhook-body", tenant = tenant, url = url),
+            &tl!(lang, "mail-webhook-how"),
         ],
-        "Open the webhooks page",
+        &tl!(lang, "mail-webhook-action"),
         link,
     )
 }
 
 /// What the invitation mail says.
 pub struct InviteMail<'a> {
+    /// The invitation's language, decided when it was made (SPEC §12).
+    pub lang: Lang,
     /// The one reminder before the invitation expires (SPEC §5).
     pub reminder: bool,
     pub to: &'a str,
@@ -305,73 +326,88 @@ pub struct InviteMail<'a> {
 }
 
 pub fn invite_mail(m: &InviteMail<'_>) -> OutgoingMail {
-    let subject = format!(
-        "{}{} invited you to {} on Portico",
-        if m.reminder { "Reminder: " } else { "" },
-        m.inviter,
-        m.tenant
-    );
+    let lang = m.lang;
+    let subject = if m.reminder {
+        tl!(
+            lang,
+            "mail-invite-reminder-subject",
+            inviter = m.inviter,
+            tenant = m.tenant
+        )
+    } else {
+        tl!(
+            lang,
+            "mail-invite-subject",
+            inviter = m.inviter,
+            tenant = m.tenant
+        )
+    };
     // Roles by name, each with what it allows (the catalogue strings are for
     // the API).
     let roles: Vec<String> = m
         .roles
         .iter()
         .map(|r| match Role::parse(r) {
-            Ok(role) => role.describe(m.organisation),
+            Ok(role) => role.describe(lang, m.organisation),
             Err(_) => r.clone(),
         })
         .collect();
+    let hello = tl!(lang, "mail-hello");
+    let invited = tl!(
+        lang,
+        "mail-invite-body",
+        inviter = m.inviter,
+        tenant = m.tenant
+    );
     // The reminder's link is new: the one in the first mail stops working.
-    let note = if m.reminder {
-        "This invitation expires soon. The link below replaces the one in the first mail.\n\n"
-    } else {
-        ""
-    };
-    let mut text = format!(
-        "Hello,\n\n{note}{} invited you to join {} on Portico. Your roles:\n",
-        m.inviter, m.tenant
-    );
-    let mut body = format!(
-        "<p>Hello,</p>{}<p>{} invited you to join <strong>{}</strong> on Portico. Your roles:</p><ul>",
-        if m.reminder {
-            format!("<p>{}</p>", note.trim_end())
-        } else {
-            String::new()
-        },
-        escape_html(m.inviter),
-        escape_html(m.tenant),
-    );
+    let note = m.reminder.then(|| tl!(lang, "mail-invite-reminder-note"));
+    let mut text = format!("{hello}\n\n");
+    let mut body = format!("<p>{}</p>", escape_html(&hello));
+    if let Some(note) = &note {
+        text.push_str(&format!("{note}\n\n"));
+        body.push_str(&format!("<p>{}</p>", escape_html(note)));
+    }
+    text.push_str(&format!("{invited}\n"));
+    body.push_str(&format!("<p>{}</p><ul>", escape_html(&invited)));
     for role in &roles {
         text.push_str(&format!("- {role}\n"));
         body.push_str(&format!("<li>{}</li>", escape_html(role)));
     }
     body.push_str("</ul>");
     if let Some(message) = m.message.filter(|s| !s.trim().is_empty()) {
-        text.push_str(&format!("\nTheir message:\n{message}\n"));
+        let their = tl!(lang, "mail-invite-their-message");
+        text.push_str(&format!("\n{their}\n{message}\n"));
         body.push_str(&format!(
-            "<p>Their message:</p><blockquote style=\"white-space: pre-wrap\">{}</blockquote>",
+            "<p>{}</p><blockquote style=\"white-space: pre-wrap\">{}</blockquote>",
+            escape_html(&their),
             escape_html(message)
         ));
     }
-    let expires = format!(
-        "{} ({})",
-        relative_ms(m.expires_at, now_ms()),
-        format_ms(m.expires_at)
+    let expires = tl!(
+        lang,
+        "mail-invite-expires",
+        when = relative_ms(lang, m.expires_at, now_ms()),
+        date = format_ms(lang, m.expires_at)
     );
+    let accept = tl!(lang, "mail-invite-action");
     text.push_str(&format!(
-        "\nAccept the invitation: {}\n\nThe invitation expires {expires}.\n\nSent by Portico.\n",
-        m.link
+        "\n{accept}: {}\n\n{expires}\n\n{}\n",
+        m.link,
+        tl!(lang, "mail-sent-by")
     ));
     body.push_str(&format!(
-        "<p><a href=\"{0}\">Accept the invitation</a></p><p style=\"font-size: 0.875rem\">Or paste this address into your browser: {0}</p><p>The invitation expires {1}.</p>",
+        "<p><a href=\"{0}\">{1}</a></p><p style=\"font-size: 0.875rem\">{2} {0}</p><p>{3}</p>",
         escape_html(m.link),
+        escape_html(&accept),
+        escape_html(&tl!(lang, "mail-paste-address")),
         escape_html(&expires)
     ));
     OutgoingMail {
         to: m.to.to_owned(),
         subject: subject.clone(),
         text,
-        html: html_document(&subject, &body),
+        html: html_document(lang, &subject, &body),
+        language: lang,
     }
 }
 
@@ -384,6 +420,7 @@ mod tests {
         let roles = vec!["extractor-user".to_owned(), "organisation-user".to_owned()];
         let expires_at = now_ms() + 7 * 86_400_000 + 60_000;
         let m = invite_mail(&InviteMail {
+            lang: Lang::En,
             reminder: false,
             to: "bob@x.io",
             tenant: "Acme & Co",
@@ -412,10 +449,10 @@ mod tests {
         ));
         assert!(!m.text.contains("extractor-user"));
         assert!(m.html.contains("<li>Organisation member in Labs &lt;1&gt;"));
-        assert!(
-            m.text
-                .contains(&format!("expires in 7 days ({})", format_ms(expires_at)))
-        );
+        assert!(m.text.contains(&format!(
+            "expires in 7 days ({})",
+            format_ms(Lang::En, expires_at)
+        )));
         assert!(!m.html.contains("<script>"));
         assert!(m.html.contains("Acme &amp; Co") && m.html.contains("&lt;script&gt;"));
     }
@@ -423,6 +460,7 @@ mod tests {
     #[test]
     fn user_text_is_escaped_in_html_but_kept_in_text() {
         let m = verification_mail(
+            Lang::En,
             "a@x.io",
             "<script>alert(1)</script>",
             "http://h/verify-email?token=a&b",

@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::backend::audit;
 use crate::backend::db::{self, now_ms};
 use crate::backend::delivery::mail;
+use crate::backend::languages;
 use crate::backend::state::AppState;
 use crate::domain::AuditAction;
 use crate::error::AppError;
@@ -40,8 +41,11 @@ pub async fn disable_if_failing(state: &AppState, endpoint_id: i64) -> Result<bo
         .map(|t| t.name)
         .unwrap_or_default();
     let link = format!("{}/t/{tenant_id}/webhooks", state.config.base_url);
-    for (email, first_name) in db::members::active_manager_contacts(&mut tx, tenant_id).await? {
-        let mail = mail::webhook_disabled_mail(&email, &first_name, &tenant, &url, &link);
+    for (email, first_name, locale) in
+        db::members::active_manager_contacts(&mut tx, tenant_id).await?
+    {
+        let lang = languages::of_person(&state.config, locale.as_deref());
+        let mail = mail::webhook_disabled_mail(lang, &email, &first_name, &tenant, &url, &link);
         mail::enqueue(&mut tx, &mail).await?;
     }
     tx.commit().await?;

@@ -296,6 +296,7 @@ async fn account_for(
         first_name: &checked.given_name,
         last_name: &checked.family_name,
         email_verified_at: proven.then_some(now),
+        locale: None,
     };
     let id = db::accounts::insert(conn, new, now).await?;
     db::accounts::find_by_id(conn, id)

@@ -21,9 +21,10 @@ pub use manage::{
 
 use crate::backend::config::Config;
 use crate::backend::state::AppState;
-use crate::backend::url_policy;
+use crate::backend::{languages, url_policy};
 use crate::domain::{Email, FormParser, PersonName, Role, required};
 use crate::dto::InviteInfo;
+use crate::i18n::Lang;
 
 const MESSAGE_MAX_CHARS: usize = 2000;
 
@@ -41,6 +42,8 @@ pub struct NewInvite {
     /// The acceptance page the link points at (default `{base}/invite`).
     pub url: Option<String>,
     pub send_email: bool,
+    /// The language asked for (SPEC §12), if one Portico speaks.
+    pub locale: Option<Lang>,
 }
 
 /// An invitation's fields as a form or a JSON body carries them. Roles
@@ -59,6 +62,9 @@ pub struct InviteFields<'a> {
     pub redirect_url: Option<&'a str>,
     pub url: Option<&'a str>,
     pub send_email: bool,
+    /// A BCP 47 tag; one of a language Portico does not speak counts as
+    /// not given (the next choice decides).
+    pub locale: Option<&'a str>,
 }
 
 impl NewInvite {
@@ -85,6 +91,9 @@ impl NewInvite {
         if let Some(url) = fields.url {
             form.field("url", url_policy::check_allowed_url(config, url));
         }
+        if let Some(tag) = fields.locale {
+            form.field("locale", languages::check_tag(tag));
+        }
         Some(NewInvite {
             email: email?,
             roles: fields.roles?,
@@ -95,6 +104,7 @@ impl NewInvite {
             redirect_url: fields.redirect_url.map(str::to_owned),
             url: fields.url.map(str::to_owned),
             send_email: fields.send_email,
+            locale: fields.locale.and_then(Lang::from_tag),
         })
     }
 
@@ -112,6 +122,7 @@ impl NewInvite {
             redirect_url: None,
             url: None,
             send_email: true,
+            locale: None,
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::backend::config::rate_limits::Bucket;
 use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::delivery::events::{self, EventType, Subject};
 use crate::backend::delivery::mail;
+use crate::backend::languages;
 use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::state::AppState;
 use crate::domain::{AuditAction, JoinRequestStatus, Role, RoleScope};
@@ -148,8 +149,17 @@ async fn mail_digest_if_due(
         .await?
         .ok_or(AppError::NotFound)?;
     let link = format!("{}/t/{tenant_id}/requests", state.config.base_url);
-    for (email, first_name) in db::members::active_manager_contacts(conn, tenant_id).await? {
-        let m = mail::join_requests_digest_mail(&email, &first_name, &tenant.name, waiting, &link);
+    for (email, first_name, locale) in db::members::active_manager_contacts(conn, tenant_id).await?
+    {
+        let lang = languages::of_person(&state.config, locale.as_deref());
+        let m = mail::join_requests_digest_mail(
+            lang,
+            &email,
+            &first_name,
+            &tenant.name,
+            waiting,
+            &link,
+        );
         mail::enqueue(conn, &m).await?;
     }
     Ok(true)
@@ -259,13 +269,24 @@ pub async fn approve(
     )
     .await?;
     let link = format!("{}/t/{}", state.config.base_url, actor.tenant_id);
+    let lang = person_lang(state, &mut tx, &info.email).await?;
     mail::enqueue(
         &mut tx,
-        &mail::join_request_decided_mail(&info, &actor.tenant_name, Some(&names.0), &link),
+        &mail::join_request_decided_mail(lang, &info, &actor.tenant_name, Some(&names.0), &link),
     )
     .await?;
     tx.commit().await?;
     Ok(info)
+}
+
+/// The language the person who asked reads their mail in.
+async fn person_lang(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<crate::i18n::Lang, AppError> {
+    let locale = db::accounts::locale_by_email(conn, email).await?;
+    Ok(languages::of_person(&state.config, locale.as_deref()))
 }
 
 /// Denies a pending request; the person is mailed.
@@ -289,9 +310,10 @@ pub async fn deny(state: &AppState, actor: &Actor, id: i64) -> Result<JoinReques
     )
     .await?;
     let link = format!("{}/account", state.config.base_url);
+    let lang = person_lang(state, &mut tx, &info.email).await?;
     mail::enqueue(
         &mut tx,
-        &mail::join_request_decided_mail(&info, &actor.tenant_name, None, &link),
+        &mail::join_request_decided_mail(lang, &info, &actor.tenant_name, None, &link),
     )
     .await?;
     tx.commit().await?;

@@ -119,6 +119,7 @@ pub async fn complete(
                 first_name: claims.given_name.as_deref().unwrap_or(""),
                 last_name: claims.family_name.as_deref().unwrap_or(""),
                 email_verified_at: Some(now),
+                locale: None,
             };
             let id = db::accounts::insert(&mut tx, new, now).await?;
             db::accounts::find_by_id(&mut tx, id)

@@ -14,6 +14,7 @@ use crate::backend::crypto;
 use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::delivery::events::{self, EventType, Subject};
 use crate::backend::delivery::mail;
+use crate::backend::languages;
 use crate::backend::state::AppState;
 use crate::domain::{AuditAction, MemberStatus, Role, RoleScope};
 use crate::dto::MemberInfo;
@@ -110,9 +111,11 @@ pub async fn nominate(
         .await?;
     let link = format!("{}/ownership?token={token}", state.config.base_url);
     let owner_name = format!("{} {}", actor.account.first_name, actor.account.last_name);
+    let nominee_locale = db::accounts::locale_by_email(&mut tx, &nominee.email).await?;
     mail::enqueue(
         &mut tx,
         &mail::ownership_transfer_mail(
+            languages::of_person(&state.config, nominee_locale.as_deref()),
             &nominee.email,
             &nominee.first_name,
             &actor.tenant_name,

@@ -202,6 +202,10 @@ async fn complete_acceptance(
                 password: person.password,
                 first_name: person.first_name,
                 last_name: person.last_name,
+                locale: invite
+                    .locale
+                    .as_deref()
+                    .and_then(crate::i18n::Lang::from_tag),
             };
             let hash = new_hash.ok_or_else(|| AppError::broken("new account without a hash"))?;
             // Only a link Portico mailed to the address proves the mailbox

@@ -29,12 +29,12 @@ fn split_rows(raw: &str) -> Vec<&str> {
 pub fn parse_rows(form: &mut FormParser, raw: &str) -> Result<Vec<Email>, AppError> {
     let rows = split_rows(raw);
     if rows.is_empty() {
-        form.field::<()>("emails", Err("Paste at least one email address.".into()));
+        form.field::<()>("emails", Err(crate::t!("bulk-none")));
     }
     if rows.len() > MAX_ROWS {
         return Err(AppError::field(
             "emails",
-            format!("Paste at most {MAX_ROWS} addresses at a time."),
+            crate::t!("bulk-too-many", max = MAX_ROWS),
         ));
     }
     let mut seen = std::collections::HashSet::new();
@@ -43,10 +43,15 @@ pub fn parse_rows(form: &mut FormParser, raw: &str) -> Result<Vec<Email>, AppErr
     for (n, raw) in rows.iter().enumerate() {
         match Email::parse(raw) {
             Ok(e) if !seen.insert(e.clone()) => {
-                problems.push(format!("Row {} ({raw}): listed twice.", n + 1))
+                problems.push(crate::t!("bulk-row-twice", row = n + 1, address = *raw))
             }
             Ok(e) => parsed.push(e),
-            Err(p) => problems.push(format!("Row {} ({raw}): {p}", n + 1)),
+            Err(p) => problems.push(crate::t!(
+                "bulk-row-problem",
+                row = n + 1,
+                address = *raw,
+                problem = p
+            )),
         }
     }
     if !problems.is_empty() {
@@ -69,7 +74,7 @@ pub async fn invite_each(
     let mut results = Vec::with_capacity(emails.len());
     for email in emails {
         let outcome = match create_invite(state, actor, make(email.clone())).await {
-            Ok(_) => "Invitation sent.".to_owned(),
+            Ok(_) => crate::t!("bulk-sent"),
             Err(
                 e @ (AppError::Conflict(_)
                 | AppError::SeatLimitReached(_)

@@ -9,6 +9,7 @@ use crate::backend::access::actor::Actor;
 use crate::backend::db::invites::{InviteFields, MailDetails};
 use crate::backend::db::{self, RoleNames, now_ms};
 use crate::backend::delivery::events::{self, EventType, Subject};
+use crate::backend::languages;
 use crate::backend::onboarding::seats::{self, SeatClaim};
 use crate::backend::rate_limit::Bucket;
 use crate::backend::state::AppState;
@@ -16,6 +17,7 @@ use crate::backend::{crypto, delivery::mail};
 use crate::domain::{AuditAction, Email, InviteStatus, PersonName};
 use crate::dto::InviteInfo;
 use crate::error::AppError;
+use crate::i18n::Lang;
 
 /// The most invitations a list answers with, newest first.
 pub const MAX_LISTED: i64 = 1000;
@@ -43,6 +45,7 @@ async fn find_in_tenant(
 /// Queues the invitation mail described by `details` with `link`.
 async fn queue_invite_mail(
     conn: &mut AnyConnection,
+    state: &AppState,
     actor: &Actor,
     invite_id: i64,
     details: &MailDetails,
@@ -50,6 +53,7 @@ async fn queue_invite_mail(
 ) -> Result<(), AppError> {
     let inviter = format!("{} {}", actor.account.first_name, actor.account.last_name);
     let mail = mail::invite_mail(&mail::InviteMail {
+        lang: details.lang(&state.config),
         reminder: false,
         to: &details.email,
         tenant: &details.tenant_name,
@@ -128,6 +132,21 @@ pub async fn create_invite(
         None => None,
     };
     let roles = RoleNames::of(&new.roles);
+    // The language is decided once, when the invitation is made; a refresh
+    // changes it only when one is asked for.
+    let locale = match (pending, new.locale) {
+        (Some(_), asked) => asked,
+        (None, asked) => Some(
+            languages::for_invite(
+                &mut tx,
+                &state.config,
+                asked,
+                new.email.as_str(),
+                actor.tenant_id,
+            )
+            .await?,
+        ),
+    };
     let fields = InviteFields {
         roles: &roles,
         organisation_id: new.organisation_id,
@@ -140,6 +159,7 @@ pub async fn create_invite(
         expired_at: expires,
         invited_by: actor.account.id,
         send_email: new.send_email,
+        locale: locale.map(Lang::code),
     };
     let (invite, link, action, event) = match pending {
         Some(id) => {
@@ -151,7 +171,7 @@ pub async fn create_invite(
             let link = link_for(state, stored_url.as_deref(), &token);
             if new.send_email {
                 let details = db::invites::mail_details(&mut tx, id).await?;
-                queue_invite_mail(&mut tx, actor, id, &details, &link).await?;
+                queue_invite_mail(&mut tx, state, actor, id, &details, &link).await?;
             }
             let invite = find_in_tenant(&mut tx, actor.tenant_id, id).await?;
             (
@@ -178,8 +198,9 @@ pub async fn create_invite(
                     tenant_name: actor.tenant_name.clone(),
                     organisation_name,
                     inviter: format!("{} {}", actor.account.first_name, actor.account.last_name),
+                    locale: locale.map(|l| l.code().to_owned()),
                 };
-                queue_invite_mail(&mut tx, actor, id, &details, &link).await?;
+                queue_invite_mail(&mut tx, state, actor, id, &details, &link).await?;
             }
             let invite = InviteInfo {
                 id,
@@ -261,7 +282,7 @@ pub async fn reissue_invite(
     let link = link_for(state, url.as_deref(), &token);
     if send_mail {
         let details = db::invites::mail_details(&mut tx, id).await?;
-        queue_invite_mail(&mut tx, actor, id, &details, &link).await?;
+        queue_invite_mail(&mut tx, state, actor, id, &details, &link).await?;
     }
     let action = if send_mail {
         AuditAction::InviteResent
@@ -376,6 +397,7 @@ pub async fn invite_again(
         last_name: name(offer.last_name).map_err(stored)?,
         redirect_url: offer.redirect_url,
         url: offer.url,
+        locale: offer.locale.as_deref().and_then(Lang::from_tag),
         ..NewInvite::new(
             Email::parse(&offer.email).map_err(stored)?,
             offer.roles.parsed(),
