@@ -643,3 +643,15 @@ directory-default-roles = Rollen von Personen ohne zugeordnete Gruppe
 directory-save-default = Standardrollen speichern
 directory-groups = Gruppen
 directory-save-mapping = Zuordnung speichern
+
+## Tenant language
+tenant-language = Sprache der Einladungen
+tenant-language-saved = Die Sprache der Einladungen ist gespeichert.
+tenant-language-label = Einladungen an Personen ohne gewählte Sprache sind auf
+tenant-language-instance = Standardsprache dieses Portico
+tenant-language-hint = Eine Einladung kann weiterhin ihre eigene Sprache nennen; die Wahl der Person geht vor.
+webhooks-endpoints = Endpunkte
+members-count = { $count ->
+    [one] { $count } Mitglied
+    *[other] { $count } Mitglieder
+    }

@@ -644,3 +644,15 @@ directory-default-roles = Roles of people in no mapped group
 directory-save-default = Save default roles
 directory-groups = Groups
 directory-save-mapping = Save mapping
+
+## Tenant language
+tenant-language = Language of invitations
+tenant-language-saved = The language of invitations is saved.
+tenant-language-label = Invitations to people who chose no language are in
+tenant-language-instance = This Portico's default language
+tenant-language-hint = An invitation may still name its own language; a person's own choice comes first.
+webhooks-endpoints = Endpoints
+members-count = { $count ->
+    [one] { $count } member
+    *[other] { $count } members
+    }

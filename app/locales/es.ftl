@@ -643,3 +643,15 @@ directory-default-roles = Roles de las personas sin grupo asignado
 directory-save-default = Guardar los roles predeterminados
 directory-groups = Grupos
 directory-save-mapping = Guardar la asignación
+
+## Tenant language
+tenant-language = Idioma de las invitaciones
+tenant-language-saved = El idioma de las invitaciones está guardado.
+tenant-language-label = Las invitaciones a personas que no eligieron idioma están en
+tenant-language-instance = El idioma predeterminado de este Portico
+tenant-language-hint = Una invitación puede indicar su propio idioma; la elección de la persona tiene prioridad.
+webhooks-endpoints = Puntos
+members-count = { $count ->
+    [one] { $count } miembro
+    *[other] { $count } miembros
+    }

@@ -229,6 +229,10 @@ pub struct Overview {
     /// The owner's name and email (SPEC §12).
     pub owner: Option<(String, String)>,
     pub my_roles: Vec<String>,
+    /// Whether the viewer manages the tenant (sets its default language).
+    pub is_manager: bool,
+    /// The default language of its invitations (`en`, `de`, `es`), if set.
+    pub default_locale: Option<String>,
     pub members_by_status: Vec<(crate::domain::MemberStatus, i64)>,
     pub members_by_role: Vec<(String, i64)>,
     pub funnel: Vec<FunnelWeek>,

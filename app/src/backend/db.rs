@@ -255,3 +255,14 @@ pub fn now_ms() -> i64 {
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default()
 }
+
+/// The PostgreSQL databases the tests made (`portico_test_…`), for the
+/// sweep that drops those of ended test processes.
+#[cfg(any(test, feature = "testing"))]
+pub async fn test_database_names(
+    conn: &mut sqlx::AnyConnection,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'portico_test_%'")
+        .fetch_all(conn)
+        .await
+}

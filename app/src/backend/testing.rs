@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use sqlx::{AnyConnection, Connection, Executor, Row};
+use sqlx::{AnyConnection, Connection, Executor};
 
 use super::config::DbKind;
 use super::db::Db;
@@ -50,14 +50,10 @@ fn left_by_ended_process(name: &str) -> bool {
 /// at once instead of one per test. Best effort: another test may sweep
 /// the same database at the same moment.
 async fn sweep_postgres(admin: &mut AnyConnection) {
-    let rows = admin
-        .fetch_all("SELECT datname FROM pg_database WHERE datname LIKE 'portico_test_%'")
+    let names = super::db::test_database_names(admin)
         .await
         .unwrap_or_default();
-    let names = rows
-        .iter()
-        .filter_map(|row| row.try_get::<String, _>(0).ok());
-    for name in names.filter(|n| left_by_ended_process(n)) {
+    for name in names.iter().filter(|n| left_by_ended_process(n)) {
         let _ = admin
             .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
             .await;

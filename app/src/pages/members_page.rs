@@ -315,7 +315,7 @@ fn MembersView(
         {managed.map(|m| view! { <ManagePanel m d=d.clone() confirm=confirm.clone() roles status remove /> })}
         <div class="table-scroll" tabindex="0">
             <table>
-                <caption>{format!("{} members", d.members.total)}</caption>
+                <caption>{t!("members-count", count = d.members.total)}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{t!("field-name")}</th><th scope="col">{t!("field-email")}</th><th scope="col">{t!("invite-roles")}</th>

@@ -6,18 +6,36 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::error_template::ErrorTemplate;
+use crate::components::form_field::FormError;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::domain::Role;
 use crate::dto::{FunnelWeek, Overview};
 use crate::error::AppError;
 use crate::format::{format_date, member_status, role_names};
-use crate::i18n::lang;
+use crate::i18n::{Lang, lang};
 use crate::t;
 
 #[server(prefix = "/rpc", endpoint = "get_overview")]
 pub async fn get_overview(tenant_id: i64) -> Result<Overview, AppError> {
     let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     crate::backend::tenant_admin::overview(&state, &actor).await
+}
+
+/// The tenant's default language for invitations (SPEC §12): `en`, `de`,
+/// `es`, or empty for the instance's.
+#[server(prefix = "/rpc", endpoint = "set_tenant_language")]
+pub async fn set_tenant_language(tenant_id: i64, locale: String) -> Result<(), AppError> {
+    let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
+    let lang = match locale.trim() {
+        "" => None,
+        tag => Some(
+            crate::i18n::Lang::from_tag(tag)
+                .ok_or_else(|| AppError::field("locale", t!("account-language-unknown")))?,
+        ),
+    };
+    crate::backend::tenant_admin::language::set_default_language(&state, &actor, lang).await?;
+    leptos_axum::redirect(&format!("/t/{tenant_id}?language=1"));
+    Ok(())
 }
 
 #[component]
@@ -77,6 +95,7 @@ fn OverviewView(o: Overview) -> impl IntoView {
                 </dl>
             </section>
         </div>
+        {o.is_manager.then(|| view! { <TenantLanguage tenant_id=o.tenant_id current=o.default_locale.clone() /> })}
         <section class="panel" aria-labelledby="funnel-heading">
             <h2 id="funnel-heading">{t!("overview-funnel")}</h2>
             <p>{t!("overview-funnel-total", count = funnel_total, weeks = o.funnel.len())}</p>
@@ -97,6 +116,36 @@ fn OverviewView(o: Overview) -> impl IntoView {
                 </tbody>
             </table>
             </div>
+        </section>
+    }
+}
+
+/// The managers' choice of the language invitations are written in when
+/// the invited person has none.
+#[component]
+fn TenantLanguage(tenant_id: i64, current: Option<String>) -> impl IntoView {
+    let action = ServerAction::<SetTenantLanguage>::new();
+    let saved = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("language")
+        .is_some();
+    view! {
+        <section class="panel" aria-labelledby="tenant-language-heading">
+            <h2 id="tenant-language-heading">{t!("tenant-language")}</h2>
+            {saved.then(|| view! { <p class="notice" role="status">{t!("tenant-language-saved")}</p> })}
+            <ActionForm action attr:class="stacked">
+                <input type="hidden" name="tenant_id" value=tenant_id />
+                <label for="tenant-locale">{t!("tenant-language-label")}</label>
+                <select id="tenant-locale" name="locale">
+                    <option value="" selected=current.is_none()>{t!("tenant-language-instance")}</option>
+                    {Lang::CHOSEN.into_iter().map(|l| view! {
+                        <option value=l.code() selected=current.as_deref() == Some(l.code())>{l.name()}</option>
+                    }).collect_view()}
+                </select>
+                <p class="hint">{t!("tenant-language-hint")}</p>
+                <FormError value=action.value() />
+                <button type="submit">{t!("account-language-save")}</button>
+            </ActionForm>
         </section>
     }
 }

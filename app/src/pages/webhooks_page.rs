@@ -216,7 +216,7 @@ fn WebhooksView(data: WebhooksPageData, actions: Actions) -> impl IntoView {
             </section>
         })}
         <section class="panel" aria-labelledby="endpoints-heading">
-            <h2 id="endpoints-heading">"Endpoints"</h2>
+            <h2 id="endpoints-heading">{t!("webhooks-endpoints")}</h2>
             <FormError value=toggle.value() />
             {if data.endpoints.is_empty() {
                 view! { <p>{t!("webhooks-none")}</p> }.into_any()

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use app::backend::access::actor::Actor;
@@ -14,7 +14,8 @@ use app::backend::{AppState, access::accounts, tenant_admin};
 use app::domain::MemberStatus;
 use app::{AppError, ErrorBody};
 
-use super::extract::{ApiCaller, ApiPath};
+use super::extract::{ApiCaller, ApiJson, ApiPath};
+use super::schema;
 use super::schema::role_list;
 
 /// One membership of the caller.
@@ -106,6 +107,10 @@ pub struct TenantDto {
     owner_member_id: Option<i64>,
     /// A nomination of a new owner waiting for its answer.
     pending_ownership_transfer: Option<super::ownership::OwnershipTransferDto>,
+    /// The language of invitations to people who chose none (SPEC §12);
+    /// null: the instance's (`PORTICO_DEFAULT_LOCALE`).
+    #[schema(value_type = Option<schema::Locale>)]
+    default_locale: Option<String>,
     /// Milliseconds since the epoch.
     #[schema(format = Int64)]
     created_at: i64,
@@ -133,6 +138,56 @@ pub async fn get_tenant(
     Ok(Json(tenant_dto(&state, actor.tenant_id).await?))
 }
 
+/// What a tenant manager changes about the tenant.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantPatch {
+    /// The language of invitations to people who chose none; null: the
+    /// instance's.
+    #[schema(value_type = Option<schema::Locale>, required = true)]
+    #[serde(default, deserialize_with = "present")]
+    default_locale: Option<Option<String>>,
+}
+
+/// Tells a key given as `null` (`Some(None)`) from one left out (`None`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// Sets the tenant's default language (tenant managers).
+#[utoipa::path(
+    patch, path = "/api/v1/tenants/{id}", tag = "members",
+    params(("id" = i64, Path, description = "The tenant's id")),
+    request_body = TenantPatch,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The tenant", body = TenantDto),
+        (status = 400, description = "defaultLocale missing or not en, de, es or null", body = ErrorBody),
+        (status = 401, description = "Missing or bad token", body = ErrorBody),
+        (status = 403, description = "Not a manager of the tenant", body = ErrorBody),
+        (status = 404, description = "No such tenant, or not one of the caller's", body = ErrorBody),
+    )
+)]
+pub async fn update_tenant(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(patch): ApiJson<TenantPatch>,
+) -> Result<Json<TenantDto>, AppError> {
+    let actor = Actor::for_tenant(&state, caller, id).await?;
+    let lang = match patch.default_locale {
+        None => return Err(AppError::field("defaultLocale", "This field is required.")),
+        Some(None) => None,
+        Some(Some(tag)) => Some(
+            app::i18n::Lang::from_tag(&tag)
+                .filter(|l| l.code() == tag)
+                .ok_or_else(|| AppError::field("defaultLocale", "Use en, de, es or null."))?,
+        ),
+    };
+    tenant_admin::language::set_default_language(&state, &actor, lang).await?;
+    Ok(Json(tenant_dto(&state, actor.tenant_id).await?))
+}
+
 /// The tenant with its seats, owner and pending transfer (the caller
 /// checked access).
 pub async fn tenant_dto(state: &AppState, tenant_id: i64) -> Result<TenantDto, AppError> {
@@ -151,6 +206,7 @@ impl TenantDto {
             seats_reserved: seats.reserved,
             owner_member_id: tenant.owner_member_id,
             pending_ownership_transfer: pending.map(Into::into),
+            default_locale: tenant.default_locale,
             created_at: tenant.created_at,
         }
     }

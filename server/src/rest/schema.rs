@@ -291,6 +291,22 @@ pub fn email() -> RefOr<Schema> {
         .into()
 }
 
+/// A language Portico speaks (SPEC §12), the component `Locale`: its
+/// values are `app::i18n::Lang::CHOSEN`.
+pub struct Locale;
+
+impl utoipa::PartialSchema for Locale {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(app::i18n::Lang::CHOSEN.map(app::i18n::Lang::code)))
+            .build()
+            .into()
+    }
+}
+
+impl ToSchema for Locale {}
+
 /// A BCP 47 language tag as `languages::check_tag` accepts it (SPEC §12).
 pub const LOCALE_PATTERN: &str = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$";
 

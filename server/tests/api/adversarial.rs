@@ -1926,3 +1926,62 @@ async fn two_managers_approving_one_request_at_once_admit_one_member() {
         403
     );
 }
+
+/// Languages (SPEC §12): another tenant's manager cannot set this tenant's
+/// language; a locale cannot smuggle a mail header or markup; a page's
+/// `?lang=` is only ever one of the spoken languages.
+#[tokio::test]
+async fn languages_cannot_be_set_across_tenants_or_carry_headers_or_markup() {
+    let app = spawn_app().await;
+    let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
+    let (mallory, _) = app.manager("mallory@example.com", "Evil").await;
+    let (status, _) = mallory
+        .api(
+            &app,
+            Method::PATCH,
+            &format!("/api/v1/tenants/{tenant}"),
+            Some(json!({"defaultLocale": "de"})),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (_, body) = ada.get(&app, &format!("/api/v1/tenants/{tenant}")).await;
+    assert_eq!(body["defaultLocale"], Value::Null);
+
+    // A header injection in the locale is refused before anything is stored.
+    for locale in ["de\r\nBcc: mallory@example.com", "de<script>", "d"] {
+        let (status, body) = ada
+            .api(
+                &app,
+                Method::POST,
+                "/api/v1/registration/invite",
+                Some(
+                    json!({"email": "bob@example.com", "roles": ["extractor-user"],
+                    "url": format!("{}/invite", app.state.config.base_url), "locale": locale}),
+                ),
+            )
+            .await;
+        assert_eq!(status, 400, "{locale:?}: {body}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM invites").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox_mail WHERE subject LIKE '%invited%'")
+            .await,
+        0
+    );
+
+    // `?lang=` with markup: the page is in a spoken language, the markup
+    // appears nowhere.
+    let res = app
+        .client
+        .get(app.url("/login?lang=%22%3E%3Cscript%3Ealert(1)%3C/script%3E"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-language"], "en");
+    let html = res.text().await.unwrap();
+    assert!(
+        html.starts_with("<!DOCTYPE html><html lang=\"en\">"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>alert(1)"), "{html}");
+}

@@ -52,7 +52,8 @@ async fn the_home_page_is_rendered_on_the_server_with_its_data() {
         html.contains(r#"data-testid="home-stats""#),
         "stats missing from the first HTML"
     );
-    assert!(html.contains("<dt>Tenants</dt><dd>1<"), "{html}");
+    // `<!>` marks where a text node ends (Leptos hydration markers).
+    assert!(html.contains("<dt>Tenants<!></dt><dd>1<"), "{html}");
     assert!(html.contains("/pkg/portico.js"), "hydration script missing");
 }
 

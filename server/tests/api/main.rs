@@ -18,6 +18,7 @@ mod invite_links;
 mod invites;
 mod join_page;
 mod join_requests;
+mod languages;
 mod mail;
 mod oidc;
 mod openapi;

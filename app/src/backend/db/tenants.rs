@@ -24,12 +24,14 @@ pub struct TenantRow {
     /// The owner (SPEC §12); `None` only for a tenant left without an
     /// ACTIVE manager before owners existed.
     pub owner_member_id: Option<i64>,
+    /// The default language of its invitations (SPEC §12), if set.
+    pub default_locale: Option<String>,
     pub created_at: i64,
 }
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<TenantRow>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT id, name, seat_limit, owner_member_id, created_at FROM tenants WHERE id = $1",
+        "SELECT id, name, seat_limit, owner_member_id, default_locale, created_at FROM tenants WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(conn)

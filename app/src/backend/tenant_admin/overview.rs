@@ -76,7 +76,10 @@ pub async fn overview(state: &AppState, actor: &Actor) -> Result<crate::dto::Ove
     let invited_anyone = funnel.iter().any(|w| w.sent > 0)
         || db::invites::any_in_tenant(&mut conn, actor.tenant_id).await?;
     let seats = seats::count(&mut conn, actor.tenant_id).await?;
-    let owner = match db::tenants::owner(&mut conn, actor.tenant_id).await? {
+    let tenant = db::tenants::get(&mut conn, actor.tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let owner = match tenant.owner_member_id {
         Some(id) => {
             let m = db::members::find_in_tenant(&mut conn, actor.tenant_id, id).await?;
             Some((format!("{} {}", m.first_name, m.last_name), m.email))
@@ -91,6 +94,8 @@ pub async fn overview(state: &AppState, actor: &Actor) -> Result<crate::dto::Ove
         invited_anyone,
         tenant_name,
         my_roles: actor.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        is_manager: actor.ensure_tenant_manager().is_ok(),
+        default_locale: tenant.default_locale,
         members_by_status,
         members_by_role,
         funnel,
