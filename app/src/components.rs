@@ -2,6 +2,7 @@
 
 pub mod error_template;
 pub mod form_field;
+pub mod language_select;
 pub mod layout;
 pub mod pager;
 pub mod role_choices;

@@ -195,7 +195,6 @@ pub fn number(lang: Lang, n: i64) -> String {
 
 #[cfg(feature = "ssr")]
 mod bundles {
-    use std::borrow::Cow;
     use std::sync::OnceLock;
 
     use fluent_bundle::concurrent::FluentBundle;
@@ -261,10 +260,10 @@ mod bundles {
 
     /// Accents every ASCII letter of message text (not of placeables).
     #[cfg(feature = "testing")]
-    fn pseudo(text: &str) -> Cow<'_, str> {
+    fn pseudo(text: &str) -> std::borrow::Cow<'_, str> {
         const FROM: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
         const TO: &str = "àƀçđéƒĝĥîĵķĺɱñöþǫŕšţûṽŵẋýžÀƁÇĐÉƑĜĤÎĴĶĹṀÑÖÞǪŔŠŢÛṼŴẊÝŽ";
-        Cow::Owned(
+        std::borrow::Cow::Owned(
             text.chars()
                 .map(|c| match FROM.find(c) {
                     Some(i) => TO.chars().nth(i).unwrap_or(c),

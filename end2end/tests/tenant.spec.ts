@@ -30,7 +30,7 @@ test("a manager invites, the member appears, changes role, disables; audit and f
 
   await page.goto(`${tenantPath}/members`);
   const row = page.getByRole("row").filter({ hasText: invitee });
-  await expect(row).toContainText("ACTIVE");
+  await expect(row).toContainText("Active");
   await ready(page, js);
   await page.getByRole("link", { name: "Manage Bob Builder" }).click();
   await expect(page.getByRole("heading", { name: "Manage Bob Builder" })).toBeVisible();
@@ -54,7 +54,7 @@ test("a manager invites, the member appears, changes role, disables; audit and f
   await ready(page, js);
   await page.getByRole("button", { name: "Yes, disable" }).click();
   await expect(page.getByText("Member disabled.")).toBeVisible();
-  await expect(page.getByRole("row").filter({ hasText: invitee })).toContainText("DISABLED");
+  await expect(page.getByRole("row").filter({ hasText: invitee })).toContainText("Disabled");
 
   await page.goto(`${tenantPath}/audit`);
   const audit = page.getByTestId("audit-table");
@@ -68,7 +68,7 @@ test("a manager invites, the member appears, changes role, disables; audit and f
   const thisWeek = page.getByTestId("funnel-table").getByRole("row").last();
   await expect(thisWeek.getByRole("cell").nth(0)).toHaveText("1");
   await expect(thisWeek.getByRole("cell").nth(1)).toHaveText("1");
-  await expect(page.getByTestId("members-by-status")).toContainText("DISABLED1");
+  await expect(page.getByTestId("members-by-status")).toContainText("Disabled1");
 });
 
 test("a person in two tenants switches between them", async ({ page, browser, javaScriptEnabled: js }) => {

@@ -251,7 +251,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::sign_up))
         .routes(routes!(auth::issue_token))
         .routes(routes!(me::get_me))
-        .routes(routes!(me::get_tenant, me::update_tenant))
+        .routes(routes!(me::get_tenant, me::set_tenant_language))
         .routes(routes!(admin::update_tenant))
         .routes(routes!(
             oidc_clients::create_oidc_client,

@@ -6,11 +6,14 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::{FormError, FormField, field_error};
+use crate::components::language_select::LanguageSelect;
+#[cfg(feature = "ssr")]
+use crate::components::language_select::parse_choice;
 use crate::components::time::RelativeTime;
 use crate::dto::{AccountInfo, ApiTokenInfo, JoinableTenant, NewApiToken, TenantSummary};
 use crate::error::AppError;
 use crate::format::role_names;
-use crate::i18n::{Lang, lang};
+use crate::i18n::lang;
 use crate::t;
 
 /// Everything the account page shows.
@@ -83,13 +86,7 @@ pub async fn update_profile(first_name: String, last_name: String) -> Result<(),
 pub async fn set_language(locale: String) -> Result<(), AppError> {
     let state = crate::backend::app_state()?;
     let account = crate::backend::access::session::require_account(&state).await?;
-    let lang = match locale.trim() {
-        "" => None,
-        tag => Some(
-            Lang::from_tag(tag)
-                .ok_or_else(|| AppError::field("locale", t!("account-language-unknown")))?,
-        ),
-    };
+    let lang = parse_choice(&locale).map_err(|e| AppError::field("locale", e))?;
     crate::backend::access::accounts::set_language(&state, account.id, lang).await?;
     leptos_axum::redirect("/account?saved=language");
     Ok(())
@@ -233,12 +230,11 @@ pub fn AccountPage() -> impl IntoView {
                                     <h2 id="language-heading">{t!("account-language")}</h2>
                                     <ActionForm action=language attr:class="stacked">
                                         <label for="locale">{t!("account-language-label")}</label>
-                                        <select id="locale" name="locale">
-                                            <option value="" selected=o.account.locale.is_none()>{t!("account-language-browser")}</option>
-                                            {Lang::CHOSEN.into_iter().map(|l| view! {
-                                                <option value=l.code() selected=o.account.locale.as_deref() == Some(l.code())>{l.name()}</option>
-                                            }).collect_view()}
-                                        </select>
+                                        <LanguageSelect
+                                            id="locale"
+                                            none_label=t!("account-language-browser")
+                                            current=o.account.locale.clone()
+                                        />
                                         <p class="hint">{t!("account-language-hint")}</p>
                                         <FormError value=language.value() />
                                         <button type="submit">{t!("account-language-save")}</button>

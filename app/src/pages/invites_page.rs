@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::{Check, FormError, FormField, field_error};
+use crate::components::language_select::LanguageSelect;
 use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::TenantNav;
 use crate::components::time::RelativeTime;
@@ -15,7 +16,7 @@ use crate::domain::{InviteStatus, MAX_BULK_INVITES};
 use crate::dto::{InviteInfo, Seats};
 use crate::error::AppError;
 use crate::format::{invite_status, role_names};
-use crate::i18n::{Lang, lang};
+use crate::i18n::lang;
 use crate::t;
 
 /// Everything the invitations page shows.
@@ -319,10 +320,7 @@ fn InvitesView(
                     <OrganisationSelect id="invite-organisation" organisations=orgs_single />
                     <div class="field">
                         <label for="invite-locale">{t!("invites-language")}</label>
-                        <select id="invite-locale" name="locale">
-                            <option value="">{t!("invites-language-auto")}</option>
-                            {Lang::CHOSEN.into_iter().map(|l| view! { <option value=l.code()>{l.name()}</option> }).collect_view()}
-                        </select>
+                        <LanguageSelect id="invite-locale" none_label=t!("invites-language-auto") current=None />
                         <p class="field-error">{field_error(sent_value, "locale")}</p>
                     </div>
                     <div class="field">

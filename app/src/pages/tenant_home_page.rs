@@ -7,12 +7,13 @@ use leptos_meta::Title;
 
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::FormError;
+use crate::components::language_select::LanguageSelect;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::domain::Role;
 use crate::dto::{FunnelWeek, Overview};
 use crate::error::AppError;
 use crate::format::{format_date, member_status, role_names};
-use crate::i18n::{Lang, lang};
+use crate::i18n::lang;
 use crate::t;
 
 #[server(prefix = "/rpc", endpoint = "get_overview")]
@@ -26,13 +27,8 @@ pub async fn get_overview(tenant_id: i64) -> Result<Overview, AppError> {
 #[server(prefix = "/rpc", endpoint = "set_tenant_language")]
 pub async fn set_tenant_language(tenant_id: i64, locale: String) -> Result<(), AppError> {
     let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
-    let lang = match locale.trim() {
-        "" => None,
-        tag => Some(
-            crate::i18n::Lang::from_tag(tag)
-                .ok_or_else(|| AppError::field("locale", t!("account-language-unknown")))?,
-        ),
-    };
+    let lang = crate::components::language_select::parse_choice(&locale)
+        .map_err(|e| AppError::field("locale", e))?;
     crate::backend::tenant_admin::language::set_default_language(&state, &actor, lang).await?;
     leptos_axum::redirect(&format!("/t/{tenant_id}?language=1"));
     Ok(())
@@ -136,12 +132,11 @@ fn TenantLanguage(tenant_id: i64, current: Option<String>) -> impl IntoView {
             <ActionForm action attr:class="stacked">
                 <input type="hidden" name="tenant_id" value=tenant_id />
                 <label for="tenant-locale">{t!("tenant-language-label")}</label>
-                <select id="tenant-locale" name="locale">
-                    <option value="" selected=current.is_none()>{t!("tenant-language-instance")}</option>
-                    {Lang::CHOSEN.into_iter().map(|l| view! {
-                        <option value=l.code() selected=current.as_deref() == Some(l.code())>{l.name()}</option>
-                    }).collect_view()}
-                </select>
+                <LanguageSelect
+                    id="tenant-locale"
+                    none_label=t!("tenant-language-instance")
+                    current=current.clone()
+                />
                 <p class="hint">{t!("tenant-language-hint")}</p>
                 <FormError value=action.value() />
                 <button type="submit">{t!("account-language-save")}</button>

@@ -168,7 +168,7 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
         (status = 404, description = "No such tenant, or not one of the caller's", body = ErrorBody),
     )
 )]
-pub async fn update_tenant(
+pub async fn set_tenant_language(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,

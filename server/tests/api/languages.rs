@@ -700,7 +700,7 @@ async fn the_pseudo_locale_finds_no_english_on_any_page_or_mail() {
             .page_of(&visitor, &format!("{path}{sep}lang=en-XA"))
             .await;
         let left = english_left(
-            &visible_text(&html.split("<body").nth(1).unwrap_or(&html)),
+            &visible_text(html.split("<body").nth(1).unwrap_or(&html)),
             data,
         );
         if !left.is_empty() {
