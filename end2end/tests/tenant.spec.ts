@@ -63,7 +63,7 @@ test("a manager invites, the member appears, changes role, disables; audit and f
   await expect(audit.getByRole("row").filter({ hasText: "invite.accepted" })).toContainText(invitee);
 
   await page.goto(tenantPath);
-  await expect(page.getByText("1 invitations sent in the last 8 weeks.")).toBeVisible();
+  await expect(page.getByText("1 invitation sent in the last 8 weeks.")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Invite your first teammate" })).toHaveCount(0);
   const thisWeek = page.getByTestId("funnel-table").getByRole("row").last();
   await expect(thisWeek.getByRole("cell").nth(0)).toHaveText("1");
