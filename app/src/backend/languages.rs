@@ -8,8 +8,9 @@ use crate::backend::db;
 use crate::error::AppError;
 use crate::i18n::Lang;
 
-/// The language of a person with the stored preference `locale` (mails to
-/// them that are not invitations): the preference, else the instance's.
+/// The language of a stored choice `locale` — a person's preference, or
+/// an invitation's language (one made before languages existed has none):
+/// that choice, else the instance's.
 pub fn of_person(config: &Config, locale: Option<&str>) -> Lang {
     locale
         .and_then(Lang::from_tag)

@@ -20,15 +20,8 @@ pub struct AdminTenantPatch {
     /// have; null lifts the limit. Lowering it below what is used removes
     /// nobody: it only refuses new invitations and joins.
     #[schema(value_type = Option<i64>, required = true, format = Int64, minimum = 1, maximum = 1_000_000_000)]
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::extract::present")]
     seat_limit: Option<Option<serde_json::Value>>,
-}
-
-/// Tells a key given as `null` (`Some(None)`) from one left out (`None`).
-fn present<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<serde_json::Value>>, D::Error> {
-    Option::<serde_json::Value>::deserialize(d).map(Some)
 }
 
 /// Sets a tenant's seat limit (SPEC §9).

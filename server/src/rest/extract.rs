@@ -29,6 +29,16 @@ pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64
 
 /// A JSON number as JSON Schema's `integer` reads it: `5` and `5.0`
 /// alike; `None` for a fraction or a value past `i64`.
+/// For a PATCH field: tells a key given as `null` (`Some(None)`) from one
+/// left out (`None`).
+pub fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
 pub fn as_whole(n: &serde_json::Number) -> Option<i64> {
     n.as_i64().or_else(|| {
         n.as_f64()

@@ -145,13 +145,8 @@ pub struct TenantPatch {
     /// The language of invitations to people who chose none; null: the
     /// instance's.
     #[schema(value_type = Option<schema::Locale>, required = true)]
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::extract::present")]
     default_locale: Option<Option<String>>,
-}
-
-/// Tells a key given as `null` (`Some(None)`) from one left out (`None`).
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
 }
 
 /// Sets the tenant's default language (tenant managers).

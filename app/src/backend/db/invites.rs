@@ -332,17 +332,6 @@ pub struct MailDetails {
     pub locale: Option<String>,
 }
 
-impl MailDetails {
-    /// The language its mails are written in (stored when it was made;
-    /// the instance's for an invitation made before languages existed).
-    pub fn lang(&self, config: &crate::backend::config::Config) -> crate::i18n::Lang {
-        self.locale
-            .as_deref()
-            .and_then(crate::i18n::Lang::from_tag)
-            .unwrap_or(config.default_lang)
-    }
-}
-
 /// A pending invitation whose mailed link is due a reminder.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DueReminder {

@@ -11,15 +11,6 @@ use crate::domain::AuditAction;
 use crate::error::AppError;
 use crate::i18n::Lang;
 
-/// The tenant's default language, if set.
-pub async fn default_language(state: &AppState, actor: &Actor) -> Result<Option<Lang>, AppError> {
-    let mut conn = state.db.read().await?;
-    Ok(db::tenants::default_locale(&mut conn, actor.tenant_id)
-        .await?
-        .as_deref()
-        .and_then(Lang::from_tag))
-}
-
 /// Sets (or, with `None`, clears) the default language; tenant managers
 /// only; audited when it changes.
 pub async fn set_default_language(

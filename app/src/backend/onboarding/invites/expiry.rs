@@ -93,7 +93,7 @@ pub async fn send_reminders(state: &AppState) -> Result<u64, AppError> {
         mail::cancel_unsent_for_invite(&mut tx, invite.id).await?;
         let details = db::invites::mail_details(&mut tx, invite.id).await?;
         let reminder = mail::invite_mail(&mail::InviteMail {
-            lang: details.lang(&state.config),
+            lang: crate::backend::languages::of_person(&state.config, details.locale.as_deref()),
             reminder: true,
             to: &details.email,
             tenant: &details.tenant_name,

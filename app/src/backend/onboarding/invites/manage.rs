@@ -53,7 +53,7 @@ async fn queue_invite_mail(
 ) -> Result<(), AppError> {
     let inviter = format!("{} {}", actor.account.first_name, actor.account.last_name);
     let mail = mail::invite_mail(&mail::InviteMail {
-        lang: details.lang(&state.config),
+        lang: languages::of_person(&state.config, details.locale.as_deref()),
         reminder: false,
         to: &details.email,
         tenant: &details.tenant_name,
