@@ -199,10 +199,12 @@ fn leptos_options(addr: std::net::SocketAddr, config: &Config) -> LeptosOptions 
 /// marks invitations past their expiry as expired, queues the reminders
 /// that are due, and deletes webhook deliveries and finished mails past
 /// their 30 days, and OpenID codes and refresh-token families past their end;
-/// mails managers the join requests they have not heard of (hourly at most).
+/// mails managers the join requests they have not heard of (hourly at most);
+/// recounts the next few tenants' counters and corrects any drift.
 async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
     let db = state.db.clone();
     let sessions = DbSessionStore::new(db.clone());
+    let mut recount_from = 0;
     loop {
         if let Err(e) = state.limiter.sweep().await {
             tracing::warn!(error = ?e, "rate limit clean-up failed");
@@ -227,6 +229,16 @@ async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = app::backend::oidc::tokens::delete_expired(&state).await {
             tracing::warn!(error = ?e, "expired OpenID codes and grants clean-up failed");
+        }
+        match app::backend::tenant_admin::counters::repair_batch(
+            &db,
+            recount_from,
+            app::backend::tenant_admin::counters::REPAIR_BATCH,
+        )
+        .await
+        {
+            Ok((next, _)) => recount_from = next,
+            Err(e) => tracing::warn!(error = ?e, "tenant counter repair failed"),
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}

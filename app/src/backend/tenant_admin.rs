@@ -6,6 +6,7 @@
 
 mod audit_log;
 mod collections;
+pub mod counters;
 pub mod language;
 mod members;
 mod overview;

@@ -205,13 +205,8 @@ async fn hot_queries_are_served_by_indexes() {
             vec![I(1), I(outbox_mail::NEVER), I(1000)],
         ),
         (
-            "seats reserved, overlap by members",
-            tenants::PENDING_INVITES_OF_MEMBERS_BY_MEMBERS_SQL,
-            vec![I(1), I(1)],
-        ),
-        (
-            "seats reserved, overlap by invitations",
-            tenants::PENDING_INVITES_OF_MEMBERS_BY_INVITES_SQL,
+            "seats reserved, expired but not yet swept",
+            tenants::STALE_PENDING_SQL,
             vec![I(1), I(1)],
         ),
         (

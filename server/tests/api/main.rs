@@ -8,6 +8,7 @@ mod api_auth;
 mod assets;
 mod compat;
 mod contract;
+mod counters;
 mod data_layer;
 mod dns_server;
 mod domains;

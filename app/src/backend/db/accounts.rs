@@ -210,9 +210,3 @@ pub async fn set_names(
     .await?;
     Ok(())
 }
-
-pub async fn count(conn: &mut AnyConnection) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
-        .fetch_one(conn)
-        .await?)
-}

@@ -622,14 +622,3 @@ pub async fn clear_organisation(
         .await?;
     Ok(())
 }
-
-/// Pending, unexpired invitations of the whole instance (the home page),
-/// counted over `invites_pending_expiry_idx`.
-pub async fn count_pending(conn: &mut AnyConnection, now: i64) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM invites WHERE status = 'pending' AND expired_at > $1",
-    )
-    .bind(now)
-    .fetch_one(conn)
-    .await?)
-}

@@ -64,12 +64,6 @@ pub async fn set_owner(
     Ok(())
 }
 
-pub async fn count(conn: &mut AnyConnection) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM tenants")
-        .fetch_one(conn)
-        .await?)
-}
-
 /// Locks the tenant's row until the transaction ends, so rules that count
 /// before they write (the last manager) run one at a time per tenant. On
 /// PostgreSQL the no-op UPDATE takes the row lock; on SQLite write
@@ -110,78 +104,129 @@ pub async fn set_seat_limit(
     Ok(done.rows_affected() == 1)
 }
 
-/// Seats used: the tenant's ACTIVE members.
-pub async fn seats_used(conn: &mut AnyConnection, tenant_id: i64) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM members WHERE tenant_id = $1 AND status = 'ACTIVE'",
-    )
+/// The tenant's counters (kept by triggers, migration 20261208000001):
+/// reading them is one primary-key lookup at any size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct Counters {
+    /// ACTIVE members: seats used.
+    pub active_members: i64,
+    /// Members that are not DELETED: the member list's total.
+    pub listed_members: i64,
+    /// Every invitation: the invitation list's total.
+    pub all_invites: i64,
+    /// Invitations with status `pending`, including those past their
+    /// expiry that the sweep has not marked yet.
+    pub pending_invites: i64,
+    /// Of those, the ones whose email is an ACTIVE member's.
+    pub pending_invites_of_members: i64,
+}
+
+const COUNTER_COLUMNS: &str =
+    "active_members, listed_members, all_invites, pending_invites, pending_invites_of_members";
+
+pub async fn counters(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+) -> Result<Option<Counters>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COUNTER_COLUMNS} FROM tenants WHERE id = $1"
+    ))
     .bind(tenant_id)
-    .fetch_one(conn)
+    .fetch_optional(conn)
     .await?)
 }
 
-/// The tenant's pending, unexpired invitations: seats reserved, plus the
-/// rare one whose email is an ACTIVE member again (re-enabled or joined by
-/// a link while invited). Counted from `invites_tenant_pending_idx` alone;
-/// a tenant holds at most one pending invitation per email
-/// (`invites_one_pending_key`), so each email counts once.
-pub async fn pending_invites(
+/// Pending invitations past their expiry, not yet marked by the sweep,
+/// whose email is not an ACTIVE member's: they are in
+/// `pending_invites - pending_invites_of_members` but reserve nothing.
+/// Walks `invites_tenant_pending_idx` over the expired end only, which the
+/// minute's sweep keeps short.
+pub const STALE_PENDING_SQL: &str = "SELECT COUNT(*) FROM invites i \
+     WHERE i.tenant_id = $1 AND i.status = 'pending' AND i.expired_at <= $2 \
+       AND NOT EXISTS (SELECT 1 FROM accounts a \
+                       JOIN members m ON m.account_id = a.id \
+                       WHERE a.email = i.email AND m.tenant_id = $1 AND m.status = 'ACTIVE')";
+
+pub async fn stale_pending(
     conn: &mut AnyConnection,
     tenant_id: i64,
     now: i64,
 ) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM invites WHERE tenant_id = $1 AND status = 'pending' AND expired_at > $2",
-    )
-    .bind(tenant_id)
-    .bind(now)
-    .fetch_one(conn)
-    .await?)
+    Ok(sqlx::query_scalar(STALE_PENDING_SQL)
+        .bind(tenant_id)
+        .bind(now)
+        .fetch_one(conn)
+        .await?)
 }
 
-/// Pending, unexpired invitations whose email is an ACTIVE member, found
-/// by walking the invitations: costs a lookup per pending invitation.
-pub const PENDING_INVITES_OF_MEMBERS_BY_INVITES_SQL: &str = "SELECT COUNT(*) FROM invites i \
-     WHERE i.tenant_id = $1 AND i.status = 'pending' AND i.expired_at > $2 \
-       AND EXISTS (SELECT 1 FROM accounts a \
-                   JOIN members m ON m.account_id = a.id \
-                   WHERE a.email = i.email AND m.tenant_id = $1 AND m.status = 'ACTIVE')";
+/// The counters recomputed from the rows: what the triggers should have
+/// kept. Walks every member and invitation of the tenant (the repair job
+/// and the consistency test).
+pub const RECOUNT_SQL: &str = "SELECT \
+     (SELECT COUNT(*) FROM members m WHERE m.tenant_id = $1 AND m.status = 'ACTIVE') AS active_members, \
+     (SELECT COUNT(*) FROM members m WHERE m.tenant_id = $1 AND m.status <> 'DELETED') AS listed_members, \
+     (SELECT COUNT(*) FROM invites i WHERE i.tenant_id = $1) AS all_invites, \
+     (SELECT COUNT(*) FROM invites i WHERE i.tenant_id = $1 AND i.status = 'pending') AS pending_invites, \
+     (SELECT COUNT(*) FROM invites i JOIN accounts a ON a.email = i.email \
+        JOIN members m ON m.account_id = a.id AND m.tenant_id = i.tenant_id AND m.status = 'ACTIVE' \
+        WHERE i.tenant_id = $1 AND i.status = 'pending') AS pending_invites_of_members";
 
-pub async fn pending_invites_of_members_by_invites(
+pub async fn recount(conn: &mut AnyConnection, tenant_id: i64) -> Result<Counters, AppError> {
+    Ok(sqlx::query_as(RECOUNT_SQL)
+        .bind(tenant_id)
+        .fetch_one(conn)
+        .await?)
+}
+
+/// Overwrites the tenant's counters (the repair job, under the tenant's lock).
+pub async fn set_counters(
     conn: &mut AnyConnection,
     tenant_id: i64,
-    now: i64,
-) -> Result<i64, AppError> {
+    c: &Counters,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE tenants SET active_members = $1, listed_members = $2, all_invites = $3, \
+         pending_invites = $4, pending_invites_of_members = $5 WHERE id = $6",
+    )
+    .bind(c.active_members)
+    .bind(c.listed_members)
+    .bind(c.all_invites)
+    .bind(c.pending_invites)
+    .bind(c.pending_invites_of_members)
+    .bind(tenant_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Up to `limit` tenant ids after `after`, in id order (the repair job's walk).
+pub async fn ids_after(
+    conn: &mut AnyConnection,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<i64>, AppError> {
     Ok(
-        sqlx::query_scalar(PENDING_INVITES_OF_MEMBERS_BY_INVITES_SQL)
-            .bind(tenant_id)
-            .bind(now)
-            .fetch_one(conn)
+        sqlx::query_scalar("SELECT id FROM tenants WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(after)
+            .bind(limit)
+            .fetch_all(conn)
             .await?,
     )
 }
 
-/// The same count found by walking the ACTIVE members: costs a lookup per
-/// member in `invites_one_pending_key`. The same answer as
-/// [`pending_invites_of_members_by_invites`]; the caller walks the smaller side.
-pub const PENDING_INVITES_OF_MEMBERS_BY_MEMBERS_SQL: &str = "SELECT COUNT(*) FROM members m \
-     CROSS JOIN accounts a CROSS JOIN invites i \
-     WHERE m.tenant_id = $1 AND m.status = 'ACTIVE' AND a.id = m.account_id \
-       AND i.tenant_id = $1 AND i.email = a.email \
-       AND i.status = 'pending' AND i.expired_at > $2";
-
-pub async fn pending_invites_of_members_by_members(
-    conn: &mut AnyConnection,
-    tenant_id: i64,
-    now: i64,
-) -> Result<i64, AppError> {
-    Ok(
-        sqlx::query_scalar(PENDING_INVITES_OF_MEMBERS_BY_MEMBERS_SQL)
-            .bind(tenant_id)
-            .bind(now)
+/// The instance's figures: tenants, accounts (counters) and pending
+/// invitations (the sum of the tenants' counters: one row per tenant, not
+/// per invitation).
+pub async fn instance_counts(conn: &mut AnyConnection) -> Result<(i64, i64, i64), AppError> {
+    let (tenants, accounts): (i64, i64) =
+        sqlx::query_as("SELECT tenants, accounts FROM instance_counts WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await?;
+    let pending: Option<i64> =
+        sqlx::query_scalar("SELECT CAST(SUM(pending_invites) AS BIGINT) FROM tenants")
             .fetch_one(conn)
-            .await?,
-    )
+            .await?;
+    Ok((tenants, accounts, pending.unwrap_or(0)))
 }
 
 /// The tenant's default language for invitations, if set.

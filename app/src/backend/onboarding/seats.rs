@@ -39,41 +39,33 @@ pub enum SeatClaim {
     TakeReserved,
 }
 
-/// The tenant's seats now.
+/// The tenant's seats now: its counters, less the pending invitations
+/// already past their expiry that the sweep has not marked (a walk over
+/// the last minute's expiries, not over the tenant).
 pub async fn count(conn: &mut AnyConnection, tenant_id: i64) -> Result<Seats, AppError> {
     let limit = db::tenants::seat_limit(conn, tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let now = now_ms();
-    let used = db::tenants::seats_used(conn, tenant_id).await?;
-    let pending = db::tenants::pending_invites(conn, tenant_id, now).await?;
+    let (used, reserved) = used_and_reserved(conn, tenant_id).await?;
     Ok(Seats {
         limit,
         used,
-        reserved: reserved(conn, tenant_id, used, pending, now).await?,
+        reserved,
     })
 }
 
-/// Seats reserved: the `pending` invitations less those whose email is one
-/// of the `used` ACTIVE members. The overlap is found from the smaller
-/// side, so a tenant with 250,000 pending invitations and a few members (or
-/// the other way round) costs a few lookups, not one per row.
-async fn reserved(
+async fn used_and_reserved(
     conn: &mut AnyConnection,
     tenant_id: i64,
-    used: i64,
-    pending: i64,
-    now: i64,
-) -> Result<i64, AppError> {
-    if pending == 0 || used == 0 {
-        return Ok(pending);
+) -> Result<(i64, i64), AppError> {
+    let c = db::tenants::counters(conn, tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut reserved = c.pending_invites - c.pending_invites_of_members;
+    if reserved > 0 {
+        reserved -= db::tenants::stale_pending(conn, tenant_id, now_ms()).await?;
     }
-    let overlap = if used <= pending {
-        db::tenants::pending_invites_of_members_by_members(conn, tenant_id, now).await?
-    } else {
-        db::tenants::pending_invites_of_members_by_invites(conn, tenant_id, now).await?
-    };
-    Ok(pending - overlap)
+    Ok((c.active_members, reserved.max(0)))
 }
 
 /// The tenant's seats, read on their own (the caller checked access).
@@ -103,7 +95,7 @@ pub async fn ensure_free(
     let Some(limit) = db::tenants::seat_limit(conn, tenant_id).await?.flatten() else {
         return Ok(());
     };
-    let used = db::tenants::seats_used(conn, tenant_id).await?;
+    let (used, reserved) = used_and_reserved(conn, tenant_id).await?;
     if claim == SeatClaim::TakeReserved {
         if used >= limit {
             return Err(AppError::SeatLimitReached(format!(
@@ -113,13 +105,6 @@ pub async fn ensure_free(
         }
         return Ok(());
     }
-    // Far from the limit, the index-only upper bound settles it.
-    let now = now_ms();
-    let pending = db::tenants::pending_invites(conn, tenant_id, now).await?;
-    if used + pending < limit {
-        return Ok(());
-    }
-    let reserved = reserved(conn, tenant_id, used, pending, now).await?;
     if used + reserved >= limit {
         return Err(AppError::SeatLimitReached(format!(
             "No seat left: {used} of {limit} seats are used and {reserved} reserved by pending \

@@ -124,12 +124,8 @@ pub async fn tenant_with_seats(
 }
 
 /// Tenants, accounts and pending invitations of the whole instance (the
-/// home page).
+/// operator's `GET /api/v1/admin/stats`), from counters.
 pub async fn instance_counts(state: &AppState) -> Result<(i64, i64, i64), AppError> {
     let mut conn = state.db.read().await?;
-    Ok((
-        db::tenants::count(&mut conn).await?,
-        db::accounts::count(&mut conn).await?,
-        db::invites::count_pending(&mut conn, now_ms()).await?,
-    ))
+    db::tenants::instance_counts(&mut conn).await
 }
