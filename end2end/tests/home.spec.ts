@@ -1,14 +1,16 @@
 import { expect, test } from "@playwright/test";
 
 test.describe("home page", () => {
-  test("is rendered on the server with live numbers", async ({ page }) => {
+  test("routes a visitor: sign in, create an account, or an invitation; no instance figures", async ({ page }) => {
     const response = await page.goto("/");
     expect(response?.status()).toBe(200);
     await expect(page.getByRole("heading", { level: 1, name: "Bring people into your product" })).toBeVisible();
     await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
-    const stats = page.getByTestId("home-stats");
-    await expect(stats.getByText("Tenants")).toBeVisible();
-    await expect(stats.getByRole("definition").first()).toHaveText(/^\d+$/);
+    const routes = page.getByTestId("home-routes");
+    await expect(routes.getByRole("heading", { name: "I have an invitation" })).toBeVisible();
+    await expect(page.getByTestId("home-stats")).toHaveCount(0);
+    await routes.getByRole("link", { name: "Create account" }).click();
+    await expect(page).toHaveURL(/\/register$/);
   });
 
   test("runs a server function from a button once hydrated", async ({ page, javaScriptEnabled }) => {

@@ -42,7 +42,7 @@ use app::backend::AppState;
         (name = "sso", description = "A tenant's own identity provider (OpenID Connect) for its DNS-proven domains"),
         (name = "directory", description = "Directory tokens for SCIM provisioning at /scim/v2/{tenantId}/"),
         (name = "compatibility", description = "Drop-in endpoints of other invitation APIs"),
-        (name = "admin", description = "The instance operator's endpoints (PORTICO_ADMIN_TOKEN): tenants' seats, OpenID clients, signing keys"),
+        (name = "admin", description = "The instance operator's endpoints (PORTICO_ADMIN_TOKEN): tenants' seats, instance figures, OpenID clients, signing keys"),
     )
 )]
 struct ApiDoc;
@@ -253,6 +253,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me::get_me))
         .routes(routes!(me::get_tenant, me::set_tenant_language))
         .routes(routes!(admin::update_tenant))
+        .routes(routes!(admin::instance_stats))
         .routes(routes!(
             oidc_clients::create_oidc_client,
             oidc_clients::list_oidc_clients

@@ -60,3 +60,42 @@ pub async fn update_tenant(
     seats::set_limit(&state, id, limit).await?;
     Ok(Json(super::me::tenant_dto(&state, id).await?))
 }
+
+/// The instance's figures, for its operator only (issue 25: no public page
+/// shows them).
+#[derive(Debug, serde::Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceStats {
+    /// Tenants on this instance.
+    #[schema(format = Int64)]
+    tenants: i64,
+    /// Accounts (people who can sign in).
+    #[schema(format = Int64)]
+    accounts: i64,
+    /// Invitations waiting for an answer (pending), in every tenant.
+    #[schema(format = Int64)]
+    pending_invites: i64,
+}
+
+/// Counts of the whole instance, read from counters (no table is counted).
+#[utoipa::path(
+    get, path = "/api/v1/admin/stats", tag = "admin",
+    security(("operator" = [])),
+    responses(
+        (status = 200, description = "The instance's figures", body = InstanceStats),
+        (status = 401, description = "Missing or wrong operator token", body = ErrorBody),
+        (status = 404, description = "PORTICO_ADMIN_TOKEN is not set", body = ErrorBody),
+    )
+)]
+pub async fn instance_stats(
+    State(state): State<AppState>,
+    _operator: Operator,
+) -> Result<Json<InstanceStats>, AppError> {
+    let (tenants, accounts, pending_invites) =
+        app::backend::tenant_admin::instance_counts(&state).await?;
+    Ok(Json(InstanceStats {
+        tenants,
+        accounts,
+        pending_invites,
+    }))
+}

@@ -123,7 +123,7 @@ pub async fn register(
         }
         _ => {
             form.finish(|| Some(()))?;
-            let accepted = invites::accept_by_email(&state, caller.whole_account()?).await?;
+            let accepted = invites::accept_by_email(&state, caller.whole_account()?, None).await?;
             Ok(Json(
                 tenant_admin::get_member(&state, accepted.member_id)
                     .await?

@@ -1985,3 +1985,71 @@ async fn languages_cannot_be_set_across_tenants_or_carry_headers_or_markup() {
     );
     assert!(!html.contains("<script>alert(1)"), "{html}");
 }
+
+// Issue 25, 6. The home page's "Accept" takes an invitation id: only the
+// signed-in person's own (verified) address can claim one, and the
+// instance's figures are the operator's alone.
+#[tokio::test]
+async fn nobody_accepts_another_persons_invitation_from_the_home_page_or_reads_instance_figures() {
+    let token = "an-operator-token-of-at-least-32-characters";
+    let app = spawn_app_with(&[
+        ("PORTICO_RATE_LIMITS", "off"),
+        ("PORTICO_ADMIN_TOKEN", token),
+    ])
+    .await;
+    let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
+    let (status, _) = app.invite_as_user(&ada, tenant, "bob@example.com").await;
+    assert_eq!(status, 200);
+    let invite = app
+        .count("SELECT id FROM invites WHERE email = 'bob@example.com'")
+        .await;
+    let mallory = app.account("mallory@example.com").await;
+    for who in [&mallory.client, &new_client()] {
+        let res = who
+            .post(app.url("/rpc/accept_waiting_invitation"))
+            .form(&[("id", invite.to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.headers().get("location").is_none());
+        assert!(
+            matches!(res.status().as_u16(), 401 | 404),
+            "{}",
+            res.status()
+        );
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM invites WHERE status = 'pending'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM members WHERE tenant_id = {tenant}"
+        ))
+        .await,
+        1
+    );
+
+    // The figures: the operator's token only; a manager's JWT is not it.
+    for bearer in [None, Some(ada.jwt.as_str()), Some("x".repeat(40).as_str())] {
+        let (status, _) = app
+            .api(Method::GET, "/api/v1/admin/stats", bearer, None)
+            .await;
+        assert_eq!(status, 401, "{bearer:?}");
+    }
+    let (status, body) = app
+        .api(Method::GET, "/api/v1/admin/stats", Some(token), None)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (&body["tenants"], &body["accounts"], &body["pendingInvites"]),
+        (&json!(1), &json!(2), &json!(1))
+    );
+    // Without PORTICO_ADMIN_TOKEN the operator's endpoints are not there.
+    let bare = spawn_app_with(&[]).await;
+    let (status, _) = bare
+        .api(Method::GET, "/api/v1/admin/stats", Some(token), None)
+        .await;
+    assert_eq!(status, 404);
+}

@@ -119,7 +119,12 @@ async fn hot_queries_are_served_by_indexes() {
         (
             "claim by email",
             invites::CLAIM_NEWEST_FOR_EMAIL_SQL,
-            vec![I(1), T("a@example.com")],
+            vec![I(1), T("a@example.com"), I(0)],
+        ),
+        (
+            "invitations waiting for an address (home page)",
+            invites::WAITING_FOR_EMAIL_SQL,
+            vec![T("a@example.com"), I(1), I(20)],
         ),
         ("preview", invites::PREVIEW_SQL, vec![T("hash")]),
         ("first invitation?", invites::ANY_IN_TENANT_SQL, vec![I(1)]),

@@ -38,7 +38,7 @@ async fn metrics_count_requests_by_route() {
 }
 
 #[tokio::test]
-async fn the_home_page_is_rendered_on_the_server_with_its_data() {
+async fn the_home_page_routes_visitors_and_shows_no_instance_figures() {
     let app = spawn_app().await;
     sqlx::query("INSERT INTO tenants (name, created_at, updated_at) VALUES ('Acme', 1, 1)")
         .execute(&app.state.db.pool)
@@ -48,13 +48,77 @@ async fn the_home_page_is_rendered_on_the_server_with_its_data() {
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(html.contains("Bring people into your product"), "{html}");
-    assert!(
-        html.contains(r#"data-testid="home-stats""#),
-        "stats missing from the first HTML"
-    );
-    // `<!>` marks where a text node ends (Leptos hydration markers).
-    assert!(html.contains("<dt>Tenants<!></dt><dd>1<"), "{html}");
+    assert!(html.contains(r#"data-testid="home-routes""#), "{html}");
+    for href in [r#"href="/login""#, r#"href="/register""#] {
+        assert!(html.contains(href), "{href} missing: {html}");
+    }
+    assert!(html.contains("I have an invitation"), "{html}");
+    assert!(!html.contains("home-stats"), "{html}");
     assert!(html.contains("/pkg/portico.js"), "hydration script missing");
+    // The anonymous counting server function is gone.
+    let res = app.rpc("get_home_stats", &[]).await;
+    assert_eq!(res.status(), 404);
+}
+
+#[tokio::test]
+async fn signed_in_the_home_page_lists_tenants_and_accepts_a_waiting_invitation() {
+    let app = spawn_app_with(&[("PORTICO_RATE_LIMITS", "off")]).await;
+    let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
+    let (eve, _) = app.manager("eve@example.com", "Evil <b>Corp</b>").await;
+    let bob = app.account("bob@example.com").await;
+    for (by, email) in [(&ada, "bob@example.com"), (&eve, "cy@example.com")] {
+        let url = format!("{}/invite", app.state.config.base_url);
+        let (status, body) = app
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/registration/invite",
+                Some(&by.jwt),
+                Some(
+                    serde_json::json!({"email": email, "roles": ["extractor-manager"], "url": url}),
+                ),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    let page = app.page_of(&ada.client, "/").await;
+    assert!(page.contains(&format!(r#"href="/t/{tenant}""#)), "{page}");
+    assert!(!page.contains("home-invitations"), "{page}");
+    let page = app.page_of(&eve.client, "/").await;
+    assert!(
+        page.contains("Evil &lt;b&gt;Corp&lt;/b&gt;"),
+        "escaped: {page}"
+    );
+
+    // Bob sees Acme's invitation (not cy's), and accepts it from here.
+    let page = app.page_of(&bob.client, "/").await;
+    assert!(page.contains(r#"data-testid="home-invitations""#), "{page}");
+    assert!(page.contains("Join Acme"), "{page}");
+    assert!(!page.contains("Evil"), "{page}");
+    let invite = app
+        .count("SELECT id FROM invites WHERE email = 'bob@example.com'")
+        .await;
+    let res = bob
+        .client
+        .post(app.url("/rpc/accept_waiting_invitation"))
+        .form(&[("id", invite.to_string())])
+        .send()
+        .await
+        .unwrap();
+    let to = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned());
+    assert_eq!(
+        to.as_deref(),
+        Some(format!("/t/{tenant}").as_str()),
+        "{}",
+        res.status()
+    );
+    assert!(app.member_id(tenant, "bob@example.com").await > 0);
+    let page = app.page_of(&bob.client, "/").await;
+    assert!(page.contains(&format!(r#"href="/t/{tenant}""#)), "{page}");
+    assert!(!page.contains("home-invitations"), "{page}");
 }
 
 #[tokio::test]

@@ -110,6 +110,7 @@ const ENDPOINTS: &[(&str, &str, &[&str])] = &[
         "post",
         &["200", "401", "404"],
     ),
+    ("/api/v1/admin/stats", "get", &["200", "401", "404"]),
     (
         "/api/v1/admin/tenants/{id}",
         "patch",

@@ -466,20 +466,55 @@ pub async fn claim_by_token(
 
 pub const CLAIM_NEWEST_FOR_EMAIL_SQL: &str = "UPDATE invites SET status = 'accepted', updated_at = $1 WHERE id = ( \
            SELECT id FROM invites WHERE email = $2 AND status = 'pending' AND expired_at > $1 \
+             AND ($3 = 0 OR id = $3) \
            ORDER BY created_at DESC, id DESC LIMIT 1) \
          AND status = 'pending' RETURNING id, tenant_id, email, roles, organisation_id, redirect_url, token_mailed, locale";
 
 /// Claims the newest pending, unexpired invitation for an email (any
-/// tenant), served by `invites_email_status_idx`.
+/// tenant), or with `only`, that one if it is the email's; served by
+/// `invites_email_status_idx`.
 pub async fn claim_newest_for_email(
     conn: &mut AnyConnection,
     email: &str,
+    only: Option<i64>,
     now: i64,
 ) -> Result<Option<ClaimedRow>, AppError> {
     Ok(sqlx::query_as(CLAIM_NEWEST_FOR_EMAIL_SQL)
         .bind(now)
         .bind(email)
+        .bind(only.unwrap_or(0))
         .fetch_optional(conn)
+        .await?)
+}
+
+/// A pending, unexpired invitation to an email, as its invitee sees it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WaitingRow {
+    pub id: i64,
+    pub tenant_name: String,
+    #[sqlx(try_from = "String")]
+    pub roles: RoleNames,
+    pub expired_at: i64,
+}
+
+pub const WAITING_FOR_EMAIL_SQL: &str = "SELECT i.id, t.name AS tenant_name, i.roles, i.expired_at \
+     FROM invites i JOIN tenants t ON t.id = i.tenant_id \
+     WHERE i.email = $1 AND i.status = 'pending' AND i.expired_at > $2 \
+     ORDER BY i.created_at DESC, i.id DESC LIMIT $3";
+
+/// The newest `limit` invitations waiting for `email` (any tenant), served
+/// by `invites_email_status_idx`.
+pub async fn waiting_for_email(
+    conn: &mut AnyConnection,
+    email: &str,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<WaitingRow>, AppError> {
+    Ok(sqlx::query_as(WAITING_FOR_EMAIL_SQL)
+        .bind(email)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(conn)
         .await?)
 }
 

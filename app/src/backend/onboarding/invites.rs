@@ -12,6 +12,7 @@ mod manage;
 
 pub use accept::{
     Accepted, Acceptor, REPLACED, accept, accept_by_email, decline, link_replaced, preview,
+    waiting_for,
 };
 pub use expiry::{record_expiry, send_reminders, sweep};
 pub use manage::{

@@ -153,14 +153,18 @@ async fn refusal(state: &AppState, token_hash: &str, now: i64) -> Result<AppErro
     )
 }
 
-/// The email-match flow of `POST /api/v1/registration`: accepts the
-/// newest pending, unexpired invitation for the caller's email, without a
-/// token. Only a verified email may join this way (SPEC §2): otherwise
+/// The email-match flow of `POST /api/v1/registration` (and the home
+/// page's "Accept"): accepts the newest pending, unexpired invitation for
+/// the caller's email, or with `only` that one, without a token. Only a verified email may join this way (SPEC §2): otherwise
 /// anyone who signs up with an invited address would take the invitation.
 /// The invitation's link is not re-keyed, so the mailed one stays whole
 /// until the claim succeeds.
 #[tracing::instrument(skip_all)]
-pub async fn accept_by_email(state: &AppState, account: AccountRow) -> Result<Accepted, AppError> {
+pub async fn accept_by_email(
+    state: &AppState,
+    account: AccountRow,
+    only: Option<i64>,
+) -> Result<Accepted, AppError> {
     if account.email_verified_at.is_none() {
         return Err(AppError::email_not_verified(
             "join a tenant by your email address; or open the link in your invitation",
@@ -168,7 +172,7 @@ pub async fn accept_by_email(state: &AppState, account: AccountRow) -> Result<Ac
     }
     let mut tx = state.db.begin().await?;
     let now = now_ms();
-    let invite = db::invites::claim_newest_for_email(&mut tx, &account.email, now)
+    let invite = db::invites::claim_newest_for_email(&mut tx, &account.email, only, now)
         .await?
         .ok_or(AppError::NotFound)?;
     complete_acceptance(state, tx, invite, Acceptor::Account(account), None, now).await
@@ -311,4 +315,17 @@ async fn stored_invite(
         .await?
         .map(|row| row.info(now))
         .ok_or_else(|| AppError::broken("an invitation written in this transaction is missing"))
+}
+
+/// How many waiting invitations the home page lists.
+pub const WAITING_SHOWN: i64 = 20;
+
+/// The newest invitations waiting for `email`, in any tenant (the home page
+/// of the person signed in with it).
+pub async fn waiting_for(
+    state: &AppState,
+    email: &str,
+) -> Result<Vec<db::invites::WaitingRow>, AppError> {
+    let mut conn = state.db.read().await?;
+    db::invites::waiting_for_email(&mut conn, email, now_ms(), WAITING_SHOWN).await
 }
