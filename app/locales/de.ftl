@@ -454,6 +454,7 @@ invites-bulk-results = Ergebnisse
 invites-only-managers = Nur Manager können Personen einladen.
 invites-all = Alle Einladungen
 invites-filter = Nach Status filtern
+invites-search = Nach E-Mail-Adresse (oder ihrem Anfang) suchen
 invites-new-link = Neuer Link (frühere Links dieser Einladung funktionieren nicht mehr):
 invites-resend = Erneut senden
 invites-copy-link = Link kopieren

@@ -455,6 +455,7 @@ invites-bulk-results = Bulk results
 invites-only-managers = Only managers can invite people.
 invites-all = All invitations
 invites-filter = Filter by status
+invites-search = Find by email address (or its beginning)
 invites-new-link = New link (earlier links for this invitation no longer work):
 invites-resend = Resend
 invites-copy-link = Copy link

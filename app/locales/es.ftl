@@ -454,6 +454,7 @@ invites-bulk-results = Resultados
 invites-only-managers = Solo los administradores pueden invitar a personas.
 invites-all = Todas las invitaciones
 invites-filter = Filtrar por estado
+invites-search = Buscar por dirección de correo (o su comienzo)
 invites-new-link = Enlace nuevo (los enlaces anteriores de esta invitación ya no funcionan):
 invites-resend = Reenviar
 invites-copy-link = Copiar el enlace

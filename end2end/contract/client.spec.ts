@@ -21,7 +21,15 @@ test("a client generated from the document invites and lists invitations", async
 
   const listed = await api.GET("/api/v1/invites", { params: { query: { status: "pending", tenantId } } });
   expect(listed.response.status).toBe(200);
-  expect(listed.data?.map((invite) => invite.email)).toContain(email);
+  expect(listed.data?.items.map((invite) => invite.email)).toContain(email);
+  expect(listed.data?.total).toBeGreaterThanOrEqual(1);
+
+  // A page of one, found by the address's beginning (the envelope is typed).
+  const found = await api.GET("/api/v1/invites", {
+    params: { query: { email: email.slice(0, 8), perPage: 1, page: 1, tenantId } },
+  });
+  expect(found.data?.items.map((invite) => invite.email)).toEqual([email]);
+  expect(found.data?.perPage).toBe(1);
 
   const me = await api.GET("/api/v1/me");
   expect(me.data?.memberships.map((m) => m.tenantId)).toContain(tenantId);

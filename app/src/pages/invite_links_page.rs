@@ -6,15 +6,17 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::{FormError, FormField, field_error};
+use crate::components::pager::Pager;
 use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::{TenantNav, use_tenant_id};
 use crate::components::time::RelativeTime;
 use crate::domain::LinkStatus;
-use crate::dto::InviteLinkInfo;
+use crate::dto::{InviteLinkInfo, Page};
 use crate::error::AppError;
 use crate::format::role_names;
 use crate::i18n::lang;
@@ -29,16 +31,17 @@ pub struct LinksPageData {
     /// Roles the viewer may put on a link.
     pub grantable_roles: Vec<String>,
     pub organisations: Vec<(i64, String)>,
-    pub links: Vec<InviteLinkInfo>,
+    pub links: Page<InviteLinkInfo>,
     /// The URL of the link just made: shown this once.
     pub new_url: Option<String>,
 }
 
 #[server(prefix = "/rpc", endpoint = "get_links_page")]
-pub async fn get_links_page(tenant_id: i64) -> Result<LinksPageData, AppError> {
+pub async fn get_links_page(tenant_id: i64, page: Option<i64>) -> Result<LinksPageData, AppError> {
     use crate::backend::access::session::{kept, take_kept};
     let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
-    let links = crate::backend::onboarding::invite_links::list(&state, &actor).await?;
+    let paging = crate::backend::tenant_admin::paging(page, None);
+    let links = crate::backend::onboarding::invite_links::list(&state, &actor, paging).await?;
     let organisations = crate::backend::tenant_admin::organisation_choices(&state, &actor).await?;
     let new_url = take_kept::<(i64, String)>(kept::NEW_JOIN_LINK)
         .await?
@@ -134,9 +137,18 @@ pub fn InviteLinksPage() -> impl IntoView {
     // error comes back in the URL) reaches the forms.
     let create = ServerAction::<CreateJoinLink>::new();
     let revoke = ServerAction::<RevokeJoinLink>::new();
+    let query = use_query_map();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<i64>().ok());
     let data = Resource::new(
-        move || (tenant_id(), create.version().get(), revoke.version().get()),
-        |(t, ..)| get_links_page(t),
+        move || {
+            (
+                tenant_id(),
+                page(),
+                create.version().get(),
+                revoke.version().get(),
+            )
+        },
+        |(t, p, ..)| get_links_page(t, p),
     );
     view! {
         <Title text={t!("links-title")} />
@@ -158,6 +170,8 @@ fn LinksView(
 ) -> impl IntoView {
     let tenant_id = data.tenant_id;
     let created = create.value();
+    let (page, pages) = (data.links.page, data.links.pages());
+    let page_link = move |p: i64| format!("/t/{tenant_id}/links?page={p}");
     let org_name = {
         let organisations = data.organisations.clone();
         move |id: Option<i64>| match id {
@@ -184,7 +198,7 @@ fn LinksView(
         <section class="panel" aria-labelledby="links-heading">
             <h2 id="links-heading">{t!("links-links")}</h2>
             <FormError value=revoke.value() />
-            {if data.links.is_empty() {
+            {if data.links.items.is_empty() && page == 1 {
                 view! { <p>{t!("links-none")}</p> }.into_any()
             } else {
                 view! {
@@ -203,7 +217,7 @@ fn LinksView(
                                 </tr>
                             </thead>
                             <tbody>
-                                {data.links.into_iter().map(|l| {
+                                {data.links.items.into_iter().map(|l| {
                                     let revoke_label = t!("links-revoke-label", id = l.id);
                                     view! {
                                         <tr>
@@ -232,6 +246,7 @@ fn LinksView(
                             </tbody>
                         </table>
                     </div>
+                    <Pager page pages link=page_link />
                 }.into_any()
             }}
         </section>

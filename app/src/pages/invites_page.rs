@@ -9,13 +9,14 @@ use serde::{Deserialize, Serialize};
 use crate::components::error_template::ErrorTemplate;
 use crate::components::form_field::{Check, FormError, FormField, field_error};
 use crate::components::language_select::LanguageSelect;
+use crate::components::pager::Pager;
 use crate::components::role_choices::RoleChoices;
 use crate::components::tenant_nav::TenantNav;
 use crate::components::time::RelativeTime;
 use crate::domain::{InviteStatus, MAX_BULK_INVITES};
-use crate::dto::{InviteInfo, Seats};
+use crate::dto::{InviteInfo, Page, Seats};
 use crate::error::AppError;
-use crate::format::{invite_status, role_names};
+use crate::format::{invite_status, query_value, role_names};
 use crate::i18n::lang;
 use crate::t;
 
@@ -29,7 +30,7 @@ pub struct InvitesPageData {
     /// Roles the viewer may grant.
     pub grantable_roles: Vec<String>,
     pub organisations: Vec<(i64, String)>,
-    pub invites: Vec<InviteInfo>,
+    pub invites: Page<InviteInfo>,
     /// The link "Copy link" just made, shown once.
     pub fresh_link: Option<String>,
     /// What the last bulk invitation did, row by row, shown once.
@@ -47,11 +48,18 @@ pub struct BulkRow {
 pub async fn get_invites_page(
     tenant_id: i64,
     status: Option<String>,
+    email: Option<String>,
+    page: Option<i64>,
 ) -> Result<InvitesPageData, AppError> {
     use crate::backend::onboarding::invites;
     let (state, actor) = crate::backend::access::session::require_actor(tenant_id).await?;
     let status = status.filter(|s| !s.is_empty());
-    let list = invites::list_invites(&state, &actor, status.as_deref()).await?;
+    let query = invites::InviteQuery {
+        status: status.as_deref(),
+        email: email.as_deref(),
+    };
+    let paging = crate::backend::tenant_admin::paging(page, None);
+    let list = invites::list_invites(&state, &actor, query, paging).await?;
     let tenant_name = actor.tenant_name.clone();
     let organisations = crate::backend::tenant_admin::organisation_choices(&state, &actor).await?;
     let grantable_roles = actor.grantable_roles();
@@ -240,6 +248,8 @@ pub fn InvitesPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let status = move || query.read().get("status");
+    let email = move || query.read().get("email");
+    let page = move || query.read().get("page").and_then(|p| p.parse::<i64>().ok());
     let send = ServerAction::<SendInvite>::new();
     let bulk = ServerAction::<SendBulkInvites>::new();
     let resend = ServerAction::<ResendInvite>::new();
@@ -250,6 +260,8 @@ pub fn InvitesPage() -> impl IntoView {
             (
                 tenant_id(),
                 status(),
+                email(),
+                page(),
                 send.version().get(),
                 bulk.version().get(),
                 resend.version().get(),
@@ -257,7 +269,7 @@ pub fn InvitesPage() -> impl IntoView {
                 copy.version().get(),
             )
         },
-        |(t, s, ..)| get_invites_page(t, s),
+        |(t, s, e, p, ..)| get_invites_page(t, s, e, p),
     );
     view! {
         <Title text={t!("invites-title")} />
@@ -289,6 +301,18 @@ fn InvitesView(
         "", "pending", "expiring", "accepted", "declined", "revoked", "expired",
     ];
     let again = ServerAction::<InviteAgain>::new();
+    let (page, pages) = (data.invites.page, data.invites.pages());
+    let (status_filter, email_filter) = (
+        query.read_untracked().get("status").unwrap_or_default(),
+        query.read_untracked().get("email").unwrap_or_default(),
+    );
+    let page_link = move |p: i64| {
+        format!(
+            "/t/{tenant_id}/invites?status={}&email={}&page={p}",
+            query_value(&status_filter),
+            query_value(&email_filter)
+        )
+    };
     let (roles_single, roles_bulk) = (data.grantable_roles.clone(), data.grantable_roles.clone());
     let (orgs_single, orgs_bulk) = (data.organisations.clone(), data.organisations.clone());
     view! {
@@ -368,6 +392,13 @@ fn InvitesView(
         }}
         <section class="panel" aria-labelledby="list-heading">
             <h2 id="list-heading">{t!("invites-all")}</h2>
+            <form method="get" class="search" role="search">
+                <label for="invite-email">{t!("invites-search")}</label>
+                <input id="invite-email" type="search" name="email" maxlength="254"
+                    value=query.read_untracked().get("email").unwrap_or_default() />
+                {query.read_untracked().get("status").map(|s| view! { <input type="hidden" name="status" value=s /> })}
+                <button type="submit" class="secondary">{t!("members-search-button")}</button>
+            </form>
             <nav aria-label={t!("invites-filter")} class="filters">
                 {statuses.into_iter().map(|s| {
                     let label = match s {
@@ -401,7 +432,7 @@ fn InvitesView(
                         </tr>
                     </thead>
                     <tbody>
-                        {data.invites.into_iter().map(|i| {
+                        {data.invites.items.into_iter().map(|i| {
                             let pending = i.status == InviteStatus::Pending;
                             let resend_label = t!("invites-resend-label", email = i.email.clone());
                             let copy_label = t!("invites-copy-label", email = i.email.clone());
@@ -445,6 +476,7 @@ fn InvitesView(
                     </tbody>
                 </table>
             </div>
+            <Pager page pages link=page_link />
         </section>
     }
 }

@@ -168,14 +168,43 @@ pub async fn create_invite_link(
     ))
 }
 
-/// The tenant's links the caller may manage, newest first (at most 1,000),
-/// with how often each was used.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkListQuery {
+    /// Default: the caller's tenant (required when they have several).
+    #[param(format = Int64, minimum = 1)]
+    tenant_id: Option<i64>,
+    /// 1 and up; a page past the end is empty.
+    #[param(format = Int64, minimum = 1, maximum = 1_000_000)]
+    page: Option<i64>,
+    /// Default 25.
+    #[param(format = Int64, minimum = 1, maximum = 100)]
+    per_page: Option<i64>,
+}
+
+/// A page of links.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InviteLinksPage {
+    items: Vec<InviteLinkDto>,
+    #[schema(format = Int64, minimum = 1)]
+    page: i64,
+    #[schema(format = Int64, minimum = 1)]
+    per_page: i64,
+    /// Links, counted up to 10,000 (10,001 means more than that).
+    #[schema(format = Int64, minimum = 0)]
+    total: i64,
+}
+
+/// The tenant's links the caller may manage, newest first, a page at a
+/// time, with how often each was used.
 #[utoipa::path(
-    get, path = "/api/v1/invite-links", tag = "invitations", params(LinkTenantQuery),
+    get, path = "/api/v1/invite-links", tag = "invitations", params(LinkListQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Links, newest first", body = Vec<InviteLinkDto>),
-        (status = 400, description = "Bad tenantId", body = ErrorBody),
+        (status = 200, description = "A page of links, newest first", body = InviteLinksPage),
+        (status = 400, description = "Bad tenantId, page or perPage", body = ErrorBody),
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Not a manager", body = ErrorBody),
         (status = 404, description = "Unknown tenant", body = ErrorBody),
@@ -185,11 +214,22 @@ pub async fn create_invite_link(
 pub async fn list_invite_links(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiQuery(query): ApiQuery<LinkTenantQuery>,
-) -> Result<Json<Vec<InviteLinkDto>>, AppError> {
-    let actor = Actor::in_tenant(&state, caller, query.tenant_id).await?;
-    let links = invite_links::list(&state, &actor).await?;
-    Ok(Json(links.into_iter().map(Into::into).collect()))
+    ApiQuery(q): ApiQuery<LinkListQuery>,
+) -> Result<Json<InviteLinksPage>, AppError> {
+    super::members::check_list_query(q.page, q.per_page, &[])?;
+    let actor = Actor::in_tenant(&state, caller, q.tenant_id).await?;
+    let page = invite_links::list(
+        &state,
+        &actor,
+        app::backend::tenant_admin::paging(q.page, q.per_page),
+    )
+    .await?;
+    Ok(Json(InviteLinksPage {
+        items: page.items.into_iter().map(Into::into).collect(),
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
+    }))
 }
 
 /// Revokes a link: nobody joins with it any more; who joined stays.

@@ -136,17 +136,42 @@ pub struct ListQuery {
     /// within 48 hours).
     #[param(value_type = Option<schema::InviteFilter>)]
     status: Option<String>,
+    /// The invited address, or its beginning (`bob@`, `bob@example.com`);
+    /// case does not matter.
+    #[param(max_length = 200)]
+    email: Option<String>,
     /// Default: the caller's tenant (required when they have several).
     #[param(format = Int64, minimum = 1)]
     tenant_id: Option<i64>,
+    /// 1 and up; a page past the end is empty.
+    #[param(format = Int64, minimum = 1, maximum = 1_000_000)]
+    page: Option<i64>,
+    /// Default 25.
+    #[param(format = Int64, minimum = 1, maximum = 100)]
+    per_page: Option<i64>,
 }
 
-/// The tenant's invitations, newest first.
+/// A page of invitations.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitesPage {
+    items: Vec<InviteDto>,
+    #[schema(format = Int64, minimum = 1)]
+    page: i64,
+    #[schema(format = Int64, minimum = 1)]
+    per_page: i64,
+    /// All the tenant's invitations when nothing filters; matches of a
+    /// filter counted up to 10,000 (10,001 means more than that).
+    #[schema(format = Int64, minimum = 0)]
+    total: i64,
+}
+
+/// The tenant's invitations, newest first, a page at a time.
 #[utoipa::path(
     get, path = "/api/v1/invites", tag = "invitations", params(ListQuery), security(("bearer" = [])),
     responses(
-        (status = 200, description = "Invitations", body = Vec<InviteDto>),
-        (status = 400, description = "Unknown status", body = ErrorBody),
+        (status = 200, description = "A page of invitations", body = InvitesPage),
+        (status = 400, description = "Unknown status, or a bad page, perPage or email", body = ErrorBody),
         (status = 401, description = "Missing or bad token", body = ErrorBody),
         (status = 403, description = "Membership not active", body = ErrorBody),
         (status = 404, description = "Unknown tenant", body = ErrorBody),
@@ -156,11 +181,27 @@ pub struct ListQuery {
 pub async fn list_invites(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiQuery(query): ApiQuery<ListQuery>,
-) -> Result<Json<Vec<InviteDto>>, AppError> {
-    let actor = Actor::in_tenant(&state, caller, query.tenant_id).await?;
-    let list = invites::list_invites(&state, &actor, query.status.as_deref()).await?;
-    Ok(Json(list.into_iter().map(InviteDto::from).collect()))
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<InvitesPage>, AppError> {
+    super::members::check_list_query(q.page, q.per_page, &[("email", q.email.as_deref())])?;
+    let actor = Actor::in_tenant(&state, caller, q.tenant_id).await?;
+    let query = invites::InviteQuery {
+        status: q.status.as_deref(),
+        email: q.email.as_deref(),
+    };
+    let page = invites::list_invites(
+        &state,
+        &actor,
+        query,
+        tenant_admin::paging(q.page, q.per_page),
+    )
+    .await?;
+    Ok(Json(InvitesPage {
+        items: page.items.into_iter().map(InviteDto::from).collect(),
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
+    }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -106,7 +106,10 @@ async fn a_link_with_five_uses_admits_exactly_five_of_thirty_simultaneous_joiner
             .await,
         5
     );
-    let listed = invite_links::list(&app.state, &ada).await.unwrap();
+    let listed = invite_links::list(&app.state, &ada, (1, 25))
+        .await
+        .unwrap()
+        .items;
     assert_eq!((listed[0].uses, listed[0].status.as_str()), (5, "used_up"));
 }
 
@@ -198,7 +201,10 @@ async fn a_refused_join_changes_nothing_and_says_why() {
         .unwrap();
     let refused = invite_links::join(&app.state, &cy, &code, "").await;
     assert!(matches!(refused, Err(AppError::NotFound)), "{refused:?}");
-    let listed = invite_links::list(&app.state, &ada).await.unwrap();
+    let listed = invite_links::list(&app.state, &ada, (1, 25))
+        .await
+        .unwrap()
+        .items;
     assert_eq!((listed[0].uses, listed[0].status.as_str()), (1, "revoked"));
     assert_eq!(
         app.count(
@@ -249,7 +255,7 @@ async fn only_managers_make_links_and_only_within_their_rights() {
         Err(AppError::ForbiddenBecause(_))
     ));
     assert!(matches!(
-        invite_links::list(&app.state, &viewer).await,
+        invite_links::list(&app.state, &viewer, (1, 25)).await,
         Err(AppError::ForbiddenBecause(_))
     ));
     assert_eq!(app.count("SELECT COUNT(*) FROM invite_links").await, 0);
@@ -362,9 +368,13 @@ async fn over_rest_a_manager_makes_lists_and_revokes_links_and_people_join_with_
     // Listed with its uses; revoked: 204, then joining is 404.
     let (status, body) = ada.get(&app, &path).await;
     assert_eq!(status, 200);
-    assert_eq!((&body[0]["id"], &body[0]["uses"]), (&json!(id), &json!(1)));
+    assert_eq!(
+        (&body["items"][0]["id"], &body["items"][0]["uses"]),
+        (&json!(id), &json!(1))
+    );
+    assert_eq!((&body["total"], &body["page"]), (&json!(1), &json!(1)));
     assert!(
-        body[0].get("url").is_none(),
+        body["items"][0].get("url").is_none(),
         "the URL is shown once: {body}"
     );
     let (status, _) = ada

@@ -540,7 +540,7 @@ async fn another_tenants_invitation_is_not_found() {
     }
     let (status, body) = eve.get(&app, "/api/v1/invites").await;
     assert_eq!(status, 200);
-    assert_eq!(body, json!([]));
+    assert_eq!((&body["items"], &body["total"]), (&json!([]), &json!(0)));
     let res = eve
         .client
         .get(app.url("/t/1/invites"))
@@ -556,9 +556,9 @@ async fn listing_filters_by_status_and_refuses_unknown_ones() {
     let (manager, _, id) = manager_and_invite(&app).await;
     let (status, body) = manager.get(&app, "/api/v1/invites?status=pending").await;
     assert_eq!(status, 200);
-    assert_eq!(body[0]["id"], id);
+    assert_eq!(body["items"][0]["id"], id);
     let (_, body) = manager.get(&app, "/api/v1/invites?status=revoked").await;
-    assert_eq!(body, json!([]));
+    assert_eq!(body["items"], json!([]));
     let (status, body) = manager.get(&app, "/api/v1/invites?status=bogus").await;
     assert_eq!(status, 400);
     assert!(body["fields"]["status"].is_string());
@@ -831,7 +831,8 @@ async fn an_expired_invitation_is_offered_again_in_one_click_and_expiring_ones_a
             .unwrap();
     }
     let emails = |list: &Value| -> Vec<String> {
-        list.as_array()
+        list["items"]
+            .as_array()
             .unwrap()
             .iter()
             .map(|i| i["email"].as_str().unwrap().to_owned())
@@ -860,7 +861,7 @@ async fn an_expired_invitation_is_offered_again_in_one_click_and_expiring_ones_a
     assert_eq!(res.status(), 200, "{:?}", res.text().await);
     // A fresh pending invitation with the same roles, mailed.
     let (_, pending) = list("pending").await;
-    let fresh = pending
+    let fresh = pending["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -892,4 +893,100 @@ async fn an_expired_invitation_is_offered_again_in_one_click_and_expiring_ones_a
         .await
         .unwrap();
     assert_eq!(res.status(), 404);
+}
+
+// Issue 25, 5: every invitation can be reached, a page at a time, found by
+// its address or the beginning of it, filtered by status; the total is
+// the tenant's whole count.
+#[tokio::test]
+async fn the_list_pages_through_every_invitation_and_finds_them_by_address() {
+    let app = crate::helpers::spawn_app_with(&[("PORTICO_RATE_LIMITS", "off")]).await;
+    let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
+    // 1,050 invitations: more than the old list's 1,000, written directly
+    // (the API would mail each), then one made through the API.
+    let mut tx = app.state.db.pool.begin().await.unwrap();
+    for n in 0..1_050 {
+        sqlx::query(
+            "INSERT INTO invites (tenant_id, email, roles, status, token_hash, expired_at, created_at, updated_at, send_email) \
+             VALUES ($1, $2, '[\"extractor-user\"]', $3, $4, $5, $6, $6, 0)",
+        )
+        .bind(tenant)
+        .bind(format!("p{n:04}@example.com"))
+        .bind(if n % 10 == 0 { "revoked" } else { "pending" })
+        .bind(format!("hash-{n}"))
+        .bind(i64::MAX / 2)
+        .bind(1_000 + n as i64)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let (status, _) = app.invite_as_user(&ada, tenant, "Zed@Example.com").await;
+    assert_eq!(status, 200);
+
+    let list = |query: String| {
+        let (app, ada) = (&app, &ada);
+        async move { ada.get(app, &format!("/api/v1/invites?{query}")).await }
+    };
+    let (status, first) = list("perPage=100".into()).await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(
+        (&first["page"], &first["perPage"], &first["total"]),
+        (&json!(1), &json!(100), &json!(1_051))
+    );
+    assert_eq!(
+        first["items"][0]["email"], "zed@example.com",
+        "newest first"
+    );
+    // The last page holds the oldest, which the capped list never showed.
+    let (_, last) = list("perPage=100&page=11".into()).await;
+    let items = last["items"].as_array().unwrap();
+    assert_eq!(items.len(), 51);
+    assert_eq!(items.last().unwrap()["email"], "p0000@example.com");
+    let (_, past) = list("perPage=100&page=12".into()).await;
+    assert_eq!(past["items"], json!([]));
+
+    // By address: the whole of it (any case) or its beginning.
+    let (_, one) = list("email=P0007@EXAMPLE.COM".into()).await;
+    assert_eq!(
+        (one["total"].clone(), one["items"][0]["email"].clone()),
+        (json!(1), json!("p0007@example.com"))
+    );
+    let (_, some) = list("email=p001&perPage=5".into()).await;
+    assert_eq!(some["total"], 10);
+    assert_eq!(some["items"].as_array().unwrap().len(), 5);
+    assert_eq!(some["items"][0]["email"], "p0019@example.com");
+    let (_, none) = list("email=nobody".into()).await;
+    assert_eq!((&none["total"], &none["items"]), (&json!(0), &json!([])));
+
+    // By status, with the address.
+    let (_, revoked) = list("status=revoked&perPage=100".into()).await;
+    assert_eq!(revoked["total"], 105);
+    let (_, revoked) = list("status=revoked&email=p001".into()).await;
+    assert_eq!(revoked["total"], 1);
+    assert_eq!(revoked["items"][0]["email"], "p0010@example.com");
+
+    // Bad paging and searches are named, never a 500.
+    for (query, field) in [
+        ("page=0", "page"),
+        ("perPage=101", "perPage"),
+        ("perPage=0", "perPage"),
+        ("page=abc", "page"),
+    ] {
+        let (status, body) = list(query.into()).await;
+        assert_eq!(status, 400, "{query}: {body}");
+        assert!(
+            body["fields"].to_string().contains(field),
+            "{query}: {body}"
+        );
+    }
+    let long = "a".repeat(201);
+    let (status, body) = list(format!("email={long}")).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["fields"]["email"].is_string(), "{body}");
+    // Wildcards are letters here.
+    let (_, body) = list("email=%25".into()).await;
+    assert_eq!(body["total"], 0);
+    let (_, body) = list("email=p_".into()).await;
+    assert_eq!(body["total"], 0);
 }

@@ -79,22 +79,42 @@ pub async fn insert(
     .await?)
 }
 
-/// The tenant's links, newest first, at most `limit`; `organisation > 0`
-/// keeps that organisation's only.
+/// A page of the tenant's links, newest first (`invite_links_tenant_idx`);
+/// `organisation > 0` keeps that organisation's only.
 pub async fn list(
     conn: &mut AnyConnection,
     tenant_id: i64,
     organisation: i64,
     limit: i64,
+    offset: i64,
 ) -> Result<Vec<LinkRow>, AppError> {
     Ok(sqlx::query_as(&format!(
         "SELECT {LINK_COLUMNS} FROM invite_links WHERE tenant_id = $1 \
-           AND ($2 = 0 OR organisation_id = $2) ORDER BY id DESC LIMIT $3"
+           AND ($2 = 0 OR organisation_id = $2) ORDER BY id DESC LIMIT $3 OFFSET $4"
     ))
     .bind(tenant_id)
     .bind(organisation)
     .bind(limit)
+    .bind(offset)
     .fetch_all(conn)
+    .await?)
+}
+
+/// How many links [`list`] pages through, counted up to `cap` + 1.
+pub async fn count(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    organisation: i64,
+    cap: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM invite_links WHERE tenant_id = $1 \
+           AND ($2 = 0 OR organisation_id = $2) LIMIT $3) capped",
+    )
+    .bind(tenant_id)
+    .bind(organisation)
+    .bind(cap + 1)
+    .fetch_one(conn)
     .await?)
 }
 

@@ -71,45 +71,154 @@ pub async fn find_in_tenant(
     .await?)
 }
 
-/// A tenant's invitations, newest first, by the status readers see
-/// ('' = all; 'expiring' = pending and expiring before `$6`);
-/// `organisation` 0 = every organisation. Walks `invites_tenant_created_idx`.
-pub fn list_sql() -> String {
-    format!(
-        "SELECT {COLUMNS} FROM invites WHERE tenant_id = $1 AND ($2 = '' \
-           OR ($2 = 'pending' AND status = 'pending' AND expired_at > $4) \
-           OR ($2 = 'expiring' AND status = 'pending' AND expired_at > $4 AND expired_at <= $6) \
-           OR ($2 = 'expired' AND (status = 'expired' OR (status = 'pending' AND expired_at <= $4))) \
-           OR ($2 NOT IN ('pending', 'expiring', 'expired') AND status = $2)) \
-         AND ($3 = 0 OR organisation_id = $3) ORDER BY created_at DESC, id DESC LIMIT $5"
-    )
+/// Which invitations a list shows, by the status readers see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown<'a> {
+    All,
+    /// Pending and not past its expiry.
+    Pending,
+    /// Pending, expiring before `ListFilter::expiring_before`.
+    Expiring,
+    /// Marked expired, or pending past its expiry.
+    Expired,
+    /// A stored status (accepted, declined, revoked).
+    Stored(&'a str),
 }
 
-/// What [`list_for_tenant`] filters by.
+/// What a list of a tenant's invitations filters by.
+#[derive(Debug, Clone, Copy)]
 pub struct ListFilter<'a> {
-    /// A status readers see, 'expiring', or '' for all.
-    pub status: &'a str,
+    pub tenant_id: i64,
+    pub shown: Shown<'a>,
+    /// The beginning of the address (lowercase); '' for any.
+    pub email_prefix: &'a str,
     /// 0 = every organisation.
     pub organisation: i64,
     pub now: i64,
-    /// 'expiring' means pending and expiring before this.
     pub expiring_before: i64,
-    pub limit: i64,
 }
 
-pub async fn list_for_tenant(
+/// A bind value of a query assembled from fixed fragments.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    I(i64),
+    T(String),
+}
+
+/// Binds [`Arg`]s in order to a query of any kind.
+macro_rules! bind_args {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for a in $args {
+            query = match a {
+                Arg::I(v) => query.bind(v),
+                Arg::T(v) => query.bind(v),
+            };
+        }
+        query
+    }};
+}
+
+/// The WHERE clause of a filter and its arguments, numbered from `$1`.
+/// Only the fragments a filter needs are in it, so each variant is planned
+/// on its own index: (tenant, created) for all, (tenant, status, created)
+/// for a status, (tenant, email) for an address prefix.
+pub fn filter_sql(f: &ListFilter<'_>) -> (String, Vec<Arg>) {
+    let mut args = vec![Arg::I(f.tenant_id)];
+    let mut sql = String::from("WHERE tenant_id = $1");
+    let mut arg = |a: Arg| {
+        args.push(a);
+        format!("${}", args.len())
+    };
+    match f.shown {
+        Shown::All => {}
+        Shown::Pending => {
+            let now = arg(Arg::I(f.now));
+            sql += &format!(" AND status = 'pending' AND expired_at > {now}");
+        }
+        Shown::Expiring => {
+            let now = arg(Arg::I(f.now));
+            let soon = arg(Arg::I(f.expiring_before));
+            sql +=
+                &format!(" AND status = 'pending' AND expired_at > {now} AND expired_at <= {soon}");
+        }
+        Shown::Expired => {
+            let now = arg(Arg::I(f.now));
+            sql += &format!(
+                " AND (status = 'expired' OR (status = 'pending' AND expired_at <= {now}))"
+            );
+        }
+        Shown::Stored(status) => {
+            let status = arg(Arg::T(status.to_owned()));
+            sql += &format!(" AND status = {status}");
+        }
+    }
+    if f.organisation != 0 {
+        let org = arg(Arg::I(f.organisation));
+        sql += &format!(" AND organisation_id = {org}");
+    }
+    if let Some(last) = f.email_prefix.chars().last() {
+        // The range serves it from the index; the `substr` keeps it exact
+        // under any collation.
+        let mut upper = f.email_prefix.to_owned();
+        upper.pop();
+        upper.push(char::from_u32(last as u32 + 1).unwrap_or(char::MAX));
+        let low = arg(Arg::T(f.email_prefix.to_owned()));
+        let high = arg(Arg::T(upper));
+        sql += &format!(
+            " AND email >= {low} AND email < {high} AND substr(email, 1, length({low})) = {low}"
+        );
+    }
+    (sql, args)
+}
+
+/// A page of the list, newest first, and its arguments.
+pub fn list_sql(f: &ListFilter<'_>, limit: i64, offset: i64) -> (String, Vec<Arg>) {
+    let (filter, mut args) = filter_sql(f);
+    let n = args.len();
+    args.extend([Arg::I(limit), Arg::I(offset)]);
+    (
+        format!(
+            "SELECT {COLUMNS} FROM invites {filter} ORDER BY created_at DESC, id DESC LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        ),
+        args,
+    )
+}
+
+/// Counts the matches up to `cap` + 1 (more than `cap`: reported as such).
+pub fn count_sql(f: &ListFilter<'_>, cap: i64) -> (String, Vec<Arg>) {
+    let (filter, args) = filter_sql(f);
+    (
+        format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM invites {filter} LIMIT {}) capped",
+            cap + 1
+        ),
+        args,
+    )
+}
+
+pub async fn list_page(
     conn: &mut AnyConnection,
-    tenant_id: i64,
-    filter: ListFilter<'_>,
+    filter: &ListFilter<'_>,
+    limit: i64,
+    offset: i64,
 ) -> Result<Vec<InviteRow>, AppError> {
-    Ok(sqlx::query_as(&list_sql())
-        .bind(tenant_id)
-        .bind(filter.status)
-        .bind(filter.organisation)
-        .bind(filter.now)
-        .bind(filter.limit)
-        .bind(filter.expiring_before)
+    let (sql, args) = list_sql(filter, limit, offset);
+    Ok(bind_args!(sqlx::query_as(&sql), args)
         .fetch_all(conn)
+        .await?)
+}
+
+pub async fn count(
+    conn: &mut AnyConnection,
+    filter: &ListFilter<'_>,
+    cap: i64,
+) -> Result<i64, AppError> {
+    let (sql, args) = count_sql(filter, cap);
+    Ok(bind_args!(sqlx::query_scalar(&sql), args)
+        .fetch_one(conn)
         .await?)
 }
 

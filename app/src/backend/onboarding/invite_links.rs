@@ -17,15 +17,13 @@ use crate::backend::onboarding::join_requests;
 use crate::backend::onboarding::membership::{self, Admission, Via};
 use crate::backend::state::AppState;
 use crate::domain::{AuditAction, LinkMode, LinkStatus, Role, RoleScope, is_dns_name};
-use crate::dto::{JoinPreview, JoinRequestInfo};
+use crate::dto::{JoinPreview, JoinRequestInfo, Page};
 use crate::error::AppError;
 
 /// The most uses one link may allow.
 pub const MAX_USES: i64 = 10_000;
 /// The longest a link may live.
 pub const MAX_LIFETIME_HOURS: i64 = 24 * 90;
-/// The most links a list answers with, newest first.
-pub const MAX_LISTED: i64 = 1000;
 
 /// A link request, parsed.
 #[derive(Debug, Clone)]
@@ -189,19 +187,33 @@ pub async fn create(state: &AppState, actor: &Actor, new: NewLink) -> Result<Iss
     })
 }
 
-/// The tenant's links the actor may manage, newest first.
-pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<LinkInfo>, AppError> {
+/// A page of the tenant's links the actor may manage, newest first; the
+/// total counted up to [`db::members::COUNT_CAP`] (10,001 means more).
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    (page, per_page): (i64, i64),
+) -> Result<Page<LinkInfo>, AppError> {
     actor.ensure_can_invite()?;
     let mut conn = state.db.read().await?;
     let now = now_ms();
+    let org = actor.organisation_filter();
     let rows = db::invite_links::list(
         &mut conn,
         actor.tenant_id,
-        actor.organisation_filter(),
-        MAX_LISTED,
+        org,
+        per_page,
+        (page - 1) * per_page,
     )
     .await?;
-    Ok(rows.into_iter().map(|r| LinkInfo::of(r, now)).collect())
+    let total =
+        db::invite_links::count(&mut conn, actor.tenant_id, org, db::members::COUNT_CAP).await?;
+    Ok(Page {
+        items: rows.into_iter().map(|r| LinkInfo::of(r, now)).collect(),
+        page,
+        per_page,
+        total,
+    })
 }
 
 /// The links the member `member_id` made that still work: listed to the

@@ -16,8 +16,8 @@ pub use accept::{
 };
 pub use expiry::{record_expiry, send_reminders, sweep};
 pub use manage::{
-    EXPIRING_SOON_HOURS, LISTED_STATUSES, create_invite, invite_again, list_invites,
-    reissue_invite, revoke_invite,
+    EXPIRING_SOON_HOURS, InviteQuery, LISTED_STATUSES, MAX_EMAIL_SEARCH, create_invite,
+    invite_again, list_invites, reissue_invite, revoke_invite,
 };
 
 use crate::backend::config::Config;

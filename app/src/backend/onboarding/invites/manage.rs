@@ -15,12 +15,9 @@ use crate::backend::rate_limit::Bucket;
 use crate::backend::state::AppState;
 use crate::backend::{crypto, delivery::mail};
 use crate::domain::{AuditAction, Email, InviteStatus, PersonName};
-use crate::dto::InviteInfo;
+use crate::dto::{InviteInfo, Page};
 use crate::error::AppError;
 use crate::i18n::Lang;
-
-/// The most invitations a list answers with, newest first.
-pub const MAX_LISTED: i64 = 1000;
 
 /// "Expiring soon": pending, and expiring within this many hours.
 pub const EXPIRING_SOON_HOURS: i64 = 48;
@@ -335,34 +332,75 @@ pub async fn revoke_invite(
     Ok(invite)
 }
 
-/// The tenant's invitations, newest first (at most [`MAX_LISTED`]),
-/// optionally by the status readers see. Organisation managers see their
-/// organisation's only.
+/// What a list of invitations asks for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InviteQuery<'a> {
+    /// A status readers see, or `expiring`; `None`: all.
+    pub status: Option<&'a str>,
+    /// The address or its beginning; `None` or blank: any.
+    pub email: Option<&'a str>,
+}
+
+/// A page of the tenant's invitations, newest first, optionally by the
+/// status readers see and the beginning of the address. Organisation
+/// managers see their organisation's only. The total of the whole list is
+/// the tenant's counter; a filtered one is counted up to
+/// [`db::members::COUNT_CAP`] (10,001 means more).
 pub async fn list_invites(
     state: &AppState,
     actor: &Actor,
-    status: Option<&str>,
-) -> Result<Vec<InviteInfo>, AppError> {
-    if let Some(s) = status
-        && !LISTED_STATUSES.contains(&s)
-    {
+    query: InviteQuery<'_>,
+    (page, per_page): (i64, i64),
+) -> Result<Page<InviteInfo>, AppError> {
+    let shown = match query.status {
+        None => db::invites::Shown::All,
+        Some("pending") => db::invites::Shown::Pending,
+        Some("expiring") => db::invites::Shown::Expiring,
+        Some("expired") => db::invites::Shown::Expired,
+        Some(s @ ("accepted" | "declined" | "revoked")) => db::invites::Shown::Stored(s),
+        Some(_) => {
+            return Err(AppError::field(
+                "status",
+                "Use pending, expiring, accepted, declined, revoked or expired.",
+            ));
+        }
+    };
+    let email = query.email.unwrap_or("").trim().to_lowercase();
+    if email.chars().count() > MAX_EMAIL_SEARCH {
         return Err(AppError::field(
-            "status",
-            "Use pending, expiring, accepted, declined, revoked or expired.",
+            "email",
+            format!("Use at most {MAX_EMAIL_SEARCH} characters."),
         ));
     }
     let now = now_ms();
-    let mut conn = state.db.read().await?;
     let filter = db::invites::ListFilter {
-        status: status.unwrap_or(""),
+        tenant_id: actor.tenant_id,
+        shown,
+        email_prefix: &email,
         organisation: actor.organisation_filter(),
         now,
         expiring_before: now + EXPIRING_SOON_HOURS * 3_600_000,
-        limit: MAX_LISTED,
     };
-    let rows = db::invites::list_for_tenant(&mut conn, actor.tenant_id, filter).await?;
-    Ok(rows.into_iter().map(|row| row.info(now)).collect())
+    let mut conn = state.db.read().await?;
+    let rows = db::invites::list_page(&mut conn, &filter, per_page, (page - 1) * per_page).await?;
+    let whole = shown == db::invites::Shown::All && filter.organisation == 0 && email.is_empty();
+    let total = if whole {
+        db::tenants::counters(&mut conn, actor.tenant_id)
+            .await?
+            .map_or(0, |c| c.all_invites)
+    } else {
+        db::invites::count(&mut conn, &filter, db::members::COUNT_CAP).await?
+    };
+    Ok(Page {
+        items: rows.into_iter().map(|row| row.info(now)).collect(),
+        page,
+        per_page,
+        total,
+    })
 }
+
+/// The longest address search (an address is at most 254 characters).
+pub const MAX_EMAIL_SEARCH: usize = 254;
 
 /// "Invite again": a fresh invitation, mailed at once, offering what an
 /// expired one offered (email, roles, organisation, names, message, URLs).
