@@ -248,6 +248,18 @@ where
     }
 }
 
+/// `%text%` for a case-insensitive LIKE (`ESCAPE '\'`), with LIKE's
+/// wildcards escaped.
+pub fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// Milliseconds since the Unix epoch: every timestamp Portico stores.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

@@ -38,14 +38,3 @@ pub fn paging(page: Option<i64>, per_page: Option<i64>) -> (i64, i64) {
         per_page.unwrap_or(25).clamp(1, MAX_PER_PAGE),
     )
 }
-
-/// `%text%` for a case-insensitive LIKE, with LIKE's wildcards escaped.
-fn like_pattern(text: &str) -> String {
-    let escaped = text
-        .trim()
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}

@@ -131,8 +131,19 @@ async fn hot_queries_are_served_by_indexes() {
         ),
     ];
     let expire_due = invites::expire_due_sql();
-    let list_members = members::list_sql();
-    let count_members = members::count_sql();
+    let list_members = members::list_sql(members::SearchPlan::None);
+    let count_members = members::count_sql(members::SearchPlan::None);
+    // A search of three characters or more: the trigram index on either database.
+    let search_plan = match app.state.db.kind {
+        DbKind::Sqlite => members::SearchPlan::Trigram,
+        DbKind::Postgres => members::SearchPlan::Like,
+    };
+    let search_phrase = match app.state.db.kind {
+        DbKind::Sqlite => "\"m4242\"",
+        DbKind::Postgres => "%m4242%",
+    };
+    let search_members = members::list_sql(search_plan);
+    let count_search = members::count_sql(search_plan);
     let scim_all_users = scim::user_list_sql(scim::Narrow::All);
     let scim_user_by_name = scim::user_list_sql(scim::Narrow::Key(""));
     let scim_user_by_external = scim::user_list_sql(scim::Narrow::ExternalId(""));
@@ -174,9 +185,19 @@ async fn hot_queries_are_served_by_indexes() {
         (
             "member list",
             &list_members,
-            vec![I(1), T(""), T("%%"), I(25), I(0)],
+            vec![I(1), T(""), T(""), I(25), I(0)],
         ),
-        ("member count", &count_members, vec![I(1), T(""), T("%%")]),
+        ("member count", &count_members, vec![I(1), T(""), T("")]),
+        (
+            "member search",
+            &search_members,
+            vec![I(1), T(""), T(search_phrase), I(25), I(0)],
+        ),
+        (
+            "member search count",
+            &count_search,
+            vec![I(1), T(""), T(search_phrase)],
+        ),
         ("active managers", members::ACTIVE_MANAGERS_SQL, vec![I(1)]),
         ("membership", members::MEMBERSHIP_SQL, vec![I(1), I(1)]),
         (

@@ -154,7 +154,7 @@ async fn a_request_link_files_a_request_that_takes_no_use_and_a_denial_is_mailed
     let (_, links) = ada
         .get(&app, &format!("/api/v1/invite-links?tenantId={tenant}"))
         .await;
-    assert_eq!(links[0]["mode"], "request");
+    assert_eq!(links["items"][0]["mode"], "request");
     let bea = app.account("bea@elsewhere.test").await;
     let page = app
         .page_of(&bea.client, &format!("/join?code={code}"))

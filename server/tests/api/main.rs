@@ -21,6 +21,7 @@ mod join_page;
 mod join_requests;
 mod languages;
 mod mail;
+mod member_search;
 mod oidc;
 mod openapi;
 mod ownership;

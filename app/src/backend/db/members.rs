@@ -80,31 +80,93 @@ pub async fn find_in_tenant(
 }
 
 /// A filter over a tenant's members: status ('' = all but DELETED) and a
-/// LIKE pattern (escaped) over email and name.
+/// search over email and name.
 pub struct MemberFilter<'a> {
     pub tenant_id: i64,
     pub status: &'a str,
-    pub like: &'a str,
+    /// What to look for (trimmed, lower-case); '' for everyone.
+    pub search: &'a str,
 }
 
-/// `$3 = '%%'` (no search) skips the LIKE on every row.
-const FILTER: &str = "WHERE m.tenant_id = $1 AND (($2 = '' AND m.status <> 'DELETED') OR m.status = $2) \
-     AND ($3 = '%%' OR LOWER(a.email) LIKE $3 ESCAPE '\\' OR LOWER(a.first_name || ' ' || a.last_name) LIKE $3 ESCAPE '\\')";
+/// How a search is served: every way gives the same members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchPlan {
+    /// No search.
+    None,
+    /// SQLite, three characters or more: the FTS5 trigram index
+    /// `accounts_search` finds the accounts, then each one's membership.
+    Trigram,
+    /// `LOWER(…) LIKE '%…%'`: on PostgreSQL served by the `pg_trgm` GIN
+    /// indexes on the same expressions; on SQLite (one or two characters,
+    /// which no trigram holds) a walk of the tenant's members.
+    Like,
+}
+
+impl SearchPlan {
+    pub fn of(conn: &AnyConnection, search: &str) -> SearchPlan {
+        if search.is_empty() {
+            SearchPlan::None
+        } else if conn.backend_name() == "SQLite" && search.chars().count() >= 3 {
+            SearchPlan::Trigram
+        } else {
+            SearchPlan::Like
+        }
+    }
+
+    /// The search's bind value (`$3`).
+    fn argument(self, search: &str) -> String {
+        match self {
+            SearchPlan::None => String::new(),
+            // One FTS5 phrase: the text as it is, quotes doubled.
+            SearchPlan::Trigram => format!("\"{}\"", search.replace('"', "\"\"")),
+            SearchPlan::Like => super::like_pattern(search),
+        }
+    }
+
+    /// FROM and WHERE for the members of `$1` with status `$2` matching
+    /// `$3`; `join` is joined after the member's account.
+    fn from_where(self, join: &str) -> String {
+        let status = "(($2 = '' AND m.status <> 'DELETED') OR m.status = $2)";
+        match self {
+            SearchPlan::None => format!(
+                "FROM members m JOIN accounts a ON a.id = m.account_id {join} \
+                 WHERE m.tenant_id = $1 AND {status} AND $3 = ''"
+            ),
+            // CROSS JOIN: SQLite keeps this order, so the walk starts from
+            // the index's matches, not from the tenant's members.
+            SearchPlan::Trigram => format!(
+                "FROM accounts_search CROSS JOIN members m JOIN accounts a ON a.id = m.account_id {join} \
+                 WHERE accounts_search MATCH $3 AND m.tenant_id = $1 AND m.account_id = accounts_search.rowid AND {status}"
+            ),
+            SearchPlan::Like => format!(
+                "FROM members m JOIN accounts a ON a.id = m.account_id {join} \
+                 WHERE m.tenant_id = $1 AND {status} \
+                 AND (LOWER(a.email) LIKE $3 ESCAPE '\\' OR LOWER(a.first_name || ' ' || a.last_name) LIKE $3 ESCAPE '\\')"
+            ),
+        }
+    }
+}
 
 /// Totals are counted up to this many, then reported as `COUNT_CAP + 1`
 /// ("more than"): a count costs at most that many rows, however large the
 /// tenant.
 pub const COUNT_CAP: i64 = 10_000;
 
-/// Newest first, walking `members_tenant_created_idx`.
-pub fn list_sql() -> String {
-    format!("{MEMBER_SELECT} {FILTER} ORDER BY m.created_at DESC, m.id DESC LIMIT $4 OFFSET $5")
+/// Newest first; without a search, walking `members_tenant_created_idx`.
+pub fn list_sql(plan: SearchPlan) -> String {
+    format!(
+        "SELECT m.id, m.tenant_id, m.account_id, a.email, a.first_name, a.last_name, m.roles, \
+         m.organisation_id, o.name AS organisation_name, m.status, m.external_id, m.meta, m.created_at, m.updated_at \
+         {} ORDER BY m.created_at DESC, m.id DESC LIMIT $4 OFFSET $5",
+        plan.from_where("LEFT JOIN organisations o ON o.id = m.organisation_id")
+    )
 }
 
 /// Counts up to [`COUNT_CAP`] + 1 matches.
-pub fn count_sql() -> String {
+pub fn count_sql(plan: SearchPlan) -> String {
     format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM members m JOIN accounts a ON a.id = m.account_id {FILTER} LIMIT {}) capped",
+        "SELECT COUNT(*) FROM (SELECT 1 {} LIMIT {}) capped",
+        plan.from_where(""),
         COUNT_CAP + 1
     )
 }
@@ -115,10 +177,11 @@ pub async fn list_page(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<MemberInfo>, AppError> {
-    let rows: Vec<MemberRow> = sqlx::query_as(&list_sql())
+    let plan = SearchPlan::of(conn, filter.search);
+    let rows: Vec<MemberRow> = sqlx::query_as(&list_sql(plan))
         .bind(filter.tenant_id)
         .bind(filter.status)
-        .bind(filter.like)
+        .bind(plan.argument(filter.search))
         .bind(limit)
         .bind(offset)
         .fetch_all(conn)
@@ -127,10 +190,11 @@ pub async fn list_page(
 }
 
 pub async fn count(conn: &mut AnyConnection, filter: &MemberFilter<'_>) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(&count_sql())
+    let plan = SearchPlan::of(conn, filter.search);
+    Ok(sqlx::query_scalar(&count_sql(plan))
         .bind(filter.tenant_id)
         .bind(filter.status)
-        .bind(filter.like)
+        .bind(plan.argument(filter.search))
         .fetch_one(conn)
         .await?)
 }

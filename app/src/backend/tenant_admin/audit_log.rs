@@ -6,8 +6,6 @@ use crate::backend::state::AppState;
 use crate::dto::{AuditEntry, Page};
 use crate::error::AppError;
 
-use super::like_pattern;
-
 /// The audit log, newest first, filtered by actor (email contains) and
 /// action (exact). Tenant managers only.
 pub async fn list_audit(
@@ -19,7 +17,7 @@ pub async fn list_audit(
 ) -> Result<Page<AuditEntry>, AppError> {
     actor.ensure_tenant_manager()?;
     let (page, per_page) = page;
-    let like = like_pattern(by.unwrap_or(""));
+    let like = db::like_pattern(by.unwrap_or(""));
     let filter = db::audit_events::AuditFilter {
         tenant_id: actor.tenant_id,
         actor_like: &like,

@@ -13,8 +13,6 @@ use crate::domain::{AuditAction, MemberStatus, Role, RoleScope};
 use crate::dto::{MemberInfo, Page};
 use crate::error::AppError;
 
-use super::like_pattern;
-
 /// One member of the tenant (for REST answers after a change).
 pub async fn get_member(state: &AppState, member_id: i64) -> Result<MemberInfo, AppError> {
     let mut conn = state.db.read().await?;
@@ -46,16 +44,29 @@ pub async fn list_members(
             ));
         }
     };
-    let like = like_pattern(search.unwrap_or(""));
+    let search = search.unwrap_or("").trim().to_lowercase();
     let filter = db::members::MemberFilter {
         tenant_id: actor.tenant_id,
         status: status.map_or("", MemberStatus::as_str),
-        like: &like,
+        search: &search,
     };
     let (page, per_page) = page;
     let mut conn = state.db.read().await?;
     let items = db::members::list_page(&mut conn, &filter, per_page, (page - 1) * per_page).await?;
-    let total = db::members::count(&mut conn, &filter).await?;
+    // The whole list, or its ACTIVE part, is a counter; a search is counted.
+    let counted = match (search.is_empty(), status) {
+        (true, None) => db::tenants::counters(&mut conn, actor.tenant_id)
+            .await?
+            .map(|c| c.listed_members),
+        (true, Some(MemberStatus::Active)) => db::tenants::counters(&mut conn, actor.tenant_id)
+            .await?
+            .map(|c| c.active_members),
+        _ => None,
+    };
+    let total = match counted {
+        Some(n) => n,
+        None => db::members::count(&mut conn, &filter).await?,
+    };
     Ok(Page {
         items,
         page,
