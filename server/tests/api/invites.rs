@@ -904,7 +904,7 @@ async fn the_list_pages_through_every_invitation_and_finds_them_by_address() {
     let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
     // 1,050 invitations: more than the old list's 1,000, written directly
     // (the API would mail each), then one made through the API.
-    let mut tx = app.state.db.pool.begin().await.unwrap();
+    let mut tx = app.state.db.begin().await.unwrap();
     for n in 0..1_050 {
         sqlx::query(
             "INSERT INTO invites (tenant_id, email, roles, status, token_hash, expired_at, created_at, updated_at, send_email) \

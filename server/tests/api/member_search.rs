@@ -48,7 +48,7 @@ const QUERIES: &[&str] = &[
 
 /// Adds `people` to `tenant` straight through SQL; returns nothing.
 async fn seed(app: &TestApp, tenant: i64, people: &[(String, String, String, String)]) {
-    let mut tx = app.state.db.pool.begin().await.unwrap();
+    let mut tx = app.state.db.begin().await.unwrap();
     for (n, (email, first, last, status)) in people.iter().enumerate() {
         let account: i64 = sqlx::query_scalar(
             "INSERT INTO accounts (email, password_hash, first_name, last_name, email_verified_at, created_at, updated_at) \
