@@ -2053,3 +2053,41 @@ async fn nobody_accepts_another_persons_invitation_from_the_home_page_or_reads_i
         .await;
     assert_eq!(status, 404);
 }
+
+// Issue 25, 3. The signature of a token already checked is remembered (an
+// RSA verification per request was a third of a read's CPU): a token that
+// differs in any byte, a forged payload or signature, is checked afresh
+// and refused.
+#[tokio::test]
+async fn a_remembered_token_does_not_vouch_for_a_forged_one() {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let app = spawn_app_with(&[("PORTICO_RATE_LIMITS", "off")]).await;
+    let (ada, _) = app.manager("ada@example.com", "Acme").await;
+    let bob = app.account("bob@example.com").await;
+    for _ in 0..2 {
+        let (status, body) = ada.get(&app, "/api/v1/me").await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let parts: Vec<&str> = ada.jwt.split('.').collect();
+    let bob_parts: Vec<&str> = bob.jwt.split('.').collect();
+    let mut claims: Value = serde_json::from_slice(&b64.decode(parts[1]).unwrap()).unwrap();
+    let bob_claims: Value = serde_json::from_slice(&b64.decode(bob_parts[1]).unwrap()).unwrap();
+    claims["sub"] = bob_claims["sub"].clone();
+    let forged_payload = b64.encode(serde_json::to_vec(&claims).unwrap());
+    // The first character: all six of its bits are signature bits.
+    let first = if parts[2].starts_with('A') { "B" } else { "A" };
+    let flipped = format!("{first}{}", &parts[2][1..]);
+    for forged in [
+        format!("{}.{}.{}", parts[0], forged_payload, parts[2]),
+        format!("{}.{}.{}", parts[0], parts[1], flipped),
+        format!("{}.{}.{}", parts[0], bob_parts[1], parts[2]),
+    ] {
+        let (status, body) = app
+            .api(Method::GET, "/api/v1/me", Some(&forged), None)
+            .await;
+        assert_eq!(status, 401, "{forged}: {body}");
+    }
+    let (status, _) = ada.get(&app, "/api/v1/me").await;
+    assert_eq!(status, 200);
+}
