@@ -125,7 +125,7 @@ impl SearchPlan {
 
     /// FROM and WHERE for the members of `$1` with status `$2` matching
     /// `$3`; `join` is joined after the member's account.
-    fn from_where(self, join: &str) -> String {
+    fn clauses(self, join: &str) -> String {
         let status = "(($2 = '' AND m.status <> 'DELETED') OR m.status = $2)";
         match self {
             SearchPlan::None => format!(
@@ -158,7 +158,7 @@ pub fn list_sql(plan: SearchPlan) -> String {
         "SELECT m.id, m.tenant_id, m.account_id, a.email, a.first_name, a.last_name, m.roles, \
          m.organisation_id, o.name AS organisation_name, m.status, m.external_id, m.meta, m.created_at, m.updated_at \
          {} ORDER BY m.created_at DESC, m.id DESC LIMIT $4 OFFSET $5",
-        plan.from_where("LEFT JOIN organisations o ON o.id = m.organisation_id")
+        plan.clauses("LEFT JOIN organisations o ON o.id = m.organisation_id")
     )
 }
 
@@ -166,7 +166,7 @@ pub fn list_sql(plan: SearchPlan) -> String {
 pub fn count_sql(plan: SearchPlan) -> String {
     format!(
         "SELECT COUNT(*) FROM (SELECT 1 {} LIMIT {}) capped",
-        plan.from_where(""),
+        plan.clauses(""),
         COUNT_CAP + 1
     )
 }
