@@ -1,8 +1,6 @@
 //! Which language a person, an invitation and a page are in (SPEC §12).
 //! The messages themselves are in [`crate::i18n`].
 
-use sqlx::AnyConnection;
-
 use crate::backend::config::Config;
 use crate::backend::db;
 use crate::error::AppError;
@@ -38,28 +36,16 @@ pub fn check_tag(tag: &str) -> Result<&str, String> {
 /// made: the one asked for (a language Portico speaks), else the
 /// invitee's account preference, else the tenant's default, else
 /// `PORTICO_DEFAULT_LOCALE`.
-pub async fn for_invite(
-    conn: &mut AnyConnection,
+pub fn for_invite(
     config: &Config,
     asked: Option<Lang>,
-    email: &str,
-    tenant_id: i64,
-) -> Result<Lang, AppError> {
-    if let Some(lang) = asked {
-        return Ok(lang);
-    }
-    if let Some(lang) = db::accounts::locale_by_email(conn, email)
-        .await?
-        .as_deref()
-        .and_then(Lang::from_tag)
-    {
-        return Ok(lang);
-    }
-    let tenant_default = db::tenants::default_locale(conn, tenant_id).await?;
-    Ok(tenant_default
-        .as_deref()
-        .and_then(Lang::from_tag)
-        .unwrap_or(config.default_lang))
+    account_locale: Option<&str>,
+    tenant_default: Option<&str>,
+) -> Lang {
+    asked
+        .or_else(|| account_locale.and_then(Lang::from_tag))
+        .or_else(|| tenant_default.and_then(Lang::from_tag))
+        .unwrap_or(config.default_lang)
 }
 
 /// What a page request says about its language.

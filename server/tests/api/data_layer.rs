@@ -150,8 +150,8 @@ async fn hot_queries_are_served_by_indexes() {
     let scim_group_by_name = scim::group_list_sql(scim::Narrow::Key(""));
     let mut cases: Vec<(&str, &str, Vec<P>)> = vec![
         (
-            "pending invitation of an address",
-            invites::PENDING_FOR_SQL,
+            "what an invitation must know (member? pending? language, seats)",
+            invites::INVITE_CONTEXT_SQL,
             vec![I(1), T("a@example.com")],
         ),
         (
@@ -200,6 +200,11 @@ async fn hot_queries_are_served_by_indexes() {
         ),
         ("active managers", members::ACTIVE_MANAGERS_SQL, vec![I(1)]),
         ("membership", members::MEMBERSHIP_SQL, vec![I(1), I(1)]),
+        (
+            "the account's only tenant",
+            members::SOLE_MEMBERSHIP_SQL,
+            vec![I(1)],
+        ),
         (
             "tenants joinable by domain",
             domains::JOINABLE_SQL,

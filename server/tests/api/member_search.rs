@@ -90,15 +90,10 @@ async fn tenant(app: &TestApp, name: &str) -> i64 {
 /// The emails a plan finds for `search` (lower-case) in `tenant`, sorted.
 async fn found(app: &TestApp, tenant: i64, plan: SearchPlan, search: &str) -> Vec<String> {
     let mut conn = app.state.db.pool.acquire().await.unwrap();
-    let argument = match plan {
-        SearchPlan::None => String::new(),
-        SearchPlan::Trigram => format!("\"{}\"", search.replace('"', "\"\"")),
-        SearchPlan::Like => app::backend::db::like_pattern(search),
-    };
     let rows = sqlx::query(&members::list_sql(plan))
         .bind(tenant)
         .bind("")
-        .bind(argument)
+        .bind(plan.argument(search))
         .bind(100_i64)
         .bind(0_i64)
         .fetch_all(&mut *conn)

@@ -84,6 +84,15 @@ impl Actor {
         let membership = db::members::membership(conn, tenant_id, account.id)
             .await?
             .ok_or(AppError::NotFound)?;
+        Actor::of_membership(account, tenant_id, membership)
+    }
+
+    /// The actor that `membership` of `tenant_id` makes of `account`.
+    fn of_membership(
+        account: AccountRow,
+        tenant_id: i64,
+        membership: db::members::Membership,
+    ) -> Result<Actor, AppError> {
         if membership.status != MemberStatus::Active {
             return Err(AppError::ForbiddenBecause(
                 "Your membership of this tenant is not active.".into(),
@@ -118,29 +127,25 @@ impl Actor {
         tenant_id: Option<i64>,
     ) -> Result<Actor, AppError> {
         let caller = caller.into();
-        let account = &caller.account;
         let mut conn = state.db.read().await?;
-        let tenant_id = match tenant_id.or(caller.only_tenant) {
-            Some(id) => id,
-            None => match db::members::tenants_of(&mut conn, account.id)
-                .await?
-                .as_slice()
-            {
-                [only] => only.id,
-                [] => {
-                    return Err(AppError::ForbiddenBecause(
-                        "You are not a member of any tenant.".into(),
-                    ));
-                }
-                // Not the request's shape but the caller's state: 409.
-                _ => {
-                    return Err(AppError::Conflict(
-                        "You belong to several tenants: say which one with tenantId.".into(),
-                    ));
-                }
-            },
-        };
-        Actor::load(&mut conn, caller, tenant_id).await
+        if let Some(id) = tenant_id.or(caller.only_tenant) {
+            return Actor::load(&mut conn, caller, id).await;
+        }
+        // No tenant named: the account's only one, read with its membership.
+        let mut found = db::members::sole_membership(&mut conn, caller.account.id).await?;
+        match found.len() {
+            1 => {
+                let only = found.remove(0);
+                Actor::of_membership(caller.account, only.tenant_id, only.membership)
+            }
+            0 => Err(AppError::ForbiddenBecause(
+                "You are not a member of any tenant.".into(),
+            )),
+            // Not the request's shape but the caller's state: 409.
+            _ => Err(AppError::Conflict(
+                "You belong to several tenants: say which one with tenantId.".into(),
+            )),
+        }
     }
 
     /// The actor in the tenant that owns row `id` of kind `what`, so an id

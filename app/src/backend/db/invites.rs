@@ -266,15 +266,66 @@ pub struct PendingRow {
     pub roles: RoleNames,
 }
 
-pub const PENDING_FOR_SQL: &str = "SELECT id, expired_at, organisation_id, roles FROM invites \
-     WHERE tenant_id = $1 AND email = $2 AND status = 'pending'";
+/// What inviting address `$2` into tenant `$1` must know, in one read
+/// (each its own index: the ACTIVE member at that address, the address's
+/// pending invitation by `invites_one_pending_key`, the account's
+/// language, and the tenant's default language and seat limit). No row:
+/// no such tenant.
+pub const INVITE_CONTEXT_SQL: &str = "SELECT \
+     (SELECT m.id FROM accounts a CROSS JOIN members m \
+      WHERE a.email = $2 AND m.account_id = a.id AND m.tenant_id = $1 AND m.status = 'ACTIVE') \
+        AS active_member_id, \
+     (SELECT a.locale FROM accounts a WHERE a.email = $2) AS account_locale, \
+     t.default_locale, t.seat_limit, \
+     p.id AS pending_id, p.expired_at AS pending_expired_at, \
+     p.organisation_id AS pending_organisation_id, p.roles AS pending_roles \
+     FROM tenants t LEFT JOIN invites p ON p.tenant_id = t.id AND p.email = $2 AND p.status = 'pending' \
+     WHERE t.id = $1";
 
-pub async fn pending_for(
+/// The answer of [`INVITE_CONTEXT_SQL`].
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InviteContext {
+    /// The ACTIVE member whose account has the address, if any.
+    pub active_member_id: Option<i64>,
+    /// The language the account at the address prefers, if any.
+    pub account_locale: Option<String>,
+    /// The tenant's default language, if set.
+    pub default_locale: Option<String>,
+    /// The tenant's seat limit, if any.
+    pub seat_limit: Option<i64>,
+    pending_id: Option<i64>,
+    pending_expired_at: Option<i64>,
+    pending_organisation_id: Option<i64>,
+    pending_roles: Option<String>,
+}
+
+impl InviteContext {
+    /// The address's pending invitation in the tenant, if any.
+    pub fn pending(&self) -> Result<Option<PendingRow>, AppError> {
+        let (Some(id), Some(expired_at), Some(roles)) = (
+            self.pending_id,
+            self.pending_expired_at,
+            self.pending_roles.clone(),
+        ) else {
+            return Ok(None);
+        };
+        Ok(Some(PendingRow {
+            id,
+            expired_at,
+            organisation_id: self.pending_organisation_id,
+            roles: RoleNames::try_from(roles)
+                .map_err(|e| AppError::internal("a pending invitation's roles", &e))?,
+        }))
+    }
+}
+
+/// See [`INVITE_CONTEXT_SQL`].
+pub async fn invite_context(
     conn: &mut AnyConnection,
     tenant_id: i64,
     email: &str,
-) -> Result<Option<PendingRow>, AppError> {
-    Ok(sqlx::query_as(PENDING_FOR_SQL)
+) -> Result<Option<InviteContext>, AppError> {
+    Ok(sqlx::query_as(INVITE_CONTEXT_SQL)
         .bind(tenant_id)
         .bind(email)
         .fetch_optional(conn)

@@ -114,7 +114,7 @@ impl SearchPlan {
     }
 
     /// The search's bind value (`$3`).
-    fn argument(self, search: &str) -> String {
+    pub fn argument(self, search: &str) -> String {
         match self {
             SearchPlan::None => String::new(),
             // One FTS5 phrase: the text as it is, quotes doubled.
@@ -253,6 +253,33 @@ pub async fn membership(
         .bind(tenant_id)
         .bind(account_id)
         .fetch_optional(conn)
+        .await?)
+}
+
+/// The ACTIVE memberships of account `$1`, two at most: enough to know
+/// whether it has exactly one tenant, and which (by `members_account_idx`).
+pub const SOLE_MEMBERSHIP_SQL: &str = "SELECT m.tenant_id, m.id, m.status, m.roles, \
+     m.organisation_id, t.name AS tenant_name \
+     FROM members m JOIN tenants t ON t.id = m.tenant_id \
+     WHERE m.account_id = $1 AND m.status = 'ACTIVE' LIMIT 2";
+
+/// A membership with its tenant (see [`SOLE_MEMBERSHIP_SQL`]).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TenantMembership {
+    pub tenant_id: i64,
+    #[sqlx(flatten)]
+    pub membership: Membership,
+}
+
+/// Up to two ACTIVE memberships of the account: none, its only one, or
+/// a sign that it has several.
+pub async fn sole_membership(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Vec<TenantMembership>, AppError> {
+    Ok(sqlx::query_as(SOLE_MEMBERSHIP_SQL)
+        .bind(account_id)
+        .fetch_all(conn)
         .await?)
 }
 

@@ -83,11 +83,19 @@ pub async fn ensure_free(
     tenant_id: i64,
     claim: SeatClaim,
 ) -> Result<(), AppError> {
-    if db::tenants::seat_limit(conn, tenant_id)
-        .await?
-        .flatten()
-        .is_none()
-    {
+    let limit = db::tenants::seat_limit(conn, tenant_id).await?.flatten();
+    ensure_free_given(conn, tenant_id, limit, claim).await
+}
+
+/// [`ensure_free`] for a caller that has just read the tenant's seat limit
+/// (`limit_read`) on the same transaction: no limit, nothing more to read.
+pub async fn ensure_free_given(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    limit_read: Option<i64>,
+    claim: SeatClaim,
+) -> Result<(), AppError> {
+    if limit_read.is_none() {
         return Ok(());
     }
     db::tenants::lock(conn, tenant_id).await?;

@@ -90,10 +90,12 @@ pub async fn create_invite(
         ),
         None => None,
     };
-    if db::members::active_id_by_email(&mut tx, actor.tenant_id, new.email.as_str())
+    // One read for all that follows: is the address a member, has it a
+    // pending invitation, its language, the tenant's seat limit.
+    let context = db::invites::invite_context(&mut tx, actor.tenant_id, new.email.as_str())
         .await?
-        .is_some()
-    {
+        .ok_or(AppError::NotFound)?;
+    if context.active_member_id.is_some() {
         return Err(AppError::Conflict(format!(
             "{} is already a member of this tenant.",
             new.email
@@ -104,9 +106,7 @@ pub async fn create_invite(
     let expires = now + state.config.invite_ttl_hours * 3600 * 1000;
     // The pending invitation of this address, if any (one per tenant and
     // email). One past its expiry ends here, and a new one takes its place.
-    let pending = match db::invites::pending_for(&mut tx, actor.tenant_id, new.email.as_str())
-        .await?
-    {
+    let pending = match context.pending()? {
         Some(p) if p.expired_at <= now => {
             db::invites::set_status(&mut tx, p.id, InviteStatus::Expired, now).await?;
             let expired = find_in_tenant(&mut tx, actor.tenant_id, p.id).await?;
@@ -133,16 +133,12 @@ pub async fn create_invite(
     // changes it only when one is asked for.
     let locale = match (pending, new.locale) {
         (Some(_), asked) => asked,
-        (None, asked) => Some(
-            languages::for_invite(
-                &mut tx,
-                &state.config,
-                asked,
-                new.email.as_str(),
-                actor.tenant_id,
-            )
-            .await?,
-        ),
+        (None, asked) => Some(languages::for_invite(
+            &state.config,
+            asked,
+            context.account_locale.as_deref(),
+            context.default_locale.as_deref(),
+        )),
     };
     let fields = InviteFields {
         roles: &roles,
@@ -180,7 +176,13 @@ pub async fn create_invite(
         }
         None => {
             // A new invitation reserves a seat (a refreshed one keeps its own).
-            seats::ensure_free(&mut tx, actor.tenant_id, SeatClaim::Reserve).await?;
+            seats::ensure_free_given(
+                &mut tx,
+                actor.tenant_id,
+                context.seat_limit,
+                SeatClaim::Reserve,
+            )
+            .await?;
             // Everything stored is known here: nothing to read back.
             let id =
                 db::invites::insert(&mut tx, actor.tenant_id, new.email.as_str(), &fields, now)
