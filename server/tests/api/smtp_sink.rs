@@ -158,9 +158,54 @@ async fn serve(
     }
 }
 
-/// Decodes quoted-printable (soft breaks and `=XX` bytes) so tests read
-/// the mail as people do.
+/// Decodes the parts of `raw` that declare `Content-Transfer-Encoding:
+/// quoted-printable` (soft breaks and `=XX` bytes), so tests read the mail
+/// as people do. Headers and other parts stay as they are: an `=` followed
+/// by two hex digits in them (a token in a link) is text, not an escape.
 pub fn decode_quoted_printable(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut boundaries: Vec<String> = Vec::new();
+    let mut in_headers = true;
+    let mut quoted = false;
+    let mut body = String::new();
+    for line in raw.split_inclusive("\r\n") {
+        let text = line.trim_end_matches("\r\n");
+        if boundaries
+            .iter()
+            .any(|b| text.starts_with(&format!("--{b}")))
+        {
+            out.push_str(&quoted_printable_bytes(&std::mem::take(&mut body)));
+            in_headers = true;
+            quoted = false;
+            out.push_str(line);
+            continue;
+        }
+        if in_headers {
+            let lower = text.to_ascii_lowercase();
+            if let Some(start) = text.find("boundary=\"") {
+                let rest = &text[start + 10..];
+                boundaries.push(rest[..rest.find('"').unwrap_or(rest.len())].to_owned());
+            }
+            if text.is_empty() {
+                in_headers = false;
+            } else if lower.starts_with("content-transfer-encoding:")
+                && lower.contains("quoted-printable")
+            {
+                quoted = true;
+            }
+            out.push_str(line);
+        } else if quoted {
+            body.push_str(line);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out.push_str(&quoted_printable_bytes(&body));
+    out
+}
+
+/// One quoted-printable body decoded.
+fn quoted_printable_bytes(raw: &str) -> String {
     let joined = raw.replace("=\r\n", "");
     let bytes = joined.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
