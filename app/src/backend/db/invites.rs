@@ -256,13 +256,12 @@ pub async fn offer_in_tenant(
 }
 
 /// The pending invitation of an address in a tenant (at most one, by the
-/// unique index `invites_one_pending_key`).
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// unique index `invites_one_pending_key`), read by [`invite_context`].
+#[derive(Debug, Clone)]
 pub struct PendingRow {
     pub id: i64,
     pub expired_at: i64,
     pub organisation_id: Option<i64>,
-    #[sqlx(try_from = "String")]
     pub roles: RoleNames,
 }
 
@@ -271,16 +270,17 @@ pub struct PendingRow {
 /// pending invitation by `invites_one_pending_key`, the account's
 /// language, and the tenant's default language and seat limit). No row:
 /// no such tenant.
-pub const INVITE_CONTEXT_SQL: &str = "SELECT \
-     (SELECT m.id FROM accounts a CROSS JOIN members m \
-      WHERE a.email = $2 AND m.account_id = a.id AND m.tenant_id = $1 AND m.status = 'ACTIVE') \
-        AS active_member_id, \
+pub const INVITE_CONTEXT_SQL: &str = concat!(
+    "SELECT (",
+    super::members::active_by_email_sql!(),
+    ") AS active_member_id, \
      (SELECT a.locale FROM accounts a WHERE a.email = $2) AS account_locale, \
      t.default_locale, t.seat_limit, \
      p.id AS pending_id, p.expired_at AS pending_expired_at, \
      p.organisation_id AS pending_organisation_id, p.roles AS pending_roles \
      FROM tenants t LEFT JOIN invites p ON p.tenant_id = t.id AND p.email = $2 AND p.status = 'pending' \
-     WHERE t.id = $1";
+     WHERE t.id = $1"
+);
 
 /// The answer of [`INVITE_CONTEXT_SQL`].
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -305,10 +305,20 @@ pub async fn removed_mailbox(
     Ok(found.is_some())
 }
 
-/// The account first (by its unique email), then its membership: CROSS
-/// JOIN keeps SQLite from choosing to walk the tenant's members instead.
-pub const ACTIVE_BY_EMAIL_SQL: &str = "SELECT m.id FROM accounts a CROSS JOIN members m \
-     WHERE a.email = $2 AND m.account_id = a.id AND m.tenant_id = $1 AND m.status = 'ACTIVE'";
+/// The ACTIVE member of tenant `$1` whose account has email `$2`. The
+/// account first (by its unique email), then its membership: CROSS JOIN
+/// keeps SQLite from choosing to walk the tenant's members instead. A
+/// macro so that other statements embed it as a subquery at compile time
+/// (`db::invites::INVITE_CONTEXT_SQL`): one text for the rule.
+macro_rules! active_by_email_sql {
+    () => {
+        "SELECT m.id FROM accounts a CROSS JOIN members m \
+         WHERE a.email = $2 AND m.account_id = a.id AND m.tenant_id = $1 AND m.status = 'ACTIVE'"
+    };
+}
+pub(crate) use active_by_email_sql;
+
+pub const ACTIVE_BY_EMAIL_SQL: &str = active_by_email_sql!();
 
 /// The ACTIVE member of `tenant_id` whose account has `email`.
 pub async fn active_id_by_email(
