@@ -6,10 +6,12 @@
 //! compose these functions and own the transactions; nothing outside this
 //! module holds SQL (a test checks).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::pool::PoolConnection;
+use sqlx::{AnyConnection, AnyPool, TransactionManager};
 
 use super::config::DbKind;
 
@@ -23,6 +25,7 @@ pub mod health;
 pub mod invite_links;
 pub mod invites;
 pub mod join_requests;
+mod lanes;
 pub mod members;
 pub mod oidc;
 pub mod outbox_mail;
@@ -96,17 +99,26 @@ pub enum DbError {
     Migrate(#[source] sqlx::migrate::MigrateError),
 }
 
-/// The pools. On PostgreSQL one pool serves reads and writes. On SQLite,
-/// which has one writer at a time, writes go through a pool of exactly one
-/// connection: write transactions queue for it in async, first come first
-/// served, instead of spinning in SQLite's busy handler; reads use their
-/// own pool beside it (WAL lets them run while the writer writes).
+/// The connections. On PostgreSQL, sqlx's pool serves reads and writes
+/// (a ping before each use: the server may have gone away). On SQLite,
+/// which has one writer at a time, writes go through a [`lanes::Lane`] of
+/// exactly one connection: write transactions queue for it in async, first
+/// come first served, instead of spinning in SQLite's busy handler; reads
+/// use a lane of eight beside it (WAL lets them run while the writer
+/// writes).
 #[derive(Clone, Debug)]
 pub struct Db {
-    /// Reads (and, on PostgreSQL, writes).
-    pub pool: AnyPool,
-    writer: AnyPool,
+    conns: Conns,
     pub kind: DbKind,
+}
+
+#[derive(Clone, Debug)]
+enum Conns {
+    Pool(AnyPool),
+    Sqlite {
+        writer: Arc<lanes::Lane>,
+        readers: Arc<lanes::Lane>,
+    },
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -117,97 +129,161 @@ impl Db {
     /// on PostgreSQL (SQLite always has one writer and eight readers).
     pub async fn connect(url: &str, kind: DbKind, pool_size: u32) -> Result<Self, DbError> {
         install_default_drivers();
-        if kind == DbKind::Sqlite {
-            ensure_sqlite_parent_dir(url);
-        }
-        // `cache_kib`: SQLite's page cache per connection. The one writer
-        // keeps more of the indexes it updates in memory; readers find the
-        // rest in the OS page cache (bench: peak RSS).
-        let options = |max: u32, acquire: Duration, cache_kib: u32| {
-            AnyPoolOptions::new()
-                .max_connections(max)
-                .acquire_timeout(acquire)
-                // A ping before every acquire guards against a server that
-                // went away; a SQLite file cannot, and each ping is a round
-                // trip to the connection's thread.
-                .test_before_acquire(kind == DbKind::Postgres)
-                .after_connect(move |conn, _meta| {
-                    Box::pin(async move {
-                        if kind == DbKind::Sqlite {
-                            // WAL lets readers run beside the one writer; the
-                            // busy timeout covers other processes on the file.
-                            conn.execute(
-                                format!(
-                                    "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                                     PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
-                                     PRAGMA cache_size = -{cache_kib};"
-                                )
-                                .as_str(),
-                            )
-                            .await?;
-                        }
-                        Ok(())
-                    })
-                })
-        };
-        let (pool, writer) = match kind {
+        let conns = match kind {
             DbKind::Sqlite => {
-                // The writer first: it creates the file and turns WAL on.
-                let writer = options(1, Duration::from_secs(30), 8_192)
-                    .connect(url)
-                    .await
-                    .map_err(DbError::Connect)?;
-                let readers = options(8, Duration::from_secs(10), 1_024)
-                    .connect(url)
-                    .await
-                    .map_err(DbError::Connect)?;
-                (readers, writer)
+                ensure_sqlite_parent_dir(url);
+                // SQLite's page cache per connection: the one writer keeps
+                // more of the indexes it updates in memory; readers find
+                // the rest in the OS page cache (bench: peak RSS).
+                Conns::Sqlite {
+                    writer: lanes::Lane::new(url, 1, Duration::from_secs(30), 8_192),
+                    readers: lanes::Lane::new(url, 8, Duration::from_secs(10), 1_024),
+                }
             }
-            DbKind::Postgres => {
-                let pool = options(pool_size, Duration::from_secs(10), 0)
+            DbKind::Postgres => Conns::Pool(
+                AnyPoolOptions::new()
+                    .max_connections(pool_size)
+                    .acquire_timeout(Duration::from_secs(10))
                     .connect(url)
                     .await
-                    .map_err(DbError::Connect)?;
-                (pool.clone(), pool)
-            }
+                    .map_err(DbError::Connect)?,
+            ),
         };
+        let db = Db { conns, kind };
+        // On SQLite the writer's first connection creates the file and
+        // turns WAL on, before any reader opens it.
+        let mut conn = db.write().await.map_err(DbError::Connect)?;
         let migrator = match kind {
             DbKind::Sqlite => &SQLITE_MIGRATIONS,
             DbKind::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&writer).await.map_err(DbError::Migrate)?;
-        Ok(Db { pool, writer, kind })
-    }
-
-    /// The pool for statements that write outside a transaction.
-    pub fn writer(&self) -> &AnyPool {
-        &self.writer
+        migrator.run(&mut *conn).await.map_err(DbError::Migrate)?;
+        drop(conn);
+        Ok(db)
     }
 
     /// Starts a write transaction. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`), so concurrent writers wait their turn (busy
     /// timeout) instead of failing when a read-then-write transaction finds
     /// its snapshot outdated.
-    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        match self.kind {
-            DbKind::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
-            DbKind::Postgres => self.writer.begin().await,
-        }
+    pub async fn begin(&self) -> Result<WriteTx, sqlx::Error> {
+        let mut conn = self.write().await?;
+        let begin = match self.kind {
+            DbKind::Sqlite => Some("BEGIN IMMEDIATE".into()),
+            DbKind::Postgres => None,
+        };
+        Tm::begin(&mut conn, begin).await?;
+        Ok(WriteTx { conn, open: true })
     }
 
     /// True when a trivial query answers: backs `/readyz`.
     pub async fn is_ready(&self) -> bool {
-        health::ping(&self.pool).await
+        match self.read().await {
+            Ok(mut conn) => health::ping(&mut conn).await,
+            Err(_) => false,
+        }
     }
 
     /// A reading connection.
-    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
-        self.pool.acquire().await
+    pub async fn read(&self) -> Result<Conn, sqlx::Error> {
+        Ok(Conn(match &self.conns {
+            Conns::Pool(pool) => Held::Pool(pool.acquire().await?),
+            Conns::Sqlite { readers, .. } => Held::Lent(readers.lend().await?),
+        }))
     }
 
-    /// A connection for a statement that writes outside a transaction.
-    pub async fn write(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
-        self.writer.acquire().await
+    /// A connection for statements that write outside a transaction.
+    pub async fn write(&self) -> Result<Conn, sqlx::Error> {
+        Ok(Conn(match &self.conns {
+            Conns::Pool(pool) => Held::Pool(pool.acquire().await?),
+            Conns::Sqlite { writer, .. } => Held::Lent(writer.lend().await?),
+        }))
+    }
+
+    /// Closes every connection; nothing is lent after.
+    pub async fn close(&self) {
+        match &self.conns {
+            Conns::Pool(pool) => pool.close().await,
+            Conns::Sqlite { writer, readers } => {
+                readers.close().await;
+                writer.close().await;
+            }
+        }
+    }
+}
+
+type Tm = <sqlx::Any as sqlx::Database>::TransactionManager;
+
+/// A connection lent by [`Db::read`] or [`Db::write`]: an `AnyConnection`
+/// until dropped.
+pub struct Conn(Held);
+
+enum Held {
+    Pool(PoolConnection<sqlx::Any>),
+    Lent(lanes::Lent),
+}
+
+impl std::ops::Deref for Conn {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        match &self.0 {
+            Held::Pool(conn) => conn,
+            Held::Lent(conn) => conn,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match &mut self.0 {
+            Held::Pool(conn) => conn,
+            Held::Lent(conn) => conn,
+        }
+    }
+}
+
+/// A write transaction ([`Db::begin`]): an `AnyConnection` inside it.
+/// Dropped without [`WriteTx::commit`], it rolls back (queued on the
+/// connection before anyone else may use it).
+pub struct WriteTx {
+    conn: Conn,
+    open: bool,
+}
+
+impl WriteTx {
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        Tm::commit(&mut self.conn).await?;
+        self.open = false;
+        Ok(())
+    }
+
+    pub async fn rollback(mut self) -> Result<(), sqlx::Error> {
+        Tm::rollback(&mut self.conn).await?;
+        self.open = false;
+        Ok(())
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        if self.open {
+            Tm::start_rollback(&mut self.conn);
+        }
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.conn
     }
 }
 

@@ -50,7 +50,7 @@ impl RateLimiter {
         let key = hex::encode(&Sha256::digest(format!("{}\n{subject}", bucket.name()))[..16]);
         let now = now_ms();
         let window_ms = limit.window.as_millis() as i64;
-        let mut conn = self.db.writer().acquire().await?;
+        let mut conn = self.db.write().await?;
         let (hits, window_start) =
             super::db::rate_limits::hit(&mut conn, &key, now, now - window_ms).await?;
         if hits > i64::from(limit.max) {
@@ -71,7 +71,7 @@ impl RateLimiter {
             .map(|l| l.window.as_millis() as i64)
             .max()
             .unwrap_or(0);
-        let mut conn = self.db.writer().acquire().await?;
+        let mut conn = self.db.write().await?;
         super::db::rate_limits::delete_older_than(&mut conn, now_ms() - longest).await
     }
 }

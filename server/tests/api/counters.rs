@@ -12,7 +12,7 @@ use crate::helpers::{TestApp, spawn_app_with};
 
 /// The tenant's stored counters, after checking they equal a recount.
 async fn counted(app: &TestApp, tenant: i64, step: &str) -> Counters {
-    let mut conn = app.state.db.pool.acquire().await.unwrap();
+    let mut conn = app.state.db.read().await.unwrap();
     let stored = tenants::counters(&mut conn, tenant).await.unwrap().unwrap();
     let recounted = tenants::recount(&mut conn, tenant).await.unwrap();
     assert_eq!(stored, recounted, "after {step}: stored vs recounted");
@@ -112,7 +112,7 @@ async fn counters_follow_every_change_of_members_and_invitations() {
     // Past its expiry: still counted pending until the sweep, but it
     // reserves nothing from the moment it expires; the sweep marks it.
     sqlx::query("UPDATE invites SET expired_at = 1 WHERE email = 'cy@example.com'")
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     let seats = app::backend::onboarding::seats::of_tenant(&app.state, tenant)
@@ -174,7 +174,7 @@ async fn the_repair_job_finds_and_corrects_drifted_counters() {
         "UPDATE tenants SET active_members = 7, pending_invites = 0, all_invites = 99 WHERE id = $1",
     )
     .bind(tenant)
-    .execute(&app.state.db.pool)
+    .execute(&mut *app.state.db.read().await.unwrap())
     .await
     .unwrap();
     let (_, drifts) = counters::repair_batch(&app.state.db, 0, 100).await.unwrap();

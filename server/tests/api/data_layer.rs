@@ -329,7 +329,7 @@ async fn hot_queries_are_served_by_indexes() {
             .collect();
         cases.push((name, sql, binds));
     }
-    let mut conn = app.state.db.pool.acquire().await.unwrap();
+    let mut conn = app.state.db.read().await.unwrap();
     let postgres = app.state.db.kind == DbKind::Postgres;
     if postgres {
         // Tables are empty here: without this the planner would rightly
@@ -415,7 +415,7 @@ async fn outbox_claims_take_their_rows_by_primary_key_in_the_generic_plan() {
         eprintln!("generic plans are PostgreSQL's: checked on PostgreSQL only");
         return;
     }
-    let mut conn = app.state.db.pool.acquire().await.unwrap();
+    let mut conn = app.state.db.read().await.unwrap();
     for statement in [
         "SET plan_cache_mode = force_generic_plan",
         "SET enable_seqscan = off",

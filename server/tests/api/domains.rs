@@ -166,7 +166,7 @@ async fn a_confirmed_person_at_an_auto_join_domain_joins_from_their_account_page
     let audited: String = sqlx::query_scalar(
         "SELECT details FROM audit_events WHERE action = 'member.joined' AND actor = 'bob@acme.test'",
     )
-    .fetch_one(&app.state.db.pool)
+    .fetch_one(&mut *app.state.db.read().await.unwrap())
     .await
     .unwrap();
     assert!(audited.contains("\"via\":\"domain\""), "{audited}");

@@ -16,7 +16,7 @@ async fn readyz_answers_ready_when_the_database_is_reachable() {
     let app = spawn_app().await;
     let res = app.get("/readyz").await;
     assert_eq!(res.status(), 200);
-    app.state.db.pool.close().await;
+    app.state.db.close().await;
     let res = app.get("/readyz").await;
     assert_eq!(res.status(), 503);
 }
@@ -41,7 +41,7 @@ async fn metrics_count_requests_by_route() {
 async fn the_home_page_routes_visitors_and_shows_no_instance_figures() {
     let app = spawn_app().await;
     sqlx::query("INSERT INTO tenants (name, created_at, updated_at) VALUES ('Acme', 1, 1)")
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     let res = app.get("/").await;
@@ -192,10 +192,10 @@ async fn a_failed_migration_stops_start_up_with_one_clear_line() {
         .await
         .unwrap();
     sqlx::query("UPDATE _sqlx_migrations SET checksum = X'00'")
-        .execute(&db.pool)
+        .execute(&mut *db.read().await.unwrap())
         .await
         .unwrap();
-    db.pool.close().await;
+    db.close().await;
 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
         .env("DATABASE_URL", &url)

@@ -214,7 +214,7 @@ impl TestApp {
 
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar::<_, i64>(sql)
-            .fetch_one(&self.state.db.pool)
+            .fetch_one(&mut *self.state.db.read().await.unwrap())
             .await
             .expect(sql)
     }
@@ -423,7 +423,7 @@ impl TestApp {
         )
         .bind(tenant)
         .bind(email)
-        .fetch_one(&self.state.db.pool)
+        .fetch_one(&mut *self.state.db.read().await.unwrap())
         .await
         .unwrap()
     }
@@ -520,7 +520,7 @@ impl TestApp {
         )
         .bind(tenant)
         .bind(name)
-        .fetch_one(&self.state.db.pool)
+        .fetch_one(&mut *self.state.db.read().await.unwrap())
         .await
         .expect("insert organisation")
     }
@@ -589,14 +589,14 @@ impl TestApp {
         )
         .bind(email)
         .bind(app::domain::mailbox_of(email))
-        .fetch_one(&self.state.db.pool)
+        .fetch_one(&mut *self.state.db.read().await.unwrap())
         .await
         .unwrap();
         self.account_row(id).await
     }
 
     pub async fn account_row(&self, id: i64) -> app::backend::access::accounts::AccountRow {
-        let mut conn = self.state.db.pool.acquire().await.unwrap();
+        let mut conn = self.state.db.read().await.unwrap();
         app::backend::db::accounts::find_by_id(&mut conn, id)
             .await
             .unwrap()

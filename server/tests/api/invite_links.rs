@@ -25,11 +25,11 @@ async fn app() -> TestApp {
 async fn manager(app: &TestApp) -> Actor {
     let (_, tenant) = app.manager("ada@example.com", "Acme").await;
     let id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE email = 'ada@example.com'")
-        .fetch_one(&app.state.db.pool)
+        .fetch_one(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     let account = app.account_row(id).await;
-    let mut conn = app.state.db.pool.acquire().await.unwrap();
+    let mut conn = app.state.db.read().await.unwrap();
     Actor::load(&mut conn, account, tenant).await.unwrap()
 }
 
@@ -155,7 +155,7 @@ async fn a_refused_join_changes_nothing_and_says_why() {
     let tenant = ada.tenant_id;
     sqlx::query("UPDATE tenants SET seat_limit = 1 WHERE id = $1")
         .bind(tenant)
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     let refused = invite_links::join(&app.state, &bob, &code, "").await;
@@ -166,7 +166,7 @@ async fn a_refused_join_changes_nothing_and_says_why() {
     assert_eq!(uses(&app).await, 0);
     sqlx::query("UPDATE tenants SET seat_limit = NULL WHERE id = $1")
         .bind(tenant)
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
 
@@ -179,7 +179,7 @@ async fn a_refused_join_changes_nothing_and_says_why() {
     assert_eq!(uses(&app).await, 1);
     let event: String =
         sqlx::query_scalar("SELECT details FROM audit_events WHERE action = 'member.joined'")
-            .fetch_one(&app.state.db.pool)
+            .fetch_one(&mut *app.state.db.read().await.unwrap())
             .await
             .unwrap();
     assert!(event.contains("\"via\":\"link\""), "{event}");
@@ -187,13 +187,13 @@ async fn a_refused_join_changes_nothing_and_says_why() {
     // Expired, then revoked: 404 like an unknown code.
     let cy = app.verified_account("cy@acme.test").await;
     sqlx::query("UPDATE invite_links SET expires_at = 1")
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     let refused = invite_links::join(&app.state, &cy, &code, "").await;
     assert!(matches!(refused, Err(AppError::NotFound)), "{refused:?}");
     sqlx::query("UPDATE invite_links SET expires_at = 99999999999999")
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     invite_links::revoke(&app.state, &ada, issued.link.id)
@@ -244,10 +244,10 @@ async fn only_managers_make_links_and_only_within_their_rights() {
     .bind(ada.tenant_id)
     .bind(vic.id)
     .bind(json!(["extractor-viewer"]).to_string())
-    .execute(&app.state.db.pool)
+    .execute(&mut *app.state.db.read().await.unwrap())
     .await
     .unwrap();
-    let mut conn = app.state.db.pool.acquire().await.unwrap();
+    let mut conn = app.state.db.read().await.unwrap();
     let viewer = Actor::load(&mut conn, vic, ada.tenant_id).await.unwrap();
     drop(conn);
     assert!(matches!(

@@ -375,7 +375,7 @@ async fn expired_revoked_replaced_and_unknown_links_each_say_why_and_cannot_be_a
         ));
     }
     sqlx::query("UPDATE invites SET expired_at = 1 WHERE email = 'expired@example.com'")
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     let (status, _) = manager
@@ -486,12 +486,12 @@ async fn an_organisation_manager_stays_inside_its_organisation_and_level() {
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
     let org: i64 = sqlx::query_scalar("INSERT INTO organisations (tenant_id, name, created_at, updated_at) VALUES ($1, 'Sales', 1, 1) RETURNING id")
         .bind(tenant)
-        .fetch_one(&app.state.db.pool)
+        .fetch_one(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     let other_org: i64 = sqlx::query_scalar("INSERT INTO organisations (tenant_id, name, created_at, updated_at) VALUES ($1, 'Ops', 1, 1) RETURNING id")
         .bind(tenant)
-        .fetch_one(&app.state.db.pool)
+        .fetch_one(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     let olga = app.account("olga@example.com").await;
@@ -826,7 +826,7 @@ async fn an_expired_invitation_is_offered_again_in_one_click_and_expiring_ones_a
         sqlx::query("UPDATE invites SET expired_at = $1 WHERE email = $2")
             .bind(at)
             .bind(email)
-            .execute(&app.state.db.pool)
+            .execute(&mut *app.state.db.read().await.unwrap())
             .await
             .unwrap();
     }

@@ -260,7 +260,7 @@ async fn an_approval_checks_seats_then_and_requests_expire_after_thirty_days() {
     // Thirty days on, nobody answered: it is gone from the list, cannot be
     // approved, and the person may ask again.
     sqlx::query("UPDATE join_requests SET expires_at = 1")
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     assert_eq!(requests(&app, &ada, tenant).await["total"], 0);
@@ -306,11 +306,11 @@ async fn managers_get_one_digest_an_hour_however_many_ask() {
     assert_eq!(digests(&app.mails().await), 1);
     // An hour later, the pass mails the requests made since.
     sqlx::query("UPDATE tenants SET requests_mailed_at = requests_mailed_at - 3600001")
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     sqlx::query("UPDATE join_requests SET created_at = created_at - 3600000 WHERE id = 1")
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     assert_eq!(
@@ -328,11 +328,11 @@ async fn managers_get_one_digest_an_hour_however_many_ask() {
     );
     // And nothing again when nobody new asked.
     sqlx::query("UPDATE join_requests SET created_at = created_at - 7200000")
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     sqlx::query("UPDATE tenants SET requests_mailed_at = requests_mailed_at - 3600001")
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     assert_eq!(

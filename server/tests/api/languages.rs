@@ -74,7 +74,7 @@ async fn invite(
 async fn stored_locale(app: &TestApp, email: &str) -> Option<String> {
     sqlx::query_scalar("SELECT locale FROM invites WHERE email = $1")
         .bind(email)
-        .fetch_one(&app.state.db.pool)
+        .fetch_one(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap()
 }
@@ -184,7 +184,7 @@ async fn an_invitations_language_is_decided_once_and_its_mail_reminder_resend_an
     // So does the reminder.
     sqlx::query("UPDATE invites SET expired_at = $1 WHERE email = 'bob@example.com'")
         .bind(app::backend::db::now_ms() + 20 * 3_600_000)
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     assert_eq!(
@@ -254,7 +254,7 @@ async fn without_a_locale_the_account_then_the_tenant_then_the_instance_decides(
     let carol = app.verified_account("carol@example.com").await;
     sqlx::query("UPDATE accounts SET locale = 'de' WHERE id = $1")
         .bind(carol.id)
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     assert_eq!(
@@ -606,7 +606,7 @@ async fn the_pseudo_locale_finds_no_english_on_any_page_or_mail() {
     // pseudo-locale: password reset, ownership nomination.
     sqlx::query("UPDATE invites SET expired_at = $1 WHERE email = 'bob@example.com'")
         .bind(app::backend::db::now_ms() + 20 * 3_600_000)
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     app::backend::onboarding::invites::send_reminders(&app.state)
@@ -615,7 +615,7 @@ async fn the_pseudo_locale_finds_no_english_on_any_page_or_mail() {
     let (_, mail) = newest_mail_to(&app, "bob@example.com").await;
     assert_no_english_in_mail(&mail, data);
     sqlx::query("UPDATE accounts SET locale = 'en-XA' WHERE email = 'member@example.com'")
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     let res = new_client()

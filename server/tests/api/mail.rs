@@ -119,7 +119,7 @@ async fn a_replaced_links_unsent_mail_is_cancelled_so_only_live_links_are_mailed
         async move {
             sqlx::query_scalar::<_, String>("SELECT token_hash FROM invites WHERE email = $1")
                 .bind(email)
-                .fetch_one(&app.state.db.pool)
+                .fetch_one(&mut *app.state.db.read().await.unwrap())
                 .await
                 .unwrap()
         }
@@ -144,7 +144,7 @@ async fn a_replaced_links_unsent_mail_is_cancelled_so_only_live_links_are_mailed
     let text: String = sqlx::query_scalar(
         "SELECT text_body FROM outbox_mail WHERE to_address = 'bob@example.com' AND sent_at IS NULL",
     )
-    .fetch_one(&app.state.db.pool)
+    .fetch_one(&mut *app.state.db.read().await.unwrap())
     .await
     .unwrap();
     assert_eq!(
@@ -210,7 +210,7 @@ async fn a_pending_invitation_gets_one_reminder_with_a_working_link_before_it_ex
     let soon = app::backend::db::now_ms() + 20 * 3_600_000;
     sqlx::query("UPDATE invites SET expired_at = $1 WHERE email = 'bob@example.com'")
         .bind(soon)
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     assert_eq!(
@@ -253,7 +253,7 @@ async fn reminders_can_be_turned_off() {
     );
     sqlx::query("UPDATE invites SET expired_at = $1")
         .bind(app::backend::db::now_ms() + 3_600_000)
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     assert_eq!(
@@ -278,7 +278,7 @@ async fn a_mail_refused_for_good_is_given_up_and_no_sent_mail_keeps_its_link() {
     let (attempts, next, error): (i64, i64, String) = sqlx::query_as(
         "SELECT attempts, next_attempt_at, last_error FROM outbox_mail WHERE to_address = 'ghost@example.com'",
     )
-    .fetch_one(&app.state.db.pool)
+    .fetch_one(&mut *app.state.db.read().await.unwrap())
     .await
     .unwrap();
     assert_eq!(attempts, 1);
@@ -308,7 +308,7 @@ async fn a_mail_refused_for_good_is_given_up_and_no_sent_mail_keeps_its_link() {
     ] {
         sqlx::query(sql)
             .bind(month_ago)
-            .execute(&app.state.db.pool)
+            .execute(&mut *app.state.db.read().await.unwrap())
             .await
             .unwrap();
     }
@@ -318,7 +318,7 @@ async fn a_mail_refused_for_good_is_given_up_and_no_sent_mail_keeps_its_link() {
     )
     .bind(app::backend::db::now_ms() + 86_400_000)
     .bind(month_ago)
-    .execute(&app.state.db.pool)
+    .execute(&mut *app.state.db.read().await.unwrap())
     .await
     .unwrap();
     let deleted = app::backend::delivery::mail::prune_outbox(&app.state.db)

@@ -517,7 +517,7 @@ async fn a_code_works_once_within_a_minute_and_a_replay_revokes_what_it_issued()
     let hash = app::backend::crypto::hash_token(&code);
     sqlx::query("UPDATE oidc_codes SET expires_at = expires_at - 61000 WHERE code_hash = $1")
         .bind(&hash)
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     let (status, body) = rp.exchange(&app, &code, None).await;
@@ -896,7 +896,7 @@ async fn a_token_signed_with_the_previous_key_verifies_until_it_expires() {
     // old key signed has expired, and it is no longer published.
     sqlx::query("UPDATE signing_keys SET retired_at = retired_at - 3700000 WHERE kid = $1")
         .bind(&old_kid)
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     let fresh = app::backend::signing_keys::SigningKeys::new(app.state.db.clone());
@@ -1027,7 +1027,7 @@ async fn the_operator_manages_clients_and_a_secret_is_shown_once() {
     assert_eq!(listed.as_array().unwrap().len(), 1);
     assert!(listed[0].get("clientSecret").is_none(), "{listed}");
     let stored: String = sqlx::query_scalar("SELECT secret_hash FROM oidc_clients")
-        .fetch_one(&app.state.db.pool)
+        .fetch_one(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     assert_ne!(Some(stored), rp.secret, "stored hashed");

@@ -194,7 +194,7 @@ async fn the_owner_can_cancel_and_the_nominee_can_decline() {
     let actions: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_events WHERE action LIKE 'ownership.%' ORDER BY id",
     )
-    .fetch_all(&app.state.db.pool)
+    .fetch_all(&mut *app.state.db.read().await.unwrap())
     .await
     .unwrap();
     assert_eq!(
@@ -214,7 +214,7 @@ async fn the_owner_can_cancel_and_the_nominee_can_decline() {
     assert_eq!(answer(&app, &bea, "accept", &first).await.0, 404);
     // An expired nomination cannot be accepted.
     sqlx::query("UPDATE ownership_transfers SET expires_at = 1")
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     assert_eq!(answer(&app, &bea, "accept", &second).await.0, 404);

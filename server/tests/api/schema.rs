@@ -14,7 +14,7 @@ async fn insert(db: &app::backend::Db, sql: &str, binds: Vec<Bind>) -> i64 {
             Bind::N => q.bind(Option::<i64>::None),
         };
     }
-    q.fetch_one(&db.pool)
+    q.fetch_one(&mut *db.read().await.unwrap())
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
         .get::<i64, _>(0)
@@ -69,22 +69,22 @@ async fn every_table_accepts_and_returns_a_row() {
         .bind("sess-1")
         .bind("{}")
         .bind(5_i64)
-        .execute(&db.pool)
+        .execute(&mut *db.read().await.unwrap())
         .await
         .unwrap();
     sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
         .bind("k")
         .bind("v")
-        .execute(&db.pool)
+        .execute(&mut *db.read().await.unwrap())
         .await
         .unwrap();
 
     let one = |sql: &'static str, id: i64| {
-        let pool = db.pool.clone();
+        let db = db.clone();
         async move {
             sqlx::query(sql)
                 .bind(id)
-                .fetch_one(&pool)
+                .fetch_one(&mut *db.read().await.unwrap())
                 .await
                 .unwrap_or_else(|e| panic!("{sql}: {e}"))
         }
@@ -160,13 +160,13 @@ async fn every_table_accepts_and_returns_a_row() {
     );
     let data: String = sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1")
         .bind("sess-1")
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *db.read().await.unwrap())
         .await
         .unwrap();
     assert_eq!(data, "{}");
     let value: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
         .bind("k")
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *db.read().await.unwrap())
         .await
         .unwrap();
     assert_eq!(value, "v");
@@ -177,9 +177,9 @@ async fn one_member_per_tenant_and_account_and_one_account_per_email() {
     let db = fresh_db().await;
     let account: i64 = sqlx::query_scalar(
         "INSERT INTO accounts (email, password_hash, first_name, last_name, created_at, updated_at) VALUES ('a@x.io', 'h', 'A', 'B', 1, 1) RETURNING id",
-    ).fetch_one(&db.pool).await.unwrap();
+    ).fetch_one(&mut *db.read().await.unwrap()).await.unwrap();
     let dup = sqlx::query("INSERT INTO accounts (email, password_hash, first_name, last_name, created_at, updated_at) VALUES ('a@x.io', 'h', 'A', 'B', 1, 1)")
-        .execute(&db.pool).await;
+        .execute(&mut *db.read().await.unwrap()).await;
     assert!(
         matches!(dup, Err(sqlx::Error::Database(ref e)) if e.is_unique_violation()),
         "{dup:?}"
@@ -188,12 +188,12 @@ async fn one_member_per_tenant_and_account_and_one_account_per_email() {
     let tenant: i64 = sqlx::query_scalar(
         "INSERT INTO tenants (name, created_at, updated_at) VALUES ('T', 1, 1) RETURNING id",
     )
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *db.read().await.unwrap())
     .await
     .unwrap();
-    let add = || {
+    let add = || async {
         sqlx::query("INSERT INTO members (tenant_id, account_id, status, roles, external_id, created_at, updated_at) VALUES ($1, $2, 'ACTIVE', '[]', '1', 1, 1)")
-        .bind(tenant).bind(account).execute(&db.pool)
+        .bind(tenant).bind(account).execute(&mut *db.read().await.unwrap()).await
     };
     add().await.unwrap();
     let second = add().await;
@@ -209,7 +209,7 @@ async fn foreign_keys_are_enforced() {
     let orphan = sqlx::query(
         "INSERT INTO projects (tenant_id, name, created_at, updated_at) VALUES (999, 'P', 1, 1)",
     )
-    .execute(&db.pool)
+    .execute(&mut *db.read().await.unwrap())
     .await;
     assert!(orphan.is_err(), "a project without its tenant was stored");
 }

@@ -101,7 +101,7 @@ async fn members_and_pending_invitations_fill_the_seats_and_an_invitation_past_t
 
     // An expired invitation holds no seat, even before the sweep records it.
     sqlx::query("UPDATE invites SET expired_at = 1 WHERE email = 'dee@example.com'")
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     assert_eq!(seats(&app, &ada, tenant).await, (json!(3), 2, 0));
@@ -190,7 +190,7 @@ async fn a_lower_limit_removes_nobody_but_refuses_re_enabling_and_accepting() {
     let bob_member: i64 = sqlx::query_scalar(
         "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'bob@example.com'",
     )
-    .fetch_one(&app.state.db.pool)
+    .fetch_one(&mut *app.state.db.read().await.unwrap())
     .await
     .unwrap();
     let (status, _) = ada
@@ -296,7 +296,7 @@ async fn a_pending_invitation_of_someone_who_is_a_member_again_reserves_nothing(
     let bob_member: i64 = sqlx::query_scalar(
         "SELECT m.id FROM members m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'bob@example.com'",
     )
-    .fetch_one(&app.state.db.pool)
+    .fetch_one(&mut *app.state.db.read().await.unwrap())
     .await
     .unwrap();
     let bob_path = format!("/api/v1/members/{bob_member}");

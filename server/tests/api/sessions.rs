@@ -52,7 +52,7 @@ async fn signing_in_issues_a_new_session_id_and_drops_the_old_one() {
     assert_ne!(cookie_id(&first), cookie_id(&second));
     let old_rows = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions WHERE id = $1")
         .bind(cookie_id(&first))
-        .fetch_one(&app.state.db.pool)
+        .fetch_one(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     assert_eq!(old_rows, 0, "the pre-sign-in session must be gone");

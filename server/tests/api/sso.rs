@@ -90,7 +90,7 @@ async fn prove_domain(app: &TestApp, tenant: i64, domain: &str) {
     )
     .bind(tenant)
     .bind(domain)
-    .execute(&app.state.db.pool)
+    .execute(&mut *app.state.db.read().await.unwrap())
     .await
     .unwrap();
 }
@@ -143,7 +143,7 @@ async fn a_first_sso_sign_in_creates_the_account_and_joins_with_the_connections_
         "the secret never comes back"
     );
     let sealed: String = sqlx::query_scalar("SELECT client_secret_enc FROM sso_connections")
-        .fetch_one(&s.rp.state.db.pool)
+        .fetch_one(&mut *s.rp.state.db.read().await.unwrap())
         .await
         .unwrap();
     assert!(!sealed.is_empty());

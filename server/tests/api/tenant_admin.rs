@@ -49,7 +49,7 @@ async fn tenant_with_every_role(app: &TestApp) -> Tenant {
     assert_eq!(res.status(), 200);
     let org: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE tenant_id = $1")
         .bind(id)
-        .fetch_one(&app.state.db.pool)
+        .fetch_one(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     let mut members = Vec::new();
@@ -120,7 +120,7 @@ async fn every_tenant_page_server_function_and_endpoint_checks_tenant_and_role()
     let target = ids[0]; // the extractor-viewer
     let project: i64 = sqlx::query_scalar("SELECT id FROM projects WHERE tenant_id = $1")
         .bind(tenant)
-        .fetch_one(&app.state.db.pool)
+        .fetch_one(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     let (_, invite) = manager.api(&app, Method::POST, "/api/v1/registration/invite", Some(json!({"email": "pending@example.com", "roles": ["extractor-viewer"], "url": format!("{}/invite", app.state.config.base_url)}))).await;
@@ -607,7 +607,7 @@ async fn the_last_manager_cannot_be_removed_disabled_demoted_or_leave() {
     let (manager, tenant) = app.manager("ada@example.com", "Acme").await;
     let me: i64 = sqlx::query_scalar("SELECT id FROM members WHERE tenant_id = $1")
         .bind(tenant)
-        .fetch_one(&app.state.db.pool)
+        .fetch_one(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     let attempts = [
@@ -655,7 +655,7 @@ async fn the_last_manager_cannot_be_removed_disabled_demoted_or_leave() {
     // A tenant left without an owner (none had an active manager when
     // owners were introduced) still keeps its last manager.
     sqlx::query("UPDATE tenants SET owner_member_id = NULL")
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     for (method, body) in [
@@ -877,7 +877,7 @@ async fn an_organisation_with_members_cannot_be_deleted() {
         .unwrap();
     assert_eq!(res.status(), 200);
     let empty: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = 'Empty'")
-        .fetch_one(&app.state.db.pool)
+        .fetch_one(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     let res = t

@@ -174,7 +174,7 @@ async fn a_real_receiver_gets_every_event_type_once_signed_and_typed() {
     let erin_invite = invite(&app, &manager, tenant, "erin@example.com").await;
     sqlx::query("UPDATE invites SET expired_at = 1 WHERE id = $1")
         .bind(erin_invite)
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     assert_eq!(
@@ -448,7 +448,7 @@ async fn an_outage_and_a_restart_lose_no_event() {
 
     let stored: HashSet<String> =
         sqlx::query_scalar::<_, String>("SELECT message_id FROM webhook_deliveries")
-            .fetch_all(&second.state.db.pool)
+            .fetch_all(&mut *second.state.db.read().await.unwrap())
             .await
             .unwrap()
             .into_iter()
@@ -565,7 +565,7 @@ async fn private_and_loopback_urls_are_refused_without_the_flag() {
     )
     .bind(tenant)
     .bind(receiver.url())
-    .execute(&app.state.db.pool)
+    .execute(&mut *app.state.db.read().await.unwrap())
     .await
     .unwrap();
     invite(&app, &manager, tenant, "bob@example.com").await;
@@ -635,7 +635,7 @@ async fn a_failed_delivery_is_retried_on_request_and_three_failing_days_disable_
     receiver.answer_with(503);
     sqlx::query("UPDATE webhook_endpoints SET failing_since = $1")
         .bind(app::backend::now_ms() - 4 * 86_400_000)
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     invite(&app, &manager, tenant, "carol@example.com").await;
@@ -683,13 +683,13 @@ async fn finished_deliveries_leave_the_log_after_thirty_days_pending_ones_stay()
     let old = app::backend::now_ms() - 31 * 86_400_000;
     sqlx::query("UPDATE webhook_deliveries SET created_at = $1 WHERE id IN (SELECT id FROM webhook_deliveries ORDER BY id LIMIT 2)")
         .bind(old)
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     sqlx::query("UPDATE webhook_deliveries SET created_at = $1, status = 'pending', next_attempt_at = $2 WHERE id = (SELECT MAX(id) FROM webhook_deliveries)")
         .bind(old)
         .bind(app::backend::now_ms() + 86_400_000)
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     assert_eq!(
@@ -759,7 +759,7 @@ async fn a_receiver_answering_without_end_costs_one_short_excerpt() {
     )
     .await;
     let error: String = sqlx::query_scalar("SELECT last_error FROM webhook_deliveries")
-        .fetch_one(&app.state.db.pool)
+        .fetch_one(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     // The attempt read the start of the answer and hung up; reading it to
@@ -844,7 +844,7 @@ async fn a_name_server_that_never_answers_is_asked_only_within_the_cap_and_the_r
         )
         .bind(tenant)
         .bind(format!("https://hooks{n}.example.com/"))
-        .execute(&app.state.db.pool)
+        .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
     }

@@ -1,7 +1,7 @@
 //! A trivial statement that proves the database answers (`/readyz`).
 
-use sqlx::AnyPool;
+use sqlx::AnyConnection;
 
-pub async fn ping(pool: &AnyPool) -> bool {
-    sqlx::query("SELECT 1").execute(pool).await.is_ok()
+pub async fn ping(conn: &mut AnyConnection) -> bool {
+    sqlx::query("SELECT 1").execute(conn).await.is_ok()
 }

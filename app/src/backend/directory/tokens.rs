@@ -156,7 +156,7 @@ pub async fn authenticate(
         .await?;
     let now = now_ms();
     if token.last_used_at.is_none_or(|t| t < now - 60_000) {
-        let mut conn = state.db.writer().acquire().await?;
+        let mut conn = state.db.write().await?;
         db::scim::record_token_use(&mut conn, token.id, now).await?;
     }
     Ok(Directory {

@@ -182,7 +182,7 @@ pub async fn accept_by_email(
 /// the account (checked, or created), the member, the audit event.
 async fn complete_acceptance(
     state: &AppState,
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    mut tx: db::WriteTx,
     invite: ClaimedRow,
     acceptor: Acceptor,
     new_hash: Option<crypto::PasswordHash>,
