@@ -167,13 +167,20 @@ impl Db {
     /// timeout) instead of failing when a read-then-write transaction finds
     /// its snapshot outdated.
     pub async fn begin(&self) -> Result<WriteTx, sqlx::Error> {
-        let mut conn = self.write().await?;
         let begin = match self.kind {
             DbKind::Sqlite => Some("BEGIN IMMEDIATE".into()),
             DbKind::Postgres => None,
         };
-        Tm::begin(&mut conn, begin).await?;
-        Ok(WriteTx { conn, open: true })
+        // Counted open before BEGIN is sent: should this future be dropped
+        // after BEGIN ran (SQLite's driver checks it in a second round
+        // trip), dropping `tx` queues the rollback. A rollback without a
+        // transaction does nothing.
+        let mut tx = WriteTx {
+            conn: self.write().await?,
+            open: true,
+        };
+        Tm::begin(&mut tx.conn, begin).await?;
+        Ok(tx)
     }
 
     /// True when a trivial query answers: backs `/readyz`.

@@ -226,3 +226,69 @@ async fn the_generated_secret_is_kept_across_restarts() {
     assert_eq!(first, second);
     assert!(first.len() >= 32);
 }
+
+/// Polls `f` up to `polls` times (yielding to the runtime between polls)
+/// and drops it if it has not finished: a request whose client went away
+/// mid-way, cut at a chosen point.
+async fn cut_after<F: std::future::Future>(f: F, polls: usize) -> Option<F::Output> {
+    let mut f = std::pin::pin!(f);
+    for _ in 0..polls {
+        if let std::task::Poll::Ready(out) = futures::poll!(f.as_mut()) {
+            return Some(out);
+        }
+        tokio::task::yield_now().await;
+    }
+    None
+}
+
+/// Write transactions abandoned at every point (waiting for the writer,
+/// inside BEGIN and its check, between statements, inside COMMIT) leave
+/// the writer usable, and none leaves a transaction open for the next one:
+/// every later transaction begins, writes and commits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn write_transactions_cut_at_any_point_leave_the_writer_usable() {
+    let db = fresh_db().await;
+    let write = |db: app::backend::Db, n: i64| async move {
+        let mut tx = db.begin().await?;
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, 'x')")
+            .bind(format!("cut-{n}"))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    };
+    let mut finished = 0;
+    for n in 0..400_i64 {
+        // Two at once, so one also waits for the writer when it is cut;
+        // every tenth round runs to its end (PostgreSQL's round trips are
+        // longer than SQLite's: few of its cuts reach COMMIT).
+        let cut = |polls: i64| {
+            if n % 10 == 9 {
+                usize::MAX
+            } else {
+                polls as usize
+            }
+        };
+        let (a, b) = tokio::join!(
+            cut_after(write(db.clone(), 2 * n), cut(n % 40)),
+            cut_after(write(db.clone(), 2 * n + 1), cut(n % 7)),
+        );
+        for done in [a, b].into_iter().flatten() {
+            done.unwrap_or_else(|e| panic!("round {n}: {e}"));
+            finished += 1;
+        }
+    }
+    assert!(
+        finished > 0,
+        "no transaction ran to its end: the cut points are too early"
+    );
+    // The writer still begins, writes and commits, and what it committed is read.
+    write(db.clone(), -1).await.unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM settings WHERE key LIKE 'cut-%'")
+        .fetch_one(&mut *db.read().await.unwrap())
+        .await
+        .unwrap();
+    assert!(
+        stored > finished,
+        "{stored} rows for {finished} finished transactions and the last one"
+    );
+}

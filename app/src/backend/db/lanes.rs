@@ -15,8 +15,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sqlx::{AnyConnection, Connection, Executor};
+use sqlx::{AnyConnection, Connection, Executor, TransactionManager};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+type Tm = <sqlx::Any as sqlx::Database>::TransactionManager;
 
 /// Connections to one SQLite file with one page-cache size.
 pub struct Lane {
@@ -104,9 +106,15 @@ pub struct Lent {
 
 impl Drop for Lent {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn.take()
+        if let Some(mut conn) = self.conn.take()
             && !self.lane.turns.is_closed()
         {
+            // A transaction its borrower left open (a sqlx `Transaction`
+            // dropped mid-way queues its own rollback; this catches any
+            // other way) ends before the next borrower's first statement.
+            if Tm::get_transaction_depth(&conn) > 0 {
+                Tm::start_rollback(&mut conn);
+            }
             self.lane
                 .idle
                 .lock()
