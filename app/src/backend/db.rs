@@ -264,12 +264,6 @@ impl WriteTx {
         self.open = false;
         Ok(())
     }
-
-    pub async fn rollback(mut self) -> Result<(), sqlx::Error> {
-        Tm::rollback(&mut self.conn).await?;
-        self.open = false;
-        Ok(())
-    }
 }
 
 impl Drop for WriteTx {

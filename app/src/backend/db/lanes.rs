@@ -18,7 +18,7 @@ use std::time::Duration;
 use sqlx::{AnyConnection, Connection, Executor, TransactionManager};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-type Tm = <sqlx::Any as sqlx::Database>::TransactionManager;
+use super::Tm;
 
 /// Connections to one SQLite file with one page-cache size.
 pub struct Lane {
