@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Portico's load benchmarks (issue 9), run on demand by `make bench`.
 
-    python3 bench/bench.py peer     # side by side with the better-auth peer, A B A B
+    python3 bench/bench.py peer     # side by side with the better-auth peer, A B A B A B, and medians
     python3 bench/bench.py scale    # 0 / 100,000 / 1,000,000 stored invitations
     python3 bench/bench.py scale --db postgres
     python3 bench/bench.py fleet    # one vs two instances on one PostgreSQL
@@ -391,18 +391,33 @@ def peer_round(workdir):
 def cmd_peer():
     workdir = tempfile.mkdtemp(prefix="portico-peer-")
     print(f"\n### Side by side with better-auth 1.7.25 (SQLite WAL, {os.cpu_count()} cores, "
-          f"wrk -t1 -c{CONNS} -d{DURATION}s, A B A B)\n")
+          f"wrk -t1 -c{CONNS} -d{DURATION}s, A B A B A B)\n")
     print(HEADER)
+    runs = {}
     try:
-        for round_ in (1, 2):
-            log(f"-- round {round_}: Portico")
-            for r in portico_round("sqlite"):
-                print(row(r, f"Portico #{round_}: {r['name']}"), flush=True)
-            log(f"-- round {round_}: better-auth")
-            for r in peer_round(workdir):
-                print(row(r, f"better-auth #{round_}: {r['name']}"), flush=True)
+        for round_ in (1, 2, 3):
+            for who, run_round in (("Portico", lambda: portico_round("sqlite")),
+                                   ("better-auth", lambda: peer_round(workdir))):
+                log(f"-- round {round_}: {who}")
+                for r in run_round():
+                    print(row(r, f"{who} #{round_}: {r['name']}"), flush=True)
+                    runs.setdefault(f"{who}: {r['name']}", []).append(r)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    # The figures the targets are read from: each column's median of the
+    # three rounds (a column's own median, so a row can mix rounds).
+    print(f"\n### Medians of the three rounds\n")
+    print(HEADER)
+    for label, rs in runs.items():
+        print(row(median_row(rs), label), flush=True)
+
+
+def median_row(rs):
+    def med(key):
+        values = sorted(r[key] for r in rs)
+        return values[len(values) // 2]
+    return {"name": rs[0]["name"], "rps": med("rps"), "p50": med("p50"), "p99": med("p99"),
+            "cpu_ms": med("cpu_ms"), "errors": sum(r["errors"] for r in rs), "rss_mb": max(r["rss_mb"] for r in rs)}
 
 
 class HookReceiver:

@@ -196,3 +196,74 @@ async fn the_repair_job_finds_and_corrects_drifted_counters() {
         .unwrap();
     assert_eq!(next, 0);
 }
+
+#[tokio::test]
+async fn the_member_lists_total_is_its_counter_on_every_page() {
+    let app = spawn_app_with(&[("PORTICO_RATE_LIMITS", "off")]).await;
+    let (ada, tenant) = app.manager("ada@example.com", "Acme").await;
+    for email in ["bob@example.com", "cy@example.com", "dee@example.com"] {
+        app.member(&ada, email, &["extractor-user"], None).await;
+    }
+    // Bob disabled (listed, not active), Cy removed (neither).
+    let bob = app.member_id(tenant, "bob@example.com").await;
+    let cy = app.member_id(tenant, "cy@example.com").await;
+    let (status, body) = ada
+        .api(
+            &app,
+            Method::PATCH,
+            &format!("/api/v1/members/{bob}"),
+            Some(json!({ "status": "DISABLED" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = ada
+        .api(&app, Method::DELETE, &format!("/api/v1/members/{cy}"), None)
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(counted(&app, tenant, "setup").await, c(2, 3, 3, 0, 0));
+
+    let total = |query: String| {
+        let (ada, app) = (&ada, &app);
+        async move {
+            let (status, body) = ada
+                .api(
+                    app,
+                    Method::GET,
+                    &format!("/api/v1/members?tenantId={tenant}&perPage=2{query}"),
+                    None,
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+            (
+                body["total"].clone(),
+                body["items"].as_array().unwrap().len(),
+            )
+        }
+    };
+    // The counter read with a page that has rows, and without rows (past
+    // the end): the same total; a search is counted, and agrees.
+    assert_eq!(total(String::new()).await, (json!(3), 2));
+    assert_eq!(total("&page=2".into()).await, (json!(3), 1));
+    assert_eq!(total("&page=9".into()).await, (json!(3), 0));
+    assert_eq!(total("&status=ACTIVE".into()).await, (json!(2), 2));
+    assert_eq!(total("&status=ACTIVE&page=5".into()).await, (json!(2), 0));
+    assert_eq!(total("&status=DISABLED".into()).await, (json!(1), 1));
+    assert_eq!(total("&search=example.com".into()).await, (json!(3), 2));
+    assert_eq!(
+        total("&search=example.com&page=9".into()).await,
+        (json!(3), 0)
+    );
+
+    // The total is the tenant's counter, not a recount: a drifted counter
+    // shows on the page with rows as on the page without (the repair job
+    // is what mends it, tested above).
+    sqlx::query("UPDATE tenants SET listed_members = 40, active_members = 30 WHERE id = $1")
+        .bind(tenant)
+        .execute(&mut *app.state.db.write().await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(total(String::new()).await, (json!(40), 2));
+    assert_eq!(total("&page=9".into()).await, (json!(40), 0));
+    assert_eq!(total("&status=ACTIVE".into()).await, (json!(30), 2));
+    assert_eq!(total("&search=example.com".into()).await, (json!(3), 2));
+}

@@ -1,6 +1,6 @@
 //! `members`: an account's record inside one tenant.
 
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, FromRow, Row};
 
 use super::RoleNames;
 use crate::domain::MemberStatus;
@@ -153,10 +153,16 @@ impl SearchPlan {
 pub const COUNT_CAP: i64 = 10_000;
 
 /// Newest first; without a search, walking `members_tenant_created_idx`.
+/// Each row also carries `counted_total`: the total of a list that is
+/// a counter (everyone, or the ACTIVE members, without a search) read from
+/// the tenant's row in the same statement, else NULL (counted apart).
 pub fn list_sql(plan: SearchPlan) -> String {
     format!(
         "SELECT m.id, m.tenant_id, m.account_id, a.email, a.first_name, a.last_name, m.roles, \
-         m.organisation_id, o.name AS organisation_name, m.status, m.external_id, m.meta, m.created_at, m.updated_at \
+         m.organisation_id, o.name AS organisation_name, m.status, m.external_id, m.meta, m.created_at, m.updated_at, \
+         (SELECT CASE WHEN $3 = '' AND $2 = '' THEN t.listed_members \
+                      WHEN $3 = '' AND $2 = 'ACTIVE' THEN t.active_members END \
+          FROM tenants t WHERE t.id = $1) AS counted_total \
          {} ORDER BY m.created_at DESC, m.id DESC LIMIT $4 OFFSET $5",
         plan.clauses("LEFT JOIN organisations o ON o.id = m.organisation_id")
     )
@@ -177,8 +183,19 @@ pub async fn list_page(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<MemberInfo>, AppError> {
+    Ok(list_page_counted(conn, filter, limit, offset).await?.0)
+}
+
+/// A page, and the list's total when a counter holds it and the page is
+/// not empty (see [`list_sql`]): one statement for both.
+pub async fn list_page_counted(
+    conn: &mut AnyConnection,
+    filter: &MemberFilter<'_>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<MemberInfo>, Option<i64>), AppError> {
     let plan = SearchPlan::of(conn, filter.search);
-    let rows: Vec<MemberRow> = sqlx::query_as(&list_sql(plan))
+    let rows = sqlx::query(&list_sql(plan))
         .bind(filter.tenant_id)
         .bind(filter.status)
         .bind(plan.argument(filter.search))
@@ -186,7 +203,15 @@ pub async fn list_page(
         .bind(offset)
         .fetch_all(conn)
         .await?;
-    Ok(rows.into_iter().map(Into::into).collect())
+    let counted = match rows.first() {
+        Some(row) => row.try_get::<Option<i64>, _>("counted_total")?,
+        None => None,
+    };
+    let items = rows
+        .iter()
+        .map(|row| MemberRow::from_row(row).map(MemberInfo::from))
+        .collect::<Result<_, _>>()?;
+    Ok((items, counted))
 }
 
 pub async fn count(conn: &mut AnyConnection, filter: &MemberFilter<'_>) -> Result<i64, AppError> {
