@@ -169,12 +169,14 @@ async fn the_repair_job_finds_and_corrects_drifted_counters() {
     let (next, drifts) = counters::repair_batch(&app.state.db, 0, 100).await.unwrap();
     assert_eq!((next, drifts.len()), (0, 0));
 
-    // A hand edit leaves the counters wrong; the repair puts them back.
+    // A hand edit (a stray stripe) leaves the counters wrong; the repair
+    // puts them back.
     sqlx::query(
-        "UPDATE tenants SET active_members = 7, pending_invites = 0, all_invites = 99 WHERE id = $1",
+        "INSERT INTO tenant_counters (tenant_id, stripe, active_members, all_invites, pending_invites) \
+         VALUES ($1, 99, 6, 98, -1)",
     )
     .bind(tenant)
-    .execute(&mut *app.state.db.read().await.unwrap())
+    .execute(&mut *app.state.db.write().await.unwrap())
     .await
     .unwrap();
     let (_, drifts) = counters::repair_batch(&app.state.db, 0, 100).await.unwrap();
@@ -257,22 +259,32 @@ async fn the_member_lists_total_is_its_counter_on_every_page() {
     // The total is the tenant's counter, not a recount: a drifted counter
     // shows on the page with rows as on the page without (the repair job
     // is what mends it, tested above).
-    sqlx::query("UPDATE tenants SET listed_members = 40, active_members = 30 WHERE id = $1")
+    let mut conn = app.state.db.write().await.unwrap();
+    sqlx::query("DELETE FROM tenant_counters WHERE tenant_id = $1")
         .bind(tenant)
-        .execute(&mut *app.state.db.write().await.unwrap())
+        .execute(&mut *conn)
         .await
         .unwrap();
+    sqlx::query(
+        "INSERT INTO tenant_counters (tenant_id, stripe, listed_members, active_members) VALUES ($1, 0, 40, 30)",
+    )
+    .bind(tenant)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    drop(conn);
     assert_eq!(total(String::new()).await, (json!(40), 2));
     assert_eq!(total("&page=9".into()).await, (json!(40), 0));
     assert_eq!(total("&status=ACTIVE".into()).await, (json!(30), 2));
     assert_eq!(total("&search=example.com".into()).await, (json!(3), 2));
 }
 
-/// Invitations made at the same time in one tenant each count under the
-/// tenant's row lock, and none waits on another's foreign-key lock: on
-/// PostgreSQL the triggers once took FOR UPDATE, which conflicts with the
-/// KEY SHARE each insert's foreign key takes first, and every second
-/// simultaneous invitation died in a deadlock.
+/// Invitations made at the same time in one tenant all count, each in its
+/// connection's stripe of `tenant_counters`, and none waits on another's
+/// foreign-key lock: on PostgreSQL the triggers once took FOR UPDATE on the
+/// tenant's row, which conflicts with the KEY SHARE each insert's foreign
+/// key takes first, and every second simultaneous invitation died in a
+/// deadlock.
 #[tokio::test]
 async fn simultaneous_invitations_in_one_tenant_all_succeed_and_count() {
     let app = spawn_app_with(&[("PORTICO_RATE_LIMITS", "off")]).await;

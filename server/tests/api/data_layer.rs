@@ -145,6 +145,7 @@ async fn hot_queries_are_served_by_indexes() {
     let search_members = members::list_sql(search_plan);
     let count_search = members::count_sql(search_plan);
     let scim_all_users = scim::user_list_sql(scim::Narrow::All);
+    let tenant_counters = tenants::counters_sql();
     let scim_user_by_name = scim::user_list_sql(scim::Narrow::Key(""));
     let scim_user_by_external = scim::user_list_sql(scim::Narrow::ExternalId(""));
     let scim_group_by_name = scim::group_list_sql(scim::Narrow::Key(""));
@@ -267,6 +268,7 @@ async fn hot_queries_are_served_by_indexes() {
             outbox_mail::PRUNE_GIVEN_UP_SQL,
             vec![I(1), I(outbox_mail::NEVER), I(1000)],
         ),
+        ("a tenant's counters", &tenant_counters, vec![I(1)]),
         (
             "seats reserved, expired but not yet swept",
             tenants::STALE_PENDING_SQL,

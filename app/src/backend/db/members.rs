@@ -155,15 +155,16 @@ pub const COUNT_CAP: i64 = 10_000;
 /// Newest first; without a search, walking `members_tenant_created_idx`.
 /// Each row also carries `counted_total`: the total of a list that is
 /// a counter (everyone, or the ACTIVE members, without a search) read from
-/// the tenant's row in the same statement, else NULL (counted apart).
+/// the tenant's stripes in the same statement, else NULL (counted apart).
 pub fn list_sql(plan: SearchPlan) -> String {
     format!(
         "SELECT m.id, m.tenant_id, m.account_id, a.email, a.first_name, a.last_name, m.roles, \
          m.organisation_id, o.name AS organisation_name, m.status, m.external_id, m.meta, m.created_at, m.updated_at, \
-         (SELECT CASE WHEN $3 = '' AND $2 = '' THEN t.listed_members \
-                      WHEN $3 = '' AND $2 = 'ACTIVE' THEN t.active_members END \
-          FROM tenants t WHERE t.id = $1) AS counted_total \
+         CASE WHEN $3 = '' AND $2 = '' THEN {} \
+              WHEN $3 = '' AND $2 = 'ACTIVE' THEN {} END AS counted_total \
          {} ORDER BY m.created_at DESC, m.id DESC LIMIT $4 OFFSET $5",
+        super::tenants::counter_sum("listed_members", "$1"),
+        super::tenants::counter_sum("active_members", "$1"),
         plan.clauses("LEFT JOIN organisations o ON o.id = m.organisation_id")
     )
 }

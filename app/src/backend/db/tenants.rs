@@ -104,8 +104,9 @@ pub async fn set_seat_limit(
     Ok(done.rows_affected() == 1)
 }
 
-/// The tenant's counters (kept by triggers, migration 20261208000001):
-/// reading them is one primary-key lookup at any size.
+/// The tenant's counters, kept by triggers (migrations 20261208000001 and
+/// 20261210000001) in `tenant_counters`: each is the sum of the tenant's
+/// stripes, at most 16 rows read through the primary key at any size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct Counters {
     /// ACTIVE members: seats used.
@@ -121,19 +122,37 @@ pub struct Counters {
     pub pending_invites_of_members: i64,
 }
 
-const COUNTER_COLUMNS: &str =
-    "active_members, listed_members, all_invites, pending_invites, pending_invites_of_members";
+/// A tenant's counter `column`: the sum of its stripes (NULL when it has
+/// none), for a subquery where `tenant` is the tenant's id.
+pub fn counter_sum(column: &str, tenant: &str) -> String {
+    format!(
+        "(SELECT CAST(SUM(c.{column}) AS BIGINT) FROM tenant_counters c WHERE c.tenant_id = {tenant})"
+    )
+}
 
+/// The tenant's counters (`$1`): one row when the tenant exists.
+pub fn counters_sql() -> String {
+    let sum = |column| format!("CAST(COALESCE(SUM(c.{column}), 0) AS BIGINT) AS {column}");
+    format!(
+        "SELECT {}, {}, {}, {}, {} FROM tenants t LEFT JOIN tenant_counters c ON c.tenant_id = t.id \
+         WHERE t.id = $1 GROUP BY t.id",
+        sum("active_members"),
+        sum("listed_members"),
+        sum("all_invites"),
+        sum("pending_invites"),
+        sum("pending_invites_of_members"),
+    )
+}
+
+/// The tenant's counters; `None` when there is no such tenant.
 pub async fn counters(
     conn: &mut AnyConnection,
     tenant_id: i64,
 ) -> Result<Option<Counters>, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {COUNTER_COLUMNS} FROM tenants WHERE id = $1"
-    ))
-    .bind(tenant_id)
-    .fetch_optional(conn)
-    .await?)
+    Ok(sqlx::query_as(&counters_sql())
+        .bind(tenant_id)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// Pending invitations past their expiry, not yet marked by the sweep,
@@ -178,24 +197,44 @@ pub async fn recount(conn: &mut AnyConnection, tenant_id: i64) -> Result<Counter
         .await?)
 }
 
-/// Overwrites the tenant's counters (the repair job, under the tenant's lock).
+/// Overwrites the tenant's counters with one stripe (the repair job, under
+/// [`lock_counters`]).
 pub async fn set_counters(
     conn: &mut AnyConnection,
     tenant_id: i64,
     c: &Counters,
 ) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM tenant_counters WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query(
-        "UPDATE tenants SET active_members = $1, listed_members = $2, all_invites = $3, \
-         pending_invites = $4, pending_invites_of_members = $5 WHERE id = $6",
+        "INSERT INTO tenant_counters (tenant_id, stripe, active_members, listed_members, all_invites, \
+         pending_invites, pending_invites_of_members) VALUES ($1, 0, $2, $3, $4, $5, $6)",
     )
+    .bind(tenant_id)
     .bind(c.active_members)
     .bind(c.listed_members)
     .bind(c.all_invites)
     .bind(c.pending_invites)
     .bind(c.pending_invites_of_members)
-    .bind(tenant_id)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Holds off every change to the tenant's counters until the transaction
+/// ends (the repair). On PostgreSQL the counting triggers take FOR KEY
+/// SHARE on the tenant's row, which FOR UPDATE waits for and excludes (the
+/// seat check's [`lock`] does not: it must not wait for every invitation in
+/// flight); on SQLite the write transaction already excludes every writer.
+pub async fn lock_counters(conn: &mut AnyConnection, tenant_id: i64) -> Result<(), AppError> {
+    let sql = if conn.backend_name() == "PostgreSQL" {
+        "SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE"
+    } else {
+        "UPDATE tenants SET updated_at = updated_at WHERE id = $1"
+    };
+    sqlx::query(sql).bind(tenant_id).execute(conn).await?;
     Ok(())
 }
 
@@ -215,15 +254,15 @@ pub async fn ids_after(
 }
 
 /// The instance's figures: tenants, accounts (counters) and pending
-/// invitations (the sum of the tenants' counters: one row per tenant, not
-/// per invitation).
+/// invitations (the sum of the tenants' counters: at most 16 rows per
+/// tenant, not one per invitation).
 pub async fn instance_counts(conn: &mut AnyConnection) -> Result<(i64, i64, i64), AppError> {
     let (tenants, accounts): (i64, i64) =
         sqlx::query_as("SELECT tenants, accounts FROM instance_counts WHERE id = 1")
             .fetch_one(&mut *conn)
             .await?;
     let pending: Option<i64> =
-        sqlx::query_scalar("SELECT CAST(SUM(pending_invites) AS BIGINT) FROM tenants")
+        sqlx::query_scalar("SELECT CAST(SUM(pending_invites) AS BIGINT) FROM tenant_counters")
             .fetch_one(conn)
             .await?;
     Ok((tenants, accounts, pending.unwrap_or(0)))

@@ -1,6 +1,6 @@
 //! The tenants' counters (seats used and reserved, list totals) are kept by
 //! database triggers in the transactions that change what they count
-//! (migration 20261208000001). This is their repair: housekeeping walks the
+//! (migrations 20261208000001 and 20261210000001, `tenant_counters`). This is their repair: housekeeping walks the
 //! tenants a batch at a time, recomputes each one's counters from its rows
 //! under the tenant's lock, and corrects and logs any drift (a row edited
 //! by hand, a restore from an older backup).
@@ -22,7 +22,7 @@ pub struct Drift {
 /// Recounts the tenant and corrects its counters; `Some` when they were wrong.
 pub async fn repair_tenant(db: &Db, tenant_id: i64) -> Result<Option<Drift>, AppError> {
     let mut tx = db.begin().await?;
-    db::tenants::lock(&mut tx, tenant_id).await?;
+    db::tenants::lock_counters(&mut tx, tenant_id).await?;
     let Some(stored) = db::tenants::counters(&mut tx, tenant_id).await? else {
         return Ok(None);
     };
