@@ -152,19 +152,40 @@ impl SearchPlan {
 /// tenant.
 pub const COUNT_CAP: i64 = 10_000;
 
+/// The lists whose total is one of the tenant's counters when there is no
+/// search: (status filter, counter). Everyone listed, or the ACTIVE members.
+const COUNTED_LISTS: [(&str, &str); 2] = [("", "listed_members"), ("ACTIVE", "active_members")];
+
+/// The counter holding this list's total, if one does.
+fn counter_of(filter: &MemberFilter<'_>) -> Option<&'static str> {
+    if !filter.search.is_empty() {
+        return None;
+    }
+    COUNTED_LISTS
+        .iter()
+        .find(|(status, _)| *status == filter.status)
+        .map(|(_, counter)| *counter)
+}
+
 /// Newest first; without a search, walking `members_tenant_created_idx`.
-/// Each row also carries `counted_total`: the total of a list that is
-/// a counter (everyone, or the ACTIVE members, without a search) read from
-/// the tenant's stripes in the same statement, else NULL (counted apart).
+/// Each row also carries `counted_total`: the total of a list that is a
+/// counter ([`COUNTED_LISTS`]) read from the tenant's stripes in the same
+/// statement, else NULL (counted apart).
 pub fn list_sql(plan: SearchPlan) -> String {
+    let counted: String = COUNTED_LISTS
+        .iter()
+        .map(|(status, counter)| {
+            format!(
+                "WHEN $3 = '' AND $2 = '{status}' THEN {} ",
+                super::tenants::counter_sum(counter, "$1")
+            )
+        })
+        .collect();
     format!(
         "SELECT m.id, m.tenant_id, m.account_id, a.email, a.first_name, a.last_name, m.roles, \
          m.organisation_id, o.name AS organisation_name, m.status, m.external_id, m.meta, m.created_at, m.updated_at, \
-         CASE WHEN $3 = '' AND $2 = '' THEN {} \
-              WHEN $3 = '' AND $2 = 'ACTIVE' THEN {} END AS counted_total \
+         CASE {counted}END AS counted_total \
          {} ORDER BY m.created_at DESC, m.id DESC LIMIT $4 OFFSET $5",
-        super::tenants::counter_sum("listed_members", "$1"),
-        super::tenants::counter_sum("active_members", "$1"),
         plan.clauses("LEFT JOIN organisations o ON o.id = m.organisation_id")
     )
 }
@@ -187,9 +208,39 @@ pub async fn list_page(
     Ok(list_page_counted(conn, filter, limit, offset).await?.0)
 }
 
+/// A page and the list's total. When a counter holds the total and the
+/// page has rows, one statement reads both (see [`list_sql`]); an empty
+/// page reads the counter apart; any other list is counted.
+pub async fn list_page_with_total(
+    conn: &mut AnyConnection,
+    filter: &MemberFilter<'_>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<MemberInfo>, i64), AppError> {
+    let (items, counted) = list_page_counted(conn, filter, limit, offset).await?;
+    let counted = match (counted, counter_of(filter)) {
+        (Some(n), _) => Some(n),
+        (None, Some(counter)) => {
+            sqlx::query_scalar::<_, Option<i64>>(&format!(
+                "SELECT {}",
+                super::tenants::counter_sum(counter, "$1")
+            ))
+            .bind(filter.tenant_id)
+            .fetch_one(&mut *conn)
+            .await?
+        }
+        (None, None) => None,
+    };
+    let total = match counted {
+        Some(n) => n,
+        None => count(conn, filter).await?,
+    };
+    Ok((items, total))
+}
+
 /// A page, and the list's total when a counter holds it and the page is
 /// not empty (see [`list_sql`]): one statement for both.
-pub async fn list_page_counted(
+async fn list_page_counted(
     conn: &mut AnyConnection,
     filter: &MemberFilter<'_>,
     limit: i64,

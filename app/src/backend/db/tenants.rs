@@ -229,12 +229,13 @@ pub async fn set_counters(
 /// seat check's [`lock`] does not: it must not wait for every invitation in
 /// flight); on SQLite the write transaction already excludes every writer.
 pub async fn lock_counters(conn: &mut AnyConnection, tenant_id: i64) -> Result<(), AppError> {
-    let sql = if conn.backend_name() == "PostgreSQL" {
-        "SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE"
-    } else {
-        "UPDATE tenants SET updated_at = updated_at WHERE id = $1"
-    };
-    sqlx::query(sql).bind(tenant_id).execute(conn).await?;
+    if conn.backend_name() != "PostgreSQL" {
+        return lock(conn, tenant_id).await;
+    }
+    sqlx::query("SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE")
+        .bind(tenant_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -52,26 +52,9 @@ pub async fn list_members(
     };
     let (page, per_page) = page;
     let mut conn = state.db.read().await?;
-    let (items, counted) =
-        db::members::list_page_counted(&mut conn, &filter, per_page, (page - 1) * per_page).await?;
-    // The whole list, or its ACTIVE part, is a counter (read with the page
-    // when the page has rows); a search is counted.
-    let counted = match (counted, search.is_empty(), status) {
-        (Some(n), _, _) => Some(n),
-        (None, true, None) => db::tenants::counters(&mut conn, actor.tenant_id)
-            .await?
-            .map(|c| c.listed_members),
-        (None, true, Some(MemberStatus::Active)) => {
-            db::tenants::counters(&mut conn, actor.tenant_id)
-                .await?
-                .map(|c| c.active_members)
-        }
-        _ => None,
-    };
-    let total = match counted {
-        Some(n) => n,
-        None => db::members::count(&mut conn, &filter).await?,
-    };
+    let (items, total) =
+        db::members::list_page_with_total(&mut conn, &filter, per_page, (page - 1) * per_page)
+            .await?;
     Ok(Page {
         items,
         page,
