@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod csrf;
 pub mod mail_worker;
+pub mod memory;
 pub mod metrics;
 pub mod oidc;
 pub mod ops;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    release_large_blocks();
+    server::memory::tune_malloc();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -17,20 +17,5 @@ fn main() -> ExitCode {
             eprintln!("portico: {err}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// Each password hash takes 19 MiB (argon2id). glibc's malloc serves the
-/// first such block from `mmap` and gives it back on free, but then raises
-/// its mmap threshold, so every later one comes from a heap arena and stays
-/// resident: ~20 MB held for good after the first sign-in. A fixed threshold
-/// of 1 MiB keeps large blocks on `mmap`, returned as soon as they are freed
-/// (bench: peak RSS under load 47–65 MB before, see README "Load").
-fn release_large_blocks() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets a malloc tuning parameter; it is called
-    // before any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }

@@ -382,6 +382,8 @@ pub async fn run() -> Result<(), StartError> {
     let config = Config::from_env()?;
     init_tracing();
     let app = Application::build(config).await?;
+    let code = crate::memory::drop_start_up_code();
+    tracing::debug!(bytes = code, "start-up's code pages unmapped");
     tracing::info!(addr = %app.state.leptos_options.site_addr, "Portico listening");
     app.serve_until(shutdown_signal()).await
 }

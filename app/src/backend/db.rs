@@ -133,10 +133,13 @@ impl Db {
             DbKind::Sqlite => {
                 ensure_sqlite_parent_dir(url);
                 // SQLite's page cache per connection: the one writer keeps
-                // more of the indexes it updates in memory; readers find
-                // the rest in the OS page cache (bench: peak RSS).
+                // the pages its inserts touch (the right edge of each index)
+                // and a little more; what misses, it and the readers find in
+                // the OS page cache (bench: peak RSS; the token and email
+                // indexes of a million invitations outgrow any cache here,
+                // so a larger writer cache bought little).
                 Conns::Sqlite {
-                    writer: lanes::Lane::new(url, 1, Duration::from_secs(30), 8_192),
+                    writer: lanes::Lane::new(url, 1, Duration::from_secs(30), 2_048),
                     readers: lanes::Lane::new(url, 8, Duration::from_secs(10), 1_024),
                 }
             }
