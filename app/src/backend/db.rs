@@ -139,8 +139,8 @@ impl Db {
                 // indexes of a million invitations outgrow any cache here,
                 // so a larger writer cache bought little).
                 Conns::Sqlite {
-                    writer: lanes::Lane::new(url, 1, Duration::from_secs(30), 2_048),
-                    readers: lanes::Lane::new(url, 8, Duration::from_secs(10), 1_024),
+                    writer: lanes::Lane::new(url, 1, Duration::from_secs(30), 1_024),
+                    readers: lanes::Lane::new(url, 4, Duration::from_secs(10), 1_024),
                 }
             }
             DbKind::Postgres => Conns::Pool(

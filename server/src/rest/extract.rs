@@ -140,28 +140,22 @@ impl FromRequestParts<AppState> for ApiCaller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).ok_or(AppError::Unauthorized)?;
-        let (account_id, version, only_tenant) = if token.starts_with(api_tokens::TOKEN_PREFIX) {
-            (
-                api_tokens::authenticate(&state.db, token).await?,
-                None,
-                None,
-            )
-        } else {
-            let access = access_tokens::verify(state, token).await?;
-            (
-                access.account_id,
-                Some(access.credentials_version),
-                access.tenant_id,
-            )
-        };
-        let account = accounts::get(state, account_id)
+        if token.starts_with(api_tokens::TOKEN_PREFIX) {
+            // The token's lookup reads its account along.
+            return Ok(ApiCaller(Caller {
+                account: api_tokens::authenticate(&state.db, token).await?,
+                only_tenant: None,
+            }));
+        }
+        let access = access_tokens::verify(state, token).await?;
+        let account = accounts::get(state, access.account_id)
             .await?
             // A JWT issued before the credentials were revoked is void.
-            .filter(|a| version.is_none_or(|v| v == a.credentials_version))
+            .filter(|a| a.credentials_version == access.credentials_version)
             .ok_or(AppError::Unauthorized)?;
         Ok(ApiCaller(Caller {
             account,
-            only_tenant,
+            only_tenant: access.tenant_id,
         }))
     }
 }

@@ -153,6 +153,18 @@ async fn member_search_finds_the_same_members_on_every_database_and_plan() {
         assert_eq!(served, expected, "search {query:?}");
         let total = members::count(&mut conn, &filter).await.unwrap();
         assert_eq!(total, expected.len() as i64, "count {query:?}");
+        // The total given with any page is the same count: counted when
+        // the page is full, else (a short page ends the list) the rows
+        // before and on it.
+        for (limit, offset) in [(1, 0), (100, 0), (2, 1), (3, 2), (1, 200)] {
+            let (page, with_page) =
+                members::list_page_with_total(&mut conn, &filter, limit, offset)
+                    .await
+                    .unwrap();
+            let rest = (expected.len() as i64 - offset).clamp(0, limit);
+            assert_eq!(page.len() as i64, rest, "page {limit}@{offset} {query:?}");
+            assert_eq!(with_page, total, "total with {limit}@{offset} {query:?}");
+        }
         drop(conn);
         // On SQLite, the trigram index and the LIKE walk agree.
         if app.state.db.kind == DbKind::Sqlite && search.chars().count() >= 3 {
@@ -287,6 +299,16 @@ async fn a_member_search_is_served_by_the_trigram_index() {
                 .unwrap();
             assert_eq!((page.len(), total), (11, 11));
         }
+        // A fragment every member has fills the page, so it is counted:
+        // up to the cap (and that count is not kept prepared either).
+        let everyone = MemberFilter {
+            search: "seed.test",
+            ..filter
+        };
+        let (page, total) = members::list_page_with_total(&mut conn, &everyone, 25, 0)
+            .await
+            .unwrap();
+        assert_eq!((page.len(), total), (25, members::COUNT_CAP + 1));
         let kept: Vec<String> = sqlx::query_scalar(
             "SELECT statement FROM pg_prepared_statements \
              WHERE statement LIKE '%LIKE $3%' AND statement NOT LIKE 'EXPLAIN %'",

@@ -83,7 +83,7 @@ pub async fn revoke(db: &Db, account_id: i64, token_id: i64) -> Result<(), AppEr
 const LAST_USED_PRECISION_MS: i64 = 60_000;
 
 /// The account a presented token belongs to, recording its use.
-pub async fn authenticate(db: &Db, token: &str) -> Result<i64, AppError> {
+pub async fn authenticate(db: &Db, token: &str) -> Result<AccountRow, AppError> {
     if !token.starts_with(TOKEN_PREFIX) {
         return Err(AppError::Unauthorized);
     }
@@ -106,5 +106,5 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<i64, AppError> {
         let mut conn = db.write().await?;
         api_tokens::record_use(&mut conn, found.id, now).await?;
     }
-    Ok(found.account_id)
+    Ok(found.account)
 }

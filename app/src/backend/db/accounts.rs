@@ -35,7 +35,10 @@ impl AccountRow {
     }
 }
 
-const COLUMNS: &str = "id, email, first_name, last_name, email_verified_at, password_hash, credentials_version, locale";
+/// The columns of an [`AccountRow`], of `accounts` named `a` (so a
+/// statement joining another table reads the account along).
+pub const COLUMNS: &str = "a.id, a.email, a.first_name, a.last_name, a.email_verified_at, a.password_hash, \
+     a.credentials_version, a.locale";
 
 /// The language preference of the account with `email`, if any.
 pub async fn locale_by_email(
@@ -78,7 +81,7 @@ pub async fn set_locale(
 
 pub async fn find_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<AccountRow>, AppError> {
     Ok(
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts a WHERE a.id = $1"))
             .bind(id)
             .fetch_optional(conn)
             .await?,
@@ -90,12 +93,12 @@ pub async fn find_by_email(
     conn: &mut AnyConnection,
     email: &str,
 ) -> Result<Option<AccountRow>, AppError> {
-    Ok(
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE email = $1"))
-            .bind(email)
-            .fetch_optional(conn)
-            .await?,
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM accounts a WHERE a.email = $1"
+    ))
+    .bind(email)
+    .fetch_optional(conn)
+    .await?)
 }
 
 pub async fn exists_with_email(conn: &mut AnyConnection, email: &str) -> Result<bool, AppError> {

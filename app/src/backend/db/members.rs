@@ -221,7 +221,9 @@ pub async fn list_page(
 
 /// A page and the list's total. When a counter holds the total and the
 /// page has rows, one statement reads both (see [`list_sql`]); an empty
-/// page reads the counter apart; any other list is counted.
+/// page reads the counter apart. A page that is not full ends the list,
+/// so it gives the total (most searches: a few matches, no count). Any
+/// other list is counted.
 pub async fn list_page_with_total(
     conn: &mut AnyConnection,
     filter: &MemberFilter<'_>,
@@ -242,8 +244,10 @@ pub async fn list_page_with_total(
         }
         (None, None) => None,
     };
+    let shown = items.len() as i64;
     let total = match counted {
         Some(n) => n,
+        None if shown < limit && (shown > 0 || offset == 0) => offset + shown,
         None => count(conn, filter).await?,
     };
     Ok((items, total))
