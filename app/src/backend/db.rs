@@ -329,6 +329,16 @@ where
     }
 }
 
+/// A list's total, read off one of its pages when the page says it: a
+/// page with fewer rows than asked ends the list, so the rows before it and
+/// on it are all there are. `None` when the page is full (more may follow)
+/// or empty past the start (the offset may overshoot the end): then the
+/// caller counts.
+pub fn page_total(shown: usize, limit: i64, offset: i64) -> Option<i64> {
+    let shown = shown as i64;
+    (shown < limit && (shown > 0 || offset == 0)).then_some(offset + shown)
+}
+
 /// `%text%` for a case-insensitive LIKE (`ESCAPE '\'`), with LIKE's
 /// wildcards escaped.
 pub fn like_pattern(text: &str) -> String {
@@ -358,4 +368,21 @@ pub async fn test_database_names(
     sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'portico_test_%'")
         .fetch_all(conn)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_total;
+
+    #[test]
+    fn only_a_page_that_ends_the_list_gives_its_total() {
+        // Short pages end the list: at the start, in the middle, empty at the start.
+        assert_eq!(page_total(3, 25, 0), Some(3));
+        assert_eq!(page_total(4, 25, 50), Some(54));
+        assert_eq!(page_total(0, 25, 0), Some(0));
+        // A full page may be followed by more; an empty page past the start
+        // may have overshot the end: both must count.
+        assert_eq!(page_total(25, 25, 0), None);
+        assert_eq!(page_total(0, 25, 50), None);
+    }
 }

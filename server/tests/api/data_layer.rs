@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use app::backend::DbKind;
 use app::backend::db::{
-    audit_events, domains, invites, join_requests, members, outbox_mail, scim, sessions, tenants,
-    webhooks,
+    api_tokens, audit_events, domains, invites, join_requests, members, outbox_mail, scim,
+    sessions, tenants, webhooks,
 };
 use sqlx::Row;
 
@@ -146,6 +146,7 @@ async fn hot_queries_are_served_by_indexes() {
     let count_search = members::count_sql(search_plan);
     let scim_all_users = scim::user_list_sql(scim::Narrow::All);
     let tenant_counters = tenants::counters_sql();
+    let api_token = api_tokens::find_active_sql();
     let scim_user_by_name = scim::user_list_sql(scim::Narrow::Key(""));
     let scim_user_by_external = scim::user_list_sql(scim::Narrow::ExternalId(""));
     let scim_group_by_name = scim::group_list_sql(scim::Narrow::Key(""));
@@ -242,6 +243,11 @@ async fn hot_queries_are_served_by_indexes() {
             vec![I(1), T("%%"), T("")],
         ),
         ("session load", sessions::LOAD_SQL, vec![T("id"), I(1)]),
+        (
+            "API token, with its account",
+            &api_token,
+            vec![T("hash"), I(1)],
+        ),
         ("session clean-up", sessions::DELETE_EXPIRED_SQL, vec![I(1)]),
         (
             "sign out everywhere",

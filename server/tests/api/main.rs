@@ -20,6 +20,7 @@ mod invites;
 mod join_page;
 mod join_requests;
 mod languages;
+mod list_totals;
 mod mail;
 mod member_search;
 mod oidc;

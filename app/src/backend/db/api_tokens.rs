@@ -102,22 +102,28 @@ pub async fn revoke_all(
     Ok(())
 }
 
+/// [`find_active`]'s statement: the token by its hash
+/// (`api_tokens_token_hash_key`), its account by primary key.
+pub fn find_active_sql() -> String {
+    format!(
+        "SELECT t.id AS token_id, t.token_hash, t.last_used_at, {} \
+         FROM api_tokens t JOIN accounts a ON a.id = t.account_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)",
+        super::accounts::COLUMNS
+    )
+}
+
 /// The unrevoked, unexpired token with this hash, with its account.
 pub async fn find_active(
     conn: &mut AnyConnection,
     token_hash: &str,
     now: i64,
 ) -> Result<Option<ActiveToken>, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT t.id AS token_id, t.token_hash, t.last_used_at, {} \
-         FROM api_tokens t JOIN accounts a ON a.id = t.account_id \
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)",
-        super::accounts::COLUMNS
-    ))
-    .bind(token_hash)
-    .bind(now)
-    .fetch_optional(conn)
-    .await?)
+    Ok(sqlx::query_as(&find_active_sql())
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(conn)
+        .await?)
 }
 
 pub async fn record_use(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), AppError> {

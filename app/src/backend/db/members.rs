@@ -244,10 +244,8 @@ pub async fn list_page_with_total(
         }
         (None, None) => None,
     };
-    let shown = items.len() as i64;
-    let total = match counted {
+    let total = match counted.or_else(|| super::page_total(items.len(), limit, offset)) {
         Some(n) => n,
-        None if shown < limit && (shown > 0 || offset == 0) => offset + shown,
         None => count(conn, filter).await?,
     };
     Ok((items, total))

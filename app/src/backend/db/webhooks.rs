@@ -249,10 +249,15 @@ pub async fn list_deliveries(
     .bind(offset)
     .fetch_all(&mut *conn)
     .await?;
-    let total = sqlx::query_scalar(COUNT_DELIVERIES_SQL)
-        .bind(endpoint_id)
-        .fetch_one(conn)
-        .await?;
+    let total = match super::page_total(rows.len(), limit, offset) {
+        Some(total) => total,
+        None => {
+            sqlx::query_scalar(COUNT_DELIVERIES_SQL)
+                .bind(endpoint_id)
+                .fetch_one(conn)
+                .await?
+        }
+    };
     Ok((rows, total))
 }
 

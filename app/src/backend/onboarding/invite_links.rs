@@ -198,16 +198,14 @@ pub async fn list(
     let mut conn = state.db.read().await?;
     let now = now_ms();
     let org = actor.organisation_filter();
-    let rows = db::invite_links::list(
-        &mut conn,
-        actor.tenant_id,
-        org,
-        per_page,
-        (page - 1) * per_page,
-    )
-    .await?;
-    let total =
-        db::invite_links::count(&mut conn, actor.tenant_id, org, db::members::COUNT_CAP).await?;
+    let offset = (page - 1) * per_page;
+    let rows = db::invite_links::list(&mut conn, actor.tenant_id, org, per_page, offset).await?;
+    let total = match db::page_total(rows.len(), per_page, offset) {
+        Some(total) => total,
+        None => {
+            db::invite_links::count(&mut conn, actor.tenant_id, org, db::members::COUNT_CAP).await?
+        }
+    };
     Ok(Page {
         items: rows.into_iter().map(|r| LinkInfo::of(r, now)).collect(),
         page,

@@ -194,15 +194,13 @@ pub async fn list(
     let (page, per_page) = page;
     let now = now_ms();
     let mut conn = state.db.read().await?;
-    let rows = db::join_requests::pending_page(
-        &mut conn,
-        actor.tenant_id,
-        now,
-        per_page,
-        (page - 1) * per_page,
-    )
-    .await?;
-    let total = db::join_requests::count_pending(&mut conn, actor.tenant_id, now, 10_001).await?;
+    let offset = (page - 1) * per_page;
+    let rows =
+        db::join_requests::pending_page(&mut conn, actor.tenant_id, now, per_page, offset).await?;
+    let total = match db::page_total(rows.len(), per_page, offset) {
+        Some(total) => total,
+        None => db::join_requests::count_pending(&mut conn, actor.tenant_id, now, 10_001).await?,
+    };
     Ok(Page {
         items: rows.into_iter().map(|r| r.info(now)).collect(),
         page,

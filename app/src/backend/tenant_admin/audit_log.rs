@@ -24,9 +24,12 @@ pub async fn list_audit(
         action: action.unwrap_or(""),
     };
     let mut conn = state.db.read().await?;
-    let rows =
-        db::audit_events::list_page(&mut conn, &filter, per_page, (page - 1) * per_page).await?;
-    let total = db::audit_events::count(&mut conn, &filter).await?;
+    let offset = (page - 1) * per_page;
+    let rows = db::audit_events::list_page(&mut conn, &filter, per_page, offset).await?;
+    let total = match db::page_total(rows.len(), per_page, offset) {
+        Some(total) => total,
+        None => db::audit_events::count(&mut conn, &filter).await?,
+    };
     let items = rows
         .into_iter()
         .map(|r| AuditEntry {

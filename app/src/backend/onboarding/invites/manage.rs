@@ -384,14 +384,15 @@ pub async fn list_invites(
         expiring_before: now + EXPIRING_SOON_HOURS * 3_600_000,
     };
     let mut conn = state.db.read().await?;
-    let rows = db::invites::list_page(&mut conn, &filter, per_page, (page - 1) * per_page).await?;
+    let offset = (page - 1) * per_page;
+    let rows = db::invites::list_page(&mut conn, &filter, per_page, offset).await?;
     let whole = shown == db::invites::Shown::All && filter.organisation == 0 && email.is_empty();
-    let total = if whole {
-        db::tenants::counters(&mut conn, actor.tenant_id)
+    let total = match db::page_total(rows.len(), per_page, offset) {
+        Some(total) => total,
+        None if whole => db::tenants::counters(&mut conn, actor.tenant_id)
             .await?
-            .map_or(0, |c| c.all_invites)
-    } else {
-        db::invites::count(&mut conn, &filter, db::members::COUNT_CAP).await?
+            .map_or(0, |c| c.all_invites),
+        None => db::invites::count(&mut conn, &filter, db::members::COUNT_CAP).await?,
     };
     Ok(Page {
         items: rows.into_iter().map(|row| row.info(now)).collect(),
