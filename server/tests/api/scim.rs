@@ -790,3 +790,126 @@ async fn the_directory_page_makes_a_token_shown_once_and_maps_groups() {
         .unwrap();
     assert_eq!(res.status(), 403);
 }
+
+// Issue 25: an identity provider pushes changes side by side. Changes of
+// the same User made at the same moment are all kept (compare and set on
+// its version, made again when another came first); a change that leaves
+// the member's status alone waits for no lock on the tenant.
+#[tokio::test]
+async fn changes_made_at_once_are_all_kept_and_wait_for_no_tenant_lock() {
+    let app = spawn_app().await;
+    let (manager, tenant) = app.manager("it@once.example", "Once").await;
+    let token = scim_token(&app, &manager, tenant).await;
+    let mut ids = Vec::new();
+    for email in ["ann@once.example", "bob@once.example"] {
+        let (status, body) = scim(
+            &app,
+            &token,
+            Method::POST,
+            tenant,
+            "/Users",
+            Some(user(email)),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        ids.push(body["id"].as_str().unwrap().to_string());
+    }
+    let (_, before) = scim(
+        &app,
+        &token,
+        Method::GET,
+        tenant,
+        &format!("/Users/{}", ids[0]),
+        None,
+    )
+    .await;
+
+    // Eight changes of Ann at once, each adding its own address.
+    let changes = (0..8).map(|i| {
+        let (app, token, id) = (&app, &token, &ids[0]);
+        async move {
+            let body = patch(json!([{"op": "add", "path": "emails",
+                "value": [{"value": format!("ann{i}@else.example"), "type": "other"}]}]));
+            scim(
+                app,
+                token,
+                Method::PATCH,
+                tenant,
+                &format!("/Users/{id}"),
+                Some(body),
+            )
+            .await
+        }
+    });
+    for (status, body) in futures::future::join_all(changes).await {
+        assert_eq!(status, 200, "{body}");
+    }
+    let (_, after) = scim(
+        &app,
+        &token,
+        Method::GET,
+        tenant,
+        &format!("/Users/{}", ids[0]),
+        None,
+    )
+    .await;
+    let emails: Vec<&str> = after["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["value"].as_str().unwrap())
+        .collect();
+    for i in 0..8 {
+        let address = format!("ann{i}@else.example");
+        assert!(
+            emails.contains(&address.as_str()),
+            "{address} lost: {after}"
+        );
+    }
+    let version = |doc: &Value| {
+        doc["meta"]["version"]
+            .as_str()
+            .unwrap()
+            .trim_matches(|c| !char::is_numeric(c))
+            .parse::<i64>()
+            .unwrap()
+    };
+    assert_eq!(version(&after), version(&before) + 8, "{before}\n{after}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'directory.user_changed'")
+            .await,
+        8
+    );
+
+    // PostgreSQL: with the tenant's row locked by another transaction (a
+    // manager's change in flight), renaming Bob still goes through. On
+    // SQLite every write transaction excludes the others anyway.
+    if app.state.db.kind == app::backend::DbKind::Postgres {
+        let mut held = app.state.db.begin().await.unwrap();
+        sqlx::query("UPDATE tenants SET updated_at = updated_at WHERE id = $1")
+            .bind(tenant)
+            .execute(&mut *held)
+            .await
+            .unwrap();
+        let rename = patch(json!([{"op": "replace", "path": "displayName", "value": "Robert"}]));
+        let (status, body) = tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            scim(
+                &app,
+                &token,
+                Method::PATCH,
+                tenant,
+                &format!("/Users/{}", ids[1]),
+                Some(rename),
+            ),
+        )
+        .await
+        .expect("a change that keeps the member's status waited for the tenant's lock");
+        assert_eq!(
+            (status, &body["displayName"]),
+            (200, &json!("Robert")),
+            "{body}"
+        );
+        drop(held);
+    }
+}

@@ -138,10 +138,12 @@ pub async fn insert_user(conn: &mut AnyConnection, u: &ScimUserRow) -> Result<()
 }
 
 /// Writes the user's attributes; the version goes up by one.
-pub async fn update_user(conn: &mut AnyConnection, u: &ScimUserRow) -> Result<(), AppError> {
-    sqlx::query(
+/// Stores the User's new attributes if it is still at `u.version` (and
+/// moves it to the next): `false` when another change came first.
+pub async fn update_user(conn: &mut AnyConnection, u: &ScimUserRow) -> Result<bool, AppError> {
+    Ok(sqlx::query(
         "UPDATE scim_users SET user_key = $1, external_id = $2, attributes = $3, \
-         version = version + 1, updated_at = $4 WHERE id = $5 AND tenant_id = $6",
+         version = version + 1, updated_at = $4 WHERE id = $5 AND tenant_id = $6 AND version = $7",
     )
     .bind(&u.user_key)
     .bind(&u.external_id)
@@ -149,9 +151,11 @@ pub async fn update_user(conn: &mut AnyConnection, u: &ScimUserRow) -> Result<()
     .bind(u.updated_at)
     .bind(&u.id)
     .bind(u.tenant_id)
+    .bind(u.version)
     .execute(conn)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 pub async fn delete_user(

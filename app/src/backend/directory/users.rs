@@ -219,7 +219,7 @@ pub async fn create(
         .await?
         .is_some()
     {
-        return Err(ScimError::uniqueness("A User with this userName exists."));
+        return Err(taken());
     }
     let account = account_for(&mut tx, tenant_id, &checked, now).await?;
     let membership = db::members::membership(&mut tx, tenant_id, account.id).await?;
@@ -314,21 +314,30 @@ async fn set_active(
     active: bool,
     now: i64,
 ) -> Result<(), AppError> {
-    let (status, action) = match (member.status, active) {
-        (MemberStatus::Active, false) => {
-            ensure_not_last_manager(conn, directory.tenant_id, member).await?;
-            db::oidc::revoke_grants_in_tenant(conn, member.account_id, directory.tenant_id, now)
-                .await?;
-            (MemberStatus::Disabled, AuditAction::MemberDisabled)
-        }
-        (MemberStatus::Disabled, true) => {
-            seats::ensure_free(conn, directory.tenant_id, SeatClaim::Join).await?;
-            (MemberStatus::Active, AuditAction::MemberEnabled)
-        }
-        _ => return Ok(()),
+    let Some(status) = status_change(member.status, active) else {
+        return Ok(());
+    };
+    let action = if status == MemberStatus::Disabled {
+        ensure_not_last_manager(conn, directory.tenant_id, member).await?;
+        db::oidc::revoke_grants_in_tenant(conn, member.account_id, directory.tenant_id, now)
+            .await?;
+        AuditAction::MemberDisabled
+    } else {
+        seats::ensure_free(conn, directory.tenant_id, SeatClaim::Join).await?;
+        AuditAction::MemberEnabled
     };
     db::members::set_status(conn, member.id, status, now).await?;
     record_member_change(conn, directory, member.id, action, EventType::MemberUpdated).await
+}
+
+/// The status `active` gives a member who has `status` now, when it
+/// changes it: an active member is disabled, a disabled one enabled.
+fn status_change(status: MemberStatus, active: bool) -> Option<MemberStatus> {
+    match (status, active) {
+        (MemberStatus::Active, false) => Some(MemberStatus::Disabled),
+        (MemberStatus::Disabled, true) => Some(MemberStatus::Active),
+        _ => None,
+    }
 }
 
 /// The audit entry and event of a change the directory made to a member.
@@ -378,7 +387,7 @@ pub async fn replace(
     if_match: Option<&str>,
 ) -> Result<Doc, ScimError> {
     let doc = attributes_from(body)?;
-    change(state, directory, id, if_match, |_| Ok(doc)).await
+    change(state, directory, id, if_match, |_| Ok(doc.clone())).await
 }
 
 /// PATCH /Users/{id}.
@@ -390,12 +399,12 @@ pub async fn patch(
     if_match: Option<&str>,
 ) -> Result<Doc, ScimError> {
     change(state, directory, id, if_match, |mut doc| {
-        for op in operations {
+        for op in &operations {
             document::apply(
                 &mut doc,
                 document::Op::parse(&op.op)?,
                 op.path.as_deref(),
-                op.value,
+                op.value.clone(),
             )?;
         }
         for read_only in READ_ONLY {
@@ -407,35 +416,85 @@ pub async fn patch(
     .await
 }
 
+/// How often a change is made again when another change of the same User
+/// came first. Each retry means another change committed, so ten attempts
+/// see through nine changes made at the same moment.
+const CHANGE_ATTEMPTS: usize = 10;
+
 /// Reads the user, makes the new attributes with `edit`, and stores them
 /// with what they change about the member.
+///
+/// Changes of different Users run side by side: the tenant is locked only
+/// when the member's status changes (the last-manager and seat rules count
+/// before they write). The User is stored only if its version is still the
+/// one read (compare and set); when another change of it came first, the
+/// change is made again from what that one stored, so no change is lost
+/// (`If-Match` then fails as it should: 412).
 async fn change(
     state: &AppState,
     directory: &Directory,
     id: &str,
     if_match: Option<&str>,
-    edit: impl FnOnce(Doc) -> Result<Doc, ScimError>,
+    edit: impl Fn(Doc) -> Result<Doc, ScimError>,
 ) -> Result<Doc, ScimError> {
+    for _ in 0..CHANGE_ATTEMPTS {
+        if let Some(doc) = try_change(state, directory, id, if_match, &edit).await? {
+            return Ok(doc);
+        }
+    }
+    Err(ScimError::new(
+        409,
+        None,
+        "The User kept changing while this change was made: send it again.",
+    ))
+}
+
+/// One attempt of [`change`]: `None` when another change of the User was
+/// stored after this one read it.
+async fn try_change(
+    state: &AppState,
+    directory: &Directory,
+    id: &str,
+    if_match: Option<&str>,
+    edit: &impl Fn(Doc) -> Result<Doc, ScimError>,
+) -> Result<Option<Doc>, ScimError> {
     let now = now_ms();
     let mut tx = state.db.begin().await.map_err(AppError::from)?;
-    db::tenants::lock(&mut tx, directory.tenant_id).await?;
     let mut row = load(&mut tx, directory, id).await?;
     check_if_match(if_match, row.version)?;
     let stored: Doc = serde_json::from_str(&row.attributes).unwrap_or_default();
     let doc = edit(stored)?;
     let checked = check(&doc)?;
+    let mut member =
+        db::members::find_in_tenant(&mut tx, directory.tenant_id, row.member_id).await?;
+    if status_change(member.status, checked.active).is_some() {
+        // The tenant first, as every change that counts locks it, then
+        // the member as it is now.
+        db::tenants::lock(&mut tx, directory.tenant_id).await?;
+        member = db::members::find_in_tenant(&mut tx, directory.tenant_id, row.member_id).await?;
+    }
     if checked.user_key != row.user_key
         && db::scim::user_id_by_key(&mut tx, directory.tenant_id, &checked.user_key)
             .await?
             .is_some_and(|other| other != row.id)
     {
-        return Err(ScimError::uniqueness("A User with this userName exists."));
+        return Err(taken());
     }
     row.user_key = checked.user_key.clone();
     row.external_id = checked.external_id.clone();
     row.attributes = checked.json.clone();
     row.updated_at = now;
-    db::scim::update_user(&mut tx, &row).await?;
+    // Another change may store the same userName between the check and
+    // here: the unique index refuses the second.
+    let stored = db::scim::update_user(&mut tx, &row)
+        .await
+        .map_err(|e| match e {
+            AppError::Conflict(_) => taken(),
+            other => other.into(),
+        })?;
+    if !stored {
+        return Ok(None);
+    }
     row.version += 1;
     crate::backend::audit::record(
         &mut tx,
@@ -446,10 +505,13 @@ async fn change(
         json!({ "userId": row.id, "memberId": row.member_id }),
     )
     .await?;
-    let member = db::members::find_in_tenant(&mut tx, directory.tenant_id, row.member_id).await?;
     set_active(&mut tx, directory, &member, checked.active, now).await?;
     tx.commit().await.map_err(AppError::from)?;
-    render(directory, &row)
+    render(directory, &row).map(Some)
+}
+
+fn taken() -> ScimError {
+    ScimError::uniqueness("A User with this userName exists.")
 }
 
 /// DELETE /Users/{id}: the member is removed (softly: DELETED, as a
