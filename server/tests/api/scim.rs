@@ -814,45 +814,23 @@ async fn changes_made_at_once_are_all_kept_and_wait_for_no_tenant_lock() {
         assert_eq!(status, 201, "{body}");
         ids.push(body["id"].as_str().unwrap().to_string());
     }
-    let (_, before) = scim(
-        &app,
-        &token,
-        Method::GET,
-        tenant,
-        &format!("/Users/{}", ids[0]),
-        None,
-    )
-    .await;
+    let ann = format!("/Users/{}", ids[0]);
+    let read_ann = || scim(&app, &token, Method::GET, tenant, &ann, None);
+    let (_, before) = read_ann().await;
 
     // Eight changes of Ann at once, each adding its own address.
     let changes = (0..8).map(|i| {
-        let (app, token, id) = (&app, &token, &ids[0]);
+        let (app, token, ann) = (&app, &token, &ann);
         async move {
             let body = patch(json!([{"op": "add", "path": "emails",
                 "value": [{"value": format!("ann{i}@else.example"), "type": "other"}]}]));
-            scim(
-                app,
-                token,
-                Method::PATCH,
-                tenant,
-                &format!("/Users/{id}"),
-                Some(body),
-            )
-            .await
+            scim(app, token, Method::PATCH, tenant, ann, Some(body)).await
         }
     });
     for (status, body) in futures::future::join_all(changes).await {
         assert_eq!(status, 200, "{body}");
     }
-    let (_, after) = scim(
-        &app,
-        &token,
-        Method::GET,
-        tenant,
-        &format!("/Users/{}", ids[0]),
-        None,
-    )
-    .await;
+    let (_, after) = read_ann().await;
     let emails: Vec<&str> = after["emails"]
         .as_array()
         .unwrap()
