@@ -1,10 +1,9 @@
 //! The audit log: who did what, when, to what. Written in the same
 //! transaction as the change it describes.
 
-use sqlx::AnyConnection;
-
 use super::db::accounts::AccountRow;
 use super::db::{self, now_ms};
+use crate::backend::db::exec::Exec;
 use crate::domain::AuditAction;
 use crate::error::AppError;
 
@@ -34,7 +33,7 @@ impl AuditActor {
 }
 
 pub async fn record(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     tenant_id: Option<i64>,
     actor: &AuditActor,
     action: AuditAction,

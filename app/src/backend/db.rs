@@ -21,6 +21,7 @@ pub mod api_tokens;
 pub mod audit_events;
 pub mod collections;
 pub mod domains;
+pub mod exec;
 pub mod health;
 pub mod invite_links;
 pub mod invites;
@@ -187,6 +188,30 @@ impl Db {
         Ok(tx)
     }
 
+    /// Starts a write transaction for functions over [`exec::Exec`]: on
+    /// SQLite on the writer's direct connection, each statement run on this
+    /// thread (`BEGIN IMMEDIATE` as in [`Db::begin`]); on PostgreSQL a
+    /// [`WriteTx`]. Dropped without [`DirectTx::commit`], it rolls back.
+    pub async fn begin_direct(&self) -> Result<DirectTx, sqlx::Error> {
+        match &self.conns {
+            Conns::Pool(_) => Ok(DirectTx::Sqlx(self.begin().await?)),
+            Conns::Sqlite { writer, .. } => {
+                let mut conn = writer.lend_direct().await?;
+                conn.begin().await?;
+                Ok(DirectTx::Direct(conn))
+            }
+        }
+    }
+
+    /// [`Db::write`] for functions over [`exec::Exec`]: on SQLite the
+    /// writer's direct connection.
+    pub async fn write_direct(&self) -> Result<DirectConn, sqlx::Error> {
+        match &self.conns {
+            Conns::Pool(_) => Ok(DirectConn::Sqlx(self.write().await?)),
+            Conns::Sqlite { writer, .. } => Ok(DirectConn::Direct(writer.lend_direct().await?)),
+        }
+    }
+
     /// True when a trivial query answers: backs `/readyz`.
     pub async fn is_ready(&self) -> bool {
         match self.read().await {
@@ -292,14 +317,40 @@ impl std::ops::DerefMut for WriteTx {
     }
 }
 
-/// SQLite creates the file (with `mode=rwc`) but not its directory.
-fn ensure_sqlite_parent_dir(url: &str) {
-    let path = url
-        .trim_start_matches("sqlite:")
+/// The file of a `sqlite://path?options` URL.
+fn sqlite_path(url: &str) -> &str {
+    url.trim_start_matches("sqlite:")
         .trim_start_matches("//")
         .split('?')
         .next()
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// A write transaction of [`Db::begin_direct`].
+pub enum DirectTx {
+    Sqlx(WriteTx),
+    Direct(lanes::LentDirect),
+}
+
+impl DirectTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            DirectTx::Sqlx(tx) => tx.commit().await,
+            // Should COMMIT fail, the lent connection's drop rolls back.
+            DirectTx::Direct(mut conn) => conn.batch("COMMIT"),
+        }
+    }
+}
+
+/// A writing connection of [`Db::write_direct`].
+pub enum DirectConn {
+    Sqlx(Conn),
+    Direct(lanes::LentDirect),
+}
+
+/// SQLite creates the file (with `mode=rwc`) but not its directory.
+fn ensure_sqlite_parent_dir(url: &str) {
+    let path = sqlite_path(url);
     if path.is_empty() || path.starts_with(':') {
         return;
     }

@@ -50,7 +50,8 @@ impl RateLimiter {
         let key = hex::encode(&Sha256::digest(format!("{}\n{subject}", bucket.name()))[..16]);
         let now = now_ms();
         let window_ms = limit.window.as_millis() as i64;
-        let mut conn = self.db.write().await?;
+        // One statement, run on this thread on SQLite.
+        let mut conn = self.db.write_direct().await?;
         let (hits, window_start) =
             super::db::rate_limits::hit(&mut conn, &key, now, now - window_ms).await?;
         if hits > i64::from(limit.max) {

@@ -10,6 +10,7 @@ mod compat;
 mod contract;
 mod counters;
 mod data_layer;
+mod direct_writes;
 mod dns_server;
 mod domains;
 mod foundation;

@@ -9,6 +9,7 @@ use sqlx::AnyConnection;
 
 use crate::backend::access::accounts::AccountRow;
 use crate::backend::audit::AuditActor;
+use crate::backend::db::exec::Exec;
 use crate::backend::db::{self, owners::Owned};
 use crate::backend::state::AppState;
 use crate::domain::{AuditAction, MemberStatus, Role, RoleScope};
@@ -176,7 +177,7 @@ impl Actor {
     /// `target`, on the caller's transaction.
     pub async fn log(
         &self,
-        conn: &mut sqlx::AnyConnection,
+        conn: &mut impl Exec,
         action: AuditAction,
         target: &str,
         details: serde_json::Value,

@@ -2,6 +2,7 @@
 
 use sqlx::AnyConnection;
 
+use super::exec::Exec;
 use crate::domain::AuditAction;
 use crate::error::AppError;
 
@@ -26,23 +27,20 @@ pub struct NewEvent<'a> {
     pub details: String,
 }
 
-pub async fn insert(
-    conn: &mut AnyConnection,
-    event: NewEvent<'_>,
-    now: i64,
-) -> Result<(), AppError> {
-    sqlx::query(
+pub async fn insert(conn: &mut impl Exec, event: NewEvent<'_>, now: i64) -> Result<(), AppError> {
+    conn.execute(
         "INSERT INTO audit_events (tenant_id, actor_id, actor, action, target, details, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            event.tenant_id.into(),
+            event.actor_id.into(),
+            event.actor.into(),
+            event.action.as_str().into(),
+            event.target.into(),
+            event.details.into(),
+            now.into(),
+        ],
     )
-    .bind(event.tenant_id)
-    .bind(event.actor_id)
-    .bind(event.actor)
-    .bind(event.action.as_str())
-    .bind(event.target)
-    .bind(event.details)
-    .bind(now)
-    .execute(conn)
     .await?;
     Ok(())
 }

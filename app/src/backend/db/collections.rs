@@ -3,6 +3,7 @@
 
 use sqlx::AnyConnection;
 
+use super::exec::Exec;
 use crate::error::AppError;
 
 /// Which table.
@@ -131,17 +132,17 @@ pub async fn organisation_names(
 }
 
 pub async fn organisation_name(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     tenant_id: i64,
     id: i64,
 ) -> Result<Option<String>, AppError> {
-    Ok(
-        sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1 AND tenant_id = $2")
-            .bind(id)
-            .bind(tenant_id)
-            .fetch_optional(conn)
-            .await?,
-    )
+    Ok(conn
+        .fetch_optional(
+            "SELECT name FROM organisations WHERE id = $1 AND tenant_id = $2",
+            &[id.into(), tenant_id.into()],
+            |r| r.text(0),
+        )
+        .await?)
 }
 
 /// Inserts a tenant's first project.

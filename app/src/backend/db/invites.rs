@@ -5,6 +5,7 @@
 use sqlx::AnyConnection;
 
 use super::RoleNames;
+use super::exec::{Arg, Exec, Row, parsed};
 use crate::domain::InviteStatus;
 use crate::dto::InviteInfo;
 use crate::error::AppError;
@@ -20,16 +21,14 @@ pub fn status_at(status: InviteStatus, expired_at: i64, now: i64) -> InviteStatu
     }
 }
 
-/// An invitation as managers see it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// An invitation as managers see it ([`COLUMNS`]).
+#[derive(Debug, Clone)]
 pub struct InviteRow {
     pub id: i64,
     pub tenant_id: i64,
     pub email: String,
-    #[sqlx(try_from = "String")]
     pub roles: RoleNames,
     pub organisation_id: Option<i64>,
-    #[sqlx(try_from = "String")]
     pub status: InviteStatus,
     pub expired_at: i64,
     pub created_at: i64,
@@ -38,6 +37,21 @@ pub struct InviteRow {
 }
 
 impl InviteRow {
+    fn decode(r: &dyn Row) -> Result<Self, sqlx::Error> {
+        Ok(InviteRow {
+            id: r.int(0)?,
+            tenant_id: r.int(1)?,
+            email: r.text(2)?,
+            roles: parsed(r, 3)?,
+            organisation_id: r.opt_int(4)?,
+            status: parsed(r, 5)?,
+            expired_at: r.int(6)?,
+            created_at: r.int(7)?,
+            updated_at: r.int(8)?,
+            send_email: r.int(9)?,
+        })
+    }
+
     /// The wire form, with the status as of `now`.
     pub fn info(self, now: i64) -> InviteInfo {
         InviteInfo {
@@ -58,17 +72,14 @@ impl InviteRow {
 const COLUMNS: &str = "id, tenant_id, email, roles, organisation_id, status, expired_at, created_at, updated_at, send_email";
 
 pub async fn find_in_tenant(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     tenant_id: i64,
     id: i64,
 ) -> Result<Option<InviteRow>, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM invites WHERE id = $1 AND tenant_id = $2"
-    ))
-    .bind(id)
-    .bind(tenant_id)
-    .fetch_optional(conn)
-    .await?)
+    let sql = format!("SELECT {COLUMNS} FROM invites WHERE id = $1 AND tenant_id = $2");
+    Ok(conn
+        .fetch_optional(&sql, &[id.into(), tenant_id.into()], InviteRow::decode)
+        .await?)
 }
 
 /// Which invitations a list shows, by the status readers see.
@@ -98,63 +109,42 @@ pub struct ListFilter<'a> {
     pub expiring_before: i64,
 }
 
-/// A bind value of a query assembled from fixed fragments.
-#[derive(Debug, Clone)]
-pub enum Arg {
-    I(i64),
-    T(String),
-}
-
-/// Binds [`Arg`]s in order to a query of any kind.
-macro_rules! bind_args {
-    ($query:expr, $args:expr) => {{
-        let mut query = $query;
-        for a in $args {
-            query = match a {
-                Arg::I(v) => query.bind(v),
-                Arg::T(v) => query.bind(v),
-            };
-        }
-        query
-    }};
-}
-
 /// The WHERE clause of a filter and its arguments, numbered from `$1`.
 /// Only the fragments a filter needs are in it, so each variant is planned
 /// on its own index: (tenant, created) for all, (tenant, status, created)
 /// for a status, (tenant, email) for an address prefix.
-pub fn filter_sql(f: &ListFilter<'_>) -> (String, Vec<Arg>) {
-    let mut args = vec![Arg::I(f.tenant_id)];
+pub fn filter_sql(f: &ListFilter<'_>) -> (String, Vec<Arg<'static>>) {
+    let mut args = vec![Arg::from(f.tenant_id)];
     let mut sql = String::from("WHERE tenant_id = $1");
-    let mut arg = |a: Arg| {
+    let mut arg = |a: Arg<'static>| {
         args.push(a);
         format!("${}", args.len())
     };
     match f.shown {
         Shown::All => {}
         Shown::Pending => {
-            let now = arg(Arg::I(f.now));
+            let now = arg(Arg::from(f.now));
             sql += &format!(" AND status = 'pending' AND expired_at > {now}");
         }
         Shown::Expiring => {
-            let now = arg(Arg::I(f.now));
-            let soon = arg(Arg::I(f.expiring_before));
+            let now = arg(Arg::from(f.now));
+            let soon = arg(Arg::from(f.expiring_before));
             sql +=
                 &format!(" AND status = 'pending' AND expired_at > {now} AND expired_at <= {soon}");
         }
         Shown::Expired => {
-            let now = arg(Arg::I(f.now));
+            let now = arg(Arg::from(f.now));
             sql += &format!(
                 " AND (status = 'expired' OR (status = 'pending' AND expired_at <= {now}))"
             );
         }
         Shown::Stored(status) => {
-            let status = arg(Arg::T(status.to_owned()));
+            let status = arg(Arg::from(status.to_owned()));
             sql += &format!(" AND status = {status}");
         }
     }
     if f.organisation != 0 {
-        let org = arg(Arg::I(f.organisation));
+        let org = arg(Arg::from(f.organisation));
         sql += &format!(" AND organisation_id = {org}");
     }
     if let Some(last) = f.email_prefix.chars().last() {
@@ -163,8 +153,8 @@ pub fn filter_sql(f: &ListFilter<'_>) -> (String, Vec<Arg>) {
         let mut upper = f.email_prefix.to_owned();
         upper.pop();
         upper.push(char::from_u32(last as u32 + 1).unwrap_or(char::MAX));
-        let low = arg(Arg::T(f.email_prefix.to_owned()));
-        let high = arg(Arg::T(upper));
+        let low = arg(Arg::from(f.email_prefix.to_owned()));
+        let high = arg(Arg::from(upper));
         sql += &format!(
             " AND email >= {low} AND email < {high} AND substr(email, 1, length({low})) = {low}"
         );
@@ -173,10 +163,10 @@ pub fn filter_sql(f: &ListFilter<'_>) -> (String, Vec<Arg>) {
 }
 
 /// A page of the list, newest first, and its arguments.
-pub fn list_sql(f: &ListFilter<'_>, limit: i64, offset: i64) -> (String, Vec<Arg>) {
+pub fn list_sql(f: &ListFilter<'_>, limit: i64, offset: i64) -> (String, Vec<Arg<'static>>) {
     let (filter, mut args) = filter_sql(f);
     let n = args.len();
-    args.extend([Arg::I(limit), Arg::I(offset)]);
+    args.extend([Arg::from(limit), Arg::from(offset)]);
     (
         format!(
             "SELECT {COLUMNS} FROM invites {filter} ORDER BY created_at DESC, id DESC LIMIT ${} OFFSET ${}",
@@ -188,7 +178,7 @@ pub fn list_sql(f: &ListFilter<'_>, limit: i64, offset: i64) -> (String, Vec<Arg
 }
 
 /// Counts the matches up to `cap` + 1 (more than `cap`: reported as such).
-pub fn count_sql(f: &ListFilter<'_>, cap: i64) -> (String, Vec<Arg>) {
+pub fn count_sql(f: &ListFilter<'_>, cap: i64) -> (String, Vec<Arg<'static>>) {
     let (filter, args) = filter_sql(f);
     (
         format!(
@@ -200,26 +190,22 @@ pub fn count_sql(f: &ListFilter<'_>, cap: i64) -> (String, Vec<Arg>) {
 }
 
 pub async fn list_page(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     filter: &ListFilter<'_>,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<InviteRow>, AppError> {
     let (sql, args) = list_sql(filter, limit, offset);
-    Ok(bind_args!(sqlx::query_as(&sql), args)
-        .fetch_all(conn)
-        .await?)
+    Ok(conn.fetch_all(&sql, &args, InviteRow::decode).await?)
 }
 
 pub async fn count(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     filter: &ListFilter<'_>,
     cap: i64,
 ) -> Result<i64, AppError> {
     let (sql, args) = count_sql(filter, cap);
-    Ok(bind_args!(sqlx::query_scalar(&sql), args)
-        .fetch_one(conn)
-        .await?)
+    Ok(conn.fetch_one(&sql, &args, |r| r.int(0)).await?)
 }
 
 /// What an invitation offered, to offer it again.
@@ -283,7 +269,7 @@ pub const INVITE_CONTEXT_SQL: &str = concat!(
 );
 
 /// The answer of [`INVITE_CONTEXT_SQL`].
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct InviteContext {
     /// The ACTIVE member whose account has the address, if any.
     pub active_member_id: Option<i64>,
@@ -300,6 +286,19 @@ pub struct InviteContext {
 }
 
 impl InviteContext {
+    fn decode(r: &dyn Row) -> Result<Self, sqlx::Error> {
+        Ok(InviteContext {
+            active_member_id: r.opt_int(0)?,
+            account_locale: r.opt_text(1)?,
+            default_locale: r.opt_text(2)?,
+            seat_limit: r.opt_int(3)?,
+            pending_id: r.opt_int(4)?,
+            pending_expired_at: r.opt_int(5)?,
+            pending_organisation_id: r.opt_int(6)?,
+            pending_roles: r.opt_text(7)?,
+        })
+    }
+
     /// The address's pending invitation in the tenant, if any.
     pub fn pending(&self) -> Result<Option<PendingRow>, AppError> {
         let (Some(id), Some(expired_at), Some(roles)) = (
@@ -321,14 +320,16 @@ impl InviteContext {
 
 /// See [`INVITE_CONTEXT_SQL`].
 pub async fn invite_context(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     tenant_id: i64,
     email: &str,
 ) -> Result<Option<InviteContext>, AppError> {
-    Ok(sqlx::query_as(INVITE_CONTEXT_SQL)
-        .bind(tenant_id)
-        .bind(email)
-        .fetch_optional(conn)
+    Ok(conn
+        .fetch_optional(
+            INVITE_CONTEXT_SQL,
+            &[tenant_id.into(), email.into()],
+            InviteContext::decode,
+        )
         .await?)
 }
 
@@ -351,67 +352,52 @@ pub struct InviteFields<'a> {
 }
 
 pub async fn insert(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     tenant_id: i64,
     email: &str,
     f: &InviteFields<'_>,
     now: i64,
 ) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO invites (tenant_id, email, roles, organisation_id, message, first_name, last_name, redirect_url, url, \
-         token_hash, status, expired_at, invited_by, send_email, token_mailed, created_at, updated_at, locale) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $13, $14, $14, $15) RETURNING id",
-    )
-    .bind(tenant_id)
-    .bind(email)
-    .bind(f.roles.to_json())
-    .bind(f.organisation_id)
-    .bind(f.message)
-    .bind(f.first_name)
-    .bind(f.last_name)
-    .bind(f.redirect_url)
-    .bind(f.url)
-    .bind(f.token_hash)
-    .bind(f.expired_at)
-    .bind(f.invited_by)
-    .bind(i64::from(f.send_email))
-    .bind(now)
-    .bind(f.locale)
-    .fetch_one(conn)
-    .await?)
+    Ok(conn
+        .fetch_one(
+            "INSERT INTO invites (tenant_id, email, roles, organisation_id, message, first_name, last_name, redirect_url, url, \
+             token_hash, status, expired_at, invited_by, send_email, token_mailed, created_at, updated_at, locale) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13, $13, $14, $14, $15) RETURNING id",
+            &[
+                tenant_id.into(),
+                email.into(),
+                f.roles.to_json().into(),
+                f.organisation_id.into(),
+                f.message.into(),
+                f.first_name.into(),
+                f.last_name.into(),
+                f.redirect_url.into(),
+                f.url.into(),
+                f.token_hash.into(),
+                f.expired_at.into(),
+                f.invited_by.into(),
+                f.send_email.into(),
+                now.into(),
+                f.locale.into(),
+            ],
+            |r| r.int(0),
+        )
+        .await?)
 }
 
 /// Refreshes a pending invitation: new token and expiry, the given fields
 /// merged over the stored ones; the old link is kept as replaced.
 pub async fn refresh(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     id: i64,
     f: &InviteFields<'_>,
     now: i64,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE invites SET roles = $1, organisation_id = COALESCE($2, organisation_id), \
+    conn.execute("UPDATE invites SET roles = $1, organisation_id = COALESCE($2, organisation_id), \
          message = COALESCE($3, message), first_name = COALESCE($4, first_name), last_name = COALESCE($5, last_name), \
          redirect_url = COALESCE($6, redirect_url), url = COALESCE($7, url), previous_token_hash = token_hash, token_hash = $8, \
          expired_at = $9, invited_by = $10, send_email = $11, token_mailed = $11, updated_at = $12, \
-         locale = COALESCE($14, locale) WHERE id = $13",
-    )
-    .bind(f.roles.to_json())
-    .bind(f.organisation_id)
-    .bind(f.message)
-    .bind(f.first_name)
-    .bind(f.last_name)
-    .bind(f.redirect_url)
-    .bind(f.url)
-    .bind(f.token_hash)
-    .bind(f.expired_at)
-    .bind(f.invited_by)
-    .bind(i64::from(f.send_email))
-    .bind(now)
-    .bind(id)
-    .bind(f.locale)
-    .execute(conn)
-    .await?;
+         locale = COALESCE($14, locale) WHERE id = $13", &[f.roles.to_json().into(), f.organisation_id.into(), f.message.into(), f.first_name.into(), f.last_name.into(), f.redirect_url.into(), f.url.into(), f.token_hash.into(), f.expired_at.into(), f.invited_by.into(), i64::from(f.send_email).into(), now.into(), id.into(), f.locale.into()]).await?;
     Ok(())
 }
 
@@ -430,10 +416,11 @@ pub async fn locale_by_token_hash(
 }
 
 /// The acceptance page URL stored for an invitation (None: the default).
-pub async fn url(conn: &mut AnyConnection, id: i64) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query_scalar("SELECT url FROM invites WHERE id = $1")
-        .bind(id)
-        .fetch_one(conn)
+pub async fn url(conn: &mut impl Exec, id: i64) -> Result<Option<String>, AppError> {
+    Ok(conn
+        .fetch_one("SELECT url FROM invites WHERE id = $1", &[id.into()], |r| {
+            r.opt_text(0)
+        })
         .await?)
 }
 
@@ -462,25 +449,23 @@ pub async fn reissue(
 
 /// Ends an invitation: `revoked` or `expired`.
 pub async fn set_status(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     id: i64,
     status: InviteStatus,
     now: i64,
 ) -> Result<(), AppError> {
-    sqlx::query("UPDATE invites SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status.as_str())
-        .bind(now)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    conn.execute(
+        "UPDATE invites SET status = $1, updated_at = $2 WHERE id = $3",
+        &[status.as_str().into(), now.into(), id.into()],
+    )
+    .await?;
     Ok(())
 }
 
 /// What the invitation mail needs.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct MailDetails {
     pub email: String,
-    #[sqlx(try_from = "String")]
     pub roles: RoleNames,
     pub message: Option<String>,
     pub expired_at: i64,
@@ -490,6 +475,21 @@ pub struct MailDetails {
     pub inviter: String,
     /// Its language (SPEC §12).
     pub locale: Option<String>,
+}
+
+impl MailDetails {
+    fn decode(r: &dyn Row) -> Result<Self, sqlx::Error> {
+        Ok(MailDetails {
+            email: r.text(0)?,
+            roles: parsed(r, 1)?,
+            message: r.opt_text(2)?,
+            expired_at: r.int(3)?,
+            tenant_name: r.text(4)?,
+            organisation_name: r.opt_text(5)?,
+            inviter: r.text(6)?,
+            locale: r.opt_text(7)?,
+        })
+    }
 }
 
 /// A pending invitation whose mailed link is due a reminder.
@@ -542,17 +542,12 @@ pub async fn mark_reminded(
         == 1)
 }
 
-pub async fn mail_details(conn: &mut AnyConnection, id: i64) -> Result<MailDetails, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT i.email, i.roles, i.message, i.expired_at, t.name AS tenant_name, o.name AS organisation_name, \
+pub async fn mail_details(conn: &mut impl Exec, id: i64) -> Result<MailDetails, AppError> {
+    Ok(conn.fetch_one("SELECT i.email, i.roles, i.message, i.expired_at, t.name AS tenant_name, o.name AS organisation_name, \
          COALESCE(a.first_name || ' ' || a.last_name, 'A manager') AS inviter, i.locale \
          FROM invites i JOIN tenants t ON t.id = i.tenant_id \
          LEFT JOIN organisations o ON o.id = i.organisation_id \
-         LEFT JOIN accounts a ON a.id = i.invited_by WHERE i.id = $1",
-    )
-    .bind(id)
-    .fetch_one(conn)
-    .await?)
+         LEFT JOIN accounts a ON a.id = i.invited_by WHERE i.id = $1", &[id.into()], MailDetails::decode).await?)
 }
 
 /// The invitation behind a token, as the acceptance page shows it.
@@ -748,14 +743,16 @@ pub fn expire_due_sql() -> String {
 }
 
 pub async fn expire_due(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     now: i64,
     batch: i64,
 ) -> Result<Vec<InviteRow>, AppError> {
-    Ok(sqlx::query_as(&expire_due_sql())
-        .bind(now)
-        .bind(batch)
-        .fetch_all(conn)
+    Ok(conn
+        .fetch_all(
+            &expire_due_sql(),
+            &[now.into(), batch.into()],
+            InviteRow::decode,
+        )
         .await?)
 }
 

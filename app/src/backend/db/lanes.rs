@@ -11,6 +11,8 @@
 //!
 //! A [`Lane`] holds up to `size` connections, opened on first need; a
 //! borrower waits its turn in order (a fair semaphore), up to a timeout.
+//! The writer's lane also lends, on the same turns, a [`Direct`] connection
+//! that runs statements on the borrower's own thread ([`Lane::lend_direct`]).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,6 +21,7 @@ use sqlx::{AnyConnection, Connection, Executor, TransactionManager};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::Tm;
+use super::exec::Direct;
 
 /// Connections to one SQLite file with one page-cache size.
 pub struct Lane {
@@ -27,6 +30,8 @@ pub struct Lane {
     cache_kib: u32,
     wait: Duration,
     idle: Mutex<Vec<AnyConnection>>,
+    /// The direct connection, opened on first need; taken while lent.
+    direct: Mutex<Option<Direct>>,
     turns: Arc<Semaphore>,
 }
 
@@ -46,6 +51,7 @@ impl Lane {
             cache_kib,
             wait,
             idle: Mutex::new(Vec::with_capacity(size)),
+            direct: Mutex::new(None),
             turns: Arc::new(Semaphore::new(size)),
         })
     }
@@ -53,10 +59,7 @@ impl Lane {
     /// A connection of this lane: an idle one, or a new one while fewer
     /// than `size` are open. Waits at most the lane's timeout.
     pub async fn lend(self: &Arc<Self>) -> Result<Lent, sqlx::Error> {
-        let turn = tokio::time::timeout(self.wait, self.turns.clone().acquire_owned())
-            .await
-            .map_err(|_| sqlx::Error::PoolTimedOut)?
-            .map_err(|_| sqlx::Error::PoolClosed)?;
+        let turn = self.turn().await?;
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match idle {
             Some(conn) => conn,
@@ -69,20 +72,43 @@ impl Lane {
         })
     }
 
+    /// The direct connection, on one of this lane's turns (the writer's
+    /// lane has one: then no other statement runs on the file meanwhile).
+    pub async fn lend_direct(self: &Arc<Self>) -> Result<LentDirect, sqlx::Error> {
+        let turn = self.turn().await?;
+        let kept = self.direct.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let conn = match kept {
+            Some(conn) => conn,
+            None => Direct::open(super::sqlite_path(&self.url), &self.pragmas())?,
+        };
+        Ok(LentDirect {
+            conn: Some(conn),
+            lane: Arc::clone(self),
+            _turn: turn,
+        })
+    }
+
+    async fn turn(&self) -> Result<OwnedSemaphorePermit, sqlx::Error> {
+        tokio::time::timeout(self.wait, self.turns.clone().acquire_owned())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)?
+            .map_err(|_| sqlx::Error::PoolClosed)
+    }
+
     /// WAL lets readers run beside the one writer; the busy timeout covers
     /// other processes on the file.
+    fn pragmas(&self) -> String {
+        format!(
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+             PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
+             PRAGMA cache_size = -{};",
+            self.cache_kib
+        )
+    }
+
     async fn open(&self) -> Result<AnyConnection, sqlx::Error> {
         let mut conn = AnyConnection::connect(&self.url).await?;
-        conn.execute(
-            format!(
-                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
-                 PRAGMA cache_size = -{};",
-                self.cache_kib
-            )
-            .as_str(),
-        )
-        .await?;
+        conn.execute(self.pragmas().as_str()).await?;
         Ok(conn)
     }
 
@@ -93,6 +119,48 @@ impl Lane {
         for conn in idle {
             let _ = conn.close().await;
         }
+        drop(self.direct.lock().unwrap_or_else(|e| e.into_inner()).take());
+    }
+}
+
+/// The lane's direct connection, lent; back to its lane when dropped.
+pub struct LentDirect {
+    conn: Option<Direct>,
+    lane: Arc<Lane>,
+    _turn: OwnedSemaphorePermit,
+}
+
+impl Drop for LentDirect {
+    fn drop(&mut self) {
+        if let Some(mut conn) = self.conn.take()
+            && !self.lane.turns.is_closed()
+        {
+            // A transaction its borrower left open ends here, on this
+            // thread, before the turn passes on.
+            if conn.in_transaction() && conn.batch("ROLLBACK").is_err() {
+                // A connection that cannot roll back is not lent again.
+                return;
+            }
+            *self.lane.direct.lock().unwrap_or_else(|e| e.into_inner()) = Some(conn);
+        }
+    }
+}
+
+impl std::ops::Deref for LentDirect {
+    type Target = Direct;
+
+    fn deref(&self) -> &Direct {
+        self.conn
+            .as_ref()
+            .expect("a lent connection is held until dropped")
+    }
+}
+
+impl std::ops::DerefMut for LentDirect {
+    fn deref_mut(&mut self) -> &mut Direct {
+        self.conn
+            .as_mut()
+            .expect("a lent connection is held until dropped")
     }
 }
 

@@ -2,6 +2,7 @@
 
 use sqlx::AnyConnection;
 
+use super::exec::Exec;
 use crate::error::AppError;
 
 /// A mail claimed for delivery.
@@ -29,20 +30,9 @@ pub struct NewMail<'a> {
     pub invite_id: Option<i64>,
 }
 
-pub async fn insert(conn: &mut AnyConnection, mail: NewMail<'_>, now: i64) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO outbox_mail (to_address, subject, text_body, html_body, attempts, next_attempt_at, created_at, invite_id, language) \
-         VALUES ($1, $2, $3, $4, 0, $5, $5, $6, $7)",
-    )
-    .bind(mail.to)
-    .bind(mail.subject)
-    .bind(mail.text)
-    .bind(mail.html)
-    .bind(now)
-    .bind(mail.invite_id)
-    .bind(mail.language)
-    .execute(conn)
-    .await?;
+pub async fn insert(conn: &mut impl Exec, mail: NewMail<'_>, now: i64) -> Result<(), AppError> {
+    conn.execute("INSERT INTO outbox_mail (to_address, subject, text_body, html_body, attempts, next_attempt_at, created_at, invite_id, language) \
+         VALUES ($1, $2, $3, $4, 0, $5, $5, $6, $7)", &[mail.to.into(), mail.subject.into(), mail.text.into(), mail.html.into(), now.into(), mail.invite_id.into(), mail.language.into()]).await?;
     Ok(())
 }
 
@@ -52,16 +42,16 @@ pub const CANCEL_UNSENT_FOR_INVITE_SQL: &str = "DELETE FROM outbox_mail \
      WHERE invite_id = $1 AND sent_at IS NULL AND (locked_until IS NULL OR locked_until < $2)";
 
 pub async fn cancel_unsent_for_invite(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     invite_id: i64,
     now: i64,
 ) -> Result<u64, AppError> {
-    Ok(sqlx::query(CANCEL_UNSENT_FOR_INVITE_SQL)
-        .bind(invite_id)
-        .bind(now)
-        .execute(conn)
-        .await?
-        .rows_affected())
+    Ok(conn
+        .execute(
+            CANCEL_UNSENT_FOR_INVITE_SQL,
+            &[invite_id.into(), now.into()],
+        )
+        .await?)
 }
 
 /// Claims up to `batch` due mails until `lease_until`: an instance that

@@ -2,6 +2,7 @@
 
 use sqlx::AnyConnection;
 
+use super::exec::{Exec, Row};
 use crate::error::AppError;
 
 pub async fn insert(conn: &mut AnyConnection, name: &str, now: i64) -> Result<i64, AppError> {
@@ -68,25 +69,27 @@ pub async fn set_owner(
 /// before they write (the last manager) run one at a time per tenant. On
 /// PostgreSQL the no-op UPDATE takes the row lock; on SQLite write
 /// transactions already hold the database's one write lock.
-pub async fn lock(conn: &mut AnyConnection, tenant_id: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE tenants SET updated_at = updated_at WHERE id = $1")
-        .bind(tenant_id)
-        .execute(conn)
-        .await?;
+pub async fn lock(conn: &mut impl Exec, tenant_id: i64) -> Result<(), AppError> {
+    conn.execute(
+        "UPDATE tenants SET updated_at = updated_at WHERE id = $1",
+        &[tenant_id.into()],
+    )
+    .await?;
     Ok(())
 }
 
 /// The tenant's seat limit, and whether the tenant exists.
 pub async fn seat_limit(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     tenant_id: i64,
 ) -> Result<Option<Option<i64>>, AppError> {
-    Ok(
-        sqlx::query_scalar("SELECT seat_limit FROM tenants WHERE id = $1")
-            .bind(tenant_id)
-            .fetch_optional(conn)
-            .await?,
-    )
+    Ok(conn
+        .fetch_optional(
+            "SELECT seat_limit FROM tenants WHERE id = $1",
+            &[tenant_id.into()],
+            |r| r.opt_int(0),
+        )
+        .await?)
 }
 
 pub async fn set_seat_limit(
@@ -107,7 +110,7 @@ pub async fn set_seat_limit(
 /// The tenant's counters, kept by triggers (migrations 20261208000001 and
 /// 20261210000001) in `tenant_counters`: each is the sum of the tenant's
 /// stripes, at most 16 rows read through the primary key at any size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Counters {
     /// ACTIVE members: seats used.
     pub active_members: i64,
@@ -120,6 +123,19 @@ pub struct Counters {
     pub pending_invites: i64,
     /// Of those, the ones whose email is an ACTIVE member's.
     pub pending_invites_of_members: i64,
+}
+
+impl Counters {
+    /// Columns in the order of the struct's fields.
+    fn decode(r: &dyn Row) -> Result<Self, sqlx::Error> {
+        Ok(Counters {
+            active_members: r.int(0)?,
+            listed_members: r.int(1)?,
+            all_invites: r.int(2)?,
+            pending_invites: r.int(3)?,
+            pending_invites_of_members: r.int(4)?,
+        })
+    }
 }
 
 /// A tenant's counter `column`: the sum of its stripes (NULL when it has
@@ -145,13 +161,9 @@ pub fn counters_sql() -> String {
 }
 
 /// The tenant's counters; `None` when there is no such tenant.
-pub async fn counters(
-    conn: &mut AnyConnection,
-    tenant_id: i64,
-) -> Result<Option<Counters>, AppError> {
-    Ok(sqlx::query_as(&counters_sql())
-        .bind(tenant_id)
-        .fetch_optional(conn)
+pub async fn counters(conn: &mut impl Exec, tenant_id: i64) -> Result<Option<Counters>, AppError> {
+    Ok(conn
+        .fetch_optional(&counters_sql(), &[tenant_id.into()], Counters::decode)
         .await?)
 }
 
@@ -167,14 +179,14 @@ pub const STALE_PENDING_SQL: &str = "SELECT COUNT(*) FROM invites i \
                        WHERE a.email = i.email AND m.tenant_id = $1 AND m.status = 'ACTIVE')";
 
 pub async fn stale_pending(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     tenant_id: i64,
     now: i64,
 ) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(STALE_PENDING_SQL)
-        .bind(tenant_id)
-        .bind(now)
-        .fetch_one(conn)
+    Ok(conn
+        .fetch_one(STALE_PENDING_SQL, &[tenant_id.into(), now.into()], |r| {
+            r.int(0)
+        })
         .await?)
 }
 
@@ -190,10 +202,9 @@ pub const RECOUNT_SQL: &str = "SELECT \
         JOIN members m ON m.account_id = a.id AND m.tenant_id = i.tenant_id AND m.status = 'ACTIVE' \
         WHERE i.tenant_id = $1 AND i.status = 'pending') AS pending_invites_of_members";
 
-pub async fn recount(conn: &mut AnyConnection, tenant_id: i64) -> Result<Counters, AppError> {
-    Ok(sqlx::query_as(RECOUNT_SQL)
-        .bind(tenant_id)
-        .fetch_one(conn)
+pub async fn recount(conn: &mut impl Exec, tenant_id: i64) -> Result<Counters, AppError> {
+    Ok(conn
+        .fetch_one(RECOUNT_SQL, &[tenant_id.into()], Counters::decode)
         .await?)
 }
 

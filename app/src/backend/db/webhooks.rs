@@ -3,6 +3,7 @@
 
 use sqlx::AnyConnection;
 
+use super::exec::Exec;
 use crate::domain::DeliveryStatus;
 use crate::dto::{DeliveryInfo, WebhookInfo};
 use crate::error::AppError;
@@ -15,22 +16,25 @@ pub const QUEUE_EVENT_SQL: &str = "INSERT INTO webhook_deliveries \
      WHERE tenant_id = $5 AND disabled_at IS NULL AND (events = '' OR events LIKE $6)";
 
 pub async fn queue_event(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     tenant_id: i64,
     event_type: &str,
     payload: &str,
     message_id: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    sqlx::query(QUEUE_EVENT_SQL)
-        .bind(message_id)
-        .bind(event_type)
-        .bind(payload)
-        .bind(now)
-        .bind(tenant_id)
-        .bind(format!("%,{event_type},%"))
-        .execute(conn)
-        .await?;
+    conn.execute(
+        QUEUE_EVENT_SQL,
+        &[
+            message_id.into(),
+            event_type.into(),
+            payload.into(),
+            now.into(),
+            tenant_id.into(),
+            format!("%,{event_type},%").into(),
+        ],
+    )
+    .await?;
     Ok(())
 }
 

@@ -5,9 +5,9 @@
 //! later (the outbox pattern of the mail).
 
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
 
 use crate::backend::audit::AuditActor;
+use crate::backend::db::exec::Exec;
 use crate::backend::db::{self, now_ms};
 use crate::dto::{InviteInfo, JoinRequestInfo, MemberInfo};
 use crate::error::AppError;
@@ -47,7 +47,7 @@ pub struct RecordedEvent {
 /// Queues `event` for every enabled endpoint of its tenant that subscribes
 /// to `event_type` (one statement; nothing when there is none).
 pub async fn emit(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     event_type: EventType,
     actor: Option<&AuditActor>,
     subject: Subject,
@@ -57,7 +57,7 @@ pub async fn emit(
 
 /// [`emit`] with how it happened (`member.joined` via an invitation).
 pub async fn emit_via(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     event_type: EventType,
     actor: Option<&AuditActor>,
     subject: Subject,

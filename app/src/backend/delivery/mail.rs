@@ -6,6 +6,7 @@
 
 use sqlx::AnyConnection;
 
+use crate::backend::db::exec::Exec;
 use crate::backend::db::{self, now_ms};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -32,7 +33,7 @@ pub async fn enqueue(conn: &mut AnyConnection, mail: &OutgoingMail) -> Result<()
 /// Queues a mail that carries `invite_id`'s link, so replacing the link
 /// can cancel it while it is unsent ([`cancel_unsent_for_invite`]).
 pub async fn enqueue_for_invite(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     mail: &OutgoingMail,
     invite_id: i64,
 ) -> Result<(), AppError> {
@@ -40,7 +41,7 @@ pub async fn enqueue_for_invite(
 }
 
 async fn insert(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     mail: &OutgoingMail,
     invite_id: Option<i64>,
 ) -> Result<(), AppError> {
@@ -76,7 +77,7 @@ pub async fn prune_outbox(db: &crate::backend::db::Db) -> Result<u64, AppError> 
 /// refresh, "Copy link") or ended (revoke), and nobody should get a dead
 /// link (SPEC §5).
 pub async fn cancel_unsent_for_invite(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     invite_id: i64,
 ) -> Result<(), AppError> {
     let cancelled = db::outbox_mail::cancel_unsent_for_invite(conn, invite_id, now_ms()).await?;

@@ -15,9 +15,9 @@
 //! what would add someone.
 
 use serde_json::json;
-use sqlx::AnyConnection;
 
 use crate::backend::audit::{self, AuditActor};
+use crate::backend::db::exec::Exec;
 use crate::backend::db::{self, now_ms};
 use crate::backend::state::AppState;
 use crate::domain::AuditAction;
@@ -42,7 +42,7 @@ pub enum SeatClaim {
 /// The tenant's seats now: its counters, less the pending invitations
 /// already past their expiry that the sweep has not marked (a walk over
 /// the last minute's expiries, not over the tenant).
-pub async fn count(conn: &mut AnyConnection, tenant_id: i64) -> Result<Seats, AppError> {
+pub async fn count(conn: &mut impl Exec, tenant_id: i64) -> Result<Seats, AppError> {
     let limit = db::tenants::seat_limit(conn, tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -54,10 +54,7 @@ pub async fn count(conn: &mut AnyConnection, tenant_id: i64) -> Result<Seats, Ap
     })
 }
 
-async fn used_and_reserved(
-    conn: &mut AnyConnection,
-    tenant_id: i64,
-) -> Result<(i64, i64), AppError> {
+async fn used_and_reserved(conn: &mut impl Exec, tenant_id: i64) -> Result<(i64, i64), AppError> {
     let c = db::tenants::counters(conn, tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -79,7 +76,7 @@ pub async fn of_tenant(state: &AppState, tenant_id: i64) -> Result<Seats, AppErr
 /// it holds the tenant's row lock until that transaction ends. A tenant
 /// without a limit costs one primary-key read and takes no lock.
 pub async fn ensure_free(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     tenant_id: i64,
     claim: SeatClaim,
 ) -> Result<(), AppError> {
@@ -90,7 +87,7 @@ pub async fn ensure_free(
 /// [`ensure_free`] for a caller that has just read the tenant's seat limit
 /// (`limit_read`) on the same transaction: no limit, nothing more to read.
 pub async fn ensure_free_given(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     tenant_id: i64,
     limit_read: Option<i64>,
     claim: SeatClaim,

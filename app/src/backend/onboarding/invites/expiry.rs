@@ -7,6 +7,7 @@ use serde_json::json;
 use super::link_for;
 use crate::backend::audit;
 use crate::backend::crypto;
+use crate::backend::db::exec::Exec;
 use crate::backend::db::{self, Db, now_ms};
 use crate::backend::delivery::events::{self, EventType, Subject};
 use crate::backend::delivery::mail;
@@ -42,10 +43,7 @@ pub async fn sweep(db: &Db) -> Result<u64, AppError> {
 
 /// Records that `invite` (already marked expired) expired: audit entry and
 /// `invite.expired` event.
-pub async fn record_expiry(
-    conn: &mut sqlx::AnyConnection,
-    invite: InviteInfo,
-) -> Result<(), AppError> {
+pub async fn record_expiry(conn: &mut impl Exec, invite: InviteInfo) -> Result<(), AppError> {
     audit::record(
         conn,
         Some(invite.tenant_id),
