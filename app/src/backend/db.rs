@@ -141,8 +141,8 @@ impl Db {
                 // indexes of a million invitations outgrow any cache here,
                 // so a larger writer cache bought little).
                 Conns::Sqlite {
-                    writer: lanes::Lane::new(url, 1, Duration::from_secs(30), 1_024),
-                    readers: lanes::Lane::new(url, 4, Duration::from_secs(10), 1_024),
+                    writer: lanes::Lane::new(url, 1, Duration::from_secs(30), 1_024, true),
+                    readers: lanes::Lane::new(url, 4, Duration::from_secs(10), 1_024, false),
                 }
             }
             DbKind::Postgres => Conns::Pool(
@@ -209,6 +209,15 @@ impl Db {
         match &self.conns {
             Conns::Pool(_) => Ok(DirectConn::Sqlx(self.write().await?)),
             Conns::Sqlite { writer, .. } => Ok(DirectConn::Direct(writer.lend_direct().await?)),
+        }
+    }
+
+    /// [`Db::read`] for functions over [`exec::Exec`]: on SQLite a direct
+    /// connection of the readers' lane (its statements run on this thread).
+    pub async fn read_direct(&self) -> Result<DirectConn, sqlx::Error> {
+        match &self.conns {
+            Conns::Pool(_) => Ok(DirectConn::Sqlx(self.read().await?)),
+            Conns::Sqlite { readers, .. } => Ok(DirectConn::Direct(readers.lend_direct().await?)),
         }
     }
 
@@ -342,7 +351,7 @@ impl DirectTx {
     }
 }
 
-/// A writing connection of [`Db::write_direct`].
+/// A connection of [`Db::write_direct`] or [`Db::read_direct`].
 pub enum DirectConn {
     Sqlx(Conn),
     Direct(lanes::LentDirect),

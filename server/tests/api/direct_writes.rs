@@ -1,6 +1,6 @@
 //! The data layer's functions over `db::exec::Exec`: one SQL text run by
-//! sqlx's connections and, on SQLite, by the writer's direct connection
-//! (`Db::begin_direct`, `Db::write_direct`). The same statement binds and
+//! sqlx's connections and, on SQLite, by direct ones (`Db::begin_direct`,
+//! `Db::write_direct`, `Db::read_direct`). The same statement binds and
 //! decodes alike on each, a constraint fails the same way, and a direct
 //! transaction keeps exactly what it commits. SQLite and, with
 //! PORTICO_TEST_POSTGRES, PostgreSQL (where both are sqlx's).
@@ -55,21 +55,32 @@ async fn binds_and_decodes(conn: &mut impl Exec, on: &str) {
     assert_eq!(none, None, "{on}");
 }
 
+/// What both kinds of reader see.
 async fn stored_keys(app: &crate::helpers::TestApp) -> Vec<String> {
-    let mut conn = app.state.db.read().await.unwrap();
-    conn.fetch_all(
-        "SELECT key FROM rate_limits WHERE key LIKE 'direct-%' ORDER BY key",
-        &[],
-        |r| r.text(0),
-    )
-    .await
-    .unwrap()
+    const SQL: &str = "SELECT key FROM rate_limits WHERE key LIKE 'direct-%' ORDER BY key";
+    let mut sqlx_reader = app.state.db.read().await.unwrap();
+    let seen = sqlx_reader
+        .fetch_all(SQL, &[], |r| r.text(0))
+        .await
+        .unwrap();
+    let mut direct_reader = app.state.db.read_direct().await.unwrap();
+    let seen_direct = direct_reader
+        .fetch_all(SQL, &[], |r| r.text(0))
+        .await
+        .unwrap();
+    assert_eq!(seen, seen_direct, "the two readers disagree");
+    seen
 }
 
 #[tokio::test]
 async fn one_statement_binds_and_decodes_alike_on_every_connection() {
     let app = spawn_app_with(&[]).await;
     binds_and_decodes(&mut app.state.db.read().await.unwrap(), "a reader").await;
+    binds_and_decodes(
+        &mut app.state.db.read_direct().await.unwrap(),
+        "a direct reader",
+    )
+    .await;
     binds_and_decodes(
         &mut app.state.db.write_direct().await.unwrap(),
         "the direct writer",

@@ -131,7 +131,7 @@ pub async fn find_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Acco
 
 /// The account with this id, if any.
 pub async fn get(state: &AppState, id: i64) -> Result<Option<AccountRow>, AppError> {
-    let mut conn = state.db.read().await?;
+    let mut conn = state.db.read_direct().await?;
     db::accounts::find_by_id(&mut conn, id).await
 }
 

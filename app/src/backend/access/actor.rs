@@ -5,8 +5,6 @@
 //! no membership answers 404 (another tenant's data is never visible), a
 //! DISABLED or DELETED membership answers 403.
 
-use sqlx::AnyConnection;
-
 use crate::backend::access::accounts::AccountRow;
 use crate::backend::audit::AuditActor;
 use crate::backend::db::exec::Exec;
@@ -69,7 +67,7 @@ impl Actor {
     /// Loads the caller's membership of `tenant_id`. A credential limited
     /// to another tenant answers 403.
     pub async fn load(
-        conn: &mut AnyConnection,
+        conn: &mut impl Exec,
         caller: impl Into<Caller>,
         tenant_id: i64,
     ) -> Result<Actor, AppError> {
@@ -115,7 +113,7 @@ impl Actor {
         caller: impl Into<Caller>,
         tenant_id: i64,
     ) -> Result<Actor, AppError> {
-        let mut conn = state.db.read().await?;
+        let mut conn = state.db.read_direct().await?;
         Actor::load(&mut conn, caller, tenant_id).await
     }
 
@@ -128,7 +126,7 @@ impl Actor {
         tenant_id: Option<i64>,
     ) -> Result<Actor, AppError> {
         let caller = caller.into();
-        let mut conn = state.db.read().await?;
+        let mut conn = state.db.read_direct().await?;
         if let Some(id) = tenant_id.or(caller.only_tenant) {
             return Actor::load(&mut conn, caller, id).await;
         }

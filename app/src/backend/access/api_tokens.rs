@@ -89,7 +89,7 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<AccountRow, AppError> 
     }
     let hash = crypto::hash_token(token);
     let now = now_ms();
-    let mut conn = db.read().await?;
+    let mut conn = db.read_direct().await?;
     let Some(found) = api_tokens::find_active(&mut conn, &hash, now).await? else {
         return Err(AppError::Unauthorized);
     };

@@ -2,19 +2,20 @@
 
 use sqlx::AnyConnection;
 
+use super::exec::{Exec, Row};
 use crate::backend::crypto::PasswordHash;
 use crate::dto::AccountInfo;
 use crate::error::AppError;
 
-/// An account row. Holds the password hash, so it is never serialized.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// An account row ([`COLUMNS`]). Holds the password hash, so it is never
+/// serialized.
+#[derive(Debug, Clone)]
 pub struct AccountRow {
     pub id: i64,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
     pub email_verified_at: Option<i64>,
-    #[sqlx(try_from = "String")]
     pub password_hash: PasswordHash,
     /// Moves on when credentials are revoked; sessions and JWTs carry it.
     pub credentials_version: i64,
@@ -23,6 +24,25 @@ pub struct AccountRow {
 }
 
 impl AccountRow {
+    pub fn decode(r: &dyn Row) -> Result<Self, sqlx::Error> {
+        Self::decode_from(r, 0)
+    }
+
+    /// The account's [`COLUMNS`] from column `at` on (a statement that
+    /// reads other columns first).
+    pub fn decode_from(r: &dyn Row, at: usize) -> Result<Self, sqlx::Error> {
+        Ok(AccountRow {
+            id: r.int(at)?,
+            email: r.text(at + 1)?,
+            first_name: r.text(at + 2)?,
+            last_name: r.text(at + 3)?,
+            email_verified_at: r.opt_int(at + 4)?,
+            password_hash: PasswordHash::from(r.text(at + 5)?),
+            credentials_version: r.int(at + 6)?,
+            locale: r.opt_text(at + 7)?,
+        })
+    }
+
     pub fn info(&self) -> AccountInfo {
         AccountInfo {
             id: self.id,
@@ -79,26 +99,28 @@ pub async fn set_locale(
     Ok(())
 }
 
-pub async fn find_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<AccountRow>, AppError> {
-    Ok(
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts a WHERE a.id = $1"))
-            .bind(id)
-            .fetch_optional(conn)
-            .await?,
-    )
+pub async fn find_by_id(conn: &mut impl Exec, id: i64) -> Result<Option<AccountRow>, AppError> {
+    Ok(conn
+        .fetch_optional(
+            &format!("SELECT {COLUMNS} FROM accounts a WHERE a.id = $1"),
+            &[id.into()],
+            AccountRow::decode,
+        )
+        .await?)
 }
 
 /// `email` is the stored form: trimmed and lower-cased.
 pub async fn find_by_email(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     email: &str,
 ) -> Result<Option<AccountRow>, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM accounts a WHERE a.email = $1"
-    ))
-    .bind(email)
-    .fetch_optional(conn)
-    .await?)
+    Ok(conn
+        .fetch_optional(
+            &format!("SELECT {COLUMNS} FROM accounts a WHERE a.email = $1"),
+            &[email.into()],
+            AccountRow::decode,
+        )
+        .await?)
 }
 
 pub async fn exists_with_email(conn: &mut AnyConnection, email: &str) -> Result<bool, AppError> {

@@ -2,6 +2,8 @@
 
 use sqlx::AnyConnection;
 
+use super::exec::{Exec, Row};
+
 use crate::error::AppError;
 
 /// A token as its owner sees it in the list.
@@ -17,14 +19,24 @@ pub struct ApiTokenRow {
 /// What authenticating a presented token needs: the token, and the
 /// account it acts for (read in the same statement: a request then needs
 /// no second lookup before its own).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ActiveToken {
-    #[sqlx(rename = "token_id")]
     pub id: i64,
     pub token_hash: String,
     pub last_used_at: Option<i64>,
-    #[sqlx(flatten)]
     pub account: super::accounts::AccountRow,
+}
+
+impl ActiveToken {
+    /// [`find_active_sql`]'s row: the token's three columns, the account's.
+    fn decode(r: &dyn Row) -> Result<Self, sqlx::Error> {
+        Ok(ActiveToken {
+            id: r.int(0)?,
+            token_hash: r.text(1)?,
+            last_used_at: r.opt_int(2)?,
+            account: super::accounts::AccountRow::decode_from(r, 3)?,
+        })
+    }
 }
 
 /// Inserts a token for the account only while its credentials are still
@@ -115,14 +127,16 @@ pub fn find_active_sql() -> String {
 
 /// The unrevoked, unexpired token with this hash, with its account.
 pub async fn find_active(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     token_hash: &str,
     now: i64,
 ) -> Result<Option<ActiveToken>, AppError> {
-    Ok(sqlx::query_as(&find_active_sql())
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(conn)
+    Ok(conn
+        .fetch_optional(
+            &find_active_sql(),
+            &[token_hash.into(), now.into()],
+            ActiveToken::decode,
+        )
         .await?)
 }
 

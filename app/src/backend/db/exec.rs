@@ -274,6 +274,10 @@ pub const BUSY_WAIT: Duration = Duration::from_secs(10);
 /// that SQLite's lock is only ever waited for in [`Direct::begin`].
 pub struct Direct {
     conn: rusqlite::Connection,
+    /// The writer's: a statement outside a transaction takes the write
+    /// lock in one of its own. A reader's runs as it is (WAL: readers take
+    /// no lock a writer holds).
+    writes: bool,
 }
 
 impl std::fmt::Debug for Direct {
@@ -284,13 +288,15 @@ impl std::fmt::Debug for Direct {
 
 impl Direct {
     /// Opens `path` with the pragmas of the lanes' connections.
-    pub fn open(path: &str, pragmas: &str) -> Result<Direct, sqlx::Error> {
+    pub fn open(path: &str, pragmas: &str, writes: bool) -> Result<Direct, sqlx::Error> {
         let conn = rusqlite::Connection::open(path).map_err(failure)?;
         conn.execute_batch(pragmas).map_err(failure)?;
-        conn.busy_timeout(Duration::ZERO).map_err(failure)?;
+        if writes {
+            conn.busy_timeout(Duration::ZERO).map_err(failure)?;
+        }
         // The statements of every path that writes through it, kept prepared.
         conn.set_prepared_statement_cache_capacity(64);
-        Ok(Direct { conn })
+        Ok(Direct { conn, writes })
     }
 
     /// Takes SQLite's write lock (`BEGIN IMMEDIATE`). Only another process
@@ -315,13 +321,13 @@ impl Direct {
         }
     }
 
-    /// Runs `statement` in the open transaction, or else in one of its own
-    /// (so that the lock is waited for by [`Direct::begin`]).
+    /// Runs `statement` in the open transaction, or else (the writer's) in
+    /// one of its own, so that the lock is waited for by [`Direct::begin`].
     async fn in_a_transaction<T>(
         &mut self,
         statement: impl FnOnce(&Self) -> Result<T, sqlx::Error>,
     ) -> Result<T, sqlx::Error> {
-        if self.in_transaction() {
+        if !self.writes || self.in_transaction() {
             return statement(self);
         }
         self.begin().await?;

@@ -11,8 +11,8 @@
 //!
 //! A [`Lane`] holds up to `size` connections, opened on first need; a
 //! borrower waits its turn in order (a fair semaphore), up to a timeout.
-//! The writer's lane also lends, on the same turns, a [`Direct`] connection
-//! that runs statements on the borrower's own thread ([`Lane::lend_direct`]).
+//! A lane also lends, on the same turns, [`Direct`] connections that run
+//! statements on the borrower's own thread ([`Lane::lend_direct`]).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -30,8 +30,10 @@ pub struct Lane {
     cache_kib: u32,
     wait: Duration,
     idle: Mutex<Vec<AnyConnection>>,
-    /// The direct connection, opened on first need; taken while lent.
-    direct: Mutex<Option<Direct>>,
+    /// Idle direct connections, opened on first need.
+    direct: Mutex<Vec<Direct>>,
+    /// Whether this is the writer's lane (see [`Direct::begin`]).
+    writes: bool,
     turns: Arc<Semaphore>,
 }
 
@@ -45,13 +47,14 @@ impl std::fmt::Debug for Lane {
 }
 
 impl Lane {
-    pub fn new(url: &str, size: usize, wait: Duration, cache_kib: u32) -> Arc<Lane> {
+    pub fn new(url: &str, size: usize, wait: Duration, cache_kib: u32, writes: bool) -> Arc<Lane> {
         Arc::new(Lane {
             url: url.to_owned(),
             cache_kib,
             wait,
             idle: Mutex::new(Vec::with_capacity(size)),
-            direct: Mutex::new(None),
+            direct: Mutex::new(Vec::new()),
+            writes,
             turns: Arc::new(Semaphore::new(size)),
         })
     }
@@ -72,14 +75,14 @@ impl Lane {
         })
     }
 
-    /// The direct connection, on one of this lane's turns (the writer's
-    /// lane has one: then no other statement runs on the file meanwhile).
+    /// A direct connection, on one of this lane's turns (the writer's lane
+    /// has one: then no other statement of this server writes meanwhile).
     pub async fn lend_direct(self: &Arc<Self>) -> Result<LentDirect, sqlx::Error> {
         let turn = self.turn().await?;
-        let kept = self.direct.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let kept = self.direct.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match kept {
             Some(conn) => conn,
-            None => Direct::open(super::sqlite_path(&self.url), &self.pragmas())?,
+            None => Direct::open(super::sqlite_path(&self.url), &self.pragmas(), self.writes)?,
         };
         Ok(LentDirect {
             conn: Some(conn),
@@ -119,7 +122,10 @@ impl Lane {
         for conn in idle {
             let _ = conn.close().await;
         }
-        drop(self.direct.lock().unwrap_or_else(|e| e.into_inner()).take());
+        self.direct
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 }
 
@@ -141,7 +147,11 @@ impl Drop for LentDirect {
                 // A connection that cannot roll back is not lent again.
                 return;
             }
-            *self.lane.direct.lock().unwrap_or_else(|e| e.into_inner()) = Some(conn);
+            self.lane
+                .direct
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(conn);
         }
     }
 }

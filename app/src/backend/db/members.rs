@@ -3,6 +3,7 @@
 use sqlx::{AnyConnection, FromRow, Row};
 
 use super::RoleNames;
+use super::exec::{self, Exec, parsed};
 use crate::domain::MemberStatus;
 use crate::dto::MemberInfo;
 use crate::error::AppError;
@@ -331,30 +332,47 @@ pub async fn active_manager_contacts(
 }
 
 /// An account's membership of a tenant, for permission checks.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Membership {
     pub id: i64,
-    #[sqlx(try_from = "String")]
     pub status: MemberStatus,
-    #[sqlx(try_from = "String")]
     pub roles: RoleNames,
     pub organisation_id: Option<i64>,
     /// Read along, so a service needing the name asks no second time.
     pub tenant_name: String,
 }
 
+impl Membership {
+    /// [`MEMBERSHIP_SQL`]'s columns from column `at` on.
+    fn decode_from(r: &dyn exec::Row, at: usize) -> Result<Self, sqlx::Error> {
+        Ok(Membership {
+            id: r.int(at)?,
+            status: parsed(r, at + 1)?,
+            roles: parsed(r, at + 2)?,
+            organisation_id: r.opt_int(at + 3)?,
+            tenant_name: r.text(at + 4)?,
+        })
+    }
+
+    fn decode(r: &dyn exec::Row) -> Result<Self, sqlx::Error> {
+        Self::decode_from(r, 0)
+    }
+}
+
 pub const MEMBERSHIP_SQL: &str = "SELECT m.id, m.status, m.roles, m.organisation_id, t.name AS tenant_name \
      FROM members m JOIN tenants t ON t.id = m.tenant_id WHERE m.tenant_id = $1 AND m.account_id = $2";
 
 pub async fn membership(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     tenant_id: i64,
     account_id: i64,
 ) -> Result<Option<Membership>, AppError> {
-    Ok(sqlx::query_as(MEMBERSHIP_SQL)
-        .bind(tenant_id)
-        .bind(account_id)
-        .fetch_optional(conn)
+    Ok(conn
+        .fetch_optional(
+            MEMBERSHIP_SQL,
+            &[tenant_id.into(), account_id.into()],
+            Membership::decode,
+        )
         .await?)
 }
 
@@ -366,22 +384,33 @@ pub const SOLE_MEMBERSHIP_SQL: &str = "SELECT m.tenant_id, m.id, m.status, m.rol
      WHERE m.account_id = $1 AND m.status = 'ACTIVE' LIMIT 2";
 
 /// A membership with its tenant (see [`SOLE_MEMBERSHIP_SQL`]).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct TenantMembership {
     pub tenant_id: i64,
-    #[sqlx(flatten)]
     pub membership: Membership,
+}
+
+impl TenantMembership {
+    fn decode(r: &dyn exec::Row) -> Result<Self, sqlx::Error> {
+        Ok(TenantMembership {
+            tenant_id: r.int(0)?,
+            membership: Membership::decode_from(r, 1)?,
+        })
+    }
 }
 
 /// Up to two ACTIVE memberships of the account: none, its only one, or
 /// a sign that it has several.
 pub async fn sole_membership(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     account_id: i64,
 ) -> Result<Vec<TenantMembership>, AppError> {
-    Ok(sqlx::query_as(SOLE_MEMBERSHIP_SQL)
-        .bind(account_id)
-        .fetch_all(conn)
+    Ok(conn
+        .fetch_all(
+            SOLE_MEMBERSHIP_SQL,
+            &[account_id.into()],
+            TenantMembership::decode,
+        )
         .await?)
 }
 

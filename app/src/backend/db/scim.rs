@@ -137,7 +137,6 @@ pub async fn insert_user(conn: &mut AnyConnection, u: &ScimUserRow) -> Result<()
     Ok(())
 }
 
-/// Writes the user's attributes; the version goes up by one.
 /// Stores the User's new attributes if it is still at `u.version` (and
 /// moves it to the next): `false` when another change came first.
 pub async fn update_user(conn: &mut AnyConnection, u: &ScimUserRow) -> Result<bool, AppError> {
