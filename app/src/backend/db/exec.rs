@@ -266,12 +266,13 @@ exec_either!(DirectTx, DirectConn);
 /// timeout of sqlx's SQLite connections.
 pub const BUSY_WAIT: Duration = Duration::from_secs(10);
 
-/// The SQLite writer's connection driven on the calling thread. Lent only
-/// with the writer's turn, so no other connection of this server writes
-/// meanwhile. A statement here is one SQLite call: microseconds, in the
-/// page cache and the WAL (with `synchronous = NORMAL` a commit does not
-/// sync). One outside a transaction runs in a transaction of its own, so
-/// that SQLite's lock is only ever waited for in [`Direct::begin`].
+/// A SQLite connection driven on the calling thread, lent by a lane on its
+/// turns: the writer's (one turn, so no other connection of this server
+/// writes meanwhile) or a reader's. A statement here is one SQLite call:
+/// microseconds, in the page cache and the WAL (with `synchronous =
+/// NORMAL` a commit does not sync). On the writer's, one outside a
+/// transaction runs in a transaction of its own, so that SQLite's lock is
+/// only ever waited for in [`Direct::begin`].
 pub struct Direct {
     conn: rusqlite::Connection,
     /// The writer's: a statement outside a transaction takes the write
@@ -294,7 +295,7 @@ impl Direct {
         if writes {
             conn.busy_timeout(Duration::ZERO).map_err(failure)?;
         }
-        // The statements of every path that writes through it, kept prepared.
+        // The statements of every path that runs through it, kept prepared.
         conn.set_prepared_statement_cache_capacity(64);
         Ok(Direct { conn, writes })
     }
