@@ -1,15 +1,16 @@
 //! One statement, run on either kind of connection: sqlx's (PostgreSQL, and
-//! SQLite's readers) or the SQLite writer's own ([`Direct`]).
+//! SQLite through sqlx's driver) or Portico's own SQLite ones ([`Direct`]).
 //!
 //! sqlx's SQLite driver runs each connection on a thread of its own: every
 //! statement goes there and its answer comes back, two thread switches and
 //! a wake-up each way (README, "Where the invitation's CPU goes": about a
 //! third of an invitation's CPU). [`Direct`] is a `rusqlite` connection to
-//! the same file, under the same writer's turn ([`super::lanes`]), that runs
-//! a statement on the calling thread: a whole write transaction costs no
-//! hop. The data layer's functions on that path take any [`Exec`], so the
-//! SQL text is the same one both databases already run (`$N` binds,
-//! `RETURNING`), and a row is decoded by one function for both.
+//! the same file, lent on the same turns as sqlx's ([`super::lanes`]: the
+//! writer's one, or a reader's), that runs a statement on the calling
+//! thread: a whole write transaction costs no hop. The data layer's
+//! functions on these paths take any [`Exec`], so the SQL text is the same
+//! one both databases already run (`$N` binds, `RETURNING`), and a row is
+//! decoded by one function for both.
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -70,11 +71,6 @@ pub trait Row {
     fn opt_int(&self, i: usize) -> Result<Option<i64>, sqlx::Error>;
     fn text(&self, i: usize) -> Result<String, sqlx::Error>;
     fn opt_text(&self, i: usize) -> Result<Option<String>, sqlx::Error>;
-
-    /// A 0/1 column.
-    fn flag(&self, i: usize) -> Result<bool, sqlx::Error> {
-        Ok(self.int(i)? != 0)
-    }
 }
 
 /// Column `i` as a type made from its text (a status word, a JSON list);
@@ -217,8 +213,9 @@ macro_rules! exec_through_deref {
 
 exec_through_deref!(super::Conn, super::WriteTx, super::lanes::LentDirect);
 
-/// The two kinds of writer [`super::Db`] lends for these functions run
-/// statements on whichever they hold.
+/// What [`super::Db`] lends for these functions (`begin_direct`,
+/// `write_direct`, `read_direct`) runs statements on whichever connection
+/// it holds.
 macro_rules! exec_either {
     ($($either:ident),*) => {$(
         impl Exec for super::$either {
