@@ -142,7 +142,7 @@ async fn member_search_finds_the_same_members_on_every_database_and_plan() {
             status: "",
             search: &search,
         };
-        let mut conn = app.state.db.read().await.unwrap();
+        let mut conn = app.state.db.read_direct().await.unwrap();
         let mut served: Vec<String> = members::list_page(&mut conn, &filter, 100, 0)
             .await
             .unwrap()
@@ -183,7 +183,7 @@ async fn member_search_finds_the_same_members_on_every_database_and_plan() {
         .execute(&mut *app.state.db.read().await.unwrap())
         .await
         .unwrap();
-    let mut conn = app.state.db.read().await.unwrap();
+    let mut conn = app.state.db.read_direct().await.unwrap();
     for (search, expected) in [("augusta", vec!["ada@example.com"]), ("ada lov", vec![])] {
         let filter = MemberFilter {
             tenant_id: acme,

@@ -89,6 +89,10 @@ where
 /// Runs statements with `$N` binds. Implemented by sqlx's `AnyConnection`
 /// (and what holds one), and by [`Direct`].
 pub trait Exec: Send {
+    /// Whether the database is SQLite (else PostgreSQL), for the few
+    /// statements whose best form differs.
+    fn is_sqlite(&self) -> bool;
+
     /// Runs a statement that returns no rows; how many rows it changed.
     fn execute(
         &mut self,
@@ -106,6 +110,16 @@ pub trait Exec: Send {
 
     /// Every row, decoded.
     fn fetch_all<T: Send>(
+        &mut self,
+        sql: &str,
+        args: &[Arg<'_>],
+        decode: impl FnMut(&dyn Row) -> Result<T, sqlx::Error> + Send,
+    ) -> impl Future<Output = Result<Vec<T>, sqlx::Error>> + Send;
+
+    /// Every row, of a statement not kept prepared: PostgreSQL plans it
+    /// with these values each time rather than once for all (see
+    /// `members::SearchPlan::keeps_plan`). SQLite plans no differently.
+    fn fetch_all_fresh<T: Send>(
         &mut self,
         sql: &str,
         args: &[Arg<'_>],
@@ -152,6 +166,10 @@ impl Row for sqlx::any::AnyRow {
 }
 
 impl Exec for AnyConnection {
+    fn is_sqlite(&self) -> bool {
+        self.backend_name() == "SQLite"
+    }
+
     async fn execute(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64, sqlx::Error> {
         Ok(bound(sql, args).execute(self).await?.rows_affected())
     }
@@ -177,6 +195,16 @@ impl Exec for AnyConnection {
         let rows = bound(sql, args).fetch_all(self).await?;
         rows.iter().map(|row| decode(row)).collect()
     }
+
+    async fn fetch_all_fresh<T: Send>(
+        &mut self,
+        sql: &str,
+        args: &[Arg<'_>],
+        mut decode: impl FnMut(&dyn Row) -> Result<T, sqlx::Error> + Send,
+    ) -> Result<Vec<T>, sqlx::Error> {
+        let rows = bound(sql, args).persistent(false).fetch_all(self).await?;
+        rows.iter().map(|row| decode(row)).collect()
+    }
 }
 
 /// What derefs to an `AnyConnection` (a lent connection, a transaction)
@@ -184,6 +212,9 @@ impl Exec for AnyConnection {
 macro_rules! exec_through_deref {
     ($($holder:ty),*) => {$(
         impl Exec for $holder {
+            fn is_sqlite(&self) -> bool {
+                Exec::is_sqlite(&**self)
+            }
             fn execute(
                 &mut self,
                 sql: &str,
@@ -207,6 +238,14 @@ macro_rules! exec_through_deref {
             ) -> impl Future<Output = Result<Vec<T>, sqlx::Error>> + Send {
                 Exec::fetch_all(&mut **self, sql, args, decode)
             }
+            fn fetch_all_fresh<T: Send>(
+                &mut self,
+                sql: &str,
+                args: &[Arg<'_>],
+                decode: impl FnMut(&dyn Row) -> Result<T, sqlx::Error> + Send,
+            ) -> impl Future<Output = Result<Vec<T>, sqlx::Error>> + Send {
+                Exec::fetch_all_fresh(&mut **self, sql, args, decode)
+            }
         }
     )*};
 }
@@ -219,6 +258,12 @@ exec_through_deref!(super::Conn, super::WriteTx, super::lanes::LentDirect);
 macro_rules! exec_either {
     ($($either:ident),*) => {$(
         impl Exec for super::$either {
+            fn is_sqlite(&self) -> bool {
+                match self {
+                    super::$either::Sqlx(c) => c.is_sqlite(),
+                    super::$either::Direct(c) => c.is_sqlite(),
+                }
+            }
             async fn execute(
                 &mut self,
                 sql: &str,
@@ -249,6 +294,17 @@ macro_rules! exec_either {
                 match self {
                     super::$either::Sqlx(c) => c.fetch_all(sql, args, decode).await,
                     super::$either::Direct(c) => c.fetch_all(sql, args, decode).await,
+                }
+            }
+            async fn fetch_all_fresh<T: Send>(
+                &mut self,
+                sql: &str,
+                args: &[Arg<'_>],
+                decode: impl FnMut(&dyn Row) -> Result<T, sqlx::Error> + Send,
+            ) -> Result<Vec<T>, sqlx::Error> {
+                match self {
+                    super::$either::Sqlx(c) => c.fetch_all_fresh(sql, args, decode).await,
+                    super::$either::Direct(c) => c.fetch_all_fresh(sql, args, decode).await,
                 }
             }
         }
@@ -390,6 +446,10 @@ impl Direct {
 }
 
 impl Exec for Direct {
+    fn is_sqlite(&self) -> bool {
+        true
+    }
+
     async fn execute(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64, sqlx::Error> {
         self.in_a_transaction(|direct| {
             let mut stmt = direct.prepared(sql, args)?;
@@ -424,6 +484,17 @@ impl Exec for Direct {
     ) -> Result<Vec<T>, sqlx::Error> {
         self.in_a_transaction(|direct| direct.rows(sql, args, usize::MAX, decode))
             .await
+    }
+
+    /// The statements given here (member search) are planned by SQLite the
+    /// same whatever their values: kept prepared.
+    async fn fetch_all_fresh<T: Send>(
+        &mut self,
+        sql: &str,
+        args: &[Arg<'_>],
+        decode: impl FnMut(&dyn Row) -> Result<T, sqlx::Error> + Send,
+    ) -> Result<Vec<T>, sqlx::Error> {
+        self.fetch_all(sql, args, decode).await
     }
 }
 

@@ -1,6 +1,6 @@
 //! `members`: an account's record inside one tenant.
 
-use sqlx::{AnyConnection, FromRow, Row};
+use sqlx::AnyConnection;
 
 use super::RoleNames;
 use super::exec::{self, Exec, parsed};
@@ -9,7 +9,7 @@ use crate::dto::MemberInfo;
 use crate::error::AppError;
 
 /// A member with its account and organisation.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct MemberRow {
     pub id: i64,
     pub tenant_id: i64,
@@ -17,16 +17,36 @@ pub struct MemberRow {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    #[sqlx(try_from = "String")]
     pub roles: RoleNames,
     pub organisation_id: Option<i64>,
     pub organisation_name: Option<String>,
-    #[sqlx(try_from = "String")]
     pub status: MemberStatus,
     pub external_id: String,
     pub meta: String,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+impl MemberRow {
+    /// [`member_columns`], in their order.
+    fn decode(r: &dyn exec::Row) -> Result<Self, sqlx::Error> {
+        Ok(MemberRow {
+            id: r.int(0)?,
+            tenant_id: r.int(1)?,
+            account_id: r.int(2)?,
+            email: r.text(3)?,
+            first_name: r.text(4)?,
+            last_name: r.text(5)?,
+            roles: parsed(r, 6)?,
+            organisation_id: r.opt_int(7)?,
+            organisation_name: r.opt_text(8)?,
+            status: parsed(r, 9)?,
+            external_id: r.text(10)?,
+            meta: r.text(11)?,
+            created_at: r.int(12)?,
+            updated_at: r.int(13)?,
+        })
+    }
 }
 
 impl From<MemberRow> for MemberInfo {
@@ -50,33 +70,52 @@ impl From<MemberRow> for MemberInfo {
     }
 }
 
-/// Members with their account and organisation; callers add the WHERE.
-const MEMBER_SELECT: &str = "SELECT m.id, m.tenant_id, m.account_id, a.email, a.first_name, a.last_name, m.roles, \
-     m.organisation_id, o.name AS organisation_name, m.status, m.external_id, m.meta, m.created_at, m.updated_at \
-     FROM members m JOIN accounts a ON a.id = m.account_id \
-     LEFT JOIN organisations o ON o.id = m.organisation_id";
+/// A member's columns ([`MemberRow::decode`]), over `members m`,
+/// `accounts a` and `organisations o`.
+macro_rules! member_columns {
+    () => {
+        "m.id, m.tenant_id, m.account_id, a.email, a.first_name, a.last_name, m.roles, \
+         m.organisation_id, o.name AS organisation_name, m.status, m.external_id, m.meta, m.created_at, m.updated_at"
+    };
+}
 
-pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<MemberInfo, AppError> {
-    let row: MemberRow = sqlx::query_as(&format!("{MEMBER_SELECT} WHERE m.id = $1"))
-        .bind(id)
-        .fetch_one(conn)
+/// Members with their account and organisation; callers add the WHERE.
+macro_rules! member_select {
+    ($where:literal) => {
+        concat!(
+            "SELECT ",
+            member_columns!(),
+            " FROM members m JOIN accounts a ON a.id = m.account_id \
+             LEFT JOIN organisations o ON o.id = m.organisation_id ",
+            $where
+        )
+    };
+}
+
+pub async fn find(conn: &mut impl Exec, id: i64) -> Result<MemberInfo, AppError> {
+    let row = conn
+        .fetch_one(
+            member_select!("WHERE m.id = $1"),
+            &[id.into()],
+            MemberRow::decode,
+        )
         .await?;
     Ok(row.into())
 }
 
 /// A member of `tenant_id`; another tenant's member is not found.
 pub async fn find_in_tenant(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     tenant_id: i64,
     id: i64,
 ) -> Result<MemberInfo, AppError> {
-    let row: Option<MemberRow> = sqlx::query_as(&format!(
-        "{MEMBER_SELECT} WHERE m.tenant_id = $1 AND m.id = $2"
-    ))
-    .bind(tenant_id)
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
+    let row = conn
+        .fetch_optional(
+            member_select!("WHERE m.tenant_id = $1 AND m.id = $2"),
+            &[tenant_id.into(), id.into()],
+            MemberRow::decode,
+        )
+        .await?;
     row.map(Into::into).ok_or(AppError::NotFound)
 }
 
@@ -104,10 +143,10 @@ pub enum SearchPlan {
 }
 
 impl SearchPlan {
-    pub fn of(conn: &AnyConnection, search: &str) -> SearchPlan {
+    pub fn of(conn: &impl Exec, search: &str) -> SearchPlan {
         if search.is_empty() {
             SearchPlan::None
-        } else if conn.backend_name() == "SQLite" && search.chars().count() >= 3 {
+        } else if conn.is_sqlite() && search.chars().count() >= 3 {
             SearchPlan::Trigram
         } else {
             SearchPlan::Like
@@ -204,13 +243,15 @@ pub fn list_sql(plan: SearchPlan) -> String {
         SearchPlan::Trigram | SearchPlan::Like => "CAST(NULL AS BIGINT)".to_owned(),
     };
     format!(
-        "SELECT m.id, m.tenant_id, m.account_id, a.email, a.first_name, a.last_name, m.roles, \
-         m.organisation_id, o.name AS organisation_name, m.status, m.external_id, m.meta, m.created_at, m.updated_at, \
-         {counted} AS counted_total \
+        "SELECT {}, {counted} AS counted_total \
          {} ORDER BY m.created_at DESC, m.id DESC LIMIT $4 OFFSET $5",
+        member_columns!(),
         plan.clauses("LEFT JOIN organisations o ON o.id = m.organisation_id")
     )
 }
+
+/// The column after [`member_columns`] in [`list_sql`].
+const COUNTED_TOTAL: usize = 14;
 
 /// Counts up to [`COUNT_CAP`] + 1 matches.
 pub fn count_sql(plan: SearchPlan) -> String {
@@ -222,7 +263,7 @@ pub fn count_sql(plan: SearchPlan) -> String {
 }
 
 pub async fn list_page(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     filter: &MemberFilter<'_>,
     limit: i64,
     offset: i64,
@@ -236,7 +277,7 @@ pub async fn list_page(
 /// so it gives the total (most searches: a few matches, no count). Any
 /// other list is counted.
 pub async fn list_page_with_total(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     filter: &MemberFilter<'_>,
     limit: i64,
     offset: i64,
@@ -245,12 +286,11 @@ pub async fn list_page_with_total(
     let counted = match (counted, counter_of(filter)) {
         (Some(n), _) => Some(n),
         (None, Some(counter)) => {
-            sqlx::query_scalar::<_, Option<i64>>(&format!(
-                "SELECT {}",
-                super::tenants::counter_sum(counter, "$1")
-            ))
-            .bind(filter.tenant_id)
-            .fetch_one(&mut *conn)
+            conn.fetch_one(
+                &format!("SELECT {}", super::tenants::counter_sum(counter, "$1")),
+                &[filter.tenant_id.into()],
+                |r| r.opt_int(0),
+            )
             .await?
         }
         (None, None) => None,
@@ -262,44 +302,63 @@ pub async fn list_page_with_total(
     Ok((items, total))
 }
 
+/// The binds of [`list_sql`] and [`count_sql`]: `$1`..`$3`, then `tail`.
+fn filter_args<'a>(
+    plan: SearchPlan,
+    filter: &MemberFilter<'a>,
+    tail: &[i64],
+) -> Vec<exec::Arg<'a>> {
+    let mut args = vec![
+        filter.tenant_id.into(),
+        filter.status.into(),
+        plan.argument(filter.search).into(),
+    ];
+    args.extend(tail.iter().map(|&n| exec::Arg::from(n)));
+    args
+}
+
+/// Runs a statement of `plan`, kept prepared when the plan allows it.
+async fn fetch_planned<T: Send>(
+    conn: &mut impl Exec,
+    plan: SearchPlan,
+    sql: &str,
+    args: &[exec::Arg<'_>],
+    decode: impl FnMut(&dyn exec::Row) -> Result<T, sqlx::Error> + Send,
+) -> Result<Vec<T>, sqlx::Error> {
+    if plan.keeps_plan() {
+        conn.fetch_all(sql, args, decode).await
+    } else {
+        conn.fetch_all_fresh(sql, args, decode).await
+    }
+}
+
 /// A page, and the list's total when a counter holds it and the page is
 /// not empty (see [`list_sql`]): one statement for both.
 async fn list_page_counted(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     filter: &MemberFilter<'_>,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<MemberInfo>, Option<i64>), AppError> {
     let plan = SearchPlan::of(conn, filter.search);
-    let rows = sqlx::query(&list_sql(plan))
-        .persistent(plan.keeps_plan())
-        .bind(filter.tenant_id)
-        .bind(filter.status)
-        .bind(plan.argument(filter.search))
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(conn)
-        .await?;
-    let counted = match rows.first() {
-        Some(row) => row.try_get::<Option<i64>, _>("counted_total")?,
-        None => None,
-    };
-    let items = rows
-        .iter()
-        .map(|row| MemberRow::from_row(row).map(MemberInfo::from))
-        .collect::<Result<_, _>>()?;
+    let args = filter_args(plan, filter, &[limit, offset]);
+    let rows = fetch_planned(conn, plan, &list_sql(plan), &args, |r| {
+        Ok((MemberRow::decode(r)?, r.opt_int(COUNTED_TOTAL)?))
+    })
+    .await?;
+    let counted = rows.first().and_then(|(_, counted)| *counted);
+    let items = rows.into_iter().map(|(row, _)| row.into()).collect();
     Ok((items, counted))
 }
 
-pub async fn count(conn: &mut AnyConnection, filter: &MemberFilter<'_>) -> Result<i64, AppError> {
+pub async fn count(conn: &mut impl Exec, filter: &MemberFilter<'_>) -> Result<i64, AppError> {
     let plan = SearchPlan::of(conn, filter.search);
-    Ok(sqlx::query_scalar(&count_sql(plan))
-        .persistent(plan.keeps_plan())
-        .bind(filter.tenant_id)
-        .bind(filter.status)
-        .bind(plan.argument(filter.search))
-        .fetch_one(conn)
-        .await?)
+    let args = filter_args(plan, filter, &[]);
+    let counted = fetch_planned(conn, plan, &count_sql(plan), &args, |r| r.int(0)).await?;
+    counted
+        .into_iter()
+        .next()
+        .ok_or_else(|| sqlx::Error::RowNotFound.into())
 }
 
 /// Active members holding `extractor-manager`, served by

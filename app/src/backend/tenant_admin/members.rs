@@ -51,7 +51,7 @@ pub async fn list_members(
         search: &search,
     };
     let (page, per_page) = page;
-    let mut conn = state.db.read().await?;
+    let mut conn = state.db.read_direct().await?;
     let (items, total) =
         db::members::list_page_with_total(&mut conn, &filter, per_page, (page - 1) * per_page)
             .await?;
