@@ -20,6 +20,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use app::backend::access::session_store::DbSessionStore;
 use app::backend::rate_limit::RateLimiter;
+use app::backend::state::Shared;
 use app::backend::{AppState, Config, ConfigError, Db, DbError, settings};
 use app::{App, AppError, shell};
 
@@ -164,7 +165,7 @@ async fn state_at(config: Config, addr: SocketAddr) -> Result<AppState, StartErr
     )
     .await
     .map_err(StartError::Secret)?;
-    Ok(AppState {
+    Ok(AppState::new(Shared {
         limiter: RateLimiter::new(db.clone(), config.rate_limits.clone()),
         dns: app::backend::dns::Dns::new(config.dns_resolver),
         keys: app::backend::signing_keys::SigningKeys::new(db.clone()),
@@ -172,7 +173,7 @@ async fn state_at(config: Config, addr: SocketAddr) -> Result<AppState, StartErr
         db,
         config: Arc::new(config),
         secret: secret.into(),
-    })
+    }))
 }
 
 /// Where cargo-leptos put the WASM, JS and CSS, and the address actually
