@@ -22,12 +22,15 @@ use app::backend::{Db, MailTransport, now_ms};
 /// How long a claimed mail stays reserved for the claiming instance.
 const LEASE_MS: i64 = 120_000;
 /// Mails claimed per round.
-const BATCH: i64 = 50;
+const BATCH: i64 = outbox_mail::IDS_PER_STATEMENT as i64;
 /// Retry delays double from here, up to [`MAX_BACKOFF_MS`].
 const BASE_BACKOFF_MS: i64 = 1_000;
 const MAX_BACKOFF_MS: i64 = 3_600_000;
 
 enum Transport {
+    /// lettre's pool keeps the connection for the next mail (checked with
+    /// a NOOP before it is used again): a connection per mail cost a
+    /// handshake, a greeting and an EHLO each.
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     File(AsyncFileTransport<Tokio1Executor>),
     Log,
@@ -97,6 +100,10 @@ impl MailWorker {
                 _ = stop.changed() => {}
             }
             if *stop.borrow() {
+                if let Transport::Smtp(t) = &self.transport {
+                    // QUIT on the connections kept for the next mail.
+                    t.shutdown().await;
+                }
                 return;
             }
         }
@@ -120,7 +127,7 @@ impl MailWorker {
     pub async fn deliver_due(&self) -> Result<usize, AppError> {
         let now = now_ms();
         let claimed = {
-            let mut conn = self.db.write().await?;
+            let mut conn = self.db.write_direct().await?;
             outbox_mail::claim_due(&mut conn, now, now + LEASE_MS, BATCH).await?
         };
         let mut sent = Vec::with_capacity(claimed.len());
@@ -132,7 +139,7 @@ impl MailWorker {
             }
         }
         // One statement for the whole batch that went out.
-        let mut conn = self.db.write().await?;
+        let mut conn = self.db.write_direct().await?;
         outbox_mail::mark_sent(&mut conn, &sent, now_ms()).await?;
         if !sent.is_empty() {
             tracing::debug!(mails = sent.len(), "mail sent");
@@ -185,13 +192,13 @@ impl MailWorker {
     async fn failed(&self, mail: &ClaimedMail, error: &str) -> Result<(), AppError> {
         let delay = backoff_ms(mail.attempts + 1);
         tracing::warn!(mail_id = mail.id, attempts = mail.attempts + 1, retry_in_ms = delay, %error, "mail not sent");
-        let mut conn = self.db.write().await?;
+        let mut conn = self.db.write_direct().await?;
         outbox_mail::mark_failed(&mut conn, mail.id, error, now_ms() + delay).await
     }
 
     async fn give_up(&self, mail: &ClaimedMail, error: &str) -> Result<(), AppError> {
         tracing::warn!(mail_id = mail.id, %error, "mail refused for good; not retried");
-        let mut conn = self.db.write().await?;
+        let mut conn = self.db.write_direct().await?;
         outbox_mail::give_up(&mut conn, mail.id, error).await
     }
 }

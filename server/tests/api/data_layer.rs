@@ -260,6 +260,18 @@ async fn hot_queries_are_served_by_indexes() {
             vec![I(2), I(1), I(20)],
         ),
         (
+            "mails marked sent",
+            outbox_mail::mark_sent_sql(),
+            (1..=1 + outbox_mail::IDS_PER_STATEMENT as i64)
+                .map(I)
+                .collect(),
+        ),
+        (
+            "a replaced link",
+            invites::REPLACED_LINK_SQL,
+            vec![T("hash")],
+        ),
+        (
             "cancel an invitation's unsent mail",
             outbox_mail::CANCEL_UNSENT_FOR_INVITE_SQL,
             vec![I(1), I(1)],

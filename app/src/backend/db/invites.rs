@@ -687,13 +687,16 @@ pub async fn status_by_token(
         .transpose()
 }
 
+/// The invitation whose last replaced link is `$1`: through the partial
+/// index of replaced links (`= $1` implies `IS NOT NULL` to both planners).
+pub const REPLACED_LINK_SQL: &str = "SELECT id FROM invites WHERE previous_token_hash = $1";
+
 /// Whether a token is the last link a resend or refresh replaced.
 pub async fn is_replaced(conn: &mut AnyConnection, token_hash: &str) -> Result<bool, AppError> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM invites WHERE previous_token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(conn)
-            .await?;
+    let found: Option<i64> = sqlx::query_scalar(REPLACED_LINK_SQL)
+        .bind(token_hash)
+        .fetch_optional(conn)
+        .await?;
     Ok(found.is_some())
 }
 

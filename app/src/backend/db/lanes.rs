@@ -99,13 +99,21 @@ impl Lane {
     }
 
     /// WAL lets readers run beside the one writer; the busy timeout covers
-    /// other processes on the file.
+    /// other processes on the file. The writer keeps its temporary files in
+    /// memory: a transaction's statement journal (a statement that fires a
+    /// trigger, as an invitation's insert does) otherwise spills past
+    /// 64 KiB to a file SQLite creates, writes and deletes each time.
     fn pragmas(&self) -> String {
         format!(
             "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
              PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
-             PRAGMA cache_size = -{};",
-            self.cache_kib
+             PRAGMA cache_size = -{};{}",
+            self.cache_kib,
+            if self.writes {
+                " PRAGMA temp_store = MEMORY;"
+            } else {
+                ""
+            }
         )
     }
 

@@ -1,12 +1,14 @@
 //! `outbox_mail`: mail waiting to be delivered, and what became of it.
 
+use std::sync::OnceLock;
+
 use sqlx::AnyConnection;
 
-use super::exec::Exec;
+use super::exec::{Arg, Exec, Row};
 use crate::error::AppError;
 
 /// A mail claimed for delivery.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ClaimedMail {
     pub id: i64,
     pub to_address: String,
@@ -72,58 +74,82 @@ pub const CLAIM_SQL: &str = "UPDATE outbox_mail SET locked_until = $1 \
      RETURNING id, to_address, subject, text_body, html_body, attempts, language";
 
 pub async fn claim_due(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     now: i64,
     lease_until: i64,
     batch: i64,
 ) -> Result<Vec<ClaimedMail>, AppError> {
-    Ok(sqlx::query_as(CLAIM_SQL)
-        .bind(lease_until)
-        .bind(now)
-        .bind(batch)
-        .fetch_all(conn)
+    Ok(conn
+        .fetch_all(
+            CLAIM_SQL,
+            &[lease_until.into(), now.into(), batch.into()],
+            ClaimedMail::decode,
+        )
         .await?)
+}
+
+/// How many ids one statement of [`mark_sent`] takes (the worker's batch).
+pub const IDS_PER_STATEMENT: usize = 50;
+
+impl ClaimedMail {
+    /// A row of [`CLAIM_SQL`]'s `RETURNING`, in its order.
+    fn decode(row: &dyn Row) -> Result<Self, sqlx::Error> {
+        Ok(ClaimedMail {
+            id: row.int(0)?,
+            to_address: row.text(1)?,
+            subject: row.text(2)?,
+            text_body: row.text(3)?,
+            html_body: row.text(4)?,
+            attempts: row.int(5)?,
+            language: row.opt_text(6)?,
+        })
+    }
 }
 
 /// `next_attempt_at` of a mail that will never be attempted again: the
 /// receiving server refused it for good. Outside every claim's range.
 pub const NEVER: i64 = i64::MAX;
 
-/// Marks delivered mails sent, in one statement. Their bodies go: they
-/// carried links with live tokens, which Portico otherwise keeps only as
-/// hashes (SPEC §7); the address, subject and times stay as the record.
-pub async fn mark_sent(conn: &mut AnyConnection, ids: &[i64], now: i64) -> Result<(), AppError> {
-    if ids.is_empty() {
-        return Ok(());
+/// Marks delivered mails sent, [`IDS_PER_STATEMENT`] to a statement. Their
+/// bodies go: they carried links with live tokens, which Portico otherwise
+/// keeps only as hashes (SPEC §7); the address, subject and times stay as
+/// the record.
+pub async fn mark_sent(conn: &mut impl Exec, ids: &[i64], now: i64) -> Result<(), AppError> {
+    for chunk in ids.chunks(IDS_PER_STATEMENT) {
+        // A shorter list repeats its last id: one statement text, kept prepared.
+        let mut args: Vec<Arg> = Vec::with_capacity(IDS_PER_STATEMENT + 1);
+        args.push(now.into());
+        args.extend(chunk.iter().map(|&id| Arg::from(id)));
+        args.resize(IDS_PER_STATEMENT + 1, chunk[chunk.len() - 1].into());
+        conn.execute(mark_sent_sql(), &args).await?;
     }
-    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
-    let sql = format!(
-        "UPDATE outbox_mail SET sent_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = NULL, \
-         text_body = '', html_body = '' WHERE id IN ({})",
-        placeholders.join(", ")
-    );
-    let mut query = sqlx::query(&sql).bind(now);
-    for id in ids {
-        query = query.bind(*id);
-    }
-    query.execute(conn).await?;
     Ok(())
 }
 
+/// [`mark_sent`]'s statement: `$1` the time, `$2`… the ids.
+pub fn mark_sent_sql() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        let ids: Vec<String> = (2..2 + IDS_PER_STATEMENT).map(|i| format!("${i}")).collect();
+        format!(
+            "UPDATE outbox_mail SET sent_at = $1, attempts = attempts + 1, locked_until = NULL, last_error = NULL, \
+             text_body = '', html_body = '' WHERE id IN ({})",
+            ids.join(", ")
+        )
+    })
+}
+
 pub async fn mark_failed(
-    conn: &mut AnyConnection,
+    conn: &mut impl Exec,
     id: i64,
     error: &str,
     next_attempt_at: i64,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    conn.execute(
         "UPDATE outbox_mail SET attempts = attempts + 1, locked_until = NULL, last_error = $1, \
          next_attempt_at = $2 WHERE id = $3",
+        &[error.into(), next_attempt_at.into(), id.into()],
     )
-    .bind(error)
-    .bind(next_attempt_at)
-    .bind(id)
-    .execute(conn)
     .await?;
     Ok(())
 }
@@ -132,15 +158,12 @@ pub async fn mark_failed(
 /// ("550 no such user"), so trying again cannot help. It stays
 /// unsent with the refusal as its last error, is never due again, and its
 /// body (and the link in it) goes.
-pub async fn give_up(conn: &mut AnyConnection, id: i64, error: &str) -> Result<(), AppError> {
-    sqlx::query(
+pub async fn give_up(conn: &mut impl Exec, id: i64, error: &str) -> Result<(), AppError> {
+    conn.execute(
         "UPDATE outbox_mail SET attempts = attempts + 1, locked_until = NULL, last_error = $1, \
          next_attempt_at = $2, text_body = '', html_body = '' WHERE id = $3",
+        &[error.into(), NEVER.into(), id.into()],
     )
-    .bind(error)
-    .bind(NEVER)
-    .bind(id)
-    .execute(conn)
     .await?;
     Ok(())
 }

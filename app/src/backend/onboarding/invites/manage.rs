@@ -80,6 +80,8 @@ pub async fn create_invite(
         .limiter
         .hit(Bucket::InvitesTenant, &actor.tenant_id.to_string())
         .await?;
+    // Made before the write lock is taken, as is all that can be.
+    let (token, token_hash) = crypto::new_token();
     // Every statement below runs on this thread on SQLite (no hop each).
     let mut tx = state.db.begin_direct().await?;
     // The organisation's name goes into the mail ("Organisation member in …").
@@ -103,7 +105,6 @@ pub async fn create_invite(
             new.email
         )));
     }
-    let (token, token_hash) = crypto::new_token();
     let now = now_ms();
     let expires = now + state.config.invite_ttl_hours * 3600 * 1000;
     // The pending invitation of this address, if any (one per tenant and
