@@ -5,8 +5,9 @@
 //! transaction keeps exactly what it commits. SQLite and, with
 //! PORTICO_TEST_POSTGRES, PostgreSQL (where both are sqlx's).
 
+use app::backend::DbKind;
 use app::backend::db::exec::{Arg, Exec};
-use app::backend::db::{now_ms, rate_limits};
+use app::backend::db::{DirectConn, now_ms, rate_limits, webhooks};
 use app::error::AppError;
 
 use crate::helpers::spawn_app_with;
@@ -155,5 +156,41 @@ async fn a_direct_transaction_keeps_what_it_commits_and_nothing_it_drops() {
     assert_eq!(
         stored_keys(&app).await,
         ["direct-after-direct", "direct-after-sqlx", "direct-kept"]
+    );
+}
+
+/// SQLite plans a `LIKE` for its pattern, so a statement whose pattern is
+/// bound is prepared again every time it runs. The webhook queue runs in
+/// every write that emits an event (an invitation, a member's change):
+/// its pattern is built in SQL, and it is prepared once. (The first half
+/// shows the count sees a bound pattern's re-preparing.)
+#[tokio::test]
+async fn the_webhook_queue_is_prepared_once_on_sqlite() {
+    let app = spawn_app_with(&[]).await;
+    if app.state.db.kind != DbKind::Sqlite {
+        return;
+    }
+    let DirectConn::Direct(mut conn) = app.state.db.write_direct().await.unwrap() else {
+        panic!("SQLite lends a direct writer");
+    };
+    const BOUND: &str = "SELECT id FROM webhook_endpoints WHERE tenant_id = $1 AND events LIKE $2";
+    for pattern in ["%,invite.created,%", "%,member.joined,%"] {
+        conn.fetch_all(BOUND, &[Arg::from(1), Arg::from(pattern)], |r| r.int(0))
+            .await
+            .unwrap();
+    }
+    assert!(
+        conn.reprepared(BOUND).unwrap() >= 1,
+        "a bound LIKE pattern is prepared again"
+    );
+    for event_type in ["invite.created", "member.joined", "invite.created"] {
+        webhooks::queue_event(&mut *conn, 1, event_type, "{}", "msg_1", now_ms())
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        conn.reprepared(webhooks::QUEUE_EVENT_SQL).unwrap(),
+        0,
+        "the webhook queue was prepared again"
     );
 }

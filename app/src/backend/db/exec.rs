@@ -395,6 +395,15 @@ impl Direct {
         self.conn.execute_batch(sql).map_err(failure)
     }
 
+    /// How many times SQLite has prepared `sql` again on this connection
+    /// since it first prepared it (`SQLITE_STMTSTATUS_REPREPARE`). A `LIKE`
+    /// with a bound pattern is prepared again at every run: a hot statement
+    /// stays at 0 (`webhooks::QUEUE_EVENT_SQL`).
+    pub fn reprepared(&self, sql: &str) -> Result<i32, sqlx::Error> {
+        let stmt = self.conn.prepare_cached(sql).map_err(failure)?;
+        Ok(stmt.get_status(rusqlite::StatementStatus::RePrepare))
+    }
+
     /// Whether a transaction is open (SQLite's autocommit is off).
     pub fn in_transaction(&self) -> bool {
         !self.conn.is_autocommit()
