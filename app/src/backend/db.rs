@@ -19,6 +19,7 @@ pub mod account_tokens;
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit_events;
+mod checkpoints;
 pub mod collections;
 pub mod domains;
 pub mod exec;
@@ -190,16 +191,32 @@ impl Db {
 
     /// Starts a write transaction for functions over [`exec::Exec`]: on
     /// SQLite on the writer's direct connection, each statement run on this
-    /// thread (`BEGIN IMMEDIATE` as in [`Db::begin`]); on PostgreSQL a
-    /// [`WriteTx`]. Dropped without [`DirectTx::commit`], it rolls back.
+    /// thread, committed in a group with the write transactions waiting
+    /// behind it ([`lanes::Lane::begin_member`]); on PostgreSQL a
+    /// [`WriteTx`]. Dropped without [`DirectTx::commit`], its work is
+    /// undone; [`DirectTx::commit`] returns once it is committed.
     pub async fn begin_direct(&self) -> Result<DirectTx, sqlx::Error> {
         match &self.conns {
             Conns::Pool(_) => Ok(DirectTx::Sqlx(self.begin().await?)),
-            Conns::Sqlite { writer, .. } => {
-                let mut conn = writer.lend_direct().await?;
-                conn.begin().await?;
-                Ok(DirectTx::Direct(conn))
-            }
+            Conns::Sqlite { writer, .. } => Ok(DirectTx::Direct(writer.begin_member().await?)),
+        }
+    }
+
+    /// How many borrowers wait for the writer's turn (SQLite; 0 on
+    /// PostgreSQL): for tests of group commit.
+    pub fn writers_waiting(&self) -> usize {
+        match &self.conns {
+            Conns::Pool(_) => 0,
+            Conns::Sqlite { writer, .. } => writer.waiting(),
+        }
+    }
+
+    /// How many checkpoints SQLite's checkpoint thread has run (0 on
+    /// PostgreSQL).
+    pub fn checkpoints(&self) -> u64 {
+        match &self.conns {
+            Conns::Pool(_) => 0,
+            Conns::Sqlite { writer, .. } => writer.checkpoints(),
         }
     }
 
@@ -338,15 +355,14 @@ fn sqlite_path(url: &str) -> &str {
 /// A write transaction of [`Db::begin_direct`].
 pub enum DirectTx {
     Sqlx(WriteTx),
-    Direct(lanes::LentDirect),
+    Direct(lanes::Member),
 }
 
 impl DirectTx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
             DirectTx::Sqlx(tx) => tx.commit().await,
-            // Should COMMIT fail, the lent connection's drop rolls back.
-            DirectTx::Direct(mut conn) => conn.batch("COMMIT"),
+            DirectTx::Direct(member) => member.commit().await,
         }
     }
 }

@@ -250,7 +250,12 @@ macro_rules! exec_through_deref {
     )*};
 }
 
-exec_through_deref!(super::Conn, super::WriteTx, super::lanes::LentDirect);
+exec_through_deref!(
+    super::Conn,
+    super::WriteTx,
+    super::lanes::LentDirect,
+    super::lanes::Member
+);
 
 /// What [`super::Db`] lends for these functions (`begin_direct`,
 /// `write_direct`, `read_direct`) runs statements on whichever connection

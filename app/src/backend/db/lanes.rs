@@ -13,14 +13,24 @@
 //! borrower waits its turn in order (a fair semaphore), up to a timeout.
 //! A lane also lends, on the same turns, [`Direct`] connections that run
 //! statements on the borrower's own thread ([`Lane::lend_direct`]).
+//!
+//! The writer's lane commits write transactions in groups
+//! ([`Lane::begin_member`]): a transaction that ends while others wait
+//! for the turn leaves SQLite's transaction open for them, and one COMMIT
+//! carries them all. Each member's work runs in a savepoint of its own, so
+//! a member that fails undoes only its own work, and each waits for the
+//! COMMIT before it answers, so nothing is answered that a crash could
+//! still lose.
 
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use sqlx::{AnyConnection, Connection, Executor, TransactionManager};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use super::Tm;
+use super::checkpoints::{self, Checkpoints};
 use super::exec::Direct;
 
 /// Connections to one SQLite file with one page-cache size.
@@ -30,11 +40,68 @@ pub struct Lane {
     cache_kib: u32,
     wait: Duration,
     idle: Mutex<Vec<AnyConnection>>,
-    /// Idle direct connections, opened on first need.
-    direct: Mutex<Vec<Direct>>,
+    /// Idle direct connections, opened on first need, and the writer's
+    /// open group.
+    direct: Mutex<IdleDirect>,
     /// Whether this is the writer's lane (see [`Direct::begin`]).
     writes: bool,
     turns: Arc<Semaphore>,
+    /// Borrowers waiting for a turn: a group is left open only for them.
+    waiting: AtomicUsize,
+    /// The writer's: the thread that runs its checkpoints.
+    checkpoints: Option<Arc<Checkpoints>>,
+}
+
+/// How many write transactions one COMMIT carries at most: a member waits
+/// for the ones after it, so this bounds how long.
+const GROUP_MAX: usize = 16;
+
+#[derive(Default)]
+struct IdleDirect {
+    conns: Vec<Direct>,
+    /// A write transaction members released their work into and left open
+    /// for the next to join. While there is one, the writer's direct
+    /// connection is idle (here) and in that transaction.
+    open: Option<Group>,
+}
+
+/// What a group's COMMIT gave: `None` until it ran.
+type Outcome = Option<Result<(), String>>;
+
+/// The members of one SQLite transaction on the writer.
+struct Group {
+    /// Tells the members waiting for the COMMIT what it gave.
+    done: watch::Sender<Outcome>,
+    /// Members whose work is released into the transaction.
+    members: usize,
+}
+
+impl Group {
+    fn new() -> Group {
+        Group {
+            done: watch::Sender::new(None),
+            members: 0,
+        }
+    }
+
+    /// Commits the group's transaction on `conn` and tells its members.
+    fn commit(self, conn: &mut Direct, lane: &Lane) -> Result<(), sqlx::Error> {
+        let done = conn.batch("COMMIT");
+        if done.is_err() && conn.in_transaction() {
+            let _ = conn.batch("ROLLBACK");
+        }
+        if let Some(checkpoints) = &lane.checkpoints {
+            checkpoints.committed();
+        }
+        self.done
+            .send_replace(Some(done.as_ref().map(|_| ()).map_err(|e| e.to_string())));
+        done
+    }
+
+    /// Tells the members their work is lost.
+    fn fail(self, why: &str) {
+        self.done.send_replace(Some(Err(why.to_owned())));
+    }
 }
 
 impl std::fmt::Debug for Lane {
@@ -53,16 +120,50 @@ impl Lane {
             cache_kib,
             wait,
             idle: Mutex::new(Vec::with_capacity(size)),
-            direct: Mutex::new(Vec::new()),
+            direct: Mutex::new(IdleDirect::default()),
             writes,
             turns: Arc::new(Semaphore::new(size)),
+            waiting: AtomicUsize::new(0),
+            checkpoints: writes.then(|| Checkpoints::start(super::sqlite_path(url))),
         })
+    }
+
+    /// How many checkpoints the writer's thread has run.
+    pub fn checkpoints(&self) -> u64 {
+        self.checkpoints.as_ref().map_or(0, |c| c.done())
+    }
+
+    fn idle_direct(&self) -> MutexGuard<'_, IdleDirect> {
+        self.direct.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Commits the writer's open group, if any: whoever takes the turn for
+    /// anything but joining it does this first.
+    fn settle(&self) {
+        if !self.writes {
+            return;
+        }
+        let mut idle = self.idle_direct();
+        if let Some(group) = idle.open.take() {
+            match idle.conns.last_mut() {
+                Some(conn) => {
+                    let _ = group.commit(conn, self);
+                }
+                None => group.fail("the writer's connection was lost"),
+            }
+        }
+    }
+
+    /// How many borrowers wait for a turn.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Acquire)
     }
 
     /// A connection of this lane: an idle one, or a new one while fewer
     /// than `size` are open. Waits at most the lane's timeout.
     pub async fn lend(self: &Arc<Self>) -> Result<Lent, sqlx::Error> {
         let turn = self.turn().await?;
+        self.settle();
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match idle {
             Some(conn) => conn,
@@ -79,30 +180,114 @@ impl Lane {
     /// has one: then no other statement of this server writes meanwhile).
     pub async fn lend_direct(self: &Arc<Self>) -> Result<LentDirect, sqlx::Error> {
         let turn = self.turn().await?;
-        let kept = self.direct.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let conn = match kept {
-            Some(conn) => conn,
-            None => Direct::open(super::sqlite_path(&self.url), &self.pragmas(), self.writes)?,
-        };
+        self.settle();
         Ok(LentDirect {
-            conn: Some(conn),
+            conn: Some(self.direct_conn()?),
             lane: Arc::clone(self),
             _turn: turn,
         })
     }
 
+    /// An idle direct connection, or a new one (the caller holds a turn).
+    fn direct_conn(&self) -> Result<Direct, sqlx::Error> {
+        match self.idle_direct().conns.pop() {
+            Some(conn) => Ok(conn),
+            None => Direct::open(super::sqlite_path(&self.url), &self.pragmas(), self.writes),
+        }
+    }
+
+    /// A write transaction on the writer's direct connection, as a member
+    /// of the open group if there is one (its work then runs in a
+    /// savepoint), else of a group it begins (`BEGIN IMMEDIATE`).
+    pub async fn begin_member(self: &Arc<Self>) -> Result<Member, sqlx::Error> {
+        let turn = self.turn().await?;
+        let open = self.idle_direct().open.take();
+        let mut member = Member {
+            conn: Some(self.direct_conn()?),
+            lane: Arc::clone(self),
+            joined: open.is_some(),
+            group: open,
+            _turn: Some(turn),
+        };
+        if member.joined {
+            member.batch("SAVEPOINT member")?;
+        } else {
+            member.begin().await?;
+            member.group = Some(Group::new());
+        }
+        Ok(member)
+    }
+
     async fn turn(&self) -> Result<OwnedSemaphorePermit, sqlx::Error> {
+        struct Waiting<'a>(&'a AtomicUsize);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::AcqRel);
+            }
+        }
+        self.waiting.fetch_add(1, Ordering::AcqRel);
+        let _waiting = Waiting(&self.waiting);
         tokio::time::timeout(self.wait, self.turns.clone().acquire_owned())
             .await
             .map_err(|_| sqlx::Error::PoolTimedOut)?
             .map_err(|_| sqlx::Error::PoolClosed)
     }
 
+    /// Waits for the COMMIT of the group a member left open. Should every
+    /// borrower queued before it take its turn and none commit, the member
+    /// gets the turn again and commits the group itself. (No timeout: its
+    /// work is released, and the answer must say whether it was kept.)
+    async fn group_done(
+        self: &Arc<Self>,
+        mut done: watch::Receiver<Outcome>,
+    ) -> Result<(), sqlx::Error> {
+        /// Should the waiting member be dropped (its client went away), a
+        /// task of its own takes the turn and commits, so that the open
+        /// transaction is not left holding SQLite's write lock.
+        struct Unsettled<'a>(&'a Arc<Lane>, &'a watch::Receiver<Outcome>);
+        impl Drop for Unsettled<'_> {
+            fn drop(&mut self) {
+                if self.1.borrow().is_none()
+                    && let Ok(runtime) = tokio::runtime::Handle::try_current()
+                {
+                    let lane = Arc::clone(self.0);
+                    runtime.spawn(async move {
+                        if let Ok(_turn) = lane.turns.clone().acquire_owned().await {
+                            lane.settle();
+                        }
+                    });
+                }
+            }
+        }
+        let watched = done.clone();
+        let unsettled = Unsettled(self, &watched);
+        tokio::select! {
+            biased;
+            _ = done.wait_for(Option::is_some) => {}
+            turn = self.turns.clone().acquire_owned() => {
+                if turn.is_ok() {
+                    self.settle();
+                }
+            }
+        }
+        drop(unsettled);
+        let outcome = done.borrow().clone();
+        match outcome {
+            Some(Ok(())) => Ok(()),
+            Some(Err(why)) => Err(sqlx::Error::Protocol(format!(
+                "a write transaction's group was not committed: {why}"
+            ))),
+            None => Err(sqlx::Error::PoolClosed),
+        }
+    }
+
     /// WAL lets readers run beside the one writer; the busy timeout covers
     /// other processes on the file. The writer keeps its temporary files in
     /// memory: a transaction's statement journal (a statement that fires a
     /// trigger, as an invitation's insert does) otherwise spills past
-    /// 64 KiB to a file SQLite creates, writes and deletes each time.
+    /// 64 KiB to a file SQLite creates, writes and deletes each time. It
+    /// checkpoints only as a backstop: a thread of its own does
+    /// ([`checkpoints`]).
     fn pragmas(&self) -> String {
         format!(
             "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
@@ -110,9 +295,12 @@ impl Lane {
              PRAGMA cache_size = -{};{}",
             self.cache_kib,
             if self.writes {
-                " PRAGMA temp_store = MEMORY;"
+                format!(
+                    " PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = {};",
+                    checkpoints::BACKSTOP_PAGES
+                )
             } else {
-                ""
+                String::new()
             }
         )
     }
@@ -125,15 +313,130 @@ impl Lane {
 
     /// Closes the idle connections and lends no more.
     pub async fn close(&self) {
+        self.settle();
         self.turns.close();
         let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()));
         for conn in idle {
             let _ = conn.close().await;
         }
-        self.direct
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        self.settle();
+        self.idle_direct().conns.clear();
+        if let Some(checkpoints) = &self.checkpoints {
+            checkpoints.stop();
+        }
+    }
+}
+
+impl Drop for Lane {
+    fn drop(&mut self) {
+        if let Some(checkpoints) = &self.checkpoints {
+            checkpoints.stop();
+        }
+    }
+}
+
+/// A write transaction of a group ([`Lane::begin_member`]). Dropped without
+/// [`Member::commit`], its own work is undone and the group goes on.
+pub struct Member {
+    conn: Option<Direct>,
+    lane: Arc<Lane>,
+    /// The group its work goes into; held while the member has the turn.
+    group: Option<Group>,
+    /// Whether it joined a group others released into (its work is then in
+    /// a savepoint), else it began the transaction.
+    joined: bool,
+    // Released after `drop` gave the connection back.
+    _turn: Option<OwnedSemaphorePermit>,
+}
+
+impl Member {
+    /// Releases this member's work into its group, then: when another
+    /// borrower waits for the turn (and the group has room), leaves the
+    /// transaction open for it and waits for the group's COMMIT; else
+    /// commits. Either way, returns once the work is committed.
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        if self.joined {
+            self.batch("RELEASE member")?;
+        }
+        let mut group = self.group.take().unwrap_or_else(Group::new);
+        group.members += 1;
+        if group.members < GROUP_MAX && self.lane.waiting() > 0 {
+            let done = group.done.subscribe();
+            let lane = Arc::clone(&self.lane);
+            if let Some(conn) = self.conn.take() {
+                let mut idle = lane.idle_direct();
+                idle.conns.push(conn);
+                idle.open = Some(group);
+            }
+            // The turn passes on here, with the transaction open.
+            drop(self);
+            return lane.group_done(done).await;
+        }
+        let mut conn = self.conn.take().expect("a member holds its connection");
+        // Should COMMIT fail, `Group::commit` rolls back.
+        let done = group.commit(&mut conn, &self.lane);
+        // A connection that could not roll back is not lent again.
+        if !conn.in_transaction() {
+            self.lane.idle_direct().conns.push(conn);
+        }
+        done
+    }
+}
+
+impl Drop for Member {
+    fn drop(&mut self) {
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        let group = self.group.take();
+        if self.lane.turns.is_closed() {
+            if let Some(group) = group.filter(|g| g.members > 0) {
+                group.fail("the server is stopping");
+            }
+            return;
+        }
+        if self.joined {
+            let _ = conn.batch("ROLLBACK TO member; RELEASE member");
+        }
+        let mut open = None;
+        match group {
+            // Others' work is in the transaction: it stays open for the
+            // next borrower to join or commit.
+            Some(group) if group.members > 0 => {
+                if conn.in_transaction() {
+                    open = Some(group);
+                } else {
+                    group.fail("the transaction ended with an error");
+                }
+            }
+            _ => {
+                // A connection that cannot roll back is not lent again.
+                if conn.in_transaction() && conn.batch("ROLLBACK").is_err() {
+                    return;
+                }
+            }
+        }
+        let mut idle = self.lane.idle_direct();
+        idle.conns.push(conn);
+        idle.open = open;
+    }
+}
+
+impl std::ops::Deref for Member {
+    type Target = Direct;
+
+    fn deref(&self) -> &Direct {
+        self.conn
+            .as_ref()
+            .expect("a member holds its connection until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Member {
+    fn deref_mut(&mut self) -> &mut Direct {
+        self.conn
+            .as_mut()
+            .expect("a member holds its connection until dropped")
     }
 }
 
@@ -155,11 +458,7 @@ impl Drop for LentDirect {
                 // A connection that cannot roll back is not lent again.
                 return;
             }
-            self.lane
-                .direct
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(conn);
+            self.lane.idle_direct().conns.push(conn);
         }
     }
 }
