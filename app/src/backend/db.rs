@@ -19,7 +19,6 @@ pub mod account_tokens;
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit_events;
-mod checkpoints;
 pub mod collections;
 pub mod domains;
 pub mod exec;
@@ -208,15 +207,6 @@ impl Db {
         match &self.conns {
             Conns::Pool(_) => 0,
             Conns::Sqlite { writer, .. } => writer.waiting(),
-        }
-    }
-
-    /// How many checkpoints SQLite's checkpoint thread has run (0 on
-    /// PostgreSQL).
-    pub fn checkpoints(&self) -> u64 {
-        match &self.conns {
-            Conns::Pool(_) => 0,
-            Conns::Sqlite { writer, .. } => writer.checkpoints(),
         }
     }
 

@@ -30,7 +30,6 @@ use sqlx::{AnyConnection, Connection, Executor, TransactionManager};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use super::Tm;
-use super::checkpoints::{self, Checkpoints};
 use super::exec::Direct;
 
 /// Connections to one SQLite file with one page-cache size.
@@ -48,8 +47,6 @@ pub struct Lane {
     turns: Arc<Semaphore>,
     /// Borrowers waiting for a turn: a group is left open only for them.
     waiting: AtomicUsize,
-    /// The writer's: the thread that runs its checkpoints.
-    checkpoints: Option<Arc<Checkpoints>>,
 }
 
 /// How many write transactions one COMMIT carries at most: a member waits
@@ -85,13 +82,10 @@ impl Group {
     }
 
     /// Commits the group's transaction on `conn` and tells its members.
-    fn commit(self, conn: &mut Direct, lane: &Lane) -> Result<(), sqlx::Error> {
+    fn commit(self, conn: &mut Direct) -> Result<(), sqlx::Error> {
         let done = conn.batch("COMMIT");
         if done.is_err() && conn.in_transaction() {
             let _ = conn.batch("ROLLBACK");
-        }
-        if let Some(checkpoints) = &lane.checkpoints {
-            checkpoints.committed();
         }
         self.done
             .send_replace(Some(done.as_ref().map(|_| ()).map_err(|e| e.to_string())));
@@ -124,13 +118,7 @@ impl Lane {
             writes,
             turns: Arc::new(Semaphore::new(size)),
             waiting: AtomicUsize::new(0),
-            checkpoints: writes.then(|| Checkpoints::start(super::sqlite_path(url))),
         })
-    }
-
-    /// How many checkpoints the writer's thread has run.
-    pub fn checkpoints(&self) -> u64 {
-        self.checkpoints.as_ref().map_or(0, |c| c.done())
     }
 
     fn idle_direct(&self) -> MutexGuard<'_, IdleDirect> {
@@ -147,7 +135,7 @@ impl Lane {
         if let Some(group) = idle.open.take() {
             match idle.conns.last_mut() {
                 Some(conn) => {
-                    let _ = group.commit(conn, self);
+                    let _ = group.commit(conn);
                 }
                 None => group.fail("the writer's connection was lost"),
             }
@@ -285,9 +273,7 @@ impl Lane {
     /// other processes on the file. The writer keeps its temporary files in
     /// memory: a transaction's statement journal (a statement that fires a
     /// trigger, as an invitation's insert does) otherwise spills past
-    /// 64 KiB to a file SQLite creates, writes and deletes each time. It
-    /// checkpoints only as a backstop: a thread of its own does
-    /// ([`checkpoints`]).
+    /// 64 KiB to a file SQLite creates, writes and deletes each time.
     fn pragmas(&self) -> String {
         format!(
             "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
@@ -295,12 +281,9 @@ impl Lane {
              PRAGMA cache_size = -{};{}",
             self.cache_kib,
             if self.writes {
-                format!(
-                    " PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = {};",
-                    checkpoints::BACKSTOP_PAGES
-                )
+                " PRAGMA temp_store = MEMORY;"
             } else {
-                String::new()
+                ""
             }
         )
     }
@@ -321,17 +304,6 @@ impl Lane {
         }
         self.settle();
         self.idle_direct().conns.clear();
-        if let Some(checkpoints) = &self.checkpoints {
-            checkpoints.stop();
-        }
-    }
-}
-
-impl Drop for Lane {
-    fn drop(&mut self) {
-        if let Some(checkpoints) = &self.checkpoints {
-            checkpoints.stop();
-        }
     }
 }
 
@@ -374,7 +346,7 @@ impl Member {
         }
         let mut conn = self.conn.take().expect("a member holds its connection");
         // Should COMMIT fail, `Group::commit` rolls back.
-        let done = group.commit(&mut conn, &self.lane);
+        let done = group.commit(&mut conn);
         // A connection that could not roll back is not lent again.
         if !conn.in_transaction() {
             self.lane.idle_direct().conns.push(conn);
