@@ -201,15 +201,6 @@ impl Db {
         }
     }
 
-    /// How many borrowers wait for the writer's turn (SQLite; 0 on
-    /// PostgreSQL): for tests of group commit.
-    pub fn writers_waiting(&self) -> usize {
-        match &self.conns {
-            Conns::Pool(_) => 0,
-            Conns::Sqlite { writer, .. } => writer.waiting(),
-        }
-    }
-
     /// [`Db::write`] for functions over [`exec::Exec`]: on SQLite the
     /// writer's direct connection.
     pub async fn write_direct(&self) -> Result<DirectConn, sqlx::Error> {

@@ -5,13 +5,10 @@
 //! transaction keeps exactly what it commits. SQLite and, with
 //! PORTICO_TEST_POSTGRES, PostgreSQL (where both are sqlx's).
 
-use std::time::Duration;
-
 use app::backend::DbKind;
 use app::backend::db::exec::{Arg, Exec};
-use app::backend::db::{Db, DirectConn, now_ms, rate_limits, webhooks};
+use app::backend::db::{DirectConn, now_ms, rate_limits, webhooks};
 use app::error::AppError;
-use tokio::sync::oneshot;
 
 use crate::helpers::spawn_app_with;
 
@@ -195,131 +192,5 @@ async fn the_webhook_queue_is_prepared_once_on_sqlite() {
         conn.reprepared(webhooks::QUEUE_EVENT_SQL).unwrap(),
         0,
         "the webhook queue was prepared again"
-    );
-}
-
-/// Waits (up to 5 s) until `n` borrowers wait for the writer's turn.
-async fn until_writers_wait(db: &Db, n: usize) {
-    for _ in 0..5_000 {
-        if db.writers_waiting() >= n {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
-    panic!("{n} borrowers never waited for the writer's turn");
-}
-
-/// A write transaction that ends while others wait for the writer's turn
-/// leaves SQLite's transaction open for them (one COMMIT for all): its
-/// work is not yet seen by anyone else, and its commit returns only once
-/// the group's COMMIT ran. A member that fails undoes only its own work,
-/// and a borrower that takes the turn for anything else commits the group
-/// first. (SQLite only: PostgreSQL's transactions are sqlx's.)
-#[tokio::test]
-async fn write_transactions_waiting_for_the_turn_commit_together() {
-    let app = spawn_app_with(&[]).await;
-    if app.state.db.kind != DbKind::Sqlite {
-        return;
-    }
-    let db = app.state.db.clone();
-    let now = now_ms();
-
-    // A holds the turn; B waits for it, joins A's group, and holds the
-    // turn until told to go on.
-    let mut a = db.begin_direct().await.unwrap();
-    rate_limits::hit(&mut a, "direct-group-a", now, 0)
-        .await
-        .unwrap();
-    let (joined, has_joined) = oneshot::channel();
-    let (go, told_to_go) = oneshot::channel::<()>();
-    let b = tokio::spawn({
-        let db = db.clone();
-        async move {
-            let mut b = db.begin_direct().await.unwrap();
-            // A's work is in the transaction B joined.
-            let (a_hits, _) = rate_limits::hit(&mut b, "direct-group-a", now, 0)
-                .await
-                .unwrap();
-            joined.send(a_hits).unwrap();
-            told_to_go.await.unwrap();
-            rate_limits::hit(&mut b, "direct-group-b", now, 0)
-                .await
-                .unwrap();
-            b.commit().await
-        }
-    });
-    until_writers_wait(&db, 1).await;
-    let a_commit = tokio::spawn(a.commit());
-    assert_eq!(has_joined.await.unwrap(), 2, "B sees A's work");
-    // A's work is released but not committed: no reader sees it, and A's
-    // commit has not returned.
-    assert_eq!(stored_keys(&app).await, Vec::<String>::new());
-    assert!(!a_commit.is_finished(), "A answered before its COMMIT");
-    go.send(()).unwrap();
-    b.await.unwrap().unwrap();
-    a_commit.await.unwrap().unwrap();
-    assert_eq!(
-        stored_keys(&app).await,
-        ["direct-group-a", "direct-group-b"]
-    );
-
-    // C's group is joined by D, which fails: D's work is undone, C's is
-    // kept (C takes the turn again and commits it).
-    let mut c = db.begin_direct().await.unwrap();
-    rate_limits::hit(&mut c, "direct-group-c", now, 0)
-        .await
-        .unwrap();
-    let (go, told_to_go) = oneshot::channel::<()>();
-    let d = tokio::spawn({
-        let db = db.clone();
-        async move {
-            let mut d = db.begin_direct().await.unwrap();
-            rate_limits::hit(&mut d, "direct-group-d", now, 0)
-                .await
-                .unwrap();
-            told_to_go.await.unwrap();
-            drop(d);
-        }
-    });
-    until_writers_wait(&db, 1).await;
-    let c_commit = tokio::spawn(c.commit());
-    go.send(()).unwrap();
-    d.await.unwrap();
-    c_commit.await.unwrap().unwrap();
-    assert_eq!(
-        stored_keys(&app).await,
-        ["direct-group-a", "direct-group-b", "direct-group-c"]
-    );
-
-    // E's group is left open for sqlx's writer, which commits it before
-    // its own statement runs (its connection sees E's work).
-    let mut e = db.begin_direct().await.unwrap();
-    rate_limits::hit(&mut e, "direct-group-e", now, 0)
-        .await
-        .unwrap();
-    let w = tokio::spawn({
-        let db = db.clone();
-        async move {
-            let mut w = db.write().await.unwrap();
-            w.fetch_all(
-                "SELECT key FROM rate_limits WHERE key = 'direct-group-e'",
-                &[],
-                |r| r.text(0),
-            )
-            .await
-            .unwrap()
-        }
-    });
-    until_writers_wait(&db, 1).await;
-    e.commit().await.unwrap();
-    assert_eq!(w.await.unwrap(), ["direct-group-e"]);
-    assert_eq!(
-        stored_keys(&app).await,
-        [
-            "direct-group-a",
-            "direct-group-b",
-            "direct-group-c",
-            "direct-group-e"
-        ]
     );
 }

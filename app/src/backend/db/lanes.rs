@@ -498,3 +498,195 @@ impl std::ops::DerefMut for Lent {
             .expect("a lent connection is held until dropped")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Group commit on lanes of their own (no server, so no other borrower
+    //! of the writer than the test's): the writer, and readers beside it.
+    use std::sync::atomic::AtomicU32;
+
+    use tokio::sync::oneshot;
+
+    use super::*;
+    use crate::backend::db::exec::{Arg, Exec};
+
+    fn lanes() -> (Arc<Lane>, Arc<Lane>) {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "portico-lanes-{}-{}.db",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let writer = Lane::new(&url, 1, Duration::from_secs(30), 1_024, true);
+        let readers = Lane::new(&url, 4, Duration::from_secs(10), 1_024, false);
+        (writer, readers)
+    }
+
+    async fn put(conn: &mut impl Exec, key: &str) {
+        conn.execute("INSERT INTO t (k) VALUES ($1)", &[Arg::from(key)])
+            .await
+            .unwrap();
+    }
+
+    /// What a reader sees: what is committed.
+    async fn keys(readers: &Arc<Lane>) -> Vec<String> {
+        let mut conn = readers.lend_direct().await.unwrap();
+        conn.fetch_all("SELECT k FROM t ORDER BY k", &[], |r| r.text(0))
+            .await
+            .unwrap()
+    }
+
+    async fn until_waiting(writer: &Lane) {
+        for _ in 0..5_000 {
+            if writer.waiting() > 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        panic!("no one waited for the writer's turn");
+    }
+
+    async fn with_table() -> (Arc<Lane>, Arc<Lane>) {
+        let (writer, readers) = lanes();
+        let mut conn = writer.lend_direct().await.unwrap();
+        conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY)", &[])
+            .await
+            .unwrap();
+        drop(conn);
+        (writer, readers)
+    }
+
+    /// A transaction that ends while another waits for the turn leaves
+    /// SQLite's transaction open for it: its work is not yet seen by any
+    /// reader, and its commit returns only once the group's COMMIT ran.
+    #[tokio::test]
+    async fn transactions_waiting_for_the_turn_commit_together() {
+        let (writer, readers) = with_table().await;
+        let mut a = writer.begin_member().await.unwrap();
+        put(&mut a, "a").await;
+        let (joined, has_joined) = oneshot::channel();
+        let (go, told_to_go) = oneshot::channel::<()>();
+        let b = tokio::spawn({
+            let writer = Arc::clone(&writer);
+            async move {
+                let mut b = writer.begin_member().await.unwrap();
+                // A's work is in the transaction B joined.
+                let seen = b
+                    .fetch_all("SELECT k FROM t", &[], |r| r.text(0))
+                    .await
+                    .unwrap();
+                joined.send(seen).unwrap();
+                told_to_go.await.unwrap();
+                put(&mut b, "b").await;
+                b.commit().await
+            }
+        });
+        until_waiting(&writer).await;
+        let a_commit = tokio::spawn(a.commit());
+        assert_eq!(has_joined.await.unwrap(), ["a"], "B sees A's work");
+        assert_eq!(keys(&readers).await, Vec::<String>::new());
+        assert!(!a_commit.is_finished(), "A answered before its COMMIT");
+        go.send(()).unwrap();
+        b.await.unwrap().unwrap();
+        a_commit.await.unwrap().unwrap();
+        assert_eq!(keys(&readers).await, ["a", "b"]);
+    }
+
+    /// A member that fails undoes only its own work: the one before it
+    /// takes the turn again and commits the group.
+    #[tokio::test]
+    async fn a_member_that_fails_undoes_only_its_own_work() {
+        let (writer, readers) = with_table().await;
+        let mut c = writer.begin_member().await.unwrap();
+        put(&mut c, "c").await;
+        let d = tokio::spawn({
+            let writer = Arc::clone(&writer);
+            async move {
+                let mut d = writer.begin_member().await.unwrap();
+                put(&mut d, "d").await;
+                // A unique violation inside the group: D's statement fails,
+                // and D is dropped uncommitted.
+                let twice = d
+                    .execute("INSERT INTO t (k) VALUES ('c')", &[])
+                    .await
+                    .unwrap_err();
+                assert!(
+                    matches!(&twice, sqlx::Error::Database(e) if e.is_unique_violation()),
+                    "{twice:?}"
+                );
+            }
+        });
+        until_waiting(&writer).await;
+        let c_commit = tokio::spawn(c.commit());
+        d.await.unwrap();
+        c_commit.await.unwrap().unwrap();
+        assert_eq!(keys(&readers).await, ["c"]);
+    }
+
+    /// A borrower that takes the turn for anything but joining (here
+    /// sqlx's writer connection) commits the open group first.
+    #[tokio::test]
+    async fn any_other_borrower_commits_the_group_first() {
+        sqlx::any::install_default_drivers();
+        let (writer, readers) = with_table().await;
+        let mut e = writer.begin_member().await.unwrap();
+        put(&mut e, "e").await;
+        let w = tokio::spawn({
+            let writer = Arc::clone(&writer);
+            async move {
+                let mut w = writer.lend().await.unwrap();
+                let mut seen = Exec::fetch_all(&mut *w, "SELECT k FROM t", &[], |r| r.text(0))
+                    .await
+                    .unwrap();
+                // Its own write is its own transaction.
+                put(&mut *w, "w").await;
+                seen.push("then w".into());
+                seen
+            }
+        });
+        until_waiting(&writer).await;
+        e.commit().await.unwrap();
+        assert_eq!(w.await.unwrap(), ["e", "then w"]);
+        assert_eq!(keys(&readers).await, ["e", "w"]);
+    }
+
+    /// A member whose answer no one waits for any more (its request went
+    /// away while its work waited for the COMMIT) still has its work
+    /// committed: a task takes the turn and commits, so the open
+    /// transaction never keeps SQLite's write lock.
+    #[tokio::test]
+    async fn a_group_left_by_every_member_is_still_committed() {
+        let (writer, readers) = with_table().await;
+        let mut a = writer.begin_member().await.unwrap();
+        put(&mut a, "a").await;
+        let (has_turn, b_has_turn) = oneshot::channel();
+        let (go, told_to_go) = oneshot::channel::<()>();
+        let b = tokio::spawn({
+            let writer = Arc::clone(&writer);
+            async move {
+                let mut b = writer.begin_member().await.unwrap();
+                put(&mut b, "b").await;
+                has_turn.send(()).unwrap();
+                told_to_go.await.unwrap();
+                // B fails: its work is undone, A's stays in the open group.
+                drop(b);
+            }
+        });
+        until_waiting(&writer).await;
+        let a_commit = tokio::spawn(a.commit());
+        // B has the turn: A waits for the group's COMMIT. A's request goes.
+        b_has_turn.await.unwrap();
+        a_commit.abort();
+        assert!(a_commit.await.unwrap_err().is_cancelled());
+        go.send(()).unwrap();
+        b.await.unwrap();
+        for _ in 0..5_000 {
+            if keys(&readers).await == ["a"] {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        panic!("A's work was never committed");
+    }
+}
