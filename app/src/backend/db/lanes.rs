@@ -142,8 +142,9 @@ impl Lane {
         }
     }
 
-    /// How many borrowers wait for a turn.
-    pub fn waiting(&self) -> usize {
+    /// How many borrowers wait for a turn (counted on the writer's lane
+    /// only: nothing else leaves a group open).
+    fn waiting(&self) -> usize {
         self.waiting.load(Ordering::Acquire)
     }
 
@@ -195,7 +196,7 @@ impl Lane {
             lane: Arc::clone(self),
             joined: open.is_some(),
             group: open,
-            _turn: Some(turn),
+            _turn: turn,
         };
         if member.joined {
             member.batch("SAVEPOINT member")?;
@@ -213,8 +214,11 @@ impl Lane {
                 self.0.fetch_sub(1, Ordering::AcqRel);
             }
         }
-        self.waiting.fetch_add(1, Ordering::AcqRel);
-        let _waiting = Waiting(&self.waiting);
+        // Readers skip the count: an atomic both cores update on every read.
+        let _waiting = self.writes.then(|| {
+            self.waiting.fetch_add(1, Ordering::AcqRel);
+            Waiting(&self.waiting)
+        });
         tokio::time::timeout(self.wait, self.turns.clone().acquire_owned())
             .await
             .map_err(|_| sqlx::Error::PoolTimedOut)?
@@ -302,6 +306,8 @@ impl Lane {
         for conn in idle {
             let _ = conn.close().await;
         }
+        // Again: a member that held a turn when they closed may have left
+        // its group open since.
         self.settle();
         self.idle_direct().conns.clear();
     }
@@ -318,7 +324,7 @@ pub struct Member {
     /// a savepoint), else it began the transaction.
     joined: bool,
     // Released after `drop` gave the connection back.
-    _turn: Option<OwnedSemaphorePermit>,
+    _turn: OwnedSemaphorePermit,
 }
 
 impl Member {
