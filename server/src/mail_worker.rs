@@ -21,8 +21,6 @@ use app::backend::{Db, MailTransport, now_ms};
 
 /// How long a claimed mail stays reserved for the claiming instance.
 const LEASE_MS: i64 = 120_000;
-/// Mails claimed per round.
-const BATCH: i64 = outbox_mail::IDS_PER_STATEMENT as i64;
 /// Retry delays double from here, up to [`MAX_BACKOFF_MS`].
 const BASE_BACKOFF_MS: i64 = 1_000;
 const MAX_BACKOFF_MS: i64 = 3_600_000;
@@ -133,7 +131,7 @@ impl MailWorker {
         let now = now_ms();
         let claimed = {
             let mut conn = self.db.write().await?;
-            outbox_mail::claim_due(&mut conn, now, now + LEASE_MS, BATCH).await?
+            outbox_mail::claim_due(&mut conn, now, now + LEASE_MS).await?
         };
         let mut sent = Vec::with_capacity(claimed.len());
         for mail in &claimed {

@@ -56,40 +56,58 @@ pub async fn cancel_unsent_for_invite(
         .await?)
 }
 
-/// Claims up to `batch` due mails until `lease_until`: an instance that
-/// claimed a mail is the only one to send it until the lease ends. The due
-/// ones are found through `outbox_mail_due_idx`; the claim then touches
-/// only those rows, by primary key. Another instance's claim, send or
-/// cancellation in between changes the lease, the attempt count or the
+/// How many mails one claim takes, and how many ids one statement of
+/// [`mark_sent`] takes (the worker's batch). A literal in [`CLAIM_SQL`]
+/// (through this macro), not a parameter: PostgreSQL's generic plan
+/// guesses a tenth of the table for `LIMIT $n`, and then joined the claim
+/// to a scan of the whole outbox.
+macro_rules! batch {
+    () => {
+        50
+    };
+}
+
+/// Claims up to [`IDS_PER_STATEMENT`] due mails until `lease_until` (`$1`):
+/// an instance that claimed a mail is the only one to send it until the
+/// lease ends. Oldest due first, in `outbox_mail_due_idx`'s own order
+/// (`sent_at` is NULL in all of them, and names the index's first column
+/// for PostgreSQL), so the walk stops at the batch: sorting by `id`
+/// instead read every unsent mail at each claim, and a backlog of 30,000
+/// made each claim ~20 times slower, in the writer's turn. The claim then
+/// touches only those rows, by primary key. Another instance's claim, send
+/// or cancellation in between changes the lease, the attempt count or the
 /// row's existence, which the outer condition re-checks. (It does not
 /// repeat `sent_at IS NULL`: with that, PostgreSQL's generic plan may walk
 /// every unsent mail once per claimed one, slow as a backlog grows.)
-pub const CLAIM_SQL: &str = "UPDATE outbox_mail SET locked_until = $1 \
+pub const CLAIM_SQL: &str = concat!(
+    "UPDATE outbox_mail SET locked_until = $1 \
      FROM (SELECT id AS due_id, attempts AS due_attempts FROM outbox_mail \
            WHERE sent_at IS NULL AND next_attempt_at <= $2 \
              AND (locked_until IS NULL OR locked_until < $2) \
-           ORDER BY id LIMIT $3) AS due \
+           ORDER BY sent_at, next_attempt_at, id LIMIT ",
+    batch!(),
+    ") AS due \
      WHERE id = due.due_id AND attempts = due.due_attempts \
        AND (locked_until IS NULL OR locked_until < $2) \
-     RETURNING id, to_address, subject, text_body, html_body, attempts, language";
+     RETURNING id, to_address, subject, text_body, html_body, attempts, language"
+);
 
 pub async fn claim_due(
     conn: &mut impl Exec,
     now: i64,
     lease_until: i64,
-    batch: i64,
 ) -> Result<Vec<ClaimedMail>, AppError> {
     Ok(conn
         .fetch_all(
             CLAIM_SQL,
-            &[lease_until.into(), now.into(), batch.into()],
+            &[lease_until.into(), now.into()],
             ClaimedMail::decode,
         )
         .await?)
 }
 
-/// How many ids one statement of [`mark_sent`] takes (the worker's batch).
-pub const IDS_PER_STATEMENT: usize = 50;
+/// How many mails a claim takes and one statement of [`mark_sent`] marks.
+pub const IDS_PER_STATEMENT: usize = batch!();
 
 impl ClaimedMail {
     /// A row of [`CLAIM_SQL`]'s `RETURNING`, in its order.
