@@ -66,6 +66,14 @@ enum P {
 }
 
 /// Tables that grow with use: none may be scanned by a hot query.
+/// Lists whose pages come in an index's order, never sorted whole.
+const IN_INDEX_ORDER: [&str; 4] = [
+    "invitation list",
+    "invitation list, pending",
+    "invitation list, expired",
+    "invitation list, revoked",
+];
+
 const GROWING: [&str; 10] = [
     "invites",
     "members",
@@ -394,6 +402,18 @@ async fn hot_queries_are_served_by_indexes() {
         {
             indexed += 1;
         }
+        // A page of these lists is read in the index's order and stops at
+        // the page: sorting every match would cost a tenant's whole list.
+        // (SQLite's plan, fixed without statistics; PostgreSQL chooses by
+        // its statistics, and on these empty tables a sort is cheapest.)
+        if !postgres
+            && IN_INDEX_ORDER.contains(&name)
+            && plan
+                .iter()
+                .any(|l| l.contains("TEMP B-TREE") || l.contains("Sort"))
+        {
+            scans.push(format!("{name}: sorted\n    {}", plan.join("\n    ")));
+        }
         for line in &plan {
             for table in GROWING {
                 // SQLite: "SCAN invites" or "SCAN i" for an alias (the
@@ -410,7 +430,11 @@ async fn hot_queries_are_served_by_indexes() {
             }
         }
     }
-    assert!(scans.is_empty(), "full scans:\n{}", scans.join("\n"));
+    assert!(
+        scans.is_empty(),
+        "full scans or sorted lists:\n{}",
+        scans.join("\n")
+    );
     // The plans were read right: most cases name the index they use (the
     // rest read by primary key).
     assert!(

@@ -124,7 +124,11 @@ pub fn filter_sql(f: &ListFilter<'_>) -> (String, Vec<Arg<'static>>) {
         Shown::All => {}
         Shown::Pending => {
             let now = arg(Arg::from(f.now));
-            sql += &format!(" AND status = 'pending' AND expired_at > {now}");
+            // `+expired_at`: not a range on (tenant, expiry), whose rows
+            // would all be sorted for each page (177 ms at 225,000 pending
+            // against 0.08 ms), but a filter on the walk of (tenant,
+            // status, created), newest first, that stops at the page.
+            sql += &format!(" AND status = 'pending' AND +expired_at > {now}");
         }
         Shown::Expiring => {
             let now = arg(Arg::from(f.now));
