@@ -443,6 +443,36 @@ async fn hot_queries_are_served_by_indexes() {
     );
 }
 
+/// PostgreSQL's generic plan of `sql` (the one a prepared statement settles
+/// on after five runs) for arguments `args` of `types`, with sequential
+/// scans off: the test tables are empty, and a scan would rightly win.
+async fn generic_plan(
+    conn: &mut sqlx::AnyConnection,
+    sql: &str,
+    types: &str,
+    args: &str,
+) -> Vec<String> {
+    for statement in [
+        "SET plan_cache_mode = force_generic_plan",
+        "SET enable_seqscan = off",
+        &format!("PREPARE plan_check ({types}) AS {sql}"),
+    ] {
+        sqlx::query(statement).execute(&mut *conn).await.unwrap();
+    }
+    let plan = sqlx::query(&format!("EXPLAIN (COSTS OFF) EXECUTE plan_check ({args})"))
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>(0))
+        .collect();
+    sqlx::query("DEALLOCATE plan_check")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    plan
+}
+
 /// The outbox claims touch only the rows they claim, by primary key, even
 /// in PostgreSQL's generic plan (the one a prepared statement settles on
 /// after five runs), where the planner's estimate of a queue's due rows is
@@ -457,12 +487,6 @@ async fn outbox_claims_take_their_rows_by_primary_key_in_the_generic_plan() {
         return;
     }
     let mut conn = app.state.db.read().await.unwrap();
-    for statement in [
-        "SET plan_cache_mode = force_generic_plan",
-        "SET enable_seqscan = off",
-    ] {
-        sqlx::query(statement).execute(&mut *conn).await.unwrap();
-    }
     for (table, sql, types, args) in [
         (
             "outbox_mail",
@@ -477,22 +501,7 @@ async fn outbox_claims_take_their_rows_by_primary_key_in_the_generic_plan() {
             "2, 1, 1, 2",
         ),
     ] {
-        sqlx::query(&format!("PREPARE claim_check ({types}) AS {sql}"))
-            .execute(&mut *conn)
-            .await
-            .unwrap();
-        let plan: Vec<String> =
-            sqlx::query(&format!("EXPLAIN (COSTS OFF) EXECUTE claim_check ({args})"))
-                .fetch_all(&mut *conn)
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| r.get::<String, _>(0))
-                .collect();
-        sqlx::query("DEALLOCATE claim_check")
-            .execute(&mut *conn)
-            .await
-            .unwrap();
+        let plan = generic_plan(&mut conn, sql, types, args).await;
         // The claimed table itself appears without an alias; the subquery's
         // reading of it carries one.
         let target_reads: Vec<&String> = plan
@@ -519,28 +528,7 @@ async fn a_mail_claim_stops_at_its_batch_without_sorting_the_backlog() {
     let postgres = app.state.db.kind == DbKind::Postgres;
     let mut conn = app.state.db.read().await.unwrap();
     let plan: Vec<String> = if postgres {
-        for statement in [
-            "SET plan_cache_mode = force_generic_plan",
-            "SET enable_seqscan = off",
-            &format!(
-                "PREPARE mail_claim (bigint, bigint) AS {}",
-                outbox_mail::CLAIM_SQL
-            ),
-        ] {
-            sqlx::query(statement).execute(&mut *conn).await.unwrap();
-        }
-        let plan = sqlx::query("EXPLAIN (COSTS OFF) EXECUTE mail_claim (2, 1)")
-            .fetch_all(&mut *conn)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get::<String, _>(0))
-            .collect();
-        sqlx::query("DEALLOCATE mail_claim")
-            .execute(&mut *conn)
-            .await
-            .unwrap();
-        plan
+        generic_plan(&mut conn, outbox_mail::CLAIM_SQL, "bigint, bigint", "2, 1").await
     } else {
         sqlx::query(&format!("EXPLAIN QUERY PLAN {}", outbox_mail::CLAIM_SQL))
             .bind(2_i64)
