@@ -8,7 +8,8 @@ use std::process::ExitCode;
 /// arena's lock; with mimalloc's per-thread heaps an invitation with its
 /// mail cost 0.27–0.28 ms of CPU against 0.33–0.36 ms, and the read went
 /// from 0.068–0.079 to 0.058–0.060 ms (README, "mimalloc").
-/// [`server::memory::tune_mimalloc`] keeps its peak RSS at glibc's.
+/// [`server::memory::tune_mimalloc`] keeps its peak RSS close to glibc's
+/// (1–3 MB over it).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
