@@ -280,15 +280,11 @@ impl SmtpThread {
                 let mut outcomes = Vec::with_capacity(messages.len());
                 for message in messages {
                     outcomes.push(match message {
-                        Ok(message) => transport.send(message).await.map(|_| ()).map_err(|e| {
-                            let text = e.to_string();
-                            match e.status().map(u16::from) {
-                                Some(code) if refused_for_good(code, &text) => {
-                                    SendError::Permanent(text)
-                                }
-                                _ => SendError::Transient(text),
-                            }
-                        }),
+                        Ok(message) => transport
+                            .send(message)
+                            .await
+                            .map(|_| ())
+                            .map_err(smtp_error),
                         Err(e) => Err(e),
                     });
                 }
@@ -340,6 +336,16 @@ enum SendError {
     /// The receiving server refused the recipient for good
     /// ([`refused_for_good`]), or the mail cannot be made: given up at once.
     Permanent(String),
+}
+
+/// What an SMTP failure means for the mail: given up if the server refused
+/// its recipient for good ([`refused_for_good`]), retried otherwise.
+fn smtp_error(error: lettre::transport::smtp::Error) -> SendError {
+    let text = error.to_string();
+    match error.status().map(u16::from) {
+        Some(code) if refused_for_good(code, &text) => SendError::Permanent(text),
+        _ => SendError::Transient(text),
+    }
 }
 
 /// Whether an SMTP refusal is about this recipient, for good: 550 (mailbox
